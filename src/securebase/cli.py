@@ -1,0 +1,120 @@
+"""The ``securebase`` command line."""
+
+from __future__ import annotations
+
+import sys
+import time
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from securebase.engine.simulation import CHECKPOINT_NAME, Interrupted, Simulation
+from securebase.report.summary import write_summary
+from securebase.scenario import ScenarioError, caregiving_presets, load_scenario, preset_scenarios
+from securebase.scenario.load import DEFAULT_SCENARIO
+
+
+def _fail(message: str, code: int = 2) -> None:
+    click.echo(f"securebase: error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="securebase")
+def main() -> None:
+    """Simulate the secure base system of attachment theory over populations of children."""
+
+
+@main.command()
+@click.argument("scenario", required=False, default=DEFAULT_SCENARIO)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the tables and the summary [default: securebase-output/SCENARIO].",
+)
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Random seed [default: the scenario's].")
+@click.option("--resume", is_flag=True, help="Continue an interrupted run from the checkpoint in --out.")
+@click.option("--trajectories", is_flag=True, help="Also keep per-child trajectories (large).")
+@click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
+def run(scenario: str, out: Path | None, seed: int | None, resume: bool, trajectories: bool, progress: bool) -> None:
+    """Run SCENARIO (a built-in name or a .toml file; default: school-year) and write its tables and summary."""
+    try:
+        spec = load_scenario(scenario)
+    except ScenarioError as error:
+        _fail(str(error))
+    if trajectories:
+        spec = spec.model_copy(update={"output": spec.output.model_copy(update={"trajectories": True})})
+    out = out or Path("securebase-output") / spec.name
+    checkpoint = out / CHECKPOINT_NAME
+    if resume:
+        if not checkpoint.is_file():
+            _fail(f"--resume: no checkpoint at '{checkpoint}'; expected the --out folder of an interrupted run.")
+        simulation = Simulation.resume(checkpoint)
+        if simulation.scenario != spec or (seed is not None and seed != simulation.seed):
+            _fail(
+                f"--resume: the checkpoint at '{checkpoint}' is of another scenario or seed "
+                f"('{simulation.scenario.name}', seed {simulation.seed})."
+            )
+        click.echo(f"resuming '{spec.name}' at day {simulation.day} of {simulation.end_day}", err=True)
+    else:
+        simulation = Simulation(spec, seed=seed)
+    started = time.perf_counter()
+    try:
+        results = simulation.run(progress=progress, checkpoint=checkpoint)
+    except Interrupted as stop:
+        click.echo(
+            f"\ninterrupted at day {stop.day}; the run is saved in '{checkpoint}'.\n"
+            f"resume with: securebase run {scenario} --out {out} --resume",
+            err=True,
+        )
+        sys.exit(130)
+    files = results.save(out)
+    files["summary_html"] = write_summary(results, out / "summary.html", files)
+    checkpoint.unlink(missing_ok=True)
+    elapsed = time.perf_counter() - started
+    click.echo(
+        f"ran '{spec.name}' for {spec.population.n_children:,} children (seed {results.seed}) in {elapsed:.0f} s"
+    )
+    click.echo(f"wrote {len(files)} files to {out}/:")
+    for path in files.values():
+        click.echo(f"  {path}")
+    click.echo(f"open {files['summary_html']} in a browser for the summary.")
+
+
+@main.command()
+@click.argument("scenario")
+def check(scenario: str) -> None:
+    """Validate SCENARIO without running it."""
+    try:
+        spec = load_scenario(scenario)
+    except ScenarioError as error:
+        _fail(str(error))
+    click.echo(
+        f"'{spec.name}' is a valid scenario: {spec.population.n_children:,} children, "
+        f"{len(spec.figures)} figures, {spec.schedule.days} days, {len(spec.events)} events."
+    )
+
+
+@main.command()
+def scenarios() -> None:
+    """List the built-in scenarios and caregiving presets."""
+    click.echo("built-in scenarios (securebase run NAME; securebase show NAME for the file):")
+    for name in preset_scenarios():
+        spec = load_scenario(name)
+        click.echo(f"  {name:20s} {spec.population.n_children:>7,} children, {spec.schedule.days} days")
+    click.echo('caregiving presets (caregiving = "NAME" in a figure or event):')
+    for name in sorted(caregiving_presets()):
+        click.echo(f"  {name}")
+
+
+@main.command()
+@click.argument("name")
+def show(name: str) -> None:
+    """Print the TOML of a built-in scenario, to start a scenario of your own."""
+    if name not in preset_scenarios():
+        _fail(f"no built-in scenario '{name}'; expected one of: {', '.join(preset_scenarios())}.")
+    text = resources.files("securebase.scenario").joinpath(f"presets/scenarios/{name}.toml").read_text("utf-8")
+    click.echo(text, nl=False)

@@ -1,0 +1,1 @@
+"""Running scenarios over populations: the calendar, events, records, and the day loop."""

@@ -1,0 +1,230 @@
+"""The developmental engine: a scenario lived day by day, episode by episode, for a whole population.
+
+``simulate(scenario)`` is the one-line entry point. ``Simulation`` is the
+model object (Mesa's vocabulary: ``step`` advances one day, ``run`` to the end)
+and can be checkpointed and resumed; the same seed gives the same numbers, and a
+resumed run gives exactly the numbers of an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from securebase.engine import calendar, records
+from securebase.engine.events import SavedCaregiving, apply_event, restore
+from securebase.engine.results import Results
+from securebase.model import episode
+from securebase.model.anxiety import need_magnitude
+from securebase.model.caregiving import daily_attention
+from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
+from securebase.model.state import FIGURE_TRAITS, SETTINGS, Figures, meet, new_children
+from securebase.model.timescale import DAYS_PER_YEAR
+from securebase.scenario.caregiving import draw_traits, resolve
+from securebase.scenario.schema import Scenario
+
+CHECKPOINT_NAME = "checkpoint.pkl"
+
+
+class Interrupted(Exception):
+    """The run was stopped (Ctrl-C) at a day boundary and its checkpoint saved."""
+
+    def __init__(self, day: int, checkpoint: Path | None) -> None:
+        super().__init__(f"interrupted at day {day}")
+        self.day = day
+        self.checkpoint = checkpoint
+
+
+def draw_figures(scenario: Scenario, rng: np.random.Generator) -> Figures:
+    """Every child's figures, drawn from each figure's caregiving population."""
+    n = scenario.population.n_children
+    specs = scenario.figures
+    traits = {name: np.empty((n, len(specs))) for name in FIGURE_TRAITS}
+    for k, spec in enumerate(specs):
+        drawn = draw_traits(resolve(spec.caregiving), n, rng)
+        for name in FIGURE_TRAITS:
+            traits[name][:, k] = drawn[name]
+    availability = np.array([[getattr(spec.availability, s) for s in SETTINGS] for spec in specs])
+    return Figures(
+        names=tuple(spec.name for spec in specs),
+        availability=availability,
+        active=np.zeros((n, len(specs)), bool),
+        **traits,
+    )
+
+
+class Simulation:
+    """A scenario in progress. Build it, then ``run()``; or ``step()`` a day at a time."""
+
+    def __init__(self, scenario: Scenario, seed: int | None = None, params: ModelParameters = DEFAULT_PARAMETERS):
+        self.scenario = scenario
+        self.params = params
+        self.seed = scenario.seed if seed is None else seed
+        population_seed, run_seed = np.random.SeedSequence(self.seed).spawn(2)
+        self.rng = np.random.Generator(np.random.PCG64(run_seed))
+        self.figures = draw_figures(scenario, np.random.Generator(np.random.PCG64(population_seed)))
+        n, k = scenario.population.n_children, len(scenario.figures)
+        start_age = 0.0 if scenario.population.history == "simulate" else scenario.population.start_age_years
+        self.children = new_children(n, k, age_days=start_age * DAYS_PER_YEAR)
+        self.first_day = -scenario.history_days
+        self.end_day = scenario.schedule.days
+        self.day = self.first_day
+        self.restores: list[SavedCaregiving] = []
+        self.summary: list[dict] = []
+        self.relationships: list[dict] = []
+        self.trajectories: list[pd.DataFrame] = []
+        self.totals = records.ChildTotals.empty(n)
+        for index, spec in enumerate(scenario.figures):
+            if spec.from_day is None or spec.from_day <= self.first_day:
+                self._join(index)
+
+    # ---- one day -------------------------------------------------------------
+
+    def _join(self, figure: int) -> None:
+        self.figures.active[:, figure] = True
+        mask = np.zeros_like(self.children.known)
+        mask[:, figure] = ~self.children.known[:, figure]
+        meet(self.children, mask)
+
+    def _start_of_day(self) -> None:
+        day = self.day
+        for index, spec in enumerate(self.scenario.figures):
+            if spec.from_day == day and day > self.first_day:
+                self._join(index)
+        for saved in [s for s in self.restores if s.until_day == day]:
+            restore(saved, self.figures)
+            self.restores.remove(saved)
+        for event in self.scenario.events:
+            if self.scenario.event_day(event) == day:
+                saved = apply_event(event, self.figures, self.children, self.rng)
+                if saved is not None:
+                    self.restores.append(saved)
+        if day == 0:
+            self.totals.competence_at_start = self.children.competence.copy()
+
+    def step(self) -> None:
+        """Live one day: its events, its episodes, the daily learning, and its records."""
+        self._start_of_day()
+        schedule, params = self.scenario.schedule, self.params
+        children, figures = self.children, self.figures
+        n, k = children.trust.shape
+        settings = calendar.settings_of_day(self.day, schedule)
+        attention = daily_attention(figures.consistency, self.rng.random((n, k)), params)
+        tally = records.Day(n_figures=k)
+        dt_days = 1.0 / schedule.episodes_per_day
+        for setting in settings:
+            draws = episode.draw(self.rng, n, k)
+            present = (draws.figure[2] < figures.availability[:, setting]) & figures.active
+            need = need_magnitude(draws.child[0], params)
+            record = episode.step(children, figures, present, attention, need, draws, params, dt_days)
+            tally.add(record, children)
+            if self.day >= 0:
+                self.totals.add(record, children)
+        episode.daily_update(children, params)
+        school_day = calendar.is_school_day(self.day, schedule)
+        self.summary.append(records.summary_row(self.day, school_day, tally, children, figures, params))
+        self.relationships += records.relationship_rows(self.day, tally, children, figures, params)
+        output = self.scenario.output
+        if output.trajectories and self.day >= 0 and self.day % output.trajectory_every_days == 0:
+            self.trajectories.append(records.trajectory_frame(self.day, children, figures, params))
+        self.day += 1
+
+    # ---- the whole run -------------------------------------------------------
+
+    @property
+    def finished(self) -> bool:
+        return self.day >= self.end_day
+
+    def run(self, progress: bool = False, checkpoint: Path | None = None) -> Results:
+        """Run to the end. With ``checkpoint``, save there every few days and on Ctrl-C."""
+        every = self.scenario.output.checkpoint_every_days
+        bar = tqdm(
+            total=self.end_day - self.first_day,
+            initial=self.day - self.first_day,
+            desc=f"{self.scenario.name} (days)",
+            unit="day",
+            disable=not progress,
+        )
+        with bar, _deferred_interrupt() as interrupted:
+            while not self.finished:
+                self.step()
+                bar.update(1)
+                if checkpoint is not None and (self.day - self.first_day) % every == 0:
+                    self.save(checkpoint)
+                if interrupted.is_set():
+                    if checkpoint is not None:
+                        self.save(checkpoint)
+                    raise Interrupted(self.day, checkpoint)
+        return self.results()
+
+    def results(self) -> Results:
+        params = self.params
+        trajectories = pd.concat(self.trajectories, ignore_index=True) if self.trajectories else None
+        return Results(
+            scenario=self.scenario,
+            seed=self.seed,
+            params=params,
+            summary=pd.DataFrame(self.summary),
+            relationships=pd.DataFrame(self.relationships),
+            children=records.children_table(self.children, self.figures, self.totals, params),
+            child_figures=records.relationships_table(self.children, self.figures, params),
+            trajectories=trajectories,
+        )
+
+    # ---- checkpoints ---------------------------------------------------------
+
+    def save(self, path: Path) -> None:
+        """Write the whole state atomically (a crash mid-write keeps the previous checkpoint)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(self.__dict__, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+
+    @classmethod
+    def resume(cls, path: Path) -> Simulation:
+        """A simulation from its checkpoint (only ever load checkpoints you wrote)."""
+        with Path(path).open("rb") as handle:
+            state = pickle.load(handle)
+        simulation = cls.__new__(cls)
+        simulation.__dict__.update(state)
+        return simulation
+
+
+@contextlib.contextmanager
+def _deferred_interrupt() -> Iterator[threading.Event]:
+    """Turn Ctrl-C into a flag checked between days, so a checkpoint is never half a day."""
+    flag = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield flag
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def handler(signum: int, frame: object) -> None:
+        if flag.is_set():  # a second Ctrl-C stops at once
+            signal.signal(signal.SIGINT, previous)
+            raise KeyboardInterrupt
+        flag.set()
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield flag
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def simulate(
+    scenario: Scenario, seed: int | None = None, params: ModelParameters = DEFAULT_PARAMETERS, progress: bool = False
+) -> Results:
+    """Run a scenario to the end and return its tables: the one-line way to use securebase."""
+    return Simulation(scenario, seed=seed, params=params).run(progress=progress)

@@ -1,0 +1,1 @@
+"""The secure base model: state arrays and the mechanisms, one module each."""

@@ -1,0 +1,100 @@
+"""The child's mechanisms: constants shared by every study.
+
+A study may change the figures and the situation, never these (MODEL.md §4).
+Each field is documented, with its source or "modelling choice", in
+``docs/model.md``; the names there match the names here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ModelParameters:
+    """Constants of the secure base model, in per-episode units unless named otherwise.
+
+    An *episode* is one moment of need and what follows it (about
+    ``episode_minutes`` of real time); the developmental time scale strings
+    ``episodes_per_day`` of them into a day, the moment time scale divides one
+    into seconds. Rates given per episode are converted to a step of ``dt``
+    minutes by :func:`securebase.model.timescale.per_step`.
+    """
+
+    episode_minutes: float = 20.0
+
+    # needs and anxiety
+    need_mean: float = 0.30
+    need_concentration: float = 4.0
+    security_buffering: float = 0.6
+    self_regulation: float = 0.15
+    base_calming: float = 0.30
+    security_tracking: float = 0.5
+    internalisation_max: float = 0.6
+    internalisation_timescale_years: float = 5.0
+
+    # bids (signals)
+    bid_threshold: float = 0.15
+    signal_noise: float = 0.35
+    distortion_cost: float = 0.02
+
+    # responses
+    soothing: float = 0.7
+    unanswered_distress: float = 0.3
+    lapse_attention: float = 0.15
+
+    # working model learning
+    learning_rate: float = 0.04
+    anxiety_weighting: float = 2.0
+    gain_learning_rate: float = 0.06
+    gain_relaxation: float = 0.0
+    gain_limit: float = 2.0
+    plasticity_floor: float = 0.2
+    plasticity_timescale_years: float = 4.0
+    prior_rate_per_day: float = 0.02
+    prototype_pull_per_day: float = 0.002
+
+    # ruptures and repair
+    rupture_anxiety: float = 0.4
+    tantrum_anxiety: float = 0.3
+    tantrum_peak_per_day: float = 1.0
+    tantrum_peak_age_years: float = 2.5
+    tantrum_age_width_years: float = 1.2
+    tantrum_floor_per_day: float = 0.05
+    repair_soothing: float = 0.7
+    repair_timescale_days: float = 2.0
+    unrepaired_after_days: float = 1.0
+    repair_trust_gain: float = 0.5
+    unrepaired_trust_cost: float = 1.0
+    fear_learning_rate: float = 0.15
+    fear_extinction: float = 0.5
+
+    # exploration and competence
+    exploration_floor: float = 0.2
+    intrusion_rate: float = 0.4
+    intrusion_cost: float = 0.6
+    support_boost: float = 1.0
+    competence_rate_per_day: float = 0.0008
+    learning_band_centre: float = 0.3
+    learning_band_width: float = 0.3
+
+    # strategy read-out
+    gain_threshold: float = 0.35
+    fear_threshold: float = 0.5
+
+    def __post_init__(self) -> None:
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if not isinstance(value, int | float) or value != value or value < 0:
+                raise ValueError(f"model parameter '{field.name}' must be a non-negative number, got {value!r}")
+
+    def to_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+    def with_changes(self, **changes: Any) -> ModelParameters:
+        """A copy with some constants changed (for sensitivity analyses, not studies)."""
+        return replace(self, **changes)
+
+
+DEFAULT_PARAMETERS = ModelParameters()

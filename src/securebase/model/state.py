@@ -1,0 +1,198 @@
+"""Population state as arrays: children on axis 0, figures on axis 1.
+
+There is no object per child. ``Children`` holds what a child is and has
+learned; ``Figures`` holds what each of its figures is like (an input that
+events may change). One child and a million children use the same arrays.
+
+Documented ranges (checked by :func:`check_ranges`):
+
+- anxiety, felt_security, exploration, competence: [0, 1]
+- trust, unpredictability, fear and their priors: [0, 1]
+- gain (signalling gain, log scale): [-gain_limit, gain_limit]
+- age_days: >= 0
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+#: The five caregiving qualities of the seed (S1), each a separate parameter.
+QUALITIES: tuple[str, ...] = (
+    "consistency",
+    "appropriateness",
+    "sensitivity",
+    "warmth",
+    "reliability",
+)
+#: Everything else a figure brings: exploration support (S6), ruptures and repair (S5).
+HABITS: tuple[str, ...] = (
+    "exploration_support",
+    "rupture_rate",
+    "repair_propensity",
+    "repair_latency_days",
+)
+FIGURE_TRAITS: tuple[str, ...] = QUALITIES + HABITS
+#: Traits that are probabilities or proportions, kept in [0, 1].
+UNIT_TRAITS: tuple[str, ...] = QUALITIES + ("exploration_support", "repair_propensity")
+
+SETTINGS: tuple[str, ...] = ("home", "school")
+HOME, SCHOOL = 0, 1
+
+#: Bid types by the order in which they enter the repertoire (S3).
+BID_TYPES: tuple[str, ...] = ("crying", "smiling", "reaching", "approaching", "verbal")
+
+#: Kinds of rupture: none pending, the adult's (harshness, unfairness), the child's (tantrum).
+NO_RUPTURE, ADULT_RUPTURE, CHILD_RUPTURE = 0, 1, 2
+
+STRATEGIES: tuple[str, ...] = ("secure", "avoidant", "ambivalent", "disorganised")
+
+
+@dataclass
+class Figures:
+    """The figures of every child: traits are arrays of shape (n_children, n_figures)."""
+
+    names: tuple[str, ...]
+    consistency: np.ndarray
+    appropriateness: np.ndarray
+    sensitivity: np.ndarray
+    warmth: np.ndarray
+    reliability: np.ndarray
+    exploration_support: np.ndarray
+    rupture_rate: np.ndarray
+    repair_propensity: np.ndarray
+    repair_latency_days: np.ndarray
+    #: probability of being with the child during an episode, shape (n_figures, len(SETTINGS))
+    availability: np.ndarray
+    #: whether the figure is part of the child's life now, shape (n_children, n_figures)
+    active: np.ndarray
+
+    @property
+    def n_figures(self) -> int:
+        return len(self.names)
+
+    def index(self, name: str) -> int:
+        return self.names.index(name)
+
+
+@dataclass
+class Children:
+    """Child state (shape (n,)) and working models, one per figure (shape (n, n_figures))."""
+
+    age_days: np.ndarray
+    anxiety: np.ndarray
+    felt_security: np.ndarray
+    exploration: np.ndarray
+    competence: np.ndarray
+    # general prior: seeds every new relationship (history carries over)
+    prior_trust: np.ndarray
+    prior_unpredictability: np.ndarray
+    prior_fear: np.ndarray
+    prior_gain: np.ndarray
+    # working model per figure
+    known: np.ndarray
+    trust: np.ndarray
+    unpredictability: np.ndarray
+    fear: np.ndarray
+    gain: np.ndarray
+    payoff_baseline: np.ndarray
+    # the one pending rupture per relationship
+    rupture_kind: np.ndarray
+    rupture_elapsed_days: np.ndarray
+    rupture_due_days: np.ndarray
+    rupture_will_repair: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return int(self.anxiety.shape[0])
+
+
+#: Initial working-model belief of a newborn: no history, middling expectations.
+NEWBORN_PRIOR = {"trust": 0.5, "unpredictability": 0.25, "fear": 0.0, "gain": 0.0}
+
+
+def new_children(n: int, n_figures: int, age_days: float = 0.0) -> Children:
+    """Children with no history: newborn priors, no relationships yet."""
+    f = np.float64
+    return Children(
+        age_days=np.full(n, age_days, f),
+        anxiety=np.full(n, 0.2, f),
+        felt_security=np.full(n, 0.5, f),
+        exploration=np.zeros(n, f),
+        competence=np.zeros(n, f),
+        prior_trust=np.full(n, NEWBORN_PRIOR["trust"], f),
+        prior_unpredictability=np.full(n, NEWBORN_PRIOR["unpredictability"], f),
+        prior_fear=np.full(n, NEWBORN_PRIOR["fear"], f),
+        prior_gain=np.full(n, NEWBORN_PRIOR["gain"], f),
+        known=np.zeros((n, n_figures), bool),
+        trust=np.full((n, n_figures), NEWBORN_PRIOR["trust"], f),
+        unpredictability=np.full((n, n_figures), NEWBORN_PRIOR["unpredictability"], f),
+        fear=np.zeros((n, n_figures), f),
+        gain=np.zeros((n, n_figures), f),
+        payoff_baseline=np.zeros((n, n_figures), f),
+        rupture_kind=np.zeros((n, n_figures), np.int8),
+        rupture_elapsed_days=np.zeros((n, n_figures), f),
+        rupture_due_days=np.zeros((n, n_figures), f),
+        rupture_will_repair=np.zeros((n, n_figures), bool),
+    )
+
+
+def meet(children: Children, mask: np.ndarray) -> None:
+    """Start new relationships where ``mask`` (n, n_figures) is true, seeded by the prior."""
+    children.known |= mask
+    for name in ("trust", "unpredictability", "fear", "gain"):
+        wm = getattr(children, name)
+        prior = getattr(children, f"prior_{name}")
+        np.copyto(wm, np.broadcast_to(prior[:, None], wm.shape), where=mask)
+    children.payoff_baseline[mask] = 0.0
+    children.rupture_kind[mask] = NO_RUPTURE
+
+
+def rowmax(values: np.ndarray) -> np.ndarray:
+    """Maximum over figures (axis 1): a column loop, much faster than a reduction for few figures."""
+    out = values[:, 0].copy()
+    for j in range(1, values.shape[1]):
+        np.maximum(out, values[:, j], out=out)
+    return out
+
+
+def rowsum(values: np.ndarray) -> np.ndarray:
+    """Sum over figures (axis 1), as :func:`rowmax`."""
+    out = values[:, 0].astype(np.int64)
+    for j in range(1, values.shape[1]):
+        out += values[:, j]
+    return out
+
+
+def arrays_of(obj: Children | Figures) -> dict[str, np.ndarray]:
+    """The arrays of a state object by field name (for checkpoints and checks)."""
+    return {f.name: getattr(obj, f.name) for f in fields(obj) if isinstance(getattr(obj, f.name), np.ndarray)}
+
+
+_UNIT_STATE = (
+    "anxiety",
+    "felt_security",
+    "exploration",
+    "competence",
+    "prior_trust",
+    "prior_unpredictability",
+    "prior_fear",
+    "trust",
+    "unpredictability",
+    "fear",
+)
+
+
+def check_ranges(children: Children, gain_limit: float) -> None:
+    """Raise AssertionError naming the first state value outside its documented range."""
+    for name in _UNIT_STATE:
+        values = getattr(children, name)
+        if not np.all(np.isfinite(values)) or values.min() < 0.0 or values.max() > 1.0:
+            raise AssertionError(f"{name} left [0, 1]: min {values.min()}, max {values.max()}")
+    for name in ("gain", "prior_gain"):
+        values = getattr(children, name)
+        if np.abs(values).max() > gain_limit + 1e-12:
+            raise AssertionError(f"{name} left [-{gain_limit}, {gain_limit}]")
+    if children.age_days.min() < 0:
+        raise AssertionError("age_days is negative")

@@ -1,0 +1,220 @@
+"""A short, self-contained HTML summary of one run, with its plots embedded."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only, never a window
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from securebase.engine.results import Results
+from securebase.model.state import BID_TYPES, STRATEGIES
+
+STRATEGY_COLOURS = {"secure": "#3b7d4f", "avoidant": "#4c72b0", "ambivalent": "#dd8452", "disorganised": "#8c3b8c"}
+STATE_PANELS = (
+    ("anxiety", "Anxiety"),
+    ("felt_security", "Felt security"),
+    ("exploration", "Exploration"),
+    ("competence", "Competence"),
+)
+
+
+def _png(fig: plt.Figure) -> str:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _time_axis(summary: pd.DataFrame) -> tuple[pd.Series, str]:
+    return summary["day"], "day of the scenario"
+
+
+def plot_state(summary: pd.DataFrame, caption_n: str) -> str:
+    fig, axes = plt.subplots(2, 2, figsize=(10, 6), sharex=True)
+    x, label = _time_axis(summary)
+    n = summary["children"].iloc[0]
+    for ax, (column, title) in zip(axes.ravel(), STATE_PANELS, strict=True):
+        mean, sd = summary[column], summary[f"{column}_sd"]
+        ax.fill_between(x, (mean - sd).clip(0, 1), (mean + sd).clip(0, 1), alpha=0.2, label="± 1 sd across children")
+        half_width = 1.96 * sd / np.sqrt(n)
+        ax.fill_between(x, mean - half_width, mean + half_width, alpha=0.6, label="95% CI of the mean")
+        ax.plot(x, mean, lw=1.2, label="mean")
+        ax.set_title(title)
+        ax.set_ylim(0, 1)
+    for ax in axes[1]:
+        ax.set_xlabel(label)
+    axes[0, 0].legend(loc="upper right", fontsize=8)
+    fig.suptitle(f"Child state over time ({caption_n})")
+    return _png(fig)
+
+
+def plot_ruptures(summary: pd.DataFrame, caption_n: str) -> str:
+    fig, ax = plt.subplots(figsize=(10, 3.5))
+    x, label = _time_axis(summary)
+    per_100 = 100.0 / summary["children"]
+    for column, name in (
+        ("adult_ruptures", "adult ruptures (temper, unfairness)"),
+        ("tantrums", "tantrums (child ruptures)"),
+        ("repairs", "repairs"),
+        ("unrepaired_ruptures", "left unrepaired"),
+    ):
+        ax.plot(x, (summary[column] * per_100).rolling(7, min_periods=1).mean(), label=name)
+    ax.set_xlabel(label)
+    ax.set_ylabel("per 100 children per day")
+    ax.set_title(f"Ruptures and repairs (7-day rolling mean; {caption_n})")
+    ax.legend(fontsize=8, ncol=2)
+    return _png(fig)
+
+
+def plot_strategies(summary: pd.DataFrame, caption_n: str, title: str) -> str:
+    fig, ax = plt.subplots(figsize=(10, 3.5))
+    x, label = _time_axis(summary)
+    shares = [summary[f"share_{s}"] for s in STRATEGIES]
+    ax.stackplot(x, shares, labels=STRATEGIES, colors=[STRATEGY_COLOURS[s] for s in STRATEGIES], alpha=0.85)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel(label)
+    ax.set_ylabel("share of children")
+    ax.set_title(f"{title} ({caption_n})")
+    ax.legend(loc="lower left", fontsize=8, ncol=4)
+    return _png(fig)
+
+
+def plot_history(summary: pd.DataFrame, caption_n: str) -> str:
+    """The years lived before the scenario, by age (weekly means)."""
+    history = summary[summary["phase"] == "history"]
+    weekly = history.groupby(history["day"] // 7).mean(numeric_only=True)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.5))
+    for column, name in STATE_PANELS:
+        axes[0].plot(weekly["age_years"], weekly[column], label=name)
+    axes[0].set_ylim(0, 1)
+    axes[0].set_xlabel("age (years)")
+    axes[0].set_title("Child state before the scenario")
+    axes[0].legend(fontsize=8)
+    bids = weekly[[f"bids_{t}" for t in BID_TYPES]]
+    bids = bids.div(bids.sum(axis=1).replace(0, np.nan), axis=0)
+    axes[1].stackplot(weekly["age_years"], bids.T.values, labels=BID_TYPES, alpha=0.85)
+    axes[1].set_ylim(0, 1)
+    axes[1].set_xlabel("age (years)")
+    axes[1].set_title("Bids by type (share of bids)")
+    axes[1].legend(fontsize=8, loc="lower left", ncol=2)
+    fig.suptitle(f"Development from birth ({caption_n})")
+    return _png(fig)
+
+
+def _interval(values: pd.Series) -> str:
+    mean = values.mean()
+    half_width = 1.96 * values.std(ddof=1) / np.sqrt(len(values)) if len(values) > 1 else float("nan")
+    return f"{mean:.3f} [{mean - half_width:.3f}, {mean + half_width:.3f}]"
+
+
+def _table(rows: list[tuple[str, str]], header: tuple[str, str]) -> str:
+    body = "".join(f"<tr><td>{html.escape(a)}</td><td>{html.escape(b)}</td></tr>" for a, b in rows)
+    return f"<table><thead><tr><th>{header[0]}</th><th>{header[1]}</th></tr></thead><tbody>{body}</tbody></table>"
+
+
+def write_summary(results: Results, path: Path, files: dict[str, Path] | None = None) -> Path:
+    """Write the HTML summary of ``results`` to ``path``; returns the path."""
+    scenario = results.scenario
+    n = scenario.population.n_children
+    caption_n = f"{scenario.name}, N = {n:,}, seed {results.seed}"
+    summary = results.summary
+    scenario_days = summary[summary["phase"] == "scenario"]
+    children = results.children
+
+    outcome_rows = [
+        (f"{name} at the end (mean, 95% CI)", _interval(children[name]))
+        for name in ("anxiety", "felt_security", "exploration", "competence")
+    ]
+    outcome_rows.append(("competence gained over the scenario (mean, 95% CI)", _interval(children["competence_gain"])))
+    shares = children["strategy"].value_counts(normalize=True)
+    for strategy in STRATEGIES:
+        share = shares.get(strategy, 0.0)
+        half_width = 1.96 * np.sqrt(share * (1 - share) / n)
+        outcome_rows.append(
+            (
+                f"strategy with primary figure: {strategy}",
+                f"{share:.1%} [{share - half_width:.1%}, {share + half_width:.1%}]",
+            )
+        )
+    figure_rows = [
+        (
+            f"{spec.name} ({spec.role})",
+            f"caregiving: {spec.caregiving if isinstance(spec.caregiving, str) else 'custom'}; "
+            f"home {spec.availability.home:.0%}, school {spec.availability.school:.0%}"
+            + (f"; from day {spec.from_day}" if spec.from_day is not None else "; from birth"),
+        )
+        for spec in scenario.figures
+    ]
+    relationships = results.relationships
+    last = relationships[relationships["day"] == relationships["day"].max()]
+    relation_rows = [
+        (row.figure, f"trust {row.trust:.2f}, fear {row.fear:.2f}, secure with this figure {row.share_secure:.1%}")
+        for row in last.itertuples()
+    ]
+
+    images = [
+        (
+            "What the children feel and do",
+            "Daily means over all children and episodes. The pale band is the spread across children (± 1 sd); "
+            "the dark band, the 95% confidence interval of the mean.",
+            plot_state(scenario_days, caption_n),
+        ),
+        (
+            "Ruptures and repairs",
+            "Adult ruptures (losing temper, unfairness) and child tantrums, the repairs that followed (apology, "
+            "soothing) and ruptures that closed unrepaired.",
+            plot_ruptures(scenario_days, caption_n),
+        ),
+        (
+            "Strategy mix",
+            "Each child's strategy with its primary figure, read off the learned signalling gain and fear: open "
+            "signalling (secure), suppressed (avoidant), amplified (ambivalent), fear of the figure (disorganised). "
+            "No strategy is an input.",
+            plot_strategies(scenario_days, caption_n, "Strategy with the primary figure"),
+        ),
+    ]
+    if (summary["phase"] == "history").any():
+        images.append(
+            (
+                "Before the scenario",
+                "The years each child lived at home before the scenario began, with the bid repertoire "
+                "changing with age (crying, smiling and reaching, then approaching and verbal support seeking).",
+                plot_history(summary, caption_n),
+            )
+        )
+    written = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in (files or {}).values())
+    sections = "".join(
+        f"<h2>{html.escape(title)}</h2><p>{html.escape(text)}</p><img alt='{html.escape(title)}' "
+        f"src='data:image/png;base64,{data}'>"
+        for title, text, data in images
+    )
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>securebase: {html.escape(scenario.name)}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
+table {{ border-collapse: collapse; margin: 1rem 0; }} td, th {{ border: 1px solid #ccc; padding: .3rem .6rem; text-align: left; }}
+img {{ max-width: 100%; }} .meta {{ color: #555; }}
+</style></head><body>
+<h1>securebase run: {html.escape(scenario.name)}</h1>
+<p>{html.escape(scenario.description)}</p>
+<p class="meta">N = {n:,} children, seed {results.seed}, {scenario.schedule.days} days of scenario
+({scenario.schedule.episodes_per_day} episodes a day), start age {scenario.population.start_age_years} years,
+history: {scenario.population.history}.</p>
+<h2>Figures</h2>{_table(figure_rows, ("figure", "who they are"))}
+<h2>At the end</h2>{_table(outcome_rows, ("outcome", "value"))}
+{_table(relation_rows, ("relationship", "at the end"))}
+{sections}
+<h2>Files</h2><ul>{written}</ul>
+<p class="meta">securebase: the model is described in docs/model.md. Tables are parquet; columns use the glossary.</p>
+</body></html>"""
+    path = Path(path)
+    path.write_text(page, encoding="utf-8")
+    return path

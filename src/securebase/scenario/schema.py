@@ -1,0 +1,219 @@
+"""What a scenario file may say, as typed objects (pydantic).
+
+A scenario is data: the population of children and their figures (each figure
+drawn from a caregiving population: a distribution of its traits), the
+settings and schedule, the duration, and events. Anything not named here is
+an error, so a typo never passes silently.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from securebase.model.state import FIGURE_TRAITS, UNIT_TRAITS
+
+NAME_PATTERN = r"^[a-z][a-z0-9_-]{0,39}$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class TraitDistribution(Strict):
+    """A trait's distribution over figures: Beta for proportions, Gamma for rates and latencies."""
+
+    mean: Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+    sd: Annotated[float, Field(ge=0.0, allow_inf_nan=False)] = 0.0
+
+
+Trait = Annotated[float, Field(ge=0.0, allow_inf_nan=False)] | TraitDistribution
+
+
+class Caregiving(Strict):
+    """A caregiving population: the distribution of each trait of a figure.
+
+    Start from a named ``preset`` and override any trait. A trait is a number
+    (every figure the same) or ``{mean, sd}``.
+    """
+
+    preset: str | None = None
+    consistency: Trait | None = None
+    appropriateness: Trait | None = None
+    sensitivity: Trait | None = None
+    warmth: Trait | None = None
+    reliability: Trait | None = None
+    exploration_support: Trait | None = None
+    rupture_rate: Trait | None = None
+    repair_propensity: Trait | None = None
+    repair_latency_days: Trait | None = None
+    #: correlation of the five qualities through one shared factor (a Gaussian copula)
+    quality_correlation: Annotated[float, Field(ge=0.0, lt=1.0)] | None = None
+
+    @model_validator(mode="after")
+    def _check_feasible(self) -> Caregiving:
+        for name in FIGURE_TRAITS:
+            trait = getattr(self, name)
+            if trait is None:
+                continue
+            mean, sd = (trait.mean, trait.sd) if isinstance(trait, TraitDistribution) else (trait, 0.0)
+            if name in UNIT_TRAITS:
+                if mean > 1.0:
+                    raise ValueError(f"{name}: mean {mean} is not a proportion; expected a number between 0 and 1")
+                if sd > 0 and sd >= math.sqrt(mean * (1.0 - mean)):
+                    raise ValueError(
+                        f"{name}: sd {sd} is too large for a proportion with mean {mean}; "
+                        f"expected sd below {math.sqrt(mean * (1.0 - mean)):.3f}"
+                    )
+            elif sd > 0 and mean == 0:
+                raise ValueError(f"{name}: a mean of 0 cannot have a positive sd")
+        return self
+
+
+class Availability(Strict):
+    """Probability that the figure is with the child during an episode, by setting."""
+
+    home: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
+    school: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
+
+
+class FigureSpec(Strict):
+    """One figure in every child's life (a parent, a teacher, a partner...)."""
+
+    name: Annotated[str, Field(pattern=NAME_PATTERN)]
+    role: Literal["parent", "caregiver", "teacher", "partner", "friend", "mentor", "other"] = "parent"
+    caregiving: str | Caregiving = "normative"
+    availability: Availability = Availability(home=0.9)
+    #: day (of the scenario) the figure enters the child's life; absent: from birth
+    from_day: int | None = None
+
+
+class Population(Strict):
+    n_children: Annotated[int, Field(ge=1, le=50_000_000)]
+    start_age_years: Annotated[float, Field(ge=0.0, le=80.0)] = 0.0
+    #: "simulate": live the years before the start with the figures present from birth
+    history: Literal["simulate", "none"] = "simulate"
+
+
+class SchoolSchedule(Strict):
+    days_per_week: Annotated[int, Field(ge=0, le=7)] = 5
+    #: [first, last) episode of a school day spent at school
+    episodes: tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)]] = (2, 6)
+    #: [first, last) scenario days with no school
+    holidays: list[tuple[int, int]] = []
+
+    @model_validator(mode="after")
+    def _check_order(self) -> SchoolSchedule:
+        first, last = self.episodes
+        if first > last:
+            raise ValueError(f"episodes [{first}, {last}] must be [first, last) with first <= last")
+        for start, end in self.holidays:
+            if start > end:
+                raise ValueError(f"holiday [{start}, {end}] ends before it starts")
+        return self
+
+
+class Schedule(Strict):
+    days: Annotated[int, Field(ge=1, le=36_525)]
+    episodes_per_day: Annotated[int, Field(ge=1, le=96)] = 8
+    school: SchoolSchedule | None = None
+
+    @model_validator(mode="after")
+    def _check_school_fits(self) -> Schedule:
+        if self.school is not None and self.school.episodes[1] > self.episodes_per_day:
+            raise ValueError(
+                f"school episodes end at {self.school.episodes[1]}, past the {self.episodes_per_day} episodes of a day"
+            )
+        return self
+
+
+class Event(Strict):
+    """Something that happens to the figures on a day, to all children or a random fraction.
+
+    - ``replace``: a new person takes the figure's place (a new caregiver or
+      teacher): traits drawn from ``caregiving``, the relationship starts anew
+      from the child's general prior;
+    - ``change``: the same person's caregiving changes (from ``caregiving``)
+      until ``until_day`` (or for good), the relationship carries on;
+    - ``leave``: the figure leaves the child's life.
+    """
+
+    kind: Literal["replace", "change", "leave"]
+    figure: Annotated[str, Field(pattern=NAME_PATTERN)]
+    day: int | None = None
+    at_age_years: Annotated[float, Field(ge=0.0)] | None = None
+    until_day: int | None = None
+    caregiving: str | Caregiving | None = None
+    fraction: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0
+
+    @model_validator(mode="after")
+    def _check_when_and_what(self) -> Event:
+        if (self.day is None) == (self.at_age_years is None):
+            raise ValueError("give exactly one of 'day' or 'at_age_years'")
+        if self.kind in ("replace", "change") and self.caregiving is None:
+            raise ValueError(f"a '{self.kind}' event needs 'caregiving'")
+        if self.kind != "change" and self.until_day is not None:
+            raise ValueError("'until_day' is only for 'change' events")
+        return self
+
+
+class Output(Strict):
+    #: keep per-child trajectories (large: n_children x days / trajectory_every_days rows)
+    trajectories: bool = False
+    trajectory_every_days: Annotated[int, Field(ge=1)] = 7
+    checkpoint_every_days: Annotated[int, Field(ge=1)] = 30
+
+
+class Scenario(Strict):
+    """A whole scenario, as read from a TOML file."""
+
+    name: Annotated[str, Field(pattern=NAME_PATTERN)]
+    description: str = ""
+    seed: Annotated[int, Field(ge=0)] = 0
+    population: Population
+    figures: Annotated[list[FigureSpec], Field(min_length=1, max_length=16)]
+    schedule: Schedule
+    events: list[Event] = []
+    output: Output = Output()
+
+    @field_validator("figures")
+    @classmethod
+    def _unique_names(cls, figures: list[FigureSpec]) -> list[FigureSpec]:
+        names = [f.name for f in figures]
+        duplicated = sorted({n for n in names if names.count(n) > 1})
+        if duplicated:
+            raise ValueError(f"figure names must be unique; repeated: {', '.join(duplicated)}")
+        return figures
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Scenario:
+        names = [f.name for f in self.figures]
+        for i, event in enumerate(self.events):
+            if event.figure not in names:
+                raise ValueError(f"events[{i}].figure '{event.figure}' is not one of the figures: {', '.join(names)}")
+            if event.at_age_years is not None and self.population.history == "none":
+                if event.at_age_years < self.population.start_age_years:
+                    raise ValueError(f"events[{i}].at_age_years is before the start and history is 'none'")
+        for figure in self.figures:
+            if figure.from_day is not None and figure.from_day < 0 and self.population.history == "none":
+                raise ValueError(f"figure '{figure.name}' joins before the start but history is 'none'")
+        return self
+
+    @property
+    def history_days(self) -> int:
+        """Days lived before the scenario starts (simulated when history is 'simulate')."""
+        if self.population.history == "none":
+            return 0
+        return round(self.population.start_age_years * 365.25)
+
+    def event_day(self, event: Event) -> int:
+        if event.day is not None:
+            return event.day
+        return round((event.at_age_years - self.population.start_age_years) * 365.25)
+
+
+def identifier(text: str) -> bool:
+    return re.match(NAME_PATTERN, text) is not None
