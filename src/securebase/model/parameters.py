@@ -7,6 +7,7 @@ Each field is documented, with its source or "modelling choice", in
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
@@ -86,7 +87,7 @@ class ModelParameters:
     def __post_init__(self) -> None:
         for field in fields(self):
             value = getattr(self, field.name)
-            if not isinstance(value, int | float) or value != value or value < 0:
+            if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
                 raise ValueError(f"model parameter '{field.name}' must be a non-negative number, got {value!r}")
 
     def to_dict(self) -> dict[str, float]:

@@ -35,7 +35,7 @@ HABITS: tuple[str, ...] = (
 )
 FIGURE_TRAITS: tuple[str, ...] = QUALITIES + HABITS
 #: Traits that are probabilities or proportions, kept in [0, 1].
-UNIT_TRAITS: tuple[str, ...] = QUALITIES + ("exploration_support", "repair_propensity")
+UNIT_TRAITS: tuple[str, ...] = (*QUALITIES, "exploration_support", "repair_propensity")
 
 SETTINGS: tuple[str, ...] = ("home", "school")
 HOME, SCHOOL = 0, 1

@@ -163,21 +163,27 @@ def write_summary(results: Results, path: Path, files: dict[str, Path] | None = 
     images = [
         (
             "What the children feel and do",
-            "Daily means over all children and episodes. The pale band is the spread across children (± 1 sd); "
-            "the dark band, the 95% confidence interval of the mean.",
+            (
+                "Daily means over all children and episodes. The pale band is the spread across children (± 1 sd); "
+                "the dark band, the 95% confidence interval of the mean."
+            ),
             plot_state(scenario_days, caption_n),
         ),
         (
             "Ruptures and repairs",
-            "Adult ruptures (losing temper, unfairness) and child tantrums, the repairs that followed (apology, "
-            "soothing) and ruptures that closed unrepaired.",
+            (
+                "Adult ruptures (losing temper, unfairness) and child tantrums, the repairs that followed (apology, "
+                "soothing) and ruptures that closed unrepaired."
+            ),
             plot_ruptures(scenario_days, caption_n),
         ),
         (
             "Strategy mix",
-            "Each child's strategy with its primary figure, read off the learned signalling gain and fear: open "
-            "signalling (secure), suppressed (avoidant), amplified (ambivalent), fear of the figure (disorganised). "
-            "No strategy is an input.",
+            (
+                "Each child's strategy with its primary figure, read off the learned signalling gain and fear: open "
+                "signalling (secure), suppressed (avoidant), amplified (ambivalent), fear of the figure (disorganised). "
+                "No strategy is an input."
+            ),
             plot_strategies(scenario_days, caption_n, "Strategy with the primary figure"),
         ),
     ]
@@ -185,8 +191,10 @@ def write_summary(results: Results, path: Path, files: dict[str, Path] | None = 
         images.append(
             (
                 "Before the scenario",
-                "The years each child lived at home before the scenario began, with the bid repertoire "
-                "changing with age (crying, smiling and reaching, then approaching and verbal support seeking).",
+                (
+                    "The years each child lived at home before the scenario began, with the bid repertoire "
+                    "changing with age (crying, smiling and reaching, then approaching and verbal support seeking)."
+                ),
                 plot_history(summary, caption_n),
             )
         )

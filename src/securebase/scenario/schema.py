@@ -9,7 +9,6 @@ an error, so a typo never passes silently.
 from __future__ import annotations
 
 import math
-import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -194,9 +193,9 @@ class Scenario(Strict):
         for i, event in enumerate(self.events):
             if event.figure not in names:
                 raise ValueError(f"events[{i}].figure '{event.figure}' is not one of the figures: {', '.join(names)}")
-            if event.at_age_years is not None and self.population.history == "none":
-                if event.at_age_years < self.population.start_age_years:
-                    raise ValueError(f"events[{i}].at_age_years is before the start and history is 'none'")
+            too_early = event.at_age_years is not None and event.at_age_years < self.population.start_age_years
+            if too_early and self.population.history == "none":
+                raise ValueError(f"events[{i}].at_age_years is before the start and history is 'none'")
         for figure in self.figures:
             if figure.from_day is not None and figure.from_day < 0 and self.population.history == "none":
                 raise ValueError(f"figure '{figure.name}' joins before the start but history is 'none'")
@@ -213,7 +212,3 @@ class Scenario(Strict):
         if event.day is not None:
             return event.day
         return round((event.at_age_years - self.population.start_age_years) * 365.25)
-
-
-def identifier(text: str) -> bool:
-    return re.match(NAME_PATTERN, text) is not None
