@@ -1,20 +1,11 @@
-"""Shared test helpers: small scenarios built in code."""
+"""Shared fixtures."""
 
 from __future__ import annotations
 
 import pytest
+from helpers import small
 
-from securebase.scenario import Scenario, load_scenario
-
-
-def small(name: str, n_children: int = 300, days: int | None = None, **population: object) -> Scenario:
-    """A built-in scenario cut down to a test size."""
-    scenario = load_scenario(name)
-    update_population = {"n_children": n_children, **population}
-    update = {"population": scenario.population.model_copy(update=update_population)}
-    if days is not None:
-        update["schedule"] = scenario.schedule.model_copy(update={"days": days})
-    return scenario.model_copy(update=update)
+from securebase.scenario import Scenario
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import sys
 import time
 from importlib import resources
@@ -52,7 +53,14 @@ def run(scenario: str, out: Path | None, seed: int | None, resume: bool, traject
     if resume:
         if not checkpoint.is_file():
             _fail(f"--resume: no checkpoint at '{checkpoint}'; expected the --out folder of an interrupted run.")
-        simulation = Simulation.resume(checkpoint)
+        try:
+            simulation = Simulation.resume(checkpoint)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError) as error:
+            reason = " ".join(f"{type(error).__name__}: {error}".split())[:200]
+            _fail(
+                f"--resume: the checkpoint at '{checkpoint}' cannot be read ({reason}); "
+                "expected one written by an interrupted securebase run (delete it to start afresh)."
+            )
         if simulation.scenario != spec or (seed is not None and seed != simulation.seed):
             _fail(
                 f"--resume: the checkpoint at '{checkpoint}' is of another scenario or seed "

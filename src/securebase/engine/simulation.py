@@ -123,7 +123,7 @@ class Simulation:
         dt_days = 1.0 / schedule.episodes_per_day
         for setting in settings:
             draws = episode.draw(self.rng, n, k)
-            present = (draws.figure[2] < figures.availability[:, setting]) & figures.active
+            present = (draws.figure[0] < figures.availability[:, setting]) & figures.active
             need = need_magnitude(draws.child[0], params)
             record = episode.step(children, figures, present, attention, need, draws, params, dt_days)
             tally.add(record, children)

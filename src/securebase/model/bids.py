@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from securebase.model.parameters import ModelParameters
-from securebase.model.state import BID_TYPES
 from securebase.model.timescale import DAYS_PER_YEAR
 
 #: Age (years) at which each bid type enters the repertoire, and the width of its onset.
@@ -51,22 +50,30 @@ def _age_preferences(years: np.ndarray) -> np.ndarray:
     return available * preference
 
 
-#: the age preferences for each whole day of age up to 100 years (a lookup, not a computation per bid)
-_TABLE = _age_preferences(np.arange(int(100 * DAYS_PER_YEAR) + 1) / DAYS_PER_YEAR)
+#: the age preferences for each whole day of age up to 100 years, one array per type
+#: (a lookup, not a computation per bid)
+_COLUMNS = tuple(
+    np.ascontiguousarray(column)
+    for column in _age_preferences(np.arange(int(100 * DAYS_PER_YEAR) + 1) / DAYS_PER_YEAR).T
+)
 
 
-def repertoire_weights(age_days: np.ndarray, bid_intensity: np.ndarray) -> np.ndarray:
-    """Unnormalised weights (n, len(BID_TYPES)) of each bid type at this age and intensity."""
-    day = np.clip(age_days.astype(np.int64), 0, len(_TABLE) - 1)
-    weights = _TABLE[day]
-    weights[:, 0] *= bid_intensity
-    weights[:, 1] *= 1.0 - bid_intensity
+def repertoire_weights(age_days: np.ndarray, bid_intensity: np.ndarray) -> list[np.ndarray]:
+    """Unnormalised weight of each bid type (one array per type) at this age and intensity."""
+    day = np.clip(age_days.astype(np.int64), 0, len(_COLUMNS[0]) - 1)
+    weights = [column.take(day) for column in _COLUMNS]
+    weights[0] *= bid_intensity
+    weights[1] *= 1.0 - bid_intensity
     return weights
 
 
 def bid_type(age_days: np.ndarray, bid_intensity: np.ndarray, uniform: np.ndarray) -> np.ndarray:
     """Index into BID_TYPES of each child's bid, sampled from the age repertoire."""
     weights = repertoire_weights(age_days, bid_intensity)
-    cumulative = np.cumsum(weights, axis=1)
-    threshold = uniform * cumulative[:, -1]
-    return np.minimum((cumulative < threshold[:, None]).sum(axis=1), len(BID_TYPES) - 1).astype(np.int8)
+    threshold = uniform * sum(weights)
+    chosen = np.zeros(len(threshold), np.int8)
+    cumulative = np.zeros(len(threshold))
+    for weight in weights[:-1]:
+        cumulative += weight
+        chosen += cumulative < threshold
+    return chosen

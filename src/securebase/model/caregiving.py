@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from securebase.model.parameters import ModelParameters
+from securebase.model.timescale import per_step
 
 
 def daily_attention(consistency: np.ndarray, uniform: np.ndarray, params: ModelParameters) -> np.ndarray:
@@ -53,12 +54,17 @@ def anxiety_after_response(
     appropriateness: np.ndarray,
     bid_intensity: np.ndarray,
     params: ModelParameters,
+    steps_per_response: float = 1.0,
 ) -> np.ndarray:
     """A warm response soothes, in proportion to its fit; a bid not met warmly leaves distress.
 
     A rebuff and an unanswered bid cost the same, in proportion to how hard the
     child signalled: signalling hard to a figure who does not answer warmly hurts.
+    On the moment scale a step is a slice of the exchange, so both rates are
+    divided over the steps a response takes (``response_minutes``).
     """
-    soothed = anxiety * (1.0 - params.soothing * (0.5 + 0.5 * appropriateness))
-    distressed = anxiety + (1.0 - anxiety) * params.unanswered_distress * bid_intensity
+    soothing = per_step(params.soothing * (0.5 + 0.5 * appropriateness), steps_per_response)
+    distress = per_step(params.unanswered_distress * bid_intensity, steps_per_response)
+    soothed = anxiety * (1.0 - soothing)
+    distressed = anxiety + (1.0 - anxiety) * distress
     return np.where(warm, soothed, np.where(bidding, distressed, anxiety))

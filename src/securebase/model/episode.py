@@ -27,8 +27,8 @@ from securebase.model.timescale import internalisation, per_step, plasticity, ta
 
 #: uniforms drawn per child and per (child, figure) in every step, whatever happens:
 #: a fixed count keeps two runs that differ in one parameter on the same random numbers.
-CHILD_DRAWS = 9
-FIGURE_DRAWS = 3
+CHILD_DRAWS = 11
+FIGURE_DRAWS = 1
 
 
 @dataclass
@@ -95,9 +95,10 @@ def step(
         children.prior_fear,
         internalisation(children.age_days, p),
     )
-    s = children.felt_security + per_step(p.security_tracking, steps_per_episode) * (
-        target_security - children.felt_security
-    )
+    # felt security follows who is there within minutes (both time scales)
+    step_minutes = p.episode_minutes / steps_per_episode
+    tracking = -np.expm1(-step_minutes / p.security_timescale_minutes)
+    s = children.felt_security + tracking * (target_security - children.felt_security)
     children.felt_security = np.clip(s, 0.0, 1.0)
 
     a_before = anx.raise_by_need(children.anxiety, need, children.felt_security, p)
@@ -128,8 +129,10 @@ def step(
         u[3],
         u[4],
     )
+    # a response delivers its effect over a couple of minutes: one developmental episode, many moments
+    steps_per_response = max(1.0, p.response_minutes / step_minutes)
     a_after = caregiving.anxiety_after_response(
-        a_before, bidding, warm, of_target(figures.appropriateness), intensity, p
+        a_before, bidding, warm, of_target(figures.appropriateness), intensity, p, steps_per_response
     )
 
     # learning from the outcome, weighted by the anxiety it came with
@@ -157,17 +160,15 @@ def step(
     tantrum_probability = tantrum_rate_per_day(children.age_days, p) * dt_days * 2.0 * a_after
     tantrum = has_figure & (u[6] < tantrum_probability)
     a_after = np.where(tantrum, a_after + (1.0 - a_after) * p.tantrum_anxiety, a_after)
-    on_target = np.zeros_like(present)
-    on_target.reshape(-1)[flat] = has_figure
     for kind, mask in ((ADULT_RUPTURE, adult_rupture), (CHILD_RUPTURE, tantrum)):
         ruptures.open_ruptures(
             children,
-            on_target & mask[:, None],
+            flat[mask],
             kind,
-            figures.repair_propensity,
-            figures.repair_latency_days,
-            draws.figure[0],
-            draws.figure[1],
+            of_target(figures.repair_propensity),
+            of_target(figures.repair_latency_days),
+            u[9],
+            u[10],
             p,
         )
     children.anxiety = a_after
@@ -178,8 +179,8 @@ def step(
         unrepaired,
         adult,
         ruptures.repair_effectiveness(elapsed, p),
-        wm.learning_weight(children.anxiety, plast, p)[:, None],
-        (p.fear_learning_rate * plast)[:, None],
+        wm.learning_weight(children.anxiety, plast, p),
+        p.fear_learning_rate * plast,
         p,
     )
 

@@ -31,7 +31,7 @@ class ModelParameters:
     security_buffering: float = 0.6
     self_regulation: float = 0.15
     base_calming: float = 0.30
-    security_tracking: float = 0.5
+    security_timescale_minutes: float = 2.0
     internalisation_max: float = 0.6
     internalisation_timescale_years: float = 5.0
 
@@ -42,6 +42,7 @@ class ModelParameters:
 
     # responses
     soothing: float = 0.7
+    response_minutes: float = 2.0
     unanswered_distress: float = 0.3
     lapse_attention: float = 0.15
 

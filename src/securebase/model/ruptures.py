@@ -23,7 +23,7 @@ def exponential_latency(mean_days: np.ndarray, uniform: np.ndarray) -> np.ndarra
 
 def open_ruptures(
     children: Children,
-    mask: np.ndarray,
+    where: np.ndarray,
     kind: int,
     repair_propensity: np.ndarray,
     repair_latency_days: np.ndarray,
@@ -31,16 +31,23 @@ def open_ruptures(
     u_latency: np.ndarray,
     params: ModelParameters,
 ) -> None:
-    """Open a rupture of ``kind`` where ``mask`` holds and none is pending (in place)."""
-    new = mask & (children.rupture_kind == NO_RUPTURE)
-    if not new.any():
+    """Open a rupture of ``kind`` in the relationships at flat indices ``where`` (in place).
+
+    The per-child arrays (habits of the figure involved, uniforms) are indexed by
+    child; a relationship that already has a rupture pending keeps that one.
+    """
+    k = children.trust.shape[1]
+    kinds = children.rupture_kind.reshape(-1)
+    where = where[kinds[where] == NO_RUPTURE]
+    if where.size == 0:
         return
-    will_repair = u_repair[new] < repair_propensity[new]
-    latency = exponential_latency(repair_latency_days[new], u_latency[new])
-    children.rupture_kind[new] = kind
-    children.rupture_elapsed_days[new] = 0.0
-    children.rupture_due_days[new] = np.where(will_repair, latency, params.unrepaired_after_days)
-    children.rupture_will_repair[new] = will_repair
+    child = where // k
+    will_repair = u_repair[child] < repair_propensity[child]
+    latency = exponential_latency(repair_latency_days[child], u_latency[child])
+    kinds[where] = kind
+    children.rupture_elapsed_days.reshape(-1)[where] = 0.0
+    children.rupture_due_days.reshape(-1)[where] = np.where(will_repair, latency, params.unrepaired_after_days)
+    children.rupture_will_repair.reshape(-1)[where] = will_repair
 
 
 def resolve_due(
@@ -80,17 +87,21 @@ def apply_resolutions(
 ) -> None:
     """Trust, fear and anxiety after repairs and unrepaired ruptures (in place).
 
-    ``weight`` (n, k) is the working-model learning weight, ``fear_weight`` (n, 1)
-    the age-scaled fear learning rate.
+    ``weight`` (n,) is each child's working-model learning weight now,
+    ``fear_weight`` (n,) its age-scaled fear learning rate. Only the children
+    with a resolution are touched.
     """
-    if not (repaired.any() or unrepaired.any()):
+    rows = np.flatnonzero(rowmax(repaired | unrepaired))
+    if rows.size == 0:
         return
-    trust = children.trust
-    gain = np.where(repaired, weight * params.repair_trust_gain * effectiveness * (1.0 - trust), 0.0)
-    loss = np.where(unrepaired, weight * params.unrepaired_trust_cost * trust, 0.0)
-    children.trust = np.clip(trust + gain - loss, 0.0, 1.0)
+    fixed, broken, eff = repaired[rows], unrepaired[rows], effectiveness[rows]
+    w = weight[rows, None]
+    trust = children.trust[rows]
+    gain = np.where(fixed, w * params.repair_trust_gain * eff * (1.0 - trust), 0.0)
+    loss = np.where(broken, w * params.unrepaired_trust_cost * trust, 0.0)
+    children.trust[rows] = np.clip(trust + gain - loss, 0.0, 1.0)
     # the rupture frightened the child when it happened; a repair takes that back, less so when late
-    relief = np.where(adult & repaired, fear_weight * effectiveness, 0.0)
-    children.fear = children.fear * (1.0 - relief)
-    soothing = rowmax(np.where(repaired, params.repair_soothing * effectiveness, 0.0))
-    children.anxiety = children.anxiety * (1.0 - soothing)
+    relief = np.where(adult[rows] & fixed, fear_weight[rows, None] * eff, 0.0)
+    children.fear[rows] = children.fear[rows] * (1.0 - relief)
+    soothing = rowmax(np.where(fixed, params.repair_soothing * eff, 0.0))
+    children.anxiety[rows] = children.anxiety[rows] * (1.0 - soothing)

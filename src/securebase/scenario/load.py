@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from securebase.scenario.caregiving import UnknownPresetError, resolve
-from securebase.scenario.schema import Caregiving, Scenario
+from securebase.scenario.schema import Caregiving, FieldError, Scenario
 
 DEFAULT_SCENARIO = "school-year"
 
@@ -43,6 +44,8 @@ def load_scenario(source: str | Path | None = None) -> Scenario:
             f"scenario file '{path}' is not a text file (byte {error.start} is not UTF-8); "
             "expected a TOML scenario file."
         ) from None
+    except OSError as error:
+        raise ScenarioError(f"scenario file '{path}' cannot be read ({error.strerror or error}).") from None
     return parse_scenario(text, origin=f"scenario file '{path}'")
 
 
@@ -53,7 +56,7 @@ def parse_scenario(text: str, origin: str = "scenario") -> Scenario:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(f"{origin} is not valid TOML: {error}.") from None
+        raise ScenarioError(f"{origin} is not valid TOML: {error}{_line_of(text, str(error))}.") from None
     if not data:
         raise ScenarioError(
             f"{origin} is empty; expected at least 'name', [population], [[figures]] and [schedule] "
@@ -79,22 +82,62 @@ def _caregiving_specs(scenario: Scenario) -> list[tuple[str, str | Caregiving]]:
     return specs
 
 
+def _line_of(text: str, message: str) -> str:
+    """The offending line of a TOML syntax error, quoted (empty when the message gives no line)."""
+    found = re.search(r"at line (\d+)", message)
+    lines = text.splitlines()
+    if not found or not 1 <= int(found.group(1)) <= len(lines):
+        return ""
+    return f": {lines[int(found.group(1)) - 1].strip()[:80]!r}"
+
+
+#: pydantic's tags for the branches of a union (and for models with an after-validator)
+_BRANCHES = ("str", "int", "float", "bool", "constrained-float", "Caregiving", "TraitDistribution")
+#: the errors that only say the value is of another kind than one branch of a union expects
+_KINDS = {
+    "string_type": "a string",
+    "int_type": "an integer",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "list_type": "an array",
+    "tuple_type": "an array",
+    "dict_type": "a table",
+    "model_type": "a table",
+    "model_attributes_type": "a table",
+}
+
+
+def _is_branch(part: Any) -> bool:
+    return isinstance(part, str) and (part in _BRANCHES or "[" in part)
+
+
+def _path(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``loc`` without the union-branch tags."""
+    return tuple(part for part in loc if not _is_branch(part))
+
+
 def _location(loc: tuple[Any, ...]) -> str:
     text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif part in ("str", "Caregiving", "float", "TraitDistribution", "constrained-float") or "[" in str(part):
-            continue  # pydantic's names for the branches of a union
-        else:
-            text += f".{part}" if text else str(part)
-    return text or "(top level)"
+    for part in _path(loc):
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _join(where: str, field: str) -> str:
+    if not field or not where:
+        return where or field
+    return where + field if field.startswith("[") else f"{where}.{field}"
+
+
+def _wrong_branch(item: dict[str, Any]) -> bool:
+    """An error that only says the value does not fit this branch of a union."""
+    return item["type"] in _KINDS and bool(item["loc"]) and _is_branch(item["loc"][-1])
 
 
 def _allowed_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     """Field names of the table that holds ``loc`` (best effort through lists and unions)."""
     current: Any = model
-    for part in loc[:-1]:
+    for part in _path(loc[:-1]):
         if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
             continue
         field = current.model_fields.get(part)
@@ -116,24 +159,62 @@ def _model_in(annotation: Any) -> Any:
     return None
 
 
+def _shown(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a table"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _expected(item: dict[str, Any]) -> str:
+    if item["type"] in _KINDS:
+        return _KINDS[item["type"]]
+    message = item["msg"].removeprefix("Value error, ")
+    message = message[0].lower() + message[1:]
+    if not message.startswith("input should be "):
+        return (
+            message.replace("string should match", "a string matching", 1) if "pattern" in message else f": {message}"
+        )
+    message = message.removeprefix("input should be ")
+    bound = ("greater", "less")
+    return f"a value {message}" if message.startswith(bound) else message
+
+
 def describe(error: ValidationError, model: type[BaseModel]) -> str:
     """One paragraph naming each bad field, its value and what was expected."""
+    items = error.errors(include_url=False)
+    # A union reports every branch; where one branch got further than "wrong kind of value", the
+    # "wrong kind" errors of the other branches say nothing useful. Where none did, they are joined.
+    deeper = {_path(item["loc"]) for item in items if not _wrong_branch(item)}
+    deeper = {path[:i] for path in deeper for i in range(len(path) + 1)}
+    kinds: dict[str, list[str]] = {}
+    for item in items:
+        if _wrong_branch(item) and _path(item["loc"]) not in deeper:
+            kinds.setdefault(_location(item["loc"]), []).append(_KINDS[item["type"]])
     parts = []
     seen = set()
-    for item in error.errors(include_url=False):
+    for item in items:
         where = _location(item["loc"])
-        if where in seen:
-            continue  # a union reports each branch; the first says enough
+        if item["type"] == "extra_forbidden":  # the last part is the unknown key itself, never a union tag
+            where = _join(_location(item["loc"][:-1]), str(item["loc"][-1]))
+        cause = (item.get("ctx") or {}).get("error")
+        if isinstance(cause, FieldError):
+            where = _join(where, cause.field)
+        if where in seen or (_wrong_branch(item) and _path(item["loc"]) in deeper):
+            continue
         seen.add(where)
-        value = item.get("input")
-        if item["type"] == "extra_forbidden":
+        shown = where or "(top level)"
+        if isinstance(cause, FieldError):
+            parts.append(f"field '{shown}' has {cause.shown}; expected {cause.expected}")
+        elif item["type"] == "extra_forbidden":
             allowed = _allowed_fields(model, item["loc"])
             hint = f"; expected one of: {', '.join(allowed)}" if allowed else ""
-            parts.append(f"field '{where}' is not a known field{hint}")
+            parts.append(f"field '{shown}' is not a known field{hint}")
         elif item["type"] == "missing":
-            parts.append(f"field '{where}' is required but missing")
+            parts.append(f"field '{shown}' is required but missing")
+        elif where in kinds:
+            expected = " or ".join(dict.fromkeys(kinds[where]))
+            parts.append(f"field '{shown}' has value {_shown(item.get('input'))}; expected {expected}")
         else:
-            message = item["msg"].removeprefix("Value error, ")
-            shown = repr(value) if not isinstance(value, dict) else "a table"
-            parts.append(f"field '{where}' has value {shown[:80]}; expected: {message[0].lower() + message[1:]}")
+            parts.append(f"field '{shown}' has value {_shown(item.get('input'))}; expected {_expected(item)}")
     return "; ".join(parts) + "."

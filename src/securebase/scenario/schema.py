@@ -18,6 +18,19 @@ from securebase.model.state import FIGURE_TRAITS, UNIT_TRAITS
 NAME_PATTERN = r"^[a-z][a-z0-9_-]{0,39}$"
 
 
+class FieldError(ValueError):
+    """A validator's complaint about one field: where (relative to the table validated), its value, what was expected.
+
+    ``describe`` in ``load.py`` joins ``field`` to the table's own location, so the message names the full path.
+    """
+
+    def __init__(self, field: str, value: object, expected: str, shown: str | None = None):
+        self.field = field
+        self.shown = f"value {value!r}" if shown is None else shown
+        self.expected = expected
+        super().__init__(f"{field or 'table'} has {self.shown}; expected {expected}")
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
 
@@ -58,17 +71,19 @@ class Caregiving(Strict):
             trait = getattr(self, name)
             if trait is None:
                 continue
-            mean, sd = (trait.mean, trait.sd) if isinstance(trait, TraitDistribution) else (trait, 0.0)
+            is_table = isinstance(trait, TraitDistribution)
+            mean, sd = (trait.mean, trait.sd) if is_table else (trait, 0.0)
             if name in UNIT_TRAITS:
                 if mean > 1.0:
-                    raise ValueError(f"{name}: mean {mean} is not a proportion; expected a number between 0 and 1")
+                    raise FieldError(f"{name}.mean" if is_table else name, mean, "a proportion between 0 and 1")
                 if sd > 0 and sd >= math.sqrt(mean * (1.0 - mean)):
-                    raise ValueError(
-                        f"{name}: sd {sd} is too large for a proportion with mean {mean}; "
-                        f"expected sd below {math.sqrt(mean * (1.0 - mean)):.3f}"
+                    raise FieldError(
+                        f"{name}.sd",
+                        sd,
+                        f"an sd below {math.sqrt(mean * (1.0 - mean)):.3f}, the most a proportion with mean {mean} allows",
                     )
             elif sd > 0 and mean == 0:
-                raise ValueError(f"{name}: a mean of 0 cannot have a positive sd")
+                raise FieldError(f"{name}.sd", sd, "0, as a mean of 0 cannot have a positive sd")
         return self
 
 
@@ -108,10 +123,10 @@ class SchoolSchedule(Strict):
     def _check_order(self) -> SchoolSchedule:
         first, last = self.episodes
         if first > last:
-            raise ValueError(f"episodes [{first}, {last}] must be [first, last) with first <= last")
-        for start, end in self.holidays:
+            raise FieldError("episodes", [first, last], "[first, last) with first <= last")
+        for i, (start, end) in enumerate(self.holidays):
             if start > end:
-                raise ValueError(f"holiday [{start}, {end}] ends before it starts")
+                raise FieldError(f"holidays[{i}]", [start, end], "[first, last) days with first <= last")
         return self
 
 
@@ -123,8 +138,10 @@ class Schedule(Strict):
     @model_validator(mode="after")
     def _check_school_fits(self) -> Schedule:
         if self.school is not None and self.school.episodes[1] > self.episodes_per_day:
-            raise ValueError(
-                f"school episodes end at {self.school.episodes[1]}, past the {self.episodes_per_day} episodes of a day"
+            raise FieldError(
+                "school.episodes",
+                list(self.school.episodes),
+                f"episodes that end by episodes_per_day ({self.episodes_per_day}), the episodes of a day",
             )
         return self
 
@@ -151,11 +168,18 @@ class Event(Strict):
     @model_validator(mode="after")
     def _check_when_and_what(self) -> Event:
         if (self.day is None) == (self.at_age_years is None):
-            raise ValueError("give exactly one of 'day' or 'at_age_years'")
+            shown = (
+                "neither 'day' nor 'at_age_years'"
+                if self.day is None
+                else f"both day = {self.day} and at_age_years = {self.at_age_years}"
+            )
+            raise FieldError("", None, "exactly one of 'day' or 'at_age_years'", shown=shown)
         if self.kind in ("replace", "change") and self.caregiving is None:
-            raise ValueError(f"a '{self.kind}' event needs 'caregiving'")
+            raise FieldError(
+                "caregiving", None, f"a caregiving preset name or table for a '{self.kind}' event", shown="no value"
+            )
         if self.kind != "change" and self.until_day is not None:
-            raise ValueError("'until_day' is only for 'change' events")
+            raise FieldError("until_day", self.until_day, f"no 'until_day' on a '{self.kind}' event (only 'change')")
         return self
 
 
@@ -182,9 +206,11 @@ class Scenario(Strict):
     @classmethod
     def _unique_names(cls, figures: list[FigureSpec]) -> list[FigureSpec]:
         names = [f.name for f in figures]
-        duplicated = sorted({n for n in names if names.count(n) > 1})
-        if duplicated:
-            raise ValueError(f"figure names must be unique; repeated: {', '.join(duplicated)}")
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                raise FieldError(
+                    f"[{i}].name", name, f"a unique name (figures[{names.index(name)}] is already '{name}')"
+                )
         return figures
 
     @model_validator(mode="after")
@@ -192,13 +218,19 @@ class Scenario(Strict):
         names = [f.name for f in self.figures]
         for i, event in enumerate(self.events):
             if event.figure not in names:
-                raise ValueError(f"events[{i}].figure '{event.figure}' is not one of the figures: {', '.join(names)}")
+                raise FieldError(f"events[{i}].figure", event.figure, f"one of the figures: {', '.join(names)}")
             too_early = event.at_age_years is not None and event.at_age_years < self.population.start_age_years
             if too_early and self.population.history == "none":
-                raise ValueError(f"events[{i}].at_age_years is before the start and history is 'none'")
-        for figure in self.figures:
+                raise FieldError(
+                    f"events[{i}].at_age_years",
+                    event.at_age_years,
+                    f"at least start_age_years ({self.population.start_age_years}) when population.history is 'none'",
+                )
+        for j, figure in enumerate(self.figures):
             if figure.from_day is not None and figure.from_day < 0 and self.population.history == "none":
-                raise ValueError(f"figure '{figure.name}' joins before the start but history is 'none'")
+                raise FieldError(
+                    f"figures[{j}].from_day", figure.from_day, "0 or later when population.history is 'none'"
+                )
         return self
 
     @property

@@ -1,0 +1,84 @@
+"""The moment time scale: the same episode step, a few seconds at a time, through a scripted situation.
+
+A procedure (a separation and reunion, later the Strange Situation and the
+still-face) is a list of segments: how long, which figures are with the child,
+and how stressful the situation is. The children keep the history they bring
+(their working models from a developmental run), and the step is the very one
+the developmental engine uses, with its rates scaled to the step length.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from securebase.model import episode
+from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
+from securebase.model.state import Children, Figures
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of a procedure: ``minutes`` long, with the named figures present.
+
+    ``stress_per_minute`` is the need the situation brings (an unfamiliar room,
+    a stranger, being left); losing the figures' presence is also felt through
+    felt security, which follows who is there within a couple of minutes.
+    """
+
+    name: str
+    minutes: float
+    present: tuple[str, ...]
+    stress_per_minute: float = 0.02
+
+
+def run_moments(
+    children: Children,
+    figures: Figures,
+    segments: list[Segment],
+    rng: np.random.Generator,
+    params: ModelParameters = DEFAULT_PARAMETERS,
+    seconds_per_step: float = 5.0,
+) -> tuple[pd.DataFrame, Children]:
+    """Run ``segments`` on copies of the children; returns per-step means and the children after.
+
+    The input state is not changed: a procedure observes a child, it does not
+    live a day of its life.
+    """
+    children = copy.deepcopy(children)
+    n, k = children.trust.shape
+    steps_per_episode = params.episode_minutes * 60.0 / seconds_per_step
+    dt_days = seconds_per_step / 86_400.0
+    attention = np.ones((n, k))
+    rows = []
+    elapsed = 0.0
+    for segment in segments:
+        unknown = [name for name in segment.present if name not in figures.names]
+        if unknown:
+            raise ValueError(f"segment '{segment.name}' names unknown figures {unknown}; expected {figures.names}")
+        present = np.zeros((n, k), bool)
+        for name in segment.present:
+            present[:, figures.index(name)] = True
+        present &= figures.active
+        need = np.full(n, segment.stress_per_minute * seconds_per_step / 60.0)
+        for _ in range(max(1, round(segment.minutes * 60.0 / seconds_per_step))):
+            draws = episode.draw(rng, n, k)
+            record = episode.step(
+                children, figures, present, attention, need, draws, params, dt_days, steps_per_episode
+            )
+            elapsed += seconds_per_step
+            rows.append(
+                {
+                    "seconds": elapsed,
+                    "segment": segment.name,
+                    "anxiety": float(children.anxiety.mean()),
+                    "felt_security": float(children.felt_security.mean()),
+                    "exploration": float(children.exploration.mean()),
+                    "bidding": float((record.bid_type >= 0).mean()),
+                    "comforted": float(record.warm.mean()),
+                }
+            )
+    return pd.DataFrame(rows), children

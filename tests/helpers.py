@@ -1,0 +1,31 @@
+"""Test helpers: small scenarios built in code."""
+
+from __future__ import annotations
+
+from securebase.scenario import Scenario, load_scenario
+
+
+def small(name: str, n_children: int = 300, days: int | None = None, **population: object) -> Scenario:
+    """A built-in scenario cut down to a test size."""
+    scenario = load_scenario(name)
+    update_population = {"n_children": n_children, **population}
+    update = {"population": scenario.population.model_copy(update=update_population)}
+    if days is not None:
+        update["schedule"] = scenario.schedule.model_copy(update={"days": days})
+    return scenario.model_copy(update=update)
+
+
+def one_figure(
+    caregiving: dict | str,
+    n_children: int = 300,
+    days: int = 120,
+    start_age_years: float = 0.0,
+    episodes_per_day: int = 8,
+) -> Scenario:
+    """A population living with a single parent whose caregiving is given in full."""
+    return Scenario(
+        name="test",
+        population={"n_children": n_children, "start_age_years": start_age_years},
+        figures=[{"name": "parent", "caregiving": caregiving, "availability": {"home": 0.9}}],
+        schedule={"days": days, "episodes_per_day": episodes_per_day},
+    )
