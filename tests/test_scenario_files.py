@@ -41,6 +41,8 @@ def changed(old: str, new: str) -> str:
 #: (id, TOML text, field named, value shown, what was expected)
 BAD = [
     ("wrong-type", changed("n_children = 50", 'n_children = "fifty"'), "population.n_children", "'fifty'", "integer"),
+    ("number-as-string", changed("n_children = 50", 'n_children = "50"'), "population.n_children", "'50'", "integer"),
+    ("boolean-as-number", changed("n_children = 50", "n_children = true"), "population.n_children", "True", "integer"),
     (
         "wrong-type-nested",
         changed("home = 0.9", 'home = "often"'),

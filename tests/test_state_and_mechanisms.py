@@ -45,9 +45,10 @@ def _bid_mix(age_years: float) -> np.ndarray:
 
 def test_bid_repertoire_moves_from_crying_to_approaching_and_words():
     infant, toddler, child = _bid_mix(0.2), _bid_mix(1.2), _bid_mix(5.0)
-    crying, smiling, reaching, approaching, verbal = range(len(BID_TYPES))
+    crying, smiling, _reaching, approaching, verbal = range(len(BID_TYPES))
     assert infant[crying] + infant[smiling] > 0.8
-    assert infant[approaching] < 0.01 and infant[verbal] < 0.001
+    assert infant[approaching] < 0.01
+    assert infant[verbal] < 0.001
     assert toddler[approaching] > toddler[crying]
     assert child[verbal] > 0.5
     assert child[crying] < infant[crying] / 4

@@ -32,7 +32,8 @@ class FieldError(ValueError):
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+    # strict: a TOML string or boolean is never taken for a number
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class TraitDistribution(Strict):
@@ -115,9 +116,9 @@ class Population(Strict):
 class SchoolSchedule(Strict):
     days_per_week: Annotated[int, Field(ge=0, le=7)] = 5
     #: [first, last) episode of a school day spent at school
-    episodes: tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)]] = (2, 6)
+    episodes: Annotated[tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)]], Field(strict=False)] = (2, 6)
     #: [first, last) scenario days with no school
-    holidays: list[tuple[int, int]] = []
+    holidays: list[Annotated[tuple[int, int], Field(strict=False)]] = []
 
     @model_validator(mode="after")
     def _check_order(self) -> SchoolSchedule:
