@@ -27,7 +27,6 @@ class ModelParameters:
 
     # needs and anxiety
     need_mean: float = 0.30
-    need_concentration: float = 4.0
     security_buffering: float = 0.6
     self_regulation: float = 0.15
     base_calming: float = 0.30
@@ -50,7 +49,6 @@ class ModelParameters:
     learning_rate: float = 0.04
     anxiety_weighting: float = 2.0
     gain_learning_rate: float = 0.06
-    gain_relaxation: float = 0.0
     gain_limit: float = 2.0
     plasticity_floor: float = 0.2
     plasticity_timescale_years: float = 4.0
@@ -60,7 +58,7 @@ class ModelParameters:
     # ruptures and repair
     rupture_anxiety: float = 0.4
     tantrum_anxiety: float = 0.3
-    tantrum_peak_per_day: float = 1.0
+    tantrum_peak_per_day: float = 0.4
     tantrum_peak_age_years: float = 2.5
     tantrum_age_width_years: float = 1.2
     tantrum_floor_per_day: float = 0.05

@@ -41,11 +41,12 @@ def update_gain(
     """Policy-gradient step on the signalling gain, with a learned payoff baseline.
 
     The gain moves in the direction of the signal noise when a bid paid more
-    than usual (REINFORCE, Williams 1992), and relaxes slowly towards open
-    signalling (gain 0), the innate default.
+    than usual (REINFORCE, Williams 1992). The payoff includes the cost of
+    distorting the signal either way, which keeps open signalling (gain 0)
+    where nothing else pays.
     """
     advantage = payoff - baseline
-    step = params.gain_learning_rate * plasticity * advantage * noise - params.gain_relaxation * gain
+    step = params.gain_learning_rate * plasticity * advantage * noise
     new_gain = np.clip(gain + step, -params.gain_limit, params.gain_limit)
     new_baseline = baseline + weight * advantage
     return new_gain, new_baseline

@@ -38,7 +38,7 @@ def _time_axis(summary: pd.DataFrame) -> tuple[pd.Series, str]:
 
 
 def plot_state(summary: pd.DataFrame, caption_n: str) -> str:
-    fig, axes = plt.subplots(2, 2, figsize=(10, 6), sharex=True)
+    fig, axes = plt.subplots(2, 2, figsize=(10, 6), sharex=True, layout="constrained")
     x, label = _time_axis(summary)
     n = summary["children"].iloc[0]
     for ax, (column, title) in zip(axes.ravel(), STATE_PANELS, strict=True):
@@ -46,7 +46,8 @@ def plot_state(summary: pd.DataFrame, caption_n: str) -> str:
         ax.fill_between(x, (mean - sd).clip(0, 1), (mean + sd).clip(0, 1), alpha=0.2, label="± 1 sd across children")
         half_width = 1.96 * sd / np.sqrt(n)
         ax.fill_between(x, mean - half_width, mean + half_width, alpha=0.6, label="95% CI of the mean")
-        ax.plot(x, mean, lw=1.2, label="mean")
+        ax.plot(x, mean, lw=0.6, alpha=0.6, label="daily mean")
+        ax.plot(x, mean.rolling(7, min_periods=1, center=True).mean(), lw=1.8, color="black", label="7-day mean")
         ax.set_title(title)
         ax.set_ylim(0, 1)
     for ax in axes[1]:
@@ -91,7 +92,7 @@ def plot_history(summary: pd.DataFrame, caption_n: str) -> str:
     """The years lived before the scenario, by age (weekly means)."""
     history = summary[summary["phase"] == "history"]
     weekly = history.groupby(history["day"] // 7).mean(numeric_only=True)
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.5))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
     for column, name in STATE_PANELS:
         axes[0].plot(weekly["age_years"], weekly[column], label=name)
     axes[0].set_ylim(0, 1)
@@ -104,7 +105,7 @@ def plot_history(summary: pd.DataFrame, caption_n: str) -> str:
     axes[1].set_ylim(0, 1)
     axes[1].set_xlabel("age (years)")
     axes[1].set_title("Bids by type (share of bids)")
-    axes[1].legend(fontsize=8, loc="lower left", ncol=2)
+    axes[1].legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
     fig.suptitle(f"Development from birth ({caption_n})")
     return _png(fig)
 
@@ -164,8 +165,9 @@ def write_summary(results: Results, path: Path, files: dict[str, Path] | None = 
         (
             "What the children feel and do",
             (
-                "Daily means over all children and episodes. The pale band is the spread across children (± 1 sd); "
-                "the dark band, the 95% confidence interval of the mean."
+                "Daily means over all children and episodes (thin line; school days and weekends alternate), "
+                "with their 7-day mean (black). The pale band is the spread across children (± 1 sd); the dark "
+                "band, the 95% confidence interval of the daily mean."
             ),
             plot_state(scenario_days, caption_n),
         ),
