@@ -196,6 +196,9 @@ class Simulation:
         """A simulation from its checkpoint (only ever load checkpoints you wrote)."""
         with Path(path).open("rb") as handle:
             state = pickle.load(handle)
+        expected = {"scenario", "params", "seed", "rng", "children", "figures", "day", "totals"}
+        if not isinstance(state, dict) or not expected <= state.keys():
+            raise ValueError("not a securebase checkpoint")
         simulation = cls.__new__(cls)
         simulation.__dict__.update(state)
         return simulation
