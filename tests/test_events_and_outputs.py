@@ -111,7 +111,9 @@ def test_ctrl_c_keeps_the_work_and_resume_gives_the_same_result(tmp_path):
     assert process.returncode == 130, stderr
     assert "resume with" in stderr
     assert (interrupted_out / "checkpoint.pkl").is_file()
-    resumed = subprocess.run([*command, "--out", str(interrupted_out), "--resume"], capture_output=True, text=True)
+    resumed = subprocess.run(
+        [*command, "--out", str(interrupted_out), "--resume"], check=False, capture_output=True, text=True
+    )
     assert resumed.returncode == 0, resumed.stderr
     assert not (interrupted_out / "checkpoint.pkl").exists()
     subprocess.run([*command, "--out", str(reference_out)], check=True, capture_output=True, env=os.environ)
