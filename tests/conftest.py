@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from helpers import small
+from hypothesis import settings
 
 from securebase.scenario import Scenario
+
+# In CI the property tests draw the same examples every run (reproducible verdicts);
+# locally they explore new ones each time.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture
