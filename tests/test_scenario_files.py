@@ -119,7 +119,7 @@ BAD = [
         changed(PARENT, "caregiving = { warmt = 0.5 }"),
         "figures[0].caregiving.warmt",
         "warmt",
-        "preset, consistency",
+        "preset, mixture, consistency",
     ),
     ("missing-required-field", changed("days = 10\n", ""), "schedule.days", "days", "required"),
     (

@@ -31,21 +31,48 @@ class ResolvedCaregiving:
     quality_correlation: float
 
 
+@dataclass(frozen=True)
+class ResolvedMixture:
+    """Kinds of caregiver and their shares (weights sum to 1)."""
+
+    components: tuple[tuple[float, ResolvedCaregiving], ...]
+
+
 class UnknownPresetError(ValueError):
     pass
 
 
-def resolve(spec: str | Caregiving) -> ResolvedCaregiving:
-    """A preset name, or a table of overrides on a preset (``normative`` when none is named)."""
+def _preset(name: str) -> Caregiving:
     presets = caregiving_presets()
+    if name not in presets:
+        raise UnknownPresetError(
+            f"caregiving preset '{name}' does not exist; expected one of: {', '.join(sorted(presets))}"
+        )
+    return presets[name]
+
+
+def resolve(spec: str | Caregiving) -> ResolvedMixture:
+    """A preset name, a table of overrides on a preset (``normative`` when none is named), or a mixture."""
     if isinstance(spec, str):
         spec = Caregiving(preset=spec)
+    if spec.preset is not None and _preset(spec.preset).mixture is not None:
+        if spec.model_dump(exclude_none=True).keys() != {"preset"}:
+            raise UnknownPresetError(f"caregiving preset '{spec.preset}' is a mixture and takes no overrides")
+        spec = _preset(spec.preset)
+    if spec.mixture is not None:
+        total = sum(c.weight for c in spec.mixture)
+        components = []
+        for component in spec.mixture:
+            if _preset(component.preset).mixture is not None:
+                raise UnknownPresetError(f"mixture component '{component.preset}' is itself a mixture")
+            components.append((component.weight / total, _resolve_one(Caregiving(preset=component.preset))))
+        return ResolvedMixture(components=tuple(components))
+    return ResolvedMixture(components=((1.0, _resolve_one(spec)),))
+
+
+def _resolve_one(spec: Caregiving) -> ResolvedCaregiving:
     base_name = spec.preset or BASE_PRESET
-    if base_name not in presets:
-        raise UnknownPresetError(
-            f"caregiving preset '{base_name}' does not exist; expected one of: {', '.join(sorted(presets))}"
-        )
-    base = presets[base_name]
+    base = _preset(base_name)
     traits = {}
     for name in FIGURE_TRAITS:
         value = getattr(spec, name)
@@ -71,8 +98,7 @@ def _quantile(name: str, dist: TraitDistribution, u: np.ndarray) -> np.ndarray:
     return stats.gamma.ppf(u, shape, scale=dist.sd**2 / dist.mean)
 
 
-def draw_traits(caregiving: ResolvedCaregiving, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Draw ``n`` figures' traits. The five qualities share a factor (Gaussian copula)."""
+def _draw_component(caregiving: ResolvedCaregiving, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
     rho = caregiving.quality_correlation
     shared = rng.standard_normal(n)
     out = {}
@@ -82,4 +108,19 @@ def draw_traits(caregiving: ResolvedCaregiving, n: int, rng: np.random.Generator
             z = np.sqrt(rho) * shared + np.sqrt(1.0 - rho) * z
         u = np.clip(stats.norm.cdf(z), 1e-9, 1.0 - 1e-9)
         out[name] = _quantile(name, caregiving.traits[name], u)
+    return out
+
+
+def draw_traits(caregiving: ResolvedMixture, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Draw ``n`` figures' traits: each from its kind of caregiver (Gaussian copula for the five qualities)."""
+    if len(caregiving.components) == 1:
+        return _draw_component(caregiving.components[0][1], n, rng)
+    weights = np.array([w for w, _ in caregiving.components])
+    kind = rng.choice(len(weights), size=n, p=weights)
+    out = {name: np.empty(n) for name in FIGURE_TRAITS}
+    for index, (_, component) in enumerate(caregiving.components):
+        members = kind == index
+        drawn = _draw_component(component, int(members.sum()), rng)
+        for name in FIGURE_TRAITS:
+            out[name][members] = drawn[name]
     return out

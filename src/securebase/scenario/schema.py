@@ -46,14 +46,23 @@ class TraitDistribution(Strict):
 Trait = Annotated[float, Field(ge=0.0, allow_inf_nan=False)] | TraitDistribution
 
 
+class MixtureComponent(Strict):
+    """One kind of caregiver in a mixed population, and its share."""
+
+    preset: str
+    weight: Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
+
+
 class Caregiving(Strict):
     """A caregiving population: the distribution of each trait of a figure.
 
     Start from a named ``preset`` and override any trait. A trait is a number
-    (every figure the same) or ``{mean, sd}``.
+    (every figure the same) or ``{mean, sd}``. Or give a ``mixture`` of presets
+    with weights (a risk mixture), and nothing else.
     """
 
     preset: str | None = None
+    mixture: Annotated[list[MixtureComponent], Field(min_length=1)] | None = None
     consistency: Trait | None = None
     appropriateness: Trait | None = None
     sensitivity: Trait | None = None
@@ -68,6 +77,10 @@ class Caregiving(Strict):
 
     @model_validator(mode="after")
     def _check_feasible(self) -> Caregiving:
+        if self.mixture is not None:
+            others = [n for n in ("preset", *FIGURE_TRAITS, "quality_correlation") if getattr(self, n) is not None]
+            if others:
+                raise FieldError("mixture", "a mixture", f"a mixture alone, without {', '.join(others)}")
         for name in FIGURE_TRAITS:
             trait = getattr(self, name)
             if trait is None:

@@ -1,0 +1,60 @@
+"""Caregiving populations: presets, overrides, and risk mixtures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import securebase
+from securebase.scenario.caregiving import UnknownPresetError, draw_traits, resolve
+from securebase.scenario.schema import Caregiving
+
+
+def test_distributions_have_the_requested_mean_and_sd():
+    care = Caregiving(preset="normative", warmth={"mean": 0.6, "sd": 0.1}, rupture_rate={"mean": 1.0, "sd": 0.5})
+    drawn = draw_traits(resolve(care), 50_000, np.random.default_rng(0))
+    assert drawn["warmth"].mean() == pytest.approx(0.6, abs=0.005)
+    assert drawn["warmth"].std() == pytest.approx(0.1, abs=0.005)
+    assert drawn["rupture_rate"].mean() == pytest.approx(1.0, abs=0.02)
+    assert drawn["rupture_rate"].std() == pytest.approx(0.5, abs=0.02)
+    assert drawn["warmth"].min() >= 0.0
+    assert drawn["warmth"].max() <= 1.0
+
+
+def test_quality_correlation_makes_the_five_qualities_covary():
+    drawn = draw_traits(resolve("normative"), 50_000, np.random.default_rng(1))
+    r = np.corrcoef(drawn["warmth"], drawn["sensitivity"])[0, 1]
+    assert 0.3 < r < 0.5  # normative sets 0.4 on the latent scale
+
+
+def test_mixture_draws_each_kind_in_its_share():
+    drawn = draw_traits(resolve("mixed-risk"), 40_000, np.random.default_rng(2))
+    harsh = drawn["rupture_rate"] > 1.4  # the harsh component's ruptures are far above the others'
+    assert 0.12 < harsh.mean() < 0.22
+    assert (
+        drawn["rupture_rate"].mean()
+        > draw_traits(resolve("normative"), 40_000, np.random.default_rng(2))["rupture_rate"].mean()
+    )
+
+
+def test_mixture_takes_no_overrides():
+    with pytest.raises(UnknownPresetError, match="mixture"):
+        resolve(Caregiving(preset="mixed-risk", warmth=0.3))
+
+
+def test_mixture_in_a_scenario_file():
+    scenario = securebase.parse_scenario(
+        """
+name = "mix"
+[population]
+n_children = 100
+[[figures]]
+name = "parent"
+caregiving = { mixture = [{ preset = "responsive", weight = 1 }, { preset = "rejecting", weight = 3 }] }
+[schedule]
+days = 2
+"""
+    )
+    results = securebase.simulate(scenario, seed=0)
+    warmth = results.child_figures["warmth"]
+    assert 0.6 < (warmth == 0.1).mean() < 0.9
