@@ -126,3 +126,48 @@ def show(name: str) -> None:
         _fail(f"no built-in scenario '{name}'; expected one of: {', '.join(preset_scenarios())}.")
     text = resources.files("securebase.scenario").joinpath(f"presets/scenarios/{name}.toml").read_text("utf-8")
     click.echo(text, nl=False)
+
+
+@main.command()
+@click.option("--n", "n", type=click.IntRange(min=100), default=1500, show_default=True, help="Children per study.")
+@click.option("--points", type=click.IntRange(min=1), default=48, show_default=True, help="Latin hypercube points.")
+@click.option("--iterations", type=click.IntRange(min=0), default=60, show_default=True, help="Nelder-Mead scores.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Processes.")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("calibrated.toml"), show_default=True
+)
+def calibrate(n: int, points: int, iterations: int, seed: int, workers: int, out: Path) -> None:
+    """Fit the model's constants to the published targets and write them, with provenance, to OUT."""
+    from securebase.calibration.fit import fit, write
+    from securebase.calibration.measure import table
+
+    calibration, final_score, measured = fit(
+        n=n,
+        points=points,
+        iterations=iterations,
+        seed=seed,
+        workers=workers,
+        report=lambda line: click.echo(line, err=True),
+    )
+    write(calibration, final_score, measured, out, n=n, points=points, iterations=iterations, seed=seed)
+    click.echo(table(measured).drop(columns=["source"]).to_string(index=False))
+    click.echo(f"score {final_score:.2f}; wrote {out}. Copy it to src/securebase/calibration/ to ship it.")
+
+
+@main.command()
+@click.option("--n", "n", type=click.IntRange(min=100), default=4000, show_default=True, help="Children per study.")
+@click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True)
+def validate(n: int, seed: int) -> None:
+    """Re-run the instruments on the calibrated model and compare with the published targets."""
+    from securebase.calibration.fit import Calibration, evaluate, load_calibrated
+    from securebase.calibration.measure import table
+
+    calibration = load_calibrated()
+    if calibration is None:
+        click.echo("no calibration shipped yet: validating the hand-set defaults", err=True)
+        calibration = Calibration()
+    final_score, measured = evaluate(calibration, n, seed)
+    result = table(measured)
+    click.echo(result.drop(columns=["source"]).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    click.echo(f"{int(result['within_range'].sum())} of {len(result)} targets within range; score {final_score:.2f}")

@@ -10,12 +10,15 @@ the developmental engine uses, with its rates scaled to the step length.
 from __future__ import annotations
 
 import copy
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from securebase.model import episode
+from securebase.model.episode import EpisodeRecord
 from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
 from securebase.model.state import Children, Figures
 
@@ -33,6 +36,16 @@ class Segment:
     minutes: float
     present: tuple[str, ...]
     stress_per_minute: float = 0.02
+    #: False for a still face: the figures stay, but answer no bid
+    responsive: bool = True
+
+
+#: called after every step with (segment index, step index within the segment, children, record, present)
+Observer = Callable[[int, int, Children, EpisodeRecord, np.ndarray], None]
+
+
+def steps_in(segment: Segment, seconds_per_step: float) -> int:
+    return max(1, round(segment.minutes * 60.0 / seconds_per_step))
 
 
 def run_moments(
@@ -42,11 +55,13 @@ def run_moments(
     rng: np.random.Generator,
     params: ModelParameters = DEFAULT_PARAMETERS,
     seconds_per_step: float = 5.0,
+    observer: Observer | None = None,
 ) -> tuple[pd.DataFrame, Children]:
     """Run ``segments`` on copies of the children; returns per-step means and the children after.
 
     The input state is not changed: a procedure observes a child, it does not
-    live a day of its life.
+    live a day of its life. ``observer`` sees every step, for instruments that
+    code per-child behaviour.
     """
     children = copy.deepcopy(children)
     n, k = children.trust.shape
@@ -55,7 +70,7 @@ def run_moments(
     attention = np.ones((n, k))
     rows = []
     elapsed = 0.0
-    for segment in segments:
+    for segment_index, segment in enumerate(segments):
         unknown = [name for name in segment.present if name not in figures.names]
         if unknown:
             raise ValueError(f"segment '{segment.name}' names unknown figures {unknown}; expected {figures.names}")
@@ -64,11 +79,16 @@ def run_moments(
             present[:, figures.index(name)] = True
         present &= figures.active
         need = np.full(n, segment.stress_per_minute * seconds_per_step / 60.0)
-        for _ in range(max(1, round(segment.minutes * 60.0 / seconds_per_step))):
+        acting = (
+            figures
+            if segment.responsive
+            else dataclasses.replace(figures, reliability=np.zeros_like(figures.reliability))
+        )
+        for step_index in range(steps_in(segment, seconds_per_step)):
             draws = episode.draw(rng, n, k)
-            record = episode.step(
-                children, figures, present, attention, need, draws, params, dt_days, steps_per_episode
-            )
+            record = episode.step(children, acting, present, attention, need, draws, params, dt_days, steps_per_episode)
+            if observer is not None:
+                observer(segment_index, step_index, children, record, present)
             elapsed += seconds_per_step
             rows.append(
                 {

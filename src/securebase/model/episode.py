@@ -53,6 +53,7 @@ class EpisodeRecord:
 
     target: np.ndarray  # figure index the child turned to, -1 if none present
     bid_type: np.ndarray  # index into BID_TYPES, -1 if no bid
+    intensity: np.ndarray  # intensity of the bid sent, 0 if no bid
     answered: np.ndarray
     warm: np.ndarray
     adult_rupture: np.ndarray
@@ -210,6 +211,7 @@ def step(
     return EpisodeRecord(
         target=np.where(has_figure, target, -1),
         bid_type=bid_type,
+        intensity=np.where(bidding, intensity, 0.0),
         answered=answered,
         warm=warm,
         adult_rupture=adult_rupture,

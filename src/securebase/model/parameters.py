@@ -48,7 +48,7 @@ class ModelParameters:
     # working model learning
     learning_rate: float = 0.04
     anxiety_weighting: float = 2.0
-    gain_learning_rate: float = 0.06
+    gain_learning_rate: float = 0.02
     gain_limit: float = 2.0
     plasticity_floor: float = 0.2
     plasticity_timescale_years: float = 4.0

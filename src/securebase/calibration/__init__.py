@@ -1,0 +1,1 @@
+"""Calibration: the published targets, the studies that measure them, and the fit of the constants."""

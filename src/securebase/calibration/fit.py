@@ -1,0 +1,203 @@
+"""Fitting the model's constants to the published targets, once, for every study.
+
+Method (reproducible from its seed):
+
+1. a Latin hypercube of ``points`` parameter sets over the ranges in
+   ``FREE``, each scored on the calibration studies (measure.py) at size ``n``,
+   run on a process pool;
+2. Nelder-Mead from the best of them, for at most ``iterations`` more scores.
+
+The objective is the sum over targets of ((simulated - published) / half the
+target's acceptance range)^2: a target at the edge of its range costs 1. The
+studies use the same seed at every point (common random numbers), so the
+objective is a deterministic function of the constants.
+
+The result is written as TOML with its provenance: the targets, the date, the
+seed, the method, the score and each target's fit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+from scipy import optimize
+from scipy.stats import qmc
+
+from securebase.calibration.measure import Measured, measure, targets
+from securebase.instruments.ssp_coding import CodingScheme
+from securebase.model.parameters import ModelParameters
+
+#: the constants calibration fits: (where, name, low, high)
+FREE: tuple[tuple[str, str, float, float], ...] = (
+    ("model", "distortion_cost", 0.005, 0.06),
+    ("model", "fear_learning_rate", 0.03, 0.4),
+    ("model", "fear_extinction", 0.2, 2.0),
+    ("model", "lapse_attention", 0.0, 0.5),
+    ("model", "unanswered_distress", 0.1, 0.5),
+    ("coding", "avoidance_full", 0.1, 0.5),
+    ("coding", "resistance_full", 0.2, 0.8),
+    ("coding", "disorganisation_full", 0.1, 0.6),
+    ("instruments", "sorter_sd", 0.1, 0.8),
+)
+
+CALIBRATED_FILE = "calibrated.toml"
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """One full set of constants: the model's, the Strange Situation coding's, and the other instruments'."""
+
+    model: ModelParameters = field(default_factory=ModelParameters)
+    coding: CodingScheme = field(default_factory=CodingScheme)
+    instruments: dict[str, float] = field(default_factory=lambda: {"sorter_sd": 0.15, "observer_sd": 0.8})
+
+    def with_vector(self, vector: np.ndarray) -> Calibration:
+        changes: dict[str, dict[str, float]] = {"model": {}, "coding": {}, "instruments": {}}
+        for (where, name, _, _), value in zip(FREE, vector, strict=True):
+            changes[where][name] = float(value)
+        return Calibration(
+            model=self.model.with_changes(**changes["model"]),
+            coding=dataclasses.replace(self.coding, **changes["coding"]),
+            instruments={**self.instruments, **changes["instruments"]},
+        )
+
+    def vector(self) -> np.ndarray:
+        source = {"model": self.model.to_dict(), "coding": self.coding.to_dict(), "instruments": self.instruments}
+        return np.array([source[where][name] for where, name, _, _ in FREE])
+
+
+def score(measured: dict[str, Measured]) -> float:
+    total = 0.0
+    for target in targets():
+        half_range = (target.high - target.low) / 2.0
+        total += ((measured[target.name].value - target.value) / half_range) ** 2
+    return total
+
+
+def evaluate(calibration: Calibration, n: int, seed: int) -> tuple[float, dict[str, Measured]]:
+    measured = measure(
+        calibration.model,
+        calibration.coding,
+        n=n,
+        seed=seed,
+        sorter_sd=calibration.instruments["sorter_sd"],
+        observer_sd=calibration.instruments["observer_sd"],
+    )
+    return score(measured), measured
+
+
+def _evaluate_vector(args: tuple[np.ndarray, int, int]) -> float:
+    vector, n, seed = args
+    return evaluate(Calibration().with_vector(vector), n, seed)[0]
+
+
+def fit(
+    n: int = 1500,
+    points: int = 48,
+    iterations: int = 60,
+    seed: int = 0,
+    workers: int = 2,
+    report: Callable[[str], None] = print,
+) -> tuple[Calibration, float, dict[str, Measured]]:
+    """Search the constants in FREE; returns the best calibration, its score and its measurements."""
+    low = np.array([f[2] for f in FREE])
+    high = np.array([f[3] for f in FREE])
+    sampler = qmc.LatinHypercube(d=len(FREE), seed=np.random.default_rng(seed))
+    candidates = qmc.scale(sampler.random(points), low, high)
+    candidates = np.vstack([np.clip(Calibration().vector(), low, high), candidates])
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        scores = list(pool.map(_evaluate_vector, [(c, n, seed) for c in candidates]))
+    for i, s in enumerate(scores):
+        report(f"point {i:3d}: score {s:8.2f}")
+    best = candidates[int(np.argmin(scores))]
+    report(f"best of the hypercube: {min(scores):.2f}")
+
+    def objective(unit: np.ndarray) -> float:
+        vector = low + np.clip(unit, 0.0, 1.0) * (high - low)
+        value = _evaluate_vector((vector, n, seed))
+        report(f"nelder-mead: score {value:8.2f}")
+        return value
+
+    result = optimize.minimize(
+        objective,
+        (best - low) / (high - low),
+        method="Nelder-Mead",
+        options={"maxfev": iterations, "xatol": 1e-3, "fatol": 1e-2, "initial_simplex": None},
+    )
+    vector = low + np.clip(result.x, 0.0, 1.0) * (high - low)
+    if result.fun > min(scores):
+        vector = best
+    calibration = Calibration().with_vector(vector)
+    final_score, measured = evaluate(calibration, n, seed)
+    return calibration, final_score, measured
+
+
+def write(
+    calibration: Calibration, final_score: float, measured: dict[str, Measured], path: Path, **method: object
+) -> None:
+    """Write the calibration as TOML with its provenance."""
+    lines = [
+        "# securebase calibration: the constants every study uses. Written by `securebase calibrate`.",
+        f'date = "{datetime.now(UTC).isoformat(timespec="seconds")}"',
+        f"score = {final_score:.4f}",
+        "",
+        "[method]",
+        *(f"{k} = {_toml(v)}" for k, v in method.items()),
+        'objective = "sum over targets of ((simulated - published) / half the acceptance range)^2"',
+        'search = "Latin hypercube, then Nelder-Mead from its best point"',
+        f"free = {_toml([f'{w}.{n}' for w, n, _, _ in FREE])}",
+        "",
+        "[model]",
+        *(f"{k} = {_toml(v)}" for k, v in calibration.model.to_dict().items()),
+        "",
+        "[coding]",
+        *(f"{k} = {_toml(v)}" for k, v in calibration.coding.to_dict().items()),
+        "",
+        "[instruments]",
+        *(f"{k} = {_toml(v)}" for k, v in calibration.instruments.items()),
+    ]
+    for target in targets():
+        m = measured[target.name]
+        lines += [
+            "",
+            f"[fit.{target.name}]",
+            f"published = {target.value}",
+            f"range = [{target.low}, {target.high}]",
+            f"simulated = {m.value:.4f}",
+            f"ci95 = [{m.low:.4f}, {m.high:.4f}]",
+            f"within_range = {str(target.low <= m.value <= target.high).lower()}",
+        ]
+    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, float):
+        return repr(round(value, 6))
+    return str(value)
+
+
+def load_calibrated() -> Calibration | None:
+    """The shipped calibration, or None if the package has none yet."""
+    resource = resources.files("securebase.calibration").joinpath(CALIBRATED_FILE)
+    if not resource.is_file():
+        return None
+    data = tomllib.loads(resource.read_text("utf-8"))
+    return Calibration(
+        model=ModelParameters(**data["model"]),
+        coding=CodingScheme(**data["coding"]),
+        instruments=dict(data["instruments"]),
+    )

@@ -1,0 +1,153 @@
+"""The calibration studies: the instruments applied to the named populations, as published studies did.
+
+- a stable normative sample from birth, Strange Situation at 12 and 18
+  months, observed sensitivity and a security score at 12 months;
+- a sample under stress: normative care to 12 months, then each family's care
+  re-drawn from the mixed-risk population (life stress changes care), Strange
+  Situation at 12 and 18 months;
+- a mixed-risk sample, Strange Situation at 12 months.
+
+Each statistic comes with a 95% interval (binomial for shares, Fisher's z for
+the correlation).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from securebase.engine.simulation import Simulation
+from securebase.instruments.security_score import SORTER_SD, security_score
+from securebase.instruments.sensitivity import OBSERVER_SD, observed_sensitivity
+from securebase.instruments.ssp_coding import CLASSES, DEFAULT_SCHEME, CodingScheme, code
+from securebase.instruments.strange_situation import observe_strange_situation
+from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
+from securebase.scenario.schema import Scenario
+
+TWELVE_MONTHS = 365
+EIGHTEEN_MONTHS = 548
+CAREGIVER = "parent"
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    statistic: str
+    value: float
+    low: float
+    high: float
+    source: str
+
+
+def targets() -> list[Target]:
+    text = resources.files("securebase.calibration").joinpath("targets.toml").read_text("utf-8")
+    return [Target(name=name, **table) for name, table in tomllib.loads(text).items()]
+
+
+@dataclass(frozen=True)
+class Measured:
+    value: float
+    low: float
+    high: float
+    n: int
+
+
+def _share(hits: np.ndarray) -> Measured:
+    n = len(hits)
+    p = float(np.mean(hits))
+    half = 1.96 * np.sqrt(max(p * (1 - p), 1e-12) / n)
+    return Measured(p, max(0.0, p - half), min(1.0, p + half), n)
+
+
+def _correlation(x: np.ndarray, y: np.ndarray) -> Measured:
+    n = len(x)
+    r = float(np.corrcoef(x, y)[0, 1])
+    z, half = np.arctanh(r), 1.96 / np.sqrt(n - 3)
+    return Measured(r, float(np.tanh(z - half)), float(np.tanh(z + half)), n)
+
+
+def sample(caregiving: str, n: int, days: int, change_at: int | None = None, change_to: str = "") -> Scenario:
+    """Children from birth with one caregiver; optionally their care changes on ``change_at``."""
+    events = []
+    if change_at is not None:
+        events = [{"kind": "change", "figure": CAREGIVER, "day": change_at, "caregiving": change_to}]
+    return Scenario(
+        name="calibration",
+        population={"n_children": n, "start_age_years": 0.0},
+        figures=[{"name": CAREGIVER, "caregiving": caregiving, "availability": {"home": 0.9}}],
+        schedule={"days": days},
+        events=events,
+    )
+
+
+def _run_until(simulation: Simulation, day: int) -> None:
+    while simulation.day < day:
+        simulation.step()
+
+
+def _classify(simulation: Simulation, rng: np.random.Generator, scheme: CodingScheme) -> pd.Series:
+    behaviour = observe_strange_situation(simulation.children, simulation.figures, CAREGIVER, rng, simulation.params)
+    return code(behaviour, rng, scheme)["classification"]
+
+
+def measure(
+    params: ModelParameters = DEFAULT_PARAMETERS,
+    scheme: CodingScheme = DEFAULT_SCHEME,
+    n: int = 3000,
+    seed: int = 0,
+    sorter_sd: float = SORTER_SD,
+    observer_sd: float = OBSERVER_SD,
+) -> dict[str, Measured]:
+    """Every calibration statistic, named as in targets.toml."""
+    seeds = np.random.SeedSequence(seed).spawn(4)
+    rng = np.random.default_rng(seeds[3])
+    out: dict[str, Measured] = {}
+
+    stable = Simulation(sample("normative", n, EIGHTEEN_MONTHS), seed=int(seeds[0].generate_state(1)[0]), params=params)
+    _run_until(stable, TWELVE_MONTHS)
+    at_12 = _classify(stable, rng, scheme)
+    for c in CLASSES:
+        out[f"normative_{c}"] = _share(at_12.to_numpy() == c)
+    sensitivity = observed_sensitivity(stable.figures, CAREGIVER, rng, params, observer_sd=observer_sd)
+    security = security_score(stable.children, stable.figures, CAREGIVER, rng, params, sorter_sd=sorter_sd)
+    out["sensitivity_security_r"] = _correlation(sensitivity, security)
+    _run_until(stable, EIGHTEEN_MONTHS)
+    out["stability_stable"] = _share(at_12.to_numpy() == _classify(stable, rng, scheme).to_numpy())
+
+    stressed_sample = sample("normative", n, EIGHTEEN_MONTHS, change_at=TWELVE_MONTHS + 1, change_to="mixed-risk")
+    stressed = Simulation(stressed_sample, seed=int(seeds[1].generate_state(1)[0]), params=params)
+    _run_until(stressed, TWELVE_MONTHS)
+    before = _classify(stressed, rng, scheme)
+    _run_until(stressed, EIGHTEEN_MONTHS)
+    out["stability_stressed"] = _share(before.to_numpy() == _classify(stressed, rng, scheme).to_numpy())
+
+    mixed = Simulation(sample("mixed-risk", n, TWELVE_MONTHS), seed=int(seeds[2].generate_state(1)[0]), params=params)
+    _run_until(mixed, TWELVE_MONTHS)
+    mixed_classes = _classify(mixed, rng, scheme)
+    for c in CLASSES:
+        out[f"mixed_risk_{c}"] = _share(mixed_classes.to_numpy() == c)
+    return out
+
+
+def table(measured: dict[str, Measured]) -> pd.DataFrame:
+    """Target, simulated value with its 95% interval, and whether it is within the target's range."""
+    rows = []
+    for target in targets():
+        m = measured[target.name]
+        rows.append(
+            {
+                "target": target.name,
+                "published": target.value,
+                "range": f"[{target.low:.3f}, {target.high:.3f}]",
+                "simulated": m.value,
+                "ci95": f"[{m.low:.3f}, {m.high:.3f}]",
+                "within_range": target.low <= m.value <= target.high,
+                "n": m.n,
+                "source": target.source,
+            }
+        )
+    return pd.DataFrame(rows)

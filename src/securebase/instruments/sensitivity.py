@@ -1,0 +1,45 @@
+"""Observed sensitivity: an observer's rating of a caregiver on Ainsworth's 9-point scale, with error.
+
+The observer watches a home visit of ``bids_observed`` bids and scores each
+response: noticed, answered, warm, and fitting the need. The rating is 1 + 8 x
+the mean score, plus the observer's error. A short visit samples the
+caregiver's day (lapses of attention included), so even an error-free observer
+measures a caregiver's sensitivity imperfectly, as in the field (Ainsworth et
+al. 1978; De Wolff & van IJzendoorn 1997).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from securebase.model.caregiving import daily_attention, notice_probability
+from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
+from securebase.model.state import Figures
+
+BIDS_OBSERVED = 20
+#: sd of the observer's error in scale points (inter-observer r about .8 on such scales)
+OBSERVER_SD = 0.8
+#: intensity of the bids the observer sees: an ordinary request for attention
+TYPICAL_INTENSITY = 0.4
+
+
+def observed_sensitivity(
+    figures: Figures,
+    figure: str,
+    rng: np.random.Generator,
+    params: ModelParameters = DEFAULT_PARAMETERS,
+    bids_observed: int = BIDS_OBSERVED,
+    observer_sd: float = OBSERVER_SD,
+) -> np.ndarray:
+    """One rating (1-9) per child of how sensitive its ``figure`` was during the visit."""
+    k = figures.index(figure)
+    n = figures.warmth.shape[0]
+    attention = daily_attention(figures.consistency[:, k], rng.random(n), params)[:, None]
+    u = rng.random((4, n, bids_observed))
+    noticed = u[0] < notice_probability(figures.sensitivity[:, k, None], attention, TYPICAL_INTENSITY)
+    answered = noticed & (u[1] < figures.reliability[:, k, None])
+    warm = answered & (u[2] < figures.warmth[:, k, None])
+    fitting = 0.5 + 0.5 * (u[3] < figures.appropriateness[:, k, None])
+    score = (warm * fitting).mean(axis=1)
+    rating = 1.0 + 8.0 * score + observer_sd * rng.standard_normal(n)
+    return np.clip(rating, 1.0, 9.0)

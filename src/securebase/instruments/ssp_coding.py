@@ -1,0 +1,108 @@
+"""Coding the Strange Situation: Ainsworth's interactive scales, a disorganisation rating, A/B/C/D.
+
+The reunion behaviour observed (strange_situation.py) is rated on Ainsworth's
+1-7 interactive scales (proximity seeking, contact maintaining, resistance,
+avoidance; Ainsworth et al. 1978, Appendix III) and Main & Solomon's (1990)
+1-9 disorganisation scale. A virtual coder rates with error; two coders
+disagree as real ones do. The classification follows explicit rules:
+
+1. D if the disorganisation rating is 5 or more (Main & Solomon 1990);
+2. else A if avoidance in a reunion is 5 or more and exceeds resistance;
+3. else C if resistance in a reunion is 5 or more;
+4. else B.
+
+Taking the higher of the two reunions for avoidance and resistance follows
+Ainsworth's emphasis that either reunion can show the pattern.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from securebase.instruments.strange_situation import REUNIONS
+
+CLASSES = ("A", "B", "C", "D")
+#: the strategy each classification reads as (MODEL.md §5)
+CLASS_STRATEGY = {"A": "avoidant", "B": "secure", "C": "ambivalent", "D": "disorganised"}
+SCALES = ("proximity_seeking", "contact_maintaining", "resistance", "avoidance")
+
+
+@dataclass(frozen=True)
+class CodingScheme:
+    """How behaviour maps onto the rating scales, the cut-offs, and the coder's error.
+
+    ``*_full`` is the behaviour index that earns the top of its scale (7, or 9
+    for disorganisation); the mapping is linear from 1 at zero. These are
+    instrument constants, fitted once by calibration and never per study.
+    """
+
+    proximity_seeking_full: float = 0.6
+    contact_maintaining_full: float = 1.0
+    resistance_full: float = 0.45
+    avoidance_full: float = 0.24
+    disorganisation_full: float = 0.3
+    class_cut: float = 5.0
+    #: sd of a coder's rating error, in scale points (coders agree within one point most of the time)
+    coder_sd: float = 0.6
+
+    def to_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+DEFAULT_SCHEME = CodingScheme()
+
+
+def true_ratings(behaviour: pd.DataFrame, scheme: CodingScheme = DEFAULT_SCHEME) -> pd.DataFrame:
+    """Error-free continuous ratings per child: each scale in each reunion, and disorganisation."""
+    reunions = behaviour[behaviour["episode"].isin(REUNIONS)]
+    wide = reunions.pivot(index="child", columns="episode")
+    out = pd.DataFrame(index=wide.index)
+    for scale in SCALES:
+        full = getattr(scheme, f"{scale}_full")
+        for reunion in REUNIONS:
+            out[f"{scale}_{reunion}"] = 1.0 + 6.0 * np.clip(wide[(scale, reunion)] / full, 0.0, 1.0)
+    disorganisation = np.maximum(*(wide[("disorganisation", r)] for r in REUNIONS))
+    out["disorganisation"] = 1.0 + 8.0 * np.clip(disorganisation / scheme.disorganisation_full, 0.0, 1.0)
+    return out
+
+
+def rate(true: pd.DataFrame, rng: np.random.Generator, scheme: CodingScheme = DEFAULT_SCHEME) -> pd.DataFrame:
+    """One coder's integer ratings: the true rating plus the coder's error, rounded and kept on the scale."""
+    rated = pd.DataFrame(index=true.index)
+    for column in true.columns:
+        top = 9 if column == "disorganisation" else 7
+        noisy = true[column].to_numpy() + scheme.coder_sd * rng.standard_normal(len(true))
+        rated[column] = np.clip(np.rint(noisy), 1, top).astype(np.int8)
+    return rated
+
+
+def classify(ratings: pd.DataFrame, scheme: CodingScheme = DEFAULT_SCHEME) -> pd.Series:
+    """A/B/C/D from ratings, by the rules in the module docstring."""
+    avoidance = ratings[[f"avoidance_{r}" for r in REUNIONS]].max(axis=1)
+    resistance = ratings[[f"resistance_{r}" for r in REUNIONS]].max(axis=1)
+    classes = np.full(len(ratings), "B", dtype=object)
+    classes[resistance >= scheme.class_cut] = "C"
+    classes[(avoidance >= scheme.class_cut) & (avoidance > resistance)] = "A"
+    classes[ratings["disorganisation"] >= scheme.class_cut] = "D"
+    return pd.Series(classes, index=ratings.index, name="classification")
+
+
+def code(
+    behaviour: pd.DataFrame, rng: np.random.Generator, scheme: CodingScheme = DEFAULT_SCHEME, coders: int = 1
+) -> pd.DataFrame:
+    """Ratings and classification by the first coder, and each further coder's classification."""
+    true = true_ratings(behaviour, scheme)
+    first = rate(true, rng, scheme)
+    first["classification"] = classify(first, scheme)
+    for index in range(1, coders):
+        first[f"classification_coder{index + 1}"] = classify(rate(true, rng, scheme), scheme)
+    return first.reset_index()
+
+
+def distribution(classification: pd.Series) -> dict[str, float]:
+    """Share of each class A, B, C, D."""
+    shares = classification.value_counts(normalize=True)
+    return {c: float(shares.get(c, 0.0)) for c in CLASSES}

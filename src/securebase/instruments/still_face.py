@@ -1,0 +1,83 @@
+"""The still-face procedure (Tronick et al. 1978): play, a still face, and reunion.
+
+The caregiver plays responsively for two minutes, then stays but answers
+nothing for two minutes, then plays again. Every step a child bids is an
+exchange: matched if the caregiver answers warmly, mismatched otherwise. A
+mismatch is repaired when a matched exchange follows within
+``REPAIR_WINDOW_SECONDS``. Tronick (1989) found most normal exchanges
+mismatched and then quickly repaired; the still face breaks the repair, and
+its distress carries over into the reunion.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from securebase.engine.moments import Segment, run_moments
+from securebase.model.episode import EpisodeRecord
+from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
+from securebase.model.state import Children, Figures
+
+SECONDS_PER_STEP = 3.0
+REPAIR_WINDOW_SECONDS = 15.0
+PHASES = ("play", "still_face", "reunion")
+
+
+def segments(caregiver: str, minutes: float = 2.0) -> list[Segment]:
+    return [
+        Segment("play", minutes, (caregiver,), stress_per_minute=0.03),
+        Segment("still_face", minutes, (caregiver,), stress_per_minute=0.03, responsive=False),
+        Segment("reunion", minutes, (caregiver,), stress_per_minute=0.03),
+    ]
+
+
+def still_face(
+    children: Children,
+    figures: Figures,
+    caregiver: str,
+    rng: np.random.Generator,
+    params: ModelParameters = DEFAULT_PARAMETERS,
+) -> pd.DataFrame:
+    """One row per phase: mean anxiety and exploration, bids, mismatches and the share repaired."""
+    n = children.n
+    window = round(REPAIR_WINDOW_SECONDS / SECONDS_PER_STEP)
+    k = figures.index(caregiver)
+    # per child: steps since the last unrepaired mismatch (large when none is open)
+    since_mismatch = np.full(n, 10**6)
+    tallies = {
+        phase: dict.fromkeys(("steps", "anxiety", "exploration", "bids", "mismatches", "repairs"), 0.0)
+        for phase in PHASES
+    }
+
+    def observe(phase: int, step: int, kids: Children, record: EpisodeRecord, present: np.ndarray) -> None:
+        nonlocal since_mismatch
+        tally = tallies[PHASES[phase]]
+        bid = (record.target == k) & (record.bid_type >= 0)
+        matched = bid & record.warm
+        mismatched = bid & ~record.warm
+        repaired = matched & (since_mismatch <= window)
+        since_mismatch = np.where(repaired, 10**6, since_mismatch + 1)
+        since_mismatch = np.where(mismatched & (since_mismatch > window), 0, since_mismatch)
+        tally["steps"] += 1
+        tally["anxiety"] += kids.anxiety.mean()
+        tally["exploration"] += kids.exploration.mean()
+        tally["bids"] += bid.sum()
+        tally["mismatches"] += mismatched.sum()
+        tally["repairs"] += repaired.sum()
+
+    run_moments(children, figures, segments(caregiver), rng, params, SECONDS_PER_STEP, observer=observe)
+    rows = []
+    for phase in PHASES:
+        t = tallies[phase]
+        rows.append(
+            {
+                "phase": phase,
+                "anxiety": t["anxiety"] / t["steps"],
+                "exploration": t["exploration"] / t["steps"],
+                "bids_per_child_minute": t["bids"] / n / (t["steps"] * SECONDS_PER_STEP / 60.0),
+                "mismatch_share": t["mismatches"] / max(t["bids"], 1),
+                "repaired_share": t["repairs"] / max(t["mismatches"], 1),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,119 @@
+"""The Strange Situation Procedure (Ainsworth et al. 1978) as a moment-scale simulation.
+
+Eight episodes with the caregiver and a stranger, run with the very step the
+developmental engine uses, on copies of children who bring their history. An
+observer records each child's behaviour in each episode; the coding module
+turns the reunion behaviour into Ainsworth's interactive scales and a
+classification. The stranger is not an attachment figure: the child does not
+bid to her; her arrival and the separations are the stresses of the procedure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from securebase.engine.moments import Segment, run_moments, steps_in
+from securebase.model.episode import EpisodeRecord
+from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
+from securebase.model.state import Children, Figures
+
+SECONDS_PER_STEP = 5.0
+
+#: (name, minutes, caregiver present, stranger present, stress per minute).
+#: Durations from Ainsworth et al. (1978); the stresses are instrument constants
+#: (docs/model.md, "Strange Situation"): an unfamiliar room, a stranger, being left.
+EPISODES: tuple[tuple[str, float, bool, bool, float], ...] = (
+    ("introduction", 0.5, True, False, 0.02),
+    ("caregiver_and_child", 3.0, True, False, 0.03),
+    ("stranger_joins", 3.0, True, True, 0.06),
+    ("first_separation", 3.0, False, True, 0.12),
+    ("first_reunion", 3.0, True, False, 0.03),
+    ("child_alone", 3.0, False, False, 0.20),
+    ("stranger_returns", 3.0, False, True, 0.12),
+    ("second_reunion", 3.0, True, False, 0.03),
+)
+EPISODE_NAMES = tuple(e[0] for e in EPISODES)
+REUNIONS = ("first_reunion", "second_reunion")
+
+#: behaviour recorded per child and episode (means over the episode's steps)
+BEHAVIOURS = (
+    "exploration",
+    "distress",
+    "proximity_seeking",
+    "contact_maintaining",
+    "resistance",
+    "avoidance",
+    "disorganisation",
+)
+
+
+def segments(caregiver: str) -> list[Segment]:
+    return [
+        Segment(name, minutes, (caregiver,) if with_caregiver else (), stress)
+        for name, minutes, with_caregiver, _, stress in EPISODES
+    ]
+
+
+@dataclass
+class _Recorder:
+    """Sums each child's behaviour over the steps of each episode."""
+
+    caregiver: int
+    n: int
+    steps_per_episode: list[int]
+
+    def __post_init__(self) -> None:
+        self.sums = {b: np.zeros((len(EPISODES), self.n)) for b in BEHAVIOURS}
+
+    def __call__(self, episode: int, step: int, children: Children, record: EpisodeRecord, present: np.ndarray) -> None:
+        c = self.caregiver
+        anxiety = children.anxiety
+        intensity = np.where(record.target == c, record.intensity, 0.0)
+        with_caregiver = present[:, c]
+        s = self.sums
+        s["exploration"][episode] += children.exploration
+        # distress shown: arousal as the child's habitual signalling lets it show
+        s["distress"][episode] += np.minimum(1.0, anxiety * np.exp(children.gain[:, c]))
+        s["proximity_seeking"][episode] += intensity
+        # still seeking contact in the second half of the episode
+        late = step >= self.steps_per_episode[episode] // 2
+        s["contact_maintaining"][episode] += np.where(late, intensity > 0, 0.0) * 2.0
+        # angry protest: signalling beyond the arousal felt, with the caregiver there
+        s["resistance"][episode] += np.where(with_caregiver, np.maximum(0.0, intensity - anxiety), 0.0)
+        # turning away: arousal not signalled to a caregiver who is there
+        s["avoidance"][episode] += np.where(with_caregiver, np.maximum(0.0, anxiety - intensity), 0.0)
+        # approach and fear at once: needing a caregiver who frightens
+        s["disorganisation"][episode] += np.where(with_caregiver, children.fear[:, c] * anxiety, 0.0)
+
+    def table(self) -> pd.DataFrame:
+        frames = []
+        for index, name in enumerate(EPISODE_NAMES):
+            frame = {"child": np.arange(self.n), "episode": name}
+            for behaviour in BEHAVIOURS:
+                frame[behaviour] = self.sums[behaviour][index] / self.steps_per_episode[index]
+            frames.append(pd.DataFrame(frame))
+        return pd.concat(frames, ignore_index=True)
+
+
+def observe_strange_situation(
+    children: Children,
+    figures: Figures,
+    caregiver: str,
+    rng: np.random.Generator,
+    params: ModelParameters = DEFAULT_PARAMETERS,
+) -> pd.DataFrame:
+    """Run the eight episodes; one row per child and episode with the behaviour observed.
+
+    The children are copied: the procedure observes them and changes nothing.
+    """
+    plan = segments(caregiver)
+    recorder = _Recorder(
+        caregiver=figures.index(caregiver),
+        n=children.n,
+        steps_per_episode=[steps_in(s, SECONDS_PER_STEP) for s in plan],
+    )
+    run_moments(children, figures, plan, rng, params, SECONDS_PER_STEP, observer=recorder)
+    return recorder.table()
