@@ -158,16 +158,30 @@ def calibrate(n: int, points: int, iterations: int, seed: int, workers: int, out
 @main.command()
 @click.option("--n", "n", type=click.IntRange(min=100), default=4000, show_default=True, help="Children per study.")
 @click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True)
-def validate(n: int, seed: int) -> None:
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write the table (CSV), the Strange Situation behaviour (parquet) and its plot here.",
+)
+def validate(n: int, seed: int, out: Path | None) -> None:
     """Re-run the instruments on the calibrated model and compare with the published targets."""
     from securebase.calibration.fit import Calibration, evaluate, load_calibrated
     from securebase.calibration.measure import table
+    from securebase.report.instruments import plot_ssp_pattern
 
     calibration = load_calibrated()
     if calibration is None:
         click.echo("no calibration shipped yet: validating the hand-set defaults", err=True)
         calibration = Calibration()
-    final_score, measured = evaluate(calibration, n, seed)
+    kept: dict = {}
+    final_score, measured = evaluate(calibration, n, seed, keep=kept)
     result = table(measured)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        result.to_csv(out / "validation.csv", index=False)
+        kept["normative_ssp"].to_parquet(out / "ssp_behaviour.parquet", index=False)
+        plot_ssp_pattern(kept["normative_ssp"], out / "ssp_pattern.png", f"normative, N = {n:,}, seed {seed}")
+        click.echo(f"wrote validation.csv, ssp_behaviour.parquet and ssp_pattern.png to {out}/")
     click.echo(result.drop(columns=["source"]).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     click.echo(f"{int(result['within_range'].sum())} of {len(result)} targets within range; score {final_score:.2f}")

@@ -19,12 +19,10 @@ seed, the method, the score and each target's fit.
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +30,9 @@ from scipy import optimize
 from scipy.stats import qmc
 
 from securebase.calibration.measure import Measured, measure, targets
+from securebase.calibration.shipped import shipped
+from securebase.instruments.security_score import SORTER_SD
+from securebase.instruments.sensitivity import OBSERVER_SD
 from securebase.instruments.ssp_coding import CodingScheme
 from securebase.model.parameters import ModelParameters
 
@@ -42,13 +43,15 @@ FREE: tuple[tuple[str, str, float, float], ...] = (
     ("model", "fear_extinction", 0.2, 2.0),
     ("model", "lapse_attention", 0.0, 0.5),
     ("model", "unanswered_distress", 0.1, 0.5),
+    ("model", "gain_learning_rate", 0.005, 0.04),
+    ("model", "plasticity_timescale_years", 1.0, 8.0),
     ("coding", "avoidance_full", 0.1, 0.5),
     ("coding", "resistance_full", 0.2, 0.8),
     ("coding", "disorganisation_full", 0.1, 0.6),
+    ("coding", "coder_sd", 0.3, 0.8),
     ("instruments", "sorter_sd", 0.1, 0.8),
+    ("instruments", "observer_sd", 0.5, 2.5),
 )
-
-CALIBRATED_FILE = "calibrated.toml"
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ class Calibration:
 
     model: ModelParameters = field(default_factory=ModelParameters)
     coding: CodingScheme = field(default_factory=CodingScheme)
-    instruments: dict[str, float] = field(default_factory=lambda: {"sorter_sd": 0.15, "observer_sd": 0.8})
+    instruments: dict[str, float] = field(default_factory=lambda: {"sorter_sd": SORTER_SD, "observer_sd": OBSERVER_SD})
 
     def with_vector(self, vector: np.ndarray) -> Calibration:
         changes: dict[str, dict[str, float]] = {"model": {}, "coding": {}, "instruments": {}}
@@ -82,7 +85,9 @@ def score(measured: dict[str, Measured]) -> float:
     return total
 
 
-def evaluate(calibration: Calibration, n: int, seed: int) -> tuple[float, dict[str, Measured]]:
+def evaluate(
+    calibration: Calibration, n: int, seed: int, keep: dict | None = None
+) -> tuple[float, dict[str, Measured]]:
     measured = measure(
         calibration.model,
         calibration.coding,
@@ -90,6 +95,7 @@ def evaluate(calibration: Calibration, n: int, seed: int) -> tuple[float, dict[s
         seed=seed,
         sorter_sd=calibration.instruments["sorter_sd"],
         observer_sd=calibration.instruments["observer_sd"],
+        keep=keep,
     )
     return score(measured), measured
 
@@ -192,10 +198,9 @@ def _toml(value: object) -> str:
 
 def load_calibrated() -> Calibration | None:
     """The shipped calibration, or None if the package has none yet."""
-    resource = resources.files("securebase.calibration").joinpath(CALIBRATED_FILE)
-    if not resource.is_file():
+    data = shipped()
+    if data is None:
         return None
-    data = tomllib.loads(resource.read_text("utf-8"))
     return Calibration(
         model=ModelParameters(**data["model"]),
         coding=CodingScheme(**data["coding"]),

@@ -101,15 +101,24 @@ def measure(
     seed: int = 0,
     sorter_sd: float = SORTER_SD,
     observer_sd: float = OBSERVER_SD,
+    keep: dict[str, pd.DataFrame] | None = None,
 ) -> dict[str, Measured]:
-    """Every calibration statistic, named as in targets.toml."""
+    """Every calibration statistic, named as in targets.toml.
+
+    With ``keep``, the normative sample's 12-month Strange Situation (behaviour
+    per child and episode, with each child's classification) is stored in it
+    under "normative_ssp".
+    """
     seeds = np.random.SeedSequence(seed).spawn(4)
     rng = np.random.default_rng(seeds[3])
     out: dict[str, Measured] = {}
 
     stable = Simulation(sample("normative", n, EIGHTEEN_MONTHS), seed=int(seeds[0].generate_state(1)[0]), params=params)
     _run_until(stable, TWELVE_MONTHS)
-    at_12 = _classify(stable, rng, scheme)
+    behaviour = observe_strange_situation(stable.children, stable.figures, CAREGIVER, rng, params)
+    at_12 = code(behaviour, rng, scheme)["classification"]
+    if keep is not None:
+        keep["normative_ssp"] = behaviour.merge(pd.DataFrame({"child": np.arange(n), "classification": at_12}))
     for c in CLASSES:
         out[f"normative_{c}"] = _share(at_12.to_numpy() == c)
     sensitivity = observed_sensitivity(stable.figures, CAREGIVER, rng, params, observer_sd=observer_sd)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from securebase.calibration.shipped import section
 from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
 from securebase.model.state import Children, Figures
 
 #: sd of the sorting error, on the [-1, 1] scale
-SORTER_SD = 0.15
+SORTER_SD = section("instruments").get("sorter_sd", 0.15)
 
 
 def security_score(

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from securebase.calibration.shipped import section
 from securebase.instruments.strange_situation import REUNIONS
 
 CLASSES = ("A", "B", "C", "D")
@@ -52,7 +53,8 @@ class CodingScheme:
         return asdict(self)
 
 
-DEFAULT_SCHEME = CodingScheme()
+#: the shipped calibration's coding constants, else the hand-set ones above
+DEFAULT_SCHEME = CodingScheme(**section("coding"))
 
 
 def true_ratings(behaviour: pd.DataFrame, scheme: CodingScheme = DEFAULT_SCHEME) -> pd.DataFrame:

@@ -11,6 +11,8 @@ import math
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
+from securebase.calibration.shipped import section
+
 
 @dataclass(frozen=True)
 class ModelParameters:
@@ -97,4 +99,6 @@ class ModelParameters:
         return replace(self, **changes)
 
 
-DEFAULT_PARAMETERS = ModelParameters()
+#: The constants every study uses: the shipped calibration where there is one
+#: (securebase/calibration/calibrated.toml), else the hand-set values above.
+DEFAULT_PARAMETERS = ModelParameters(**section("model"))
