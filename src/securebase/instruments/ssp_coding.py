@@ -7,12 +7,14 @@ avoidance; Ainsworth et al. 1978, Appendix III) and Main & Solomon's (1990)
 disagree as real ones do. The classification follows explicit rules:
 
 1. D if the disorganisation rating is 5 or more (Main & Solomon 1990);
-2. else A if avoidance in a reunion is 5 or more and exceeds resistance;
-3. else C if resistance in a reunion is 5 or more;
+2. else A if avoidance, averaged over the two reunions, is 5 or more and
+   exceeds resistance;
+3. else C if resistance, averaged over the two reunions, is 5 or more;
 4. else B.
 
-Taking the higher of the two reunions for avoidance and resistance follows
-Ainsworth's emphasis that either reunion can show the pattern.
+Averaging the two reunions, rather than taking the more extreme, makes the
+classification rest on the pattern across the procedure, as Ainsworth's
+coders weigh it, and less on one episode's chance behaviour.
 """
 
 from __future__ import annotations
@@ -83,8 +85,8 @@ def rate(true: pd.DataFrame, rng: np.random.Generator, scheme: CodingScheme = DE
 
 def classify(ratings: pd.DataFrame, scheme: CodingScheme = DEFAULT_SCHEME) -> pd.Series:
     """A/B/C/D from ratings, by the rules in the module docstring."""
-    avoidance = ratings[[f"avoidance_{r}" for r in REUNIONS]].max(axis=1)
-    resistance = ratings[[f"resistance_{r}" for r in REUNIONS]].max(axis=1)
+    avoidance = ratings[[f"avoidance_{r}" for r in REUNIONS]].mean(axis=1)
+    resistance = ratings[[f"resistance_{r}" for r in REUNIONS]].mean(axis=1)
     classes = np.full(len(ratings), "B", dtype=object)
     classes[resistance >= scheme.class_cut] = "C"
     classes[(avoidance >= scheme.class_cut) & (avoidance > resistance)] = "A"
