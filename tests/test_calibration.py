@@ -42,7 +42,9 @@ def test_measure_is_reproducible_and_complete():
     second = measure(n=150, seed=3)
     assert first == second
     assert set(first) == {t.name for t in targets()}
-    assert all(0.0 <= m.low <= m.value <= m.high <= 1.0 for name, m in first.items() if name != "sensitivity_security_r")
+    assert all(
+        0.0 <= m.low <= m.value <= m.high <= 1.0 for name, m in first.items() if name != "sensitivity_security_r"
+    )
     assert set(table(first).columns) >= {"target", "simulated", "ci95", "within_range"}
 
 

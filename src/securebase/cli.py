@@ -139,7 +139,7 @@ def show(name: str) -> None:
 )
 def calibrate(n: int, points: int, iterations: int, seed: int, workers: int, out: Path) -> None:
     """Fit the model's constants to the published targets and write them, with provenance, to OUT."""
-    from securebase.calibration.fit import fit, write
+    from securebase.calibration.fit import fit, fit_readout, write
     from securebase.calibration.measure import table
 
     calibration, final_score, measured = fit(
@@ -150,7 +150,19 @@ def calibrate(n: int, points: int, iterations: int, seed: int, workers: int, out
         workers=workers,
         report=lambda line: click.echo(line, err=True),
     )
-    write(calibration, final_score, measured, out, n=n, points=points, iterations=iterations, seed=seed)
+    calibration, agreement = fit_readout(calibration, n, seed)
+    click.echo(f"strategy read-out agrees with the coded Strange Situation for {agreement:.1%} of children", err=True)
+    write(
+        calibration,
+        final_score,
+        measured,
+        out,
+        n=n,
+        points=points,
+        iterations=iterations,
+        seed=seed,
+        readout_agreement=round(agreement, 4),
+    )
     click.echo(table(measured).drop(columns=["source"]).to_string(index=False))
     click.echo(f"score {final_score:.2f}; wrote {out}. Copy it to src/securebase/calibration/ to ship it.")
 

@@ -8,7 +8,8 @@ Method (reproducible from its seed):
 2. Nelder-Mead from the best of them, for at most ``iterations`` more scores.
 
 The objective is the sum over targets of ((simulated - published) / half the
-target's acceptance range)^2: a target at the edge of its range costs 1. The
+target's acceptance range)^2: a target at the edge of its range costs 1; a
+one-sided requirement costs ((shortfall) / 0.1)^2 when not met. The
 studies use the same seed at every point (common random numbers), so the
 objective is a deterministic function of the constants.
 
@@ -26,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from scipy import optimize
 from scipy.stats import qmc
 
@@ -35,6 +37,8 @@ from securebase.instruments.security_score import SORTER_SD
 from securebase.instruments.sensitivity import OBSERVER_SD
 from securebase.instruments.ssp_coding import CodingScheme
 from securebase.model.parameters import ModelParameters
+from securebase.model.state import STRATEGIES
+from securebase.model.strategy import classify
 
 #: the constants calibration fits: (where, name, low, high)
 FREE: tuple[tuple[str, str, float, float], ...] = (
@@ -77,11 +81,18 @@ class Calibration:
         return np.array([source[where][name] for where, name, _, _ in FREE])
 
 
+#: how far below a one-sided requirement costs 1
+ONE_SIDED_SCALE = 0.1
+
+
 def score(measured: dict[str, Measured]) -> float:
     total = 0.0
     for target in targets():
-        half_range = (target.high - target.low) / 2.0
-        total += ((measured[target.name].value - target.value) / half_range) ** 2
+        value = measured[target.name].value
+        if target.one_sided:
+            total += (max(0.0, target.low - value) / ONE_SIDED_SCALE) ** 2
+        else:
+            total += ((value - target.value) / ((target.high - target.low) / 2.0)) ** 2
     return total
 
 
@@ -144,6 +155,32 @@ def fit(
     calibration = Calibration().with_vector(vector)
     final_score, measured = evaluate(calibration, n, seed)
     return calibration, final_score, measured
+
+
+def fit_readout(calibration: Calibration, n: int, seed: int) -> tuple[Calibration, float]:
+    """Align the run's strategy read-out (gain and fear thresholds) with the coded Strange Situation.
+
+    A run reports each child's strategy from its working model (model/strategy.py);
+    this chooses the two thresholds so that the read-out agrees best with what the
+    calibrated instrument codes for the same children. Returns the calibration with
+    those thresholds and the agreement reached.
+    """
+    kept: dict = {}
+    evaluate(calibration, n, seed, keep=kept)
+    models = pd.concat(kept["working_models"], ignore_index=True)
+    letters = np.array(
+        [{"secure": "B", "avoidant": "A", "ambivalent": "C", "disorganised": "D"}[s] for s in STRATEGIES]
+    )
+    best = (-1.0, calibration.model.gain_threshold, calibration.model.fear_threshold)
+    for gain_threshold in np.linspace(0.05, 1.5, 30):
+        for fear_threshold in np.linspace(0.05, 0.95, 19):
+            params = calibration.model.with_changes(gain_threshold=gain_threshold, fear_threshold=fear_threshold)
+            readout = letters[classify(models["gain"].to_numpy(), models["fear"].to_numpy(), params)]
+            agreement = float((readout == models["classification"].to_numpy()).mean())
+            if agreement > best[0]:
+                best = (agreement, float(gain_threshold), float(fear_threshold))
+    model = calibration.model.with_changes(gain_threshold=best[1], fear_threshold=best[2])
+    return dataclasses.replace(calibration, model=model), best[0]
 
 
 def write(

@@ -5,7 +5,9 @@
 - a sample under stress: normative care to 12 months, then each family's care
   re-drawn from the mixed-risk population (life stress changes care), Strange
   Situation at 12 and 18 months;
-- a mixed-risk sample, Strange Situation at 12 months.
+- a mixed-risk sample, Strange Situation at 12 months;
+- four small samples each under one pure pattern of care (responsive,
+  rejecting, intermittent, frightening), Strange Situation at 12 months.
 
 Each statistic comes with a 95% interval (binomial for shares, Fisher's z for
 the correlation).
@@ -41,6 +43,8 @@ class Target:
     low: float
     high: float
     source: str
+    #: a requirement (at least ``low``) rather than a published point estimate
+    one_sided: bool = False
 
 
 def targets() -> list[Target]:
@@ -89,9 +93,22 @@ def _run_until(simulation: Simulation, day: int) -> None:
         simulation.step()
 
 
-def _classify(simulation: Simulation, rng: np.random.Generator, scheme: CodingScheme) -> pd.Series:
+def _classify(
+    simulation: Simulation, rng: np.random.Generator, scheme: CodingScheme, keep: dict | None = None
+) -> pd.Series:
     behaviour = observe_strange_situation(simulation.children, simulation.figures, CAREGIVER, rng, simulation.params)
-    return code(behaviour, rng, scheme)["classification"]
+    classes = code(behaviour, rng, scheme)["classification"]
+    if keep is not None:  # the working model beside the coded class, to align the run's strategy read-out
+        keep.setdefault("working_models", []).append(
+            pd.DataFrame(
+                {
+                    "gain": simulation.children.gain[:, 0],
+                    "fear": simulation.children.fear[:, 0],
+                    "classification": classes.to_numpy(),
+                }
+            )
+        )
+    return classes
 
 
 def measure(
@@ -119,6 +136,11 @@ def measure(
     at_12 = code(behaviour, rng, scheme)["classification"]
     if keep is not None:
         keep["normative_ssp"] = behaviour.merge(pd.DataFrame({"child": np.arange(n), "classification": at_12}))
+        keep.setdefault("working_models", []).append(
+            pd.DataFrame(
+                {"gain": stable.children.gain[:, 0], "fear": stable.children.fear[:, 0], "classification": at_12}
+            )
+        )
     for c in CLASSES:
         out[f"normative_{c}"] = _share(at_12.to_numpy() == c)
     sensitivity = observed_sensitivity(stable.figures, CAREGIVER, rng, params, observer_sd=observer_sd)
@@ -134,9 +156,15 @@ def measure(
     _run_until(stressed, EIGHTEEN_MONTHS)
     out["stability_stressed"] = _share(before.to_numpy() == _classify(stressed, rng, scheme).to_numpy())
 
+    emergence = {"responsive": "B", "rejecting": "A", "intermittent": "C", "frightening": "D"}
+    for index, (care, expected) in enumerate(emergence.items()):
+        pure = Simulation(sample(care, max(n // 5, 50), TWELVE_MONTHS), seed=seed + 101 + index, params=params)
+        _run_until(pure, TWELVE_MONTHS)
+        out[f"emergence_{care}_{expected}"] = _share(_classify(pure, rng, scheme, keep).to_numpy() == expected)
+
     mixed = Simulation(sample("mixed-risk", n, TWELVE_MONTHS), seed=int(seeds[2].generate_state(1)[0]), params=params)
     _run_until(mixed, TWELVE_MONTHS)
-    mixed_classes = _classify(mixed, rng, scheme)
+    mixed_classes = _classify(mixed, rng, scheme, keep)
     for c in CLASSES:
         out[f"mixed_risk_{c}"] = _share(mixed_classes.to_numpy() == c)
     return out
