@@ -129,7 +129,11 @@ def fit(
     high = np.array([f[3] for f in FREE])
     sampler = qmc.LatinHypercube(d=len(FREE), seed=np.random.default_rng(seed))
     candidates = qmc.scale(sampler.random(points), low, high)
-    candidates = np.vstack([np.clip(Calibration().vector(), low, high), candidates])
+    starts = [Calibration().vector()]
+    current = load_calibrated()
+    if current is not None:  # refitting: the shipped calibration is a candidate too
+        starts.append(current.vector())
+    candidates = np.vstack([np.clip(s, low, high) for s in starts] + [candidates])
     with ProcessPoolExecutor(max_workers=workers) as pool:
         scores = list(pool.map(_evaluate_vector, [(c, n, seed) for c in candidates]))
     for i, s in enumerate(scores):

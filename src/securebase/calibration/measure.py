@@ -7,7 +7,9 @@
   Situation at 12 and 18 months;
 - a mixed-risk sample, Strange Situation at 12 months;
 - four small samples each under one pure pattern of care (responsive,
-  rejecting, intermittent, frightening), Strange Situation at 12 months.
+  rejecting, intermittent, frightening), Strange Situation at 12 months;
+- two small samples, from age 2 and from age 14, with two years of rejecting
+  then two of responsive care: the share secure at the end (S8).
 
 Each statistic comes with a 95% interval (binomial for shares, Fisher's z for
 the correlation).
@@ -28,6 +30,7 @@ from securebase.instruments.sensitivity import OBSERVER_SD, observed_sensitivity
 from securebase.instruments.ssp_coding import CLASSES, DEFAULT_SCHEME, CodingScheme, code
 from securebase.instruments.strange_situation import observe_strange_situation
 from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
+from securebase.model.strategy import SECURE, classify
 from securebase.scenario.schema import Scenario
 
 TWELVE_MONTHS = 365
@@ -85,6 +88,17 @@ def sample(caregiving: str, n: int, days: int, change_at: int | None = None, cha
         figures=[{"name": CAREGIVER, "caregiving": caregiving, "availability": {"home": 0.9}}],
         schedule={"days": days},
         events=events,
+    )
+
+
+def _change_sample(age_years: float, n: int) -> Scenario:
+    """From ``age_years`` (no history): two years of rejecting care, then two of responsive care."""
+    return Scenario(
+        name="calibration-change",
+        population={"n_children": n, "start_age_years": age_years, "history": "none"},
+        figures=[{"name": CAREGIVER, "caregiving": "rejecting", "availability": {"home": 0.9}}],
+        schedule={"days": 1460},
+        events=[{"kind": "change", "figure": CAREGIVER, "day": 730, "caregiving": "responsive"}],
     )
 
 
@@ -161,6 +175,13 @@ def measure(
         pure = Simulation(sample(care, max(n // 5, 50), TWELVE_MONTHS), seed=seed + 101 + index, params=params)
         _run_until(pure, TWELVE_MONTHS)
         out[f"emergence_{care}_{expected}"] = _share(_classify(pure, rng, scheme, keep).to_numpy() == expected)
+
+    for age in (2, 14):
+        late = _change_sample(age, max(n // 5, 50))
+        changed = Simulation(late, seed=seed + 211 + age, params=params)
+        _run_until(changed, late.schedule.days)
+        strategy = classify(changed.children.gain[:, 0], changed.children.fear[:, 0], params)
+        out[f"change_at_{age}_years"] = _share(strategy == SECURE)
 
     mixed = Simulation(sample("mixed-risk", n, TWELVE_MONTHS), seed=int(seeds[2].generate_state(1)[0]), params=params)
     _run_until(mixed, TWELVE_MONTHS)
