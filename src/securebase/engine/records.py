@@ -80,9 +80,9 @@ class Day:
 
 
 def summary_row(
-    day: int, school_day: bool, tally: Day, children: Children, figures: Figures, params: ModelParameters
+    day: int, school_day: bool, tally: Day, children: Children, figures: Figures, codes: np.ndarray
 ) -> dict:
-    """One row of the daily population summary."""
+    """One row of the daily population summary; ``codes`` are the strategies (n, k) of :func:`strategies`."""
     row: dict = {
         "day": day,
         "phase": "history" if day < 0 else "scenario",
@@ -100,26 +100,23 @@ def summary_row(
     row.update(tally.counts)
     primary = primary_figure(children, figures)
     has = primary >= 0
-    strategy = strategies(children, params)[np.flatnonzero(has), primary[has]]
+    strategy = codes[np.flatnonzero(has), primary[has]]
     counts = np.bincount(strategy, minlength=len(STRATEGIES))
     for i, name in enumerate(STRATEGIES):
         row[f"share_{name}"] = counts[i] / max(int(has.sum()), 1)
     return row
 
 
-def relationship_rows(
-    day: int, tally: Day, children: Children, figures: Figures, params: ModelParameters
-) -> list[dict]:
+def relationship_rows(day: int, tally: Day, children: Children, figures: Figures, codes: np.ndarray) -> list[dict]:
     """Daily rows, one per figure, over the children who have a relationship with it."""
     rows = []
-    all_strategies = strategies(children, params)
     in_life = children.known & figures.active
     for k, name in enumerate(figures.names):
         who = in_life[:, k]
         n = int(who.sum())
         if n == 0:
             continue
-        counts = np.bincount(all_strategies[who, k], minlength=len(STRATEGIES))
+        counts = np.bincount(codes[who, k], minlength=len(STRATEGIES))
         row = {
             "day": day,
             "figure": name,

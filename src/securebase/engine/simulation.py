@@ -131,8 +131,9 @@ class Simulation:
                 self.totals.add(record, children)
         episode.daily_update(children, params)
         school_day = calendar.is_school_day(self.day, schedule)
-        self.summary.append(records.summary_row(self.day, school_day, tally, children, figures, params))
-        self.relationships += records.relationship_rows(self.day, tally, children, figures, params)
+        codes = records.strategies(children, params)  # once a day, for both tables
+        self.summary.append(records.summary_row(self.day, school_day, tally, children, figures, codes))
+        self.relationships += records.relationship_rows(self.day, tally, children, figures, codes)
         output = self.scenario.output
         if output.trajectories and self.day >= 0 and self.day % output.trajectory_every_days == 0:
             self.trajectories.append(records.trajectory_frame(self.day, children, figures, params))

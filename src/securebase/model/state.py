@@ -14,7 +14,7 @@ Documented ranges (checked by :func:`check_ranges`):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -163,11 +163,6 @@ def rowsum(values: np.ndarray) -> np.ndarray:
     for j in range(1, values.shape[1]):
         out += values[:, j]
     return out
-
-
-def arrays_of(obj: Children | Figures) -> dict[str, np.ndarray]:
-    """The arrays of a state object by field name (for checkpoints and checks)."""
-    return {f.name: getattr(obj, f.name) for f in fields(obj) if isinstance(getattr(obj, f.name), np.ndarray)}
 
 
 _UNIT_STATE = (
