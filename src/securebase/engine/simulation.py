@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from securebase.engine import calendar, records
+from securebase.engine import calendar, fused, records
 from securebase.engine.events import SavedCaregiving, apply_event, restore
 from securebase.engine.results import Results
 from securebase.model import episode
@@ -33,6 +33,10 @@ from securebase.scenario.caregiving import draw_traits, resolve
 from securebase.scenario.schema import Scenario
 
 CHECKPOINT_NAME = "checkpoint.pkl"
+
+#: The implementations of one developmental step: the NumPy reference and the fused,
+#: compiled loop (securebase.engine.fused), which agree within floating-point tolerance.
+KERNELS = {"numpy": episode.step, "fused": fused.step}
 
 
 class Interrupted(Exception):
@@ -65,8 +69,17 @@ def draw_figures(scenario: Scenario, rng: np.random.Generator) -> Figures:
 class Simulation:
     """A scenario in progress. Build it, then ``run()``; or ``step()`` a day at a time."""
 
-    def __init__(self, scenario: Scenario, seed: int | None = None, params: ModelParameters = DEFAULT_PARAMETERS):
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int | None = None,
+        params: ModelParameters = DEFAULT_PARAMETERS,
+        kernel: str = "numpy",
+    ):
+        if kernel not in KERNELS:
+            raise ValueError(f"kernel must be one of {sorted(KERNELS)}, got {kernel!r}")
         self.scenario = scenario
+        self.kernel = kernel
         self.params = params
         self.seed = scenario.seed if seed is None else seed
         population_seed, run_seed = np.random.SeedSequence(self.seed).spawn(2)
@@ -121,11 +134,12 @@ class Simulation:
         attention = daily_attention(figures.consistency, self.rng.random((n, k)), params)
         tally = records.Day(n_figures=k)
         dt_days = 1.0 / schedule.episodes_per_day
+        step = KERNELS[getattr(self, "kernel", "numpy")]  # checkpoints from before kernels existed
         for setting in settings:
             draws = episode.draw(self.rng, n, k)
             present = (draws.figure[0] < figures.availability[:, setting]) & figures.active
             need = need_magnitude(draws.child[0], params)
-            record = episode.step(children, figures, present, attention, need, draws, params, dt_days)
+            record = step(children, figures, present, attention, need, draws, params, dt_days)
             tally.add(record, children)
             if self.day >= 0:
                 self.totals.add(record, children)
@@ -228,7 +242,14 @@ def _deferred_interrupt() -> Iterator[threading.Event]:
 
 
 def simulate(
-    scenario: Scenario, seed: int | None = None, params: ModelParameters = DEFAULT_PARAMETERS, progress: bool = False
+    scenario: Scenario,
+    seed: int | None = None,
+    params: ModelParameters = DEFAULT_PARAMETERS,
+    progress: bool = False,
+    kernel: str = "numpy",
 ) -> Results:
-    """Run a scenario to the end and return its tables: the one-line way to use securebase."""
-    return Simulation(scenario, seed=seed, params=params).run(progress=progress)
+    """Run a scenario to the end and return its tables: the one-line way to use securebase.
+
+    ``kernel="fused"`` runs the compiled step (several times faster on large populations).
+    """
+    return Simulation(scenario, seed=seed, params=params, kernel=kernel).run(progress=progress)
