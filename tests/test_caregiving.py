@@ -58,3 +58,25 @@ days = 2
     results = securebase.simulate(scenario, seed=0)
     warmth = results.child_figures["warmth"]
     assert 0.6 < (warmth == 0.1).mean() < 0.9
+
+
+@pytest.mark.parametrize(
+    ("name", "mean", "sd"),
+    [("warmth", 0.5, 0.28), ("consistency", 0.9, 0.08), ("rupture_rate", 0.1, 0.1), ("repair_latency_days", 3.0, 2.0)],
+)
+def test_tabulated_quantiles_match_the_exact_distribution(name: str, mean: float, sd: float):
+    """Traits come from a tabulated quantile function: it must agree with scipy's exact one."""
+    from scipy import stats
+
+    from securebase.model.state import UNIT_TRAITS
+    from securebase.scenario.caregiving import _quantile
+    from securebase.scenario.schema import TraitDistribution
+
+    z = np.random.default_rng(3).standard_normal(200_000) * 2.0
+    u = np.clip(stats.norm.cdf(z), 1e-9, 1.0 - 1e-9)
+    if name in UNIT_TRAITS:
+        common = mean * (1.0 - mean) / sd**2 - 1.0
+        exact = stats.beta.ppf(u, mean * common, (1.0 - mean) * common)
+    else:
+        exact = stats.gamma.ppf(u, (mean / sd) ** 2, scale=sd**2 / mean)
+    np.testing.assert_allclose(_quantile(name, TraitDistribution(mean=mean, sd=sd), z), exact, rtol=0, atol=1e-6)

@@ -142,7 +142,9 @@ def _clip(x: float, low: float, high: float) -> float:
 
 @numba.njit(inline="always")
 def _per_step(rate: float, steps: float) -> float:
-    # timescale.per_step
+    # timescale.per_step; x ** 1.0 is x, and skipping pow saves most of its cost on the developmental scale
+    if steps == 1.0:
+        return 1.0 - (1.0 - rate)
     return 1.0 - (1.0 - rate) ** (1.0 / steps)
 
 
