@@ -1,0 +1,131 @@
+"""The Mesa model of the benchmark is the securebase model: same population, same dynamics in distribution."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from securebase.engine.simulation import Simulation
+
+_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "mesa_model.py"
+
+
+def _load_mesa_model():
+    # benchmarks/ is scripts, not a package: load the module by path
+    name = "securebase_benchmark_mesa_model"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, _PATH)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses look their module up while the class is built
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+mesa_model = _load_mesa_model()
+
+N_CHILDREN, DAYS, SEED = 2000, 30, 11
+#: a real difference moves a mean by many standard errors at this size; chance alone rarely by four
+Z_LIMIT = 4.0
+
+
+def _children(model) -> list:
+    return sorted(model.agents, key=lambda agent: agent.unique_id)  # agent i is child i of the reference
+
+
+def _state(model) -> dict[str, np.ndarray]:
+    children = _children(model)
+    state = {name: np.array([getattr(c, name) for c in children]) for name in ("anxiety", "felt_security")}
+    state["competence"] = np.array([c.competence for c in children])
+    for k, spec in enumerate(model.scenario.figures):
+        state[f"trust_{spec.name}"] = np.array([c.relationships[k].trust for c in children])
+    return state
+
+
+def _reference_state(simulation: Simulation) -> dict[str, np.ndarray]:
+    c = simulation.children
+    state = {"anxiety": c.anxiety.copy(), "felt_security": c.felt_security.copy(), "competence": c.competence.copy()}
+    for k, name in enumerate(simulation.figures.names):
+        state[f"trust_{name}"] = c.trust[:, k].copy()
+    return state
+
+
+@pytest.fixture(scope="module")
+def both_runs() -> tuple[list[dict], list[dict], object]:
+    """Daily per-child state of the reference and of the Mesa model, same scenario and seed."""
+    scenario = mesa_model.benchmark_scenario(N_CHILDREN, DAYS)
+    simulation = Simulation(scenario, seed=SEED)
+    model = mesa_model.SecureBaseModel(scenario, seed=SEED)
+    reference, mesa = [], []
+    for _ in range(DAYS):
+        simulation.step()
+        model.step()
+        reference.append(_reference_state(simulation))
+        mesa.append(_state(model))
+    return reference, mesa, model
+
+
+def _paired_z(x: np.ndarray, y: np.ndarray) -> float:
+    """Mean difference in standard errors, child by child.
+
+    Both runs draw the same children with the same figures (the Mesa model reuses the reference's
+    population draw) and differ only in their random streams, so the per-child differences are
+    independent with mean 0 when the dynamics are the same; pairing removes the spread between
+    children and makes the test sharper than comparing two independent means.
+    """
+    d = x - y
+    return float(d.mean() / (d.std(ddof=1) / np.sqrt(d.size)))
+
+
+@pytest.mark.slow
+def test_same_figures_as_the_reference(both_runs):
+    _, _, model = both_runs
+    simulation = Simulation(model.scenario, seed=SEED)
+    children = _children(model)
+    for k in range(len(model.scenario.figures)):
+        for trait in ("warmth", "sensitivity", "rupture_rate", "repair_latency_days"):
+            mesa_values = [getattr(c.relationships[k], trait) for c in children]
+            np.testing.assert_array_equal(getattr(simulation.figures, trait)[:, k], mesa_values)
+
+
+@pytest.mark.slow
+def test_final_day_means_agree(both_runs):
+    reference, mesa, _ = both_runs
+    z = {name: _paired_z(reference[-1][name], mesa[-1][name]) for name in reference[-1]}
+    assert all(abs(value) < Z_LIMIT for value in z.values()), z
+    # the model moved: trust towards the new teacher was learned, competence grew
+    assert mesa[-1]["trust_teacher"].mean() > 0.55
+    assert mesa[-1]["competence"].mean() > 0.005
+
+
+@pytest.mark.slow
+def test_daily_means_over_the_run_agree(both_runs):
+    """Anxiety and felt security averaged over every day of the run (less noisy than one day)."""
+    reference, mesa, _ = both_runs
+    for name in ("anxiety", "felt_security"):
+        x = np.mean([day[name] for day in reference], axis=0)
+        y = np.mean([day[name] for day in mesa], axis=0)
+        assert abs(_paired_z(x, y)) < Z_LIMIT, name
+
+
+@pytest.mark.slow
+def test_datacollector_reports_the_daily_means(both_runs):
+    _, mesa, model = both_runs
+    table = model.datacollector.get_model_vars_dataframe()
+    assert len(table) == DAYS + 1  # the start, then once a day
+    for name in ("anxiety", "felt_security", "competence", "trust_parent", "trust_teacher"):
+        assert table[name].iloc[1:].to_numpy() == pytest.approx([day[name].mean() for day in mesa]), name
+
+
+def test_same_seed_same_numbers():
+    first = mesa_model.run_mesa(n_children=200, days=3, seed=5)
+    second = mesa_model.run_mesa(n_children=200, days=3, seed=5)
+    other = mesa_model.run_mesa(n_children=200, days=3, seed=6)
+    table = first.datacollector.get_model_vars_dataframe()
+    assert table.equals(second.datacollector.get_model_vars_dataframe())
+    for name, values in _state(first).items():
+        np.testing.assert_array_equal(values, _state(second)[name])
+    assert not table.equals(other.datacollector.get_model_vars_dataframe())
