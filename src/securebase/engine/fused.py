@@ -31,6 +31,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
+from securebase.engine.records import COUNTS, MEANS, ChildTotals, Day
 from securebase.model import bids
 from securebase.model.episode import Draws, EpisodeRecord
 from securebase.model.parameters import ModelParameters
@@ -378,3 +379,115 @@ def step(
         record.adult_rupture, record.tantrum, record.repairs, record.unrepaired, record.intruded,
     )  # fmt: skip
     return record
+
+
+@numba.njit(parallel=True, cache=True)
+def _daily_kernel(age_days, known, models, priors, floor, timescale_years, prior_rate_per_day, pull_per_day):
+    """episode.daily_update for the working-model fields (tuples of arrays, one per field)."""
+    n, k = known.shape
+    for i in numba.prange(n):
+        years = age_days[i] / DAYS_PER_YEAR
+        plast = floor + (1.0 - floor) * math.exp(-years / timescale_years)
+        rate = prior_rate_per_day * plast
+        pull = pull_per_day * plast
+        for field in range(len(models)):
+            # working_model.update_prior: towards the mean over known figures
+            count = 0
+            total = 0.0
+            for j in range(k):
+                if known[i, j]:
+                    count += 1
+                    total += models[field][i, j]
+                else:
+                    total += 0.0
+            prior = priors[field][i]
+            if count > 0:
+                prior = prior + rate * (total / max(count, 1) - prior)
+                priors[field][i] = prior
+            # working_model.pull_to_prototype
+            for j in range(k):
+                if known[i, j]:
+                    models[field][i, j] = models[field][i, j] + pull * (prior - models[field][i, j])
+
+
+_DAILY_FIELDS = ("trust", "unpredictability", "fear", "gain")
+
+
+def daily_update(children: Children, params: ModelParameters) -> None:
+    """Once a day, in place: what episode.daily_update does, in one compiled pass."""
+    models = tuple(getattr(children, name) for name in _DAILY_FIELDS)
+    priors = tuple(getattr(children, f"prior_{name}") for name in _DAILY_FIELDS)
+    _daily_kernel(
+        children.age_days, children.known, models, priors, params.plasticity_floor,
+        params.plasticity_timescale_years, params.prior_rate_per_day, params.prototype_pull_per_day,
+    )  # fmt: skip
+
+
+# ---- the day's records, in one pass ----------------------------------------------------
+
+
+@numba.njit(parallel=True, cache=True)
+def _tally_kernel(
+    bid_type, answered, warm, adult_rupture, tantrum, repairs, unrepaired, intruded, target,
+    anxiety, felt_security, exploration, day_sums, child_counts, child_sums, with_totals, n_figures, n_chunks,
+):  # fmt: skip
+    """Counts in the order of records.COUNTS, then bids and adult ruptures by figure; adds the per-child rows."""
+    n = bid_type.shape[0]
+    partial = np.zeros((n_chunks, 12 + 2 * n_figures), np.int64)  # a row per chunk: no shared counters
+    size = (n + n_chunks - 1) // n_chunks
+    for chunk in numba.prange(n_chunks):
+        row = partial[chunk]
+        for i in range(chunk * size, min(n, (chunk + 1) * size)):
+            b = bid_type[i]
+            counted = (
+                np.int64(answered[i]), np.int64(warm[i]), np.int64(adult_rupture[i]), np.int64(tantrum[i]),
+                np.int64(repairs[i]), np.int64(unrepaired[i]), np.int64(intruded[i]),
+            )  # fmt: skip
+            if b >= 0:
+                row[b] += 1
+                row[12 + target[i]] += 1
+            if adult_rupture[i]:
+                row[12 + n_figures + target[i]] += 1
+            for f in range(7):
+                row[5 + f] += counted[f]
+            day_sums[0, i] += anxiety[i]
+            day_sums[1, i] += felt_security[i]
+            day_sums[2, i] += exploration[i]
+            if with_totals:
+                if b >= 0:
+                    child_counts[b, i] += 1
+                for f in range(7):
+                    child_counts[5 + f, i] += counted[f]
+                child_sums[0, i] += anxiety[i]
+                child_sums[1, i] += felt_security[i]
+                child_sums[2, i] += exploration[i]
+    return partial.sum(axis=0)
+
+
+def record_episode(record: EpisodeRecord, children: Children, day: Day, totals: ChildTotals | None) -> None:
+    """Add one step to the day's records (and the child totals): what Day.add and ChildTotals.add do."""
+    k = day.n_figures
+    with_totals = totals is not None
+    if totals is None:
+        child_counts, child_sums = np.zeros((len(COUNTS), 0), np.int32), np.zeros((len(MEANS), 0))
+    else:
+        child_counts, child_sums = totals.count_matrix, totals.sum_matrix
+    counts = _tally_kernel(
+        record.bid_type, record.answered, record.warm, record.adult_rupture, record.tantrum,
+        record.repairs, record.unrepaired, record.intruded, record.target,
+        children.anxiety, children.felt_security, children.exploration,
+        day.sums, child_counts, child_sums, with_totals, k, 4 * numba.get_num_threads(),
+    )  # fmt: skip
+    for index, name in enumerate(COUNTS):
+        day.counts[name] += int(counts[index])
+    day.by_figure["bids"] += counts[12 : 12 + k]
+    day.by_figure["adult_ruptures"] += counts[12 + k :]
+    day.episodes += 1
+    if totals is not None:
+        totals.episodes += 1
+
+
+#: the counters after the five bid types, in records.COUNTS order
+_COUNTED = ("responses", "warm_responses", "adult_ruptures", "tantrums", "repairs", "unrepaired_ruptures", "intrusions")
+if COUNTS[5:] != _COUNTED or tuple(MEANS) != ("anxiety", "felt_security", "exploration"):
+    raise RuntimeError("records.COUNTS or records.MEANS changed: update fused._tally_kernel to match")

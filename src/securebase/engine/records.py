@@ -44,19 +44,33 @@ def strategies(children: Children, params: ModelParameters) -> np.ndarray:
 
 @dataclass
 class Day:
-    """Population counts of one day, summed over its episodes."""
+    """Population counts of one day, summed over its episodes, and each child's sums for the day's means."""
 
     n_figures: int
+    n_children: int
     counts: dict[str, float] = field(default_factory=dict)
     by_figure: dict[str, np.ndarray] = field(default_factory=dict)
-    means: dict[str, np.ndarray] = field(default_factory=dict)  # per-child sums
+    #: per-child sums over the day's episodes, one row per name in MEANS
+    sums: np.ndarray = field(init=False)
     episodes: int = 0
+
+    def __post_init__(self) -> None:
+        self.sums = np.zeros((len(MEANS), self.n_children))
+        for name in COUNTS:
+            self.counts[name] = 0
+        for name in ("bids", "adult_ruptures"):
+            self.by_figure[name] = np.zeros(self.n_figures, np.int64)
+
+    @property
+    def means(self) -> dict[str, np.ndarray]:
+        """Per-child mean of each of MEANS over the day's episodes so far."""
+        return {name: self.sums[i] / max(self.episodes, 1) for i, name in enumerate(MEANS)}
 
     def add(self, record: EpisodeRecord, children: Children) -> None:
         c = self.counts
         counts = np.bincount(record.bid_type[record.bid_type >= 0], minlength=len(BID_TYPES))
         for i, name in enumerate(BID_TYPES):
-            c[f"bids_{name}"] = c.get(f"bids_{name}", 0) + int(counts[i])
+            c[f"bids_{name}"] += int(counts[i])
         for key, values in (
             ("responses", record.answered),
             ("warm_responses", record.warm),
@@ -64,18 +78,13 @@ class Day:
             ("tantrums", record.tantrum),
             ("intrusions", record.intruded),
         ):
-            c[key] = c.get(key, 0) + int(np.count_nonzero(values))
-        c["repairs"] = c.get("repairs", 0) + int(record.repairs.sum())
-        c["unrepaired_ruptures"] = c.get("unrepaired_ruptures", 0) + int(record.unrepaired.sum())
-        for name in MEANS:
-            if name in self.means:
-                self.means[name] += getattr(children, name)
-            else:
-                self.means[name] = getattr(children, name).copy()
-        bid_to = np.bincount(record.target[record.bid_type >= 0], minlength=self.n_figures)
-        self.by_figure["bids"] = self.by_figure.get("bids", 0) + bid_to
-        rupture_with = np.bincount(record.target[record.adult_rupture], minlength=self.n_figures)
-        self.by_figure["adult_ruptures"] = self.by_figure.get("adult_ruptures", 0) + rupture_with
+            c[key] += int(np.count_nonzero(values))
+        c["repairs"] += int(record.repairs.sum())
+        c["unrepaired_ruptures"] += int(record.unrepaired.sum())
+        for i, name in enumerate(MEANS):
+            self.sums[i] += getattr(children, name)
+        self.by_figure["bids"] += np.bincount(record.target[record.bid_type >= 0], minlength=self.n_figures)
+        self.by_figure["adult_ruptures"] += np.bincount(record.target[record.adult_rupture], minlength=self.n_figures)
         self.episodes += 1
 
 
@@ -89,8 +98,7 @@ def summary_row(
         "school_day": school_day,
         "age_years": float(children.age_days.mean() / DAYS_PER_YEAR),
     }
-    for name in MEANS:
-        per_child = tally.means[name] / tally.episodes
+    for name, per_child in tally.means.items():
         row[name] = float(per_child.mean())
         row[f"{name}_sd"] = float(per_child.std())
     row["competence"] = float(children.competence.mean())
@@ -135,19 +143,28 @@ def relationship_rows(day: int, tally: Day, children: Children, figures: Figures
 
 @dataclass
 class ChildTotals:
-    """Per-child counters and sums over the scenario period (day >= 0)."""
+    """Per-child counters and sums over the scenario period (day >= 0).
 
-    counts: dict[str, np.ndarray]
-    sums: dict[str, np.ndarray]
+    Stored as matrices (one row per name in COUNTS and MEANS) so that a compiled
+    kernel can add to them in one pass; ``counts`` and ``sums`` name the rows.
+    """
+
+    count_matrix: np.ndarray
+    sum_matrix: np.ndarray
     episodes: int = 0
     competence_at_start: np.ndarray | None = None
 
     @classmethod
     def empty(cls, n: int) -> ChildTotals:
-        return cls(
-            counts={name: np.zeros(n, np.int32) for name in COUNTS},
-            sums={name: np.zeros(n) for name in MEANS},
-        )
+        return cls(count_matrix=np.zeros((len(COUNTS), n), np.int32), sum_matrix=np.zeros((len(MEANS), n)))
+
+    @property
+    def counts(self) -> dict[str, np.ndarray]:
+        return {name: self.count_matrix[i] for i, name in enumerate(COUNTS)}
+
+    @property
+    def sums(self) -> dict[str, np.ndarray]:
+        return {name: self.sum_matrix[i] for i, name in enumerate(MEANS)}
 
     def add(self, record: EpisodeRecord, children: Children) -> None:
         c = self.counts
@@ -160,8 +177,8 @@ class ChildTotals:
         c["repairs"] += record.repairs.astype(np.int32)
         c["unrepaired_ruptures"] += record.unrepaired.astype(np.int32)
         c["intrusions"] += record.intruded
-        for name in MEANS:
-            self.sums[name] += getattr(children, name)
+        for i, name in enumerate(MEANS):
+            self.sum_matrix[i] += getattr(children, name)
         self.episodes += 1
 
 

@@ -132,7 +132,7 @@ class Simulation:
         n, k = children.trust.shape
         settings = calendar.settings_of_day(self.day, schedule)
         attention = daily_attention(figures.consistency, self.rng.random((n, k)), params)
-        tally = records.Day(n_figures=k)
+        tally = records.Day(n_figures=k, n_children=n)
         dt_days = 1.0 / schedule.episodes_per_day
         step = KERNELS[getattr(self, "kernel", "numpy")]  # checkpoints from before kernels existed
         for setting in settings:
@@ -140,10 +140,14 @@ class Simulation:
             present = (draws.figure[0] < figures.availability[:, setting]) & figures.active
             need = need_magnitude(draws.child[0], params)
             record = step(children, figures, present, attention, need, draws, params, dt_days)
-            tally.add(record, children)
-            if self.day >= 0:
-                self.totals.add(record, children)
-        episode.daily_update(children, params)
+            totals = self.totals if self.day >= 0 else None
+            if step is fused.step:
+                fused.record_episode(record, children, tally, totals)
+            else:
+                tally.add(record, children)
+                if totals is not None:
+                    totals.add(record, children)
+        (fused.daily_update if step is fused.step else episode.daily_update)(children, params)
         school_day = calendar.is_school_day(self.day, schedule)
         codes = records.strategies(children, params)  # once a day, for both tables
         self.summary.append(records.summary_row(self.day, school_day, tally, children, figures, codes))
