@@ -25,7 +25,9 @@ dependency rather than an XLA runtime.
 
 from __future__ import annotations
 
+import contextlib
 import math
+from collections.abc import Iterator
 from typing import NamedTuple
 
 import numba
@@ -37,6 +39,10 @@ from securebase.model.episode import Draws, EpisodeRecord
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import ADULT_RUPTURE, CHILD_RUPTURE, NO_RUPTURE, Children, Figures
 from securebase.model.timescale import DAYS_PER_YEAR, per_step
+
+#: populations smaller than this run on one thread: waking threads costs more than they save,
+#: and far more when another process holds a core
+PARALLEL_FROM_CHILDREN = 20_000
 
 #: the bid repertoire by whole day of age, shape (len(BID_TYPES), days): the reference's lookup table
 _REPERTOIRE = np.ascontiguousarray(np.stack(bids._COLUMNS))
@@ -134,6 +140,20 @@ def constants(params: ModelParameters, dt_days: float, steps_per_episode: float)
         base_calming_step=float(per_step(p.base_calming, steps_per_episode)),
         dt_days=float(dt_days),
     )
+
+
+@contextlib.contextmanager
+def _threads_for(n_children: int) -> Iterator[None]:
+    """Run the kernels inside on every thread numba has, or on one for a small population."""
+    if n_children >= PARALLEL_FROM_CHILDREN:
+        yield
+        return
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(threads)
 
 
 @numba.njit(inline="always")
@@ -366,18 +386,19 @@ def step(
         unrepaired=np.empty(n, np.int64),
         intruded=np.empty(n, bool),
     )
-    _step_kernel(
-        ch.age_days, ch.anxiety, ch.felt_security, ch.exploration, ch.competence,
-        ch.prior_trust, ch.prior_fear,
-        ch.known, ch.trust, ch.unpredictability, ch.fear, ch.gain, ch.payoff_baseline,
-        ch.rupture_kind, ch.rupture_elapsed_days, ch.rupture_due_days, ch.rupture_will_repair,
-        fi.sensitivity, fi.reliability, fi.warmth, fi.appropriateness, fi.exploration_support,
-        fi.rupture_rate, fi.repair_propensity, fi.repair_latency_days, fi.active,
-        present, attention, need, draws.child, _REPERTOIRE,
-        constants(params, dt_days, steps_per_episode),
-        record.target, record.bid_type, record.intensity, record.answered, record.warm,
-        record.adult_rupture, record.tantrum, record.repairs, record.unrepaired, record.intruded,
-    )  # fmt: skip
+    with _threads_for(n):
+        _step_kernel(
+            ch.age_days, ch.anxiety, ch.felt_security, ch.exploration, ch.competence,
+            ch.prior_trust, ch.prior_fear,
+            ch.known, ch.trust, ch.unpredictability, ch.fear, ch.gain, ch.payoff_baseline,
+            ch.rupture_kind, ch.rupture_elapsed_days, ch.rupture_due_days, ch.rupture_will_repair,
+            fi.sensitivity, fi.reliability, fi.warmth, fi.appropriateness, fi.exploration_support,
+            fi.rupture_rate, fi.repair_propensity, fi.repair_latency_days, fi.active,
+            present, attention, need, draws.child, _REPERTOIRE,
+            constants(params, dt_days, steps_per_episode),
+            record.target, record.bid_type, record.intensity, record.answered, record.warm,
+            record.adult_rupture, record.tantrum, record.repairs, record.unrepaired, record.intruded,
+        )  # fmt: skip
     return record
 
 
@@ -417,10 +438,11 @@ def daily_update(children: Children, params: ModelParameters) -> None:
     """Once a day, in place: what episode.daily_update does, in one compiled pass."""
     models = tuple(getattr(children, name) for name in _DAILY_FIELDS)
     priors = tuple(getattr(children, f"prior_{name}") for name in _DAILY_FIELDS)
-    _daily_kernel(
-        children.age_days, children.known, models, priors, params.plasticity_floor,
-        params.plasticity_timescale_years, params.prior_rate_per_day, params.prototype_pull_per_day,
-    )  # fmt: skip
+    with _threads_for(children.n):
+        _daily_kernel(
+            children.age_days, children.known, models, priors, params.plasticity_floor,
+            params.plasticity_timescale_years, params.prior_rate_per_day, params.prototype_pull_per_day,
+        )  # fmt: skip
 
 
 # ---- the day's records, in one pass ----------------------------------------------------
@@ -472,12 +494,13 @@ def record_episode(record: EpisodeRecord, children: Children, day: Day, totals: 
         child_counts, child_sums = np.zeros((len(COUNTS), 0), np.int32), np.zeros((len(MEANS), 0))
     else:
         child_counts, child_sums = totals.count_matrix, totals.sum_matrix
-    counts = _tally_kernel(
-        record.bid_type, record.answered, record.warm, record.adult_rupture, record.tantrum,
-        record.repairs, record.unrepaired, record.intruded, record.target,
-        children.anxiety, children.felt_security, children.exploration,
-        day.sums, child_counts, child_sums, with_totals, k, 4 * numba.get_num_threads(),
-    )  # fmt: skip
+    with _threads_for(children.n):
+        counts = _tally_kernel(
+            record.bid_type, record.answered, record.warm, record.adult_rupture, record.tantrum,
+            record.repairs, record.unrepaired, record.intruded, record.target,
+            children.anxiety, children.felt_security, children.exploration,
+            day.sums, child_counts, child_sums, with_totals, k, 4 * numba.get_num_threads(),
+        )  # fmt: skip
     for index, name in enumerate(COUNTS):
         day.counts[name] += int(counts[index])
     day.by_figure["bids"] += counts[12 : 12 + k]
