@@ -107,6 +107,47 @@ def check(scenario: str) -> None:
 
 
 @main.command()
+@click.argument("sweep_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for sweep.json and the dataset points/ [default: securebase-output/sweeps/NAME].",
+)
+@click.option("--resume", is_flag=True, help="Continue an interrupted sweep in --out; finished runs are kept.")
+@click.option("--scheduler", metavar="ADDRESS", default=None, help="Run on this Dask cluster (tcp://host:8786).")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Local processes [default: one per CPU].")
+@click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
+def sweep(
+    sweep_file: Path, out: Path | None, resume: bool, scheduler: str | None, workers: int | None, progress: bool
+) -> None:
+    """Run SWEEP_FILE: every point of its design with every seed, into one parquet dataset (see docs/sweeps.md)."""
+    from securebase.sweep import SweepStopped, load_sweep, run_sweep
+
+    if scheduler is not None and workers is not None:
+        _fail("--workers is for local processes; with --scheduler the Dask cluster's workers run the sweep.")
+    try:
+        loaded = load_sweep(sweep_file)
+    except ScenarioError as error:
+        _fail(str(error))
+    name = loaded.spec.name
+    out = out or Path("securebase-output") / "sweeps" / name
+    try:
+        done = run_sweep(loaded, out, resume=resume, scheduler=scheduler, workers=workers, progress=progress)
+    except ScenarioError as error:
+        _fail(str(error))
+    except SweepStopped as stop:
+        click.echo(f"\n{stop}.\nresume with: securebase sweep {sweep_file} --out {out} --resume", err=True)
+        sys.exit(stop.exit_code)
+    ran = done.total - done.already_done
+    design = f"{len(loaded.points)} points x {len(loaded.spec.seed_list)} seeds"
+    before = f"; {done.already_done} done before" if done.already_done else ""
+    click.echo(f"ran {ran} of {done.total} runs ({design}{before}) of '{name}' in {done.seconds:.0f} s")
+    click.echo(f"wrote the dataset {done.dataset}/ (one parquet file per run; pandas.read_parquet reads the folder)")
+
+
+@main.command()
 def scenarios() -> None:
     """List the built-in scenarios and caregiving presets."""
     click.echo("built-in scenarios (securebase run NAME; securebase show NAME for the file):")

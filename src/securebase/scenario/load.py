@@ -62,6 +62,11 @@ def parse_scenario(text: str, origin: str = "scenario") -> Scenario:
             f"{origin} is empty; expected at least 'name', [population], [[figures]] and [schedule] "
             "(see the built-in scenarios with `securebase scenarios`)."
         )
+    return scenario_from_data(data, origin)
+
+
+def scenario_from_data(data: dict[str, Any], origin: str = "scenario") -> Scenario:
+    """Validate a scenario's TOML data (a dict) into a Scenario, resolving caregiving presets."""
     try:
         scenario = Scenario(**data)
     except ValidationError as error:

@@ -1,0 +1,105 @@
+"""A sweep's output folder: ``sweep.json`` (what is being swept) and ``points/`` (one parquet file per finished task).
+
+The dataset is the folder ``OUT/points/``: ``pandas.read_parquet(OUT / "points")``
+reads it whole. Each file is written to a hidden temporary name and renamed into
+place, so a process killed at any moment leaves finished tasks complete and no
+half file under a task's name: a task's file exists if and only if it is done.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from securebase.sweep.load import Sweep, SweepError
+from securebase.sweep.overrides import scenario_data
+
+MANIFEST_NAME = "sweep.json"
+POINTS_NAME = "points"
+
+
+def manifest(sweep: Sweep) -> dict[str, Any]:
+    """What ``sweep.json`` records: the version, the spec, the base scenario in full, and the task list."""
+    from securebase import __version__
+
+    values = {point.index: point.values for point in sweep.points}
+    return {
+        "securebase_version": __version__,
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "sweep": sweep.spec.model_dump(mode="json"),
+        "scenario": scenario_data(sweep.scenario),
+        "tasks": [
+            {"id": task.id, "point": task.point, "seed": task.seed, "parameters": values[task.point]}
+            for task in sweep.tasks
+        ],
+    }
+
+
+def prepare(out: Path, record: dict[str, Any], resume: bool) -> None:
+    """Make ``out`` ready for the sweep ``record`` describes (raises SweepError when it is not the place).
+
+    A fresh sweep needs a folder with no sweep in it; ``resume`` needs the same sweep's ``sweep.json``.
+    """
+    path, points = out / MANIFEST_NAME, out / POINTS_NAME
+    if resume:
+        if not path.is_file():
+            raise SweepError(f"--resume: no sweep at '{path}'; expected the --out folder of an interrupted sweep.")
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise SweepError(
+                f"--resume: '{path}' cannot be read ({error}); expected one written by securebase."
+            ) from None
+        changed = [key for key in record if key != "started" and _normal(record[key]) != saved.get(key)]
+        if changed:
+            raise SweepError(
+                f"--resume: the sweep in '{out}' differs from this one in {', '.join(changed)}; "
+                "expected the same sweep file, scenario and securebase version (use another --out to start afresh)."
+            )
+    else:
+        if path.exists() or any(points.glob("*.parquet")):
+            raise SweepError(
+                f"--out '{out}' already holds a sweep; expected an empty or new folder "
+                "(add --resume to continue that sweep, or choose another --out)."
+            )
+        points.mkdir(parents=True, exist_ok=True)
+        _write_atomically(path, json.dumps(record, indent=2).encode("utf-8"))
+    points.mkdir(parents=True, exist_ok=True)
+    for leftover in points.glob(".*.tmp"):  # a write cut short; its task is not done
+        leftover.unlink()
+
+
+def finished(out: Path) -> set[str]:
+    """The ids of the tasks whose file is in place."""
+    return {path.name.removesuffix(".parquet") for path in (out / POINTS_NAME).glob("*.parquet")}
+
+
+def write(out: Path, task_id: str, table: pd.DataFrame) -> Path:
+    """Write one task's table as ``points/<task_id>.parquet``, atomically."""
+    path = out / POINTS_NAME / f"{task_id}.parquet"
+    temporary = path.with_name(f".{path.name}.tmp")  # hidden: dataset readers skip names starting with '.'
+    table.to_parquet(temporary, index=False)
+    os.replace(temporary, path)
+    return path
+
+
+def read_dataset(out: str | Path) -> pd.DataFrame:
+    """The whole dataset of a sweep's --out folder, one row per task and day, sorted by point, seed and day."""
+    table = pd.read_parquet(Path(out) / POINTS_NAME)
+    return table.sort_values(["point", "seed", "day"], kind="stable").reset_index(drop=True)
+
+
+def _normal(value: Any) -> Any:
+    """``value`` as it reads back from JSON (tuples as lists...), to compare with a saved record."""
+    return json.loads(json.dumps(value))
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(content)
+    os.replace(temporary, path)

@@ -1,0 +1,82 @@
+"""Reading sweep files: TOML in, a validated Sweep out (every point a valid scenario), or one clear paragraph of error."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from securebase.scenario.load import ScenarioError, describe, load_scenario, preset_scenarios
+from securebase.scenario.schema import Scenario
+from securebase.sweep.overrides import PathError, apply, scenario_data, with_overrides
+from securebase.sweep.points import Point, Task, expand, tasks
+from securebase.sweep.spec import SweepSpec
+
+
+class SweepError(ScenarioError):
+    """A sweep that cannot be used or run; the message names the field, the value and what was expected."""
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A sweep ready to run: its spec, its base scenario, and the scenario of each point."""
+
+    spec: SweepSpec
+    scenario: Scenario
+    points: list[Point]
+    scenarios: list[Scenario]  # by point index
+
+    @property
+    def tasks(self) -> list[Task]:
+        return tasks(self.spec, self.points)
+
+
+def load_sweep(path: str | Path) -> Sweep:
+    """A sweep file, validated down to every point's scenario (raises SweepError)."""
+    path = Path(path)
+    origin = f"sweep file '{path}'"
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SweepError(f"{origin} is not a text file (byte {error.start} is not UTF-8); expected TOML.") from None
+    except OSError as error:
+        raise SweepError(f"{origin} cannot be read ({error.strerror or error}).") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise SweepError(f"{origin} is not valid TOML: {error}.") from None
+    try:
+        spec = SweepSpec(**data)
+    except ValidationError as error:
+        raise SweepError(f"{origin} is not valid: {describe(error, SweepSpec)}") from None
+    return build_sweep(spec, base_folder=path.parent, origin=origin)
+
+
+def build_sweep(spec: SweepSpec, base_folder: Path = Path(), origin: str = "sweep") -> Sweep:
+    """A validated spec made ready: its scenario loaded (from ``base_folder`` when a path) and every point built."""
+    source = spec.scenario if spec.scenario in preset_scenarios() else base_folder / spec.scenario
+    try:
+        scenario = load_scenario(source)
+    except ScenarioError as error:
+        raise SweepError(f"{origin} is not valid: field 'scenario': {error}") from None
+    data = scenario_data(scenario)
+    for i, parameter in enumerate(spec.parameters):
+        probe = parameter.values[0] if parameter.values else parameter.low
+        try:
+            apply(data, {parameter.path: probe})
+        except PathError as error:
+            raise SweepError(
+                f"{origin} is not valid: field 'parameters[{i}].path' has value {parameter.path!r}; "
+                f"expected a path into scenario '{scenario.name}' ({error})."
+            ) from None
+    points = expand(spec)
+    scenarios = []
+    for point in points:
+        shown = ", ".join(f"{path} = {value!r}" for path, value in point.values.items())
+        try:
+            scenarios.append(with_overrides(scenario, point.values, origin=f"its point {point.index} ({shown})"))
+        except ScenarioError as error:
+            raise SweepError(f"{origin} is not valid: {error}") from None
+    return Sweep(spec=spec, scenario=scenario, points=points, scenarios=scenarios)

@@ -1,0 +1,187 @@
+"""Running a sweep: its tasks on a local process pool or a Dask cluster, each written to the dataset as it finishes.
+
+The driver (this process) writes every file, so each task is written once, by one
+writer, whatever the workers do; a task is done when its file is in place, so a
+resumed sweep redoes exactly the tasks without one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from securebase.engine.simulation import Interrupted
+from securebase.sweep import dataset
+from securebase.sweep.load import Sweep, SweepError, load_sweep
+from securebase.sweep.task import Job, run_task
+
+Finished = Iterator[tuple[Job, pd.DataFrame]]
+
+
+class SweepStopped(Exception):
+    """The sweep stopped before its end (Ctrl-C, a worker died); every finished task is kept for ``--resume``."""
+
+    def __init__(self, reason: str, done: int, total: int, exit_code: int) -> None:
+        super().__init__(f"{reason}: {done} of {total} runs are done and kept")
+        self.done, self.total, self.exit_code = done, total, exit_code
+
+
+class _WorkerDied(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class SweepRun:
+    """A finished sweep: where its dataset is, and how many runs it took now and before."""
+
+    out: Path
+    total: int
+    already_done: int
+    seconds: float
+
+    @property
+    def dataset(self) -> Path:
+        return self.out / dataset.POINTS_NAME
+
+
+def run_sweep(
+    sweep: Sweep | str | Path,
+    out: str | Path,
+    resume: bool = False,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    progress: bool = True,
+) -> SweepRun:
+    """Run every task of ``sweep`` (a Sweep or a sweep file) not yet done in ``out``, writing each as it finishes.
+
+    Runs on ``workers`` local processes (default: one per CPU; 1 runs in this process), or on the Dask
+    cluster whose scheduler is at ``scheduler``. Raises SweepError when ``out`` holds another sweep (or
+    any sweep, without ``resume``) or the scheduler cannot be reached, and SweepStopped when stopped
+    early (Ctrl-C, a worker died): what finished is kept, and ``resume=True`` finishes the rest.
+    """
+    sweep = sweep if isinstance(sweep, Sweep) else load_sweep(sweep)
+    out = Path(out)
+    with contextlib.ExitStack() as stack:
+        # connect first: an unreachable scheduler should leave no sweep behind in ``out``
+        client = stack.enter_context(_connect(scheduler)) if scheduler is not None else None
+        dataset.prepare(out, dataset.manifest(sweep), resume)
+        done = dataset.finished(out)
+        jobs = [
+            Job(task, sweep.scenarios[task.point], sweep.points[task.point].values)
+            for task in sweep.tasks
+            if task.id not in done
+        ]
+        total, started = len(sweep.tasks), time.perf_counter()
+        workers = min(workers or os.cpu_count() or 1, len(jobs))
+        if client is not None:
+            results = _on_dask(client, jobs)
+        elif workers <= 1:  # no pool to start for one process
+            results = _in_process(jobs)
+        else:
+            results = _on_pool(jobs, workers)
+        stack.enter_context(contextlib.closing(results))
+        bar = stack.enter_context(
+            tqdm(total=total, initial=total - len(jobs), desc=sweep.spec.name, unit="run", disable=not progress)
+        )
+        try:
+            for job, table in results:
+                dataset.write(out, job.task.id, table)
+                bar.update()
+        except (KeyboardInterrupt, Interrupted):
+            raise SweepStopped("interrupted", len(dataset.finished(out)), total, 130) from None
+        except _WorkerDied as error:
+            raise SweepStopped(str(error), len(dataset.finished(out)), total, 1) from None
+    return SweepRun(out=out, total=total, already_done=total - len(jobs), seconds=time.perf_counter() - started)
+
+
+def _in_process(jobs: list[Job]) -> Finished:
+    for job in jobs:
+        yield job, run_task(job)
+
+
+def _on_pool(jobs: list[Job], workers: int) -> Finished:
+    # spawn: a fresh interpreter per worker, safe whatever threads this process runs
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker)
+    try:
+        pending = {pool.submit(run_task, job): job for job in jobs}
+        for future in as_completed(pending):
+            job = pending.pop(future)  # drop the reference: the driver keeps no finished table
+            try:
+                table = future.result()
+            except BrokenProcessPool as error:
+                raise _WorkerDied(f"a worker process died ({error})") from None
+            yield job, table
+    except BaseException:
+        _terminate(pool)
+        raise
+    pool.shutdown()
+
+
+def _start_worker() -> None:
+    # Ctrl-C reaches the whole process group: the driver alone decides what happens
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # tqdm would make a multiprocessing lock (a named semaphore), which leaks when the driver ends the worker
+    tqdm.set_lock(threading.RLock())
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """Stop now: cancel what has not started and end the running tasks (they are redone on resume)."""
+    processes = list((pool._processes or {}).values())  # no public way before Python 3.14's terminate_workers
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=10)
+    # the pool sees its workers gone, fails what is left, and frees its queues (no leaked semaphores)
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _connect(address: str) -> Iterator[Any]:
+    from distributed import Client
+
+    try:
+        client = Client(address, timeout="10s", set_as_default=False)
+    except (OSError, ValueError, TypeError) as error:
+        reason = " ".join(f"{type(error).__name__}: {error}".split())[:200]
+        raise SweepError(
+            f"--scheduler: cannot connect to a Dask scheduler at '{address}' ({reason}); "
+            "expected the address of a running scheduler, such as tcp://host:8786."
+        ) from None
+    with client:
+        yield client
+
+
+def _on_dask(client: Any, jobs: list[Job]) -> Finished:
+    from distributed import KilledWorker, as_completed
+
+    by_key: dict[str, Job] = {}
+    futures = []
+    for job in jobs:
+        future = client.submit(run_task, job, pure=False)
+        by_key[future.key] = job
+        futures.append(future)
+    try:
+        for future in as_completed(futures, loop=client.loop):  # this client's loop: it is not the default
+            job = by_key.pop(future.key)
+            try:
+                table = future.result()
+            except KilledWorker as error:
+                raise _WorkerDied(f"Dask workers kept dying on run {job.task.id} ({error})") from None
+            future.release()
+            yield job, table
+    finally:
+        client.cancel([f for f in futures if f.key in by_key])

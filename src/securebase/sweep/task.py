@@ -1,0 +1,34 @@
+"""One task of a sweep: a population run at one point with one seed, as a tidy table.
+
+This module is all a worker needs to import (a local process or a Dask worker).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from securebase.engine.simulation import simulate
+from securebase.scenario.schema import Scenario
+from securebase.sweep.points import Task
+from securebase.sweep.spec import Value
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a worker gets: the task, its point's scenario (overrides applied) and the point's values."""
+
+    task: Task
+    scenario: Scenario
+    values: dict[str, Value]
+
+
+def run_task(job: Job) -> pd.DataFrame:
+    """The run's daily summary (one row per day) with ``point``, ``seed`` and one column per swept path in front.
+
+    Depends only on the job: the same job gives the same table on any worker.
+    """
+    summary = simulate(job.scenario, seed=job.task.seed).summary
+    front = pd.DataFrame({"point": job.task.point, "seed": job.task.seed, **job.values}, index=summary.index)
+    return pd.concat([front, summary], axis=1)
