@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from securebase.engine.simulation import CHECKPOINT_NAME, Interrupted, Simulation
+from securebase.engine.simulation import CHECKPOINT_NAME, KERNELS, Interrupted, Simulation
 from securebase.report.summary import write_summary
 from securebase.scenario import ScenarioError, caregiving_presets, load_scenario, preset_scenarios
 from securebase.scenario.load import DEFAULT_SCENARIO
@@ -40,7 +40,16 @@ def main() -> None:
 @click.option("--resume", is_flag=True, help="Continue an interrupted run from the checkpoint in --out.")
 @click.option("--trajectories", is_flag=True, help="Also keep per-child trajectories (large).")
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
-def run(scenario: str, out: Path | None, seed: int | None, resume: bool, trajectories: bool, progress: bool) -> None:
+@click.option(
+    "--kernel",
+    type=click.Choice(sorted(KERNELS)),
+    default="numpy",
+    show_default=True,
+    help="The step's implementation: the NumPy reference, or the fused compiled loop (faster, same model).",
+)
+def run(
+    scenario: str, out: Path | None, seed: int | None, resume: bool, trajectories: bool, progress: bool, kernel: str
+) -> None:
     """Run SCENARIO (a built-in name or a .toml file; default: school-year) and write its tables and summary."""
     try:
         spec = load_scenario(scenario)
@@ -68,7 +77,7 @@ def run(scenario: str, out: Path | None, seed: int | None, resume: bool, traject
             )
         click.echo(f"resuming '{spec.name}' at day {simulation.day} of {simulation.end_day}", err=True)
     else:
-        simulation = Simulation(spec, seed=seed)
+        simulation = Simulation(spec, seed=seed, kernel=kernel)
     started = time.perf_counter()
     try:
         results = simulation.run(progress=progress, checkpoint=checkpoint)
