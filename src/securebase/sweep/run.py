@@ -80,7 +80,7 @@ def run_sweep(
         dataset.prepare(out, dataset.manifest(sweep), resume)
         done = dataset.finished(out)
         jobs = [
-            Job(task, sweep.scenarios[task.point], sweep.points[task.point].values)
+            Job(task, sweep.scenarios[task.point], sweep.points[task.point].values, sweep.spec.kernel)
             for task in sweep.tasks
             if task.id not in done
         ]

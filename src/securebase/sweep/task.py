@@ -22,6 +22,7 @@ class Job:
     task: Task
     scenario: Scenario
     values: dict[str, Value]
+    kernel: str = "numpy"
 
 
 def run_task(job: Job) -> pd.DataFrame:
@@ -29,6 +30,6 @@ def run_task(job: Job) -> pd.DataFrame:
 
     Depends only on the job: the same job gives the same table on any worker.
     """
-    summary = simulate(job.scenario, seed=job.task.seed).summary
+    summary = simulate(job.scenario, seed=job.task.seed, kernel=job.kernel).summary
     front = pd.DataFrame({"point": job.task.point, "seed": job.task.seed, **job.values}, index=summary.index)
     return pd.concat([front, summary], axis=1)
