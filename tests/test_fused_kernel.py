@@ -1,9 +1,9 @@
 """The fused kernel computes the reference step: same seed, same outputs, within floating-point tolerance.
 
-The tolerance (docs/model.md §14): NumPy's vectorised exp/log differ from the C
-library's in the last bit, and the bid noise and repair latency are single
-precision, so continuous values may differ by a few single-precision ulps of
-the noise (< 1e-6); every count, choice and flag must be identical.
+The tolerance (docs/model.md §1): NumPy's vectorised exp differs from the C
+library's (numba's) in the last bit for a few percent of arguments, so values
+may differ by rounding (measured: 2e-16 after one step, 1e-15 after 240 days);
+every count, choice and flag must be identical.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from securebase.model.anxiety import need_magnitude
 from securebase.model.caregiving import daily_attention
 from securebase.model.state import HOME, SCHOOL
 
-TOLERANCE = 1e-6
+TOLERANCE = 1e-9
 
 
 def _assert_same(reference: object, candidate: object, label: str) -> None:
