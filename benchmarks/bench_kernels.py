@@ -31,7 +31,8 @@ from pathlib import Path
 import numba
 import numpy as np
 
-from securebase.engine.simulation import KERNELS, Simulation
+from securebase.engine import fused
+from securebase.engine.simulation import Simulation
 from securebase.model import episode
 from securebase.model.anxiety import need_magnitude
 from securebase.model.caregiving import daily_attention
@@ -78,14 +79,20 @@ def inner_loop_rate(n: int, kernel: str, episodes: int) -> float:
     k = figures.n_figures
     rng = np.random.default_rng(2)
     attention = daily_attention(figures.consistency, rng.random((n, k)), params)
-    step = KERNELS[kernel]
+    fast = kernel == "fused"
+    draws = record = None
     started = time.perf_counter()
     for index in range(episodes):
         setting = SCHOOL if 2 <= index % EPISODES_PER_DAY < 6 else HOME
-        draws = episode.draw(rng, n, k)
+        draws = episode.draw(rng, n, k, out=draws if fast else None)  # buffers reused as the engine does
         present = (draws.figure[0] < figures.availability[:, setting]) & figures.active
         need = need_magnitude(draws.child[0], params)
-        step(children, figures, present, attention, need, draws, params, 1.0 / EPISODES_PER_DAY)
+        if fast:
+            record = fused.step(
+                children, figures, present, attention, need, draws, params, 1.0 / EPISODES_PER_DAY, out=record
+            )
+        else:
+            episode.step(children, figures, present, attention, need, draws, params, 1.0 / EPISODES_PER_DAY)
     return n * episodes / (time.perf_counter() - started)
 
 

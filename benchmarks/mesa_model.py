@@ -46,19 +46,19 @@ ADULT_RUPTURE, CHILD_RUPTURE = "adult", "child"
 
 def plasticity(age_days: float, p: ModelParameters) -> float:
     """Multiplier of learning rates: 1 at birth, slowing with age, never below the floor."""
-    years = age_days / DAYS_PER_YEAR
+    years = int(age_days) / DAYS_PER_YEAR  # rates by whole day of age, as securebase's tables
     return p.plasticity_floor + (1.0 - p.plasticity_floor) * math.exp(-years / p.plasticity_timescale_years)
 
 
 def internalisation(age_days: float, p: ModelParameters) -> float:
     """How much of the general prior's security a child carries when no figure is present."""
-    years = age_days / DAYS_PER_YEAR
+    years = int(age_days) / DAYS_PER_YEAR
     return p.internalisation_max * (1.0 - math.exp(-years / p.internalisation_timescale_years))
 
 
 def tantrum_rate_per_day(age_days: float, p: ModelParameters) -> float:
     """Expected tantrums per day at middling anxiety, peaking in toddlerhood."""
-    years = age_days / DAYS_PER_YEAR
+    years = int(age_days) / DAYS_PER_YEAR
     bump = math.exp(-(((years - p.tantrum_peak_age_years) / p.tantrum_age_width_years) ** 2))
     return p.tantrum_floor_per_day + p.tantrum_peak_per_day * bump
 

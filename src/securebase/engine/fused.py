@@ -4,21 +4,21 @@
 per module, written with NumPy arrays. It allocates a temporary array for every
 intermediate value and passes over memory dozens of times per step. This module
 computes the same step child by child in a single pass, compiled by numba and
-run on every core (``prange``), with no temporaries. What depends only on age
-or on a random draw (plasticity, internalisation, the tantrum rate, the bid
-noise, the repair latency's logarithm) is computed before the loop by the reference's own functions: NumPy's
-vectorised exp/log are several times cheaper than a scalar call per child, and
-those values are then identical to the reference's.
+run on every core (``prange``), with no temporaries. Age-dependent rates are
+read from the reference's own tables by day of age; the bid noise and the repair
+latency's logarithm, which depend only on a random draw, are computed before
+the loop by the reference's vectorised functions (several times cheaper than a
+scalar call per child, and then identical to the reference's values).
 
 The contract: :func:`step` takes and returns exactly what ``episode.step``
 does, and agrees with it within floating-point tolerance on every output
 (``tests/test_fused_kernel.py``). The two are not bit-identical because NumPy
-evaluates ``exp`` and ``log`` with its own vectorised routines, which differ
-from the C library's (which numba calls) in the last bit for a few percent of
-arguments; a uniform that falls within that distance of a threshold can then
-be decided differently. Each formula below names the reference function it
-mirrors; the order of operations and the single-precision uniforms are kept,
-so the rest agrees to rounding.
+evaluates ``exp`` with its own vectorised routine, which differs from the C
+library's (which numba calls) in the last bit for a few percent of arguments; a
+uniform that falls within that distance of a threshold could then be decided
+differently. Each formula below names the reference function it mirrors; the
+order of operations and the single-precision uniforms are kept, so the rest
+agrees to rounding.
 
 Why numba rather than JAX: the step is branchy per child (whether it bids, is
 answered, ruptures, repairs), which a per-child loop expresses directly, while
@@ -42,7 +42,13 @@ from securebase.model import bids
 from securebase.model.episode import Draws, EpisodeRecord
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import ADULT_RUPTURE, CHILD_RUPTURE, NO_RUPTURE, Children, Figures
-from securebase.model.timescale import internalisation, per_step, plasticity, tantrum_rate_per_day
+from securebase.model.timescale import (
+    internalisation_by_day,
+    per_step,
+    plasticity,
+    plasticity_by_day,
+    tantrum_rate_by_day,
+)
 
 #: populations smaller than this run on one thread: waking threads costs more than they save,
 #: and far more when another process holds a core
@@ -87,6 +93,16 @@ class Constants(NamedTuple):
     self_regulation_step: float
     base_calming_step: float
     dt_days: float
+
+
+def _age_tables(params: ModelParameters) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Plasticity, internalisation and tantrum rate by whole day of age (the reference's tables)."""
+    p = params
+    return (
+        plasticity_by_day(p.plasticity_floor, p.plasticity_timescale_years),
+        internalisation_by_day(p.internalisation_max, p.internalisation_timescale_years),
+        tantrum_rate_by_day(p.tantrum_floor_per_day, p.tantrum_peak_per_day, p.tantrum_peak_age_years, p.tantrum_age_width_years),
+    )
 
 
 def constants(params: ModelParameters, dt_days: float, steps_per_episode: float) -> Constants:
@@ -171,14 +187,16 @@ def _step_kernel(
     rupture_kind, rupture_elapsed_days, rupture_due_days, rupture_will_repair,
     sensitivity, reliability, warmth, appropriateness, exploration_support,
     rupture_rate, repair_propensity, repair_latency_days, active,
-    present, attention, need, u, noises, latency_logs, plasticity, internalised, tantrum_rates, repertoire, c,
+    present, attention, need, u, noises, latency_logs, plasticity_table, internalisation_table, tantrum_table,
+    repertoire, c,
     out_target, out_bid_type, out_intensity, out_answered, out_warm, out_adult_rupture,
     out_tantrum, out_repairs, out_unrepaired, out_intruded,
 ):  # fmt: skip
     n, k = trust.shape
-    last_day = repertoire.shape[1] - 1
+    last_day = min(repertoire.shape[1], plasticity_table.shape[0]) - 1
     for i in numba.prange(n):
-        plast = plasticity[i]
+        day = min(max(int(age_days[i]), 0), last_day)  # timescale.day_of_age
+        plast = plasticity_table[day]
 
         # anxiety.felt_security_target, and the child's hierarchy (the argmax of the same score)
         with_figure = 0.0
@@ -194,7 +212,7 @@ def _step_kernel(
                 best = score
                 target = j
         has_figure = best >= 0.0
-        alone = internalised[i] * prior_trust[i] * (1.0 - prior_fear[i])
+        alone = internalisation_table[day] * prior_trust[i] * (1.0 - prior_fear[i])
         s = felt_security[i] + c.tracking * (max(with_figure, alone) - felt_security[i])
         s = _clip(s, 0.0, 1.0)
         felt_security[i] = s
@@ -248,7 +266,7 @@ def _step_kernel(
             a_after = a_after + (1.0 - a_after) * c.rupture_anxiety
             f = fear[i, target]
             fear[i, target] = f + (c.fear_learning_rate * plast) * (1.0 - f)
-        tantrum = has_figure and (u[6, i] < tantrum_rates[i] * c.dt_days * 2.0 * a_after)
+        tantrum = has_figure and (u[6, i] < tantrum_table[day] * c.dt_days * 2.0 * a_after)
         if tantrum:
             a_after = a_after + (1.0 - a_after) * c.tantrum_anxiety
         if (adult_rupture or tantrum) and rupture_kind[i, target] == NO_RUPTURE:
@@ -313,7 +331,6 @@ def _step_kernel(
         # bids.bid_type: sampled from the age repertoire
         bid_type = -1
         if bidding:
-            day = min(max(int(age_days[i]), 0), last_day)
             w0 = repertoire[0, day] * intensity
             w1 = repertoire[1, day] * (1.0 - intensity)
             w2 = repertoire[2, day]
@@ -351,11 +368,16 @@ def step(
     params: ModelParameters,
     dt_days: float,
     steps_per_episode: float = 1.0,
+    out: EpisodeRecord | None = None,
 ) -> EpisodeRecord:
-    """Advance every child by one step, in place: the same contract as ``episode.step``."""
+    """Advance every child by one step, in place: the same contract as ``episode.step``.
+
+    With ``out`` (a record of the same population size, e.g. the previous step's),
+    the record is written there instead of into new arrays.
+    """
     n = children.n
     ch, fi = children, figures
-    record = EpisodeRecord(
+    record = out if out is not None else EpisodeRecord(
         target=np.empty(n, np.int64),
         bid_type=np.empty(n, np.int8),
         intensity=np.empty(n),
@@ -376,8 +398,7 @@ def step(
             fi.sensitivity, fi.reliability, fi.warmth, fi.appropriateness, fi.exploration_support,
             fi.rupture_rate, fi.repair_propensity, fi.repair_latency_days, fi.active,
             present, attention, need, draws.child, bids.logistic_noise(draws.child[1]), np.log1p(-draws.child[10]),
-            plasticity(ch.age_days, params), internalisation(ch.age_days, params),
-            tantrum_rate_per_day(ch.age_days, params), _REPERTOIRE,
+            *_age_tables(params), _REPERTOIRE,
             constants(params, dt_days, steps_per_episode),
             record.target, record.bid_type, record.intensity, record.answered, record.warm,
             record.adult_rupture, record.tantrum, record.repairs, record.unrepaired, record.intruded,

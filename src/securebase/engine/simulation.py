@@ -34,9 +34,9 @@ from securebase.scenario.schema import Scenario
 
 CHECKPOINT_NAME = "checkpoint.pkl"
 
-#: The implementations of one developmental step: the NumPy reference and the fused,
-#: compiled loop (securebase.engine.fused), which agree within floating-point tolerance.
-KERNELS = {"numpy": episode.step, "fused": fused.step}
+#: The implementations of one developmental step: the NumPy reference (model/episode.py) and
+#: the fused, compiled loop (engine/fused.py), which agree within floating-point tolerance.
+KERNELS = ("numpy", "fused")
 
 
 class Interrupted(Exception):
@@ -134,20 +134,22 @@ class Simulation:
         attention = daily_attention(figures.consistency, self.rng.random((n, k)), params)
         tally = records.Day(n_figures=k, n_children=n)
         dt_days = 1.0 / schedule.episodes_per_day
-        step = KERNELS[getattr(self, "kernel", "numpy")]  # checkpoints from before kernels existed
+        fast = getattr(self, "kernel", "numpy") == "fused"  # (checkpoints from before kernels existed)
+        totals = self.totals if self.day >= 0 else None
+        draws = record = None  # the fused path reuses the day's buffers: large populations fault fewer pages
         for setting in settings:
-            draws = episode.draw(self.rng, n, k)
+            draws = episode.draw(self.rng, n, k, out=draws if fast else None)
             present = (draws.figure[0] < figures.availability[:, setting]) & figures.active
             need = need_magnitude(draws.child[0], params)
-            record = step(children, figures, present, attention, need, draws, params, dt_days)
-            totals = self.totals if self.day >= 0 else None
-            if step is fused.step:
+            if fast:
+                record = fused.step(children, figures, present, attention, need, draws, params, dt_days, out=record)
                 fused.record_episode(record, children, tally, totals)
             else:
+                record = episode.step(children, figures, present, attention, need, draws, params, dt_days)
                 tally.add(record, children)
                 if totals is not None:
                     totals.add(record, children)
-        (fused.daily_update if step is fused.step else episode.daily_update)(children, params)
+        (fused.daily_update if fast else episode.daily_update)(children, params)
         school_day = calendar.is_school_day(self.day, schedule)
         codes = records.strategies(children, params)  # once a day, for both tables
         self.summary.append(records.summary_row(self.day, school_day, tally, children, figures, codes))

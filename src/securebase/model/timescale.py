@@ -6,6 +6,8 @@ One set of per-episode rates serves both time scales: the developmental one
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from securebase.model.parameters import ModelParameters
@@ -22,21 +24,56 @@ def per_step(rate_per_episode: float | np.ndarray, steps_per_episode: float) -> 
     return 1.0 - (1.0 - np.asarray(rate_per_episode)) ** (1.0 / steps_per_episode)
 
 
+#: ages are tabulated for each whole day of life up to this many days
+MAX_AGE_DAYS = int(100 * DAYS_PER_YEAR)
+_YEARS_OF_DAY = np.arange(MAX_AGE_DAYS + 1) / DAYS_PER_YEAR
+
+
+def day_of_age(age_days: np.ndarray) -> np.ndarray:
+    """Whole days of life: the age at which the age-dependent rates below are evaluated.
+
+    Rates change over months and years, so evaluating them once per day of age
+    changes them by under 0.1% and makes them a table lookup (modelling choice).
+    """
+    return np.clip(np.asarray(age_days).astype(np.int64), 0, MAX_AGE_DAYS)
+
+
+@lru_cache(maxsize=32)
+def plasticity_by_day(floor: float, timescale_years: float) -> np.ndarray:
+    """Plasticity at each whole day of age: 1 at birth, slowing with age, never below the floor (S8)."""
+    return floor + (1.0 - floor) * np.exp(-_YEARS_OF_DAY / timescale_years)
+
+
+@lru_cache(maxsize=32)
+def internalisation_by_day(maximum: float, timescale_years: float) -> np.ndarray:
+    """Internalisation at each whole day of age."""
+    return maximum * (1.0 - np.exp(-_YEARS_OF_DAY / timescale_years))
+
+
+@lru_cache(maxsize=32)
+def tantrum_rate_by_day(floor: float, peak: float, peak_age_years: float, width_years: float) -> np.ndarray:
+    """Tantrums per day at middling anxiety at each whole day of age, peaking in toddlerhood."""
+    return floor + peak * np.exp(-(((_YEARS_OF_DAY - peak_age_years) / width_years) ** 2))
+
+
 def plasticity(age_days: np.ndarray, params: ModelParameters) -> np.ndarray:
     """Multiplier of learning rates: 1 at birth, slowing with age, never below the floor (S8)."""
-    years = age_days / DAYS_PER_YEAR
-    floor = params.plasticity_floor
-    return floor + (1.0 - floor) * np.exp(-years / params.plasticity_timescale_years)
+    table = plasticity_by_day(params.plasticity_floor, params.plasticity_timescale_years)
+    return table.take(day_of_age(age_days))
 
 
 def internalisation(age_days: np.ndarray, params: ModelParameters) -> np.ndarray:
     """How much of the general prior's security a child carries when no figure is present."""
-    years = age_days / DAYS_PER_YEAR
-    return params.internalisation_max * (1.0 - np.exp(-years / params.internalisation_timescale_years))
+    table = internalisation_by_day(params.internalisation_max, params.internalisation_timescale_years)
+    return table.take(day_of_age(age_days))
 
 
 def tantrum_rate_per_day(age_days: np.ndarray, params: ModelParameters) -> np.ndarray:
     """Expected tantrums per day of a child at middling anxiety, peaking in toddlerhood."""
-    years = age_days / DAYS_PER_YEAR
-    bump = np.exp(-(((years - params.tantrum_peak_age_years) / params.tantrum_age_width_years) ** 2))
-    return params.tantrum_floor_per_day + params.tantrum_peak_per_day * bump
+    table = tantrum_rate_by_day(
+        params.tantrum_floor_per_day,
+        params.tantrum_peak_per_day,
+        params.tantrum_peak_age_years,
+        params.tantrum_age_width_years,
+    )
+    return table.take(day_of_age(age_days))
