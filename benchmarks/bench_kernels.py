@@ -26,6 +26,7 @@ import platform
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 import numba
@@ -43,6 +44,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from mesa_model import benchmark_scenario, run_mesa  # a sibling script, not part of the package
 
 EPISODES_PER_DAY = 8
+#: each figure is the median of this many timed segments (a shared machine's speed wanders)
+REPEATS = 3
 
 
 def scenario(n_children: int) -> Scenario:
@@ -60,18 +63,29 @@ def state_bytes_per_child(simulation: Simulation) -> float:
     return total / simulation.children.n
 
 
-def engine_rate(n: int, kernel: str, days: int) -> tuple[float, float]:
+def _median_rate(child_episodes: int, segment: Callable[[], None]) -> tuple[float, float, float]:
+    """(median, slowest, fastest) child-episodes per second over REPEATS timed runs of ``segment``."""
+    rates = []
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        segment()
+        rates.append(child_episodes / (time.perf_counter() - started))
+    return float(np.median(rates)), min(rates), max(rates)
+
+
+def engine_rate(n: int, kernel: str, days: int) -> tuple[tuple[float, float, float], float]:
     """(child-episodes per second of Simulation.step, state bytes per child)."""
     simulation = Simulation(scenario(n), seed=1, kernel=kernel)
     simulation.step()  # day 0: the teacher joins, and the fused kernel compiles
-    started = time.perf_counter()
-    for _ in range(days):
-        simulation.step()
-    elapsed = time.perf_counter() - started
-    return n * EPISODES_PER_DAY * days / elapsed, state_bytes_per_child(simulation)
+
+    def segment() -> None:
+        for _ in range(days):
+            simulation.step()
+
+    return _median_rate(n * EPISODES_PER_DAY * days, segment), state_bytes_per_child(simulation)
 
 
-def inner_loop_rate(n: int, kernel: str, episodes: int) -> float:
+def inner_loop_rate(n: int, kernel: str, episodes: int) -> tuple[float, float, float]:
     """Child-episodes per second of the inner loop alone: draws, presence, need and the step."""
     simulation = Simulation(scenario(n), seed=1, kernel=kernel)
     simulation.step()
@@ -80,33 +94,39 @@ def inner_loop_rate(n: int, kernel: str, episodes: int) -> float:
     rng = np.random.default_rng(2)
     attention = daily_attention(figures.consistency, rng.random((n, k)), params)
     fast = kernel == "fused"
-    draws = record = None
-    started = time.perf_counter()
-    for index in range(episodes):
-        setting = SCHOOL if 2 <= index % EPISODES_PER_DAY < 6 else HOME
-        draws = episode.draw(rng, n, k, out=draws if fast else None)  # buffers reused as the engine does
-        present = (draws.figure[0] < figures.availability[:, setting]) & figures.active
-        need = need_magnitude(draws.child[0], params)
-        if fast:
-            record = fused.step(
-                children, figures, present, attention, need, draws, params, 1.0 / EPISODES_PER_DAY, out=record
-            )
-        else:
-            episode.step(children, figures, present, attention, need, draws, params, 1.0 / EPISODES_PER_DAY)
-    return n * episodes / (time.perf_counter() - started)
+    buffers: dict[str, object] = {"draws": None, "record": None}  # reused, as the engine does
+
+    def segment() -> None:
+        for index in range(episodes):
+            setting = SCHOOL if 2 <= index % EPISODES_PER_DAY < 6 else HOME
+            draws = episode.draw(rng, n, k, out=buffers["draws"] if fast else None)
+            present = (draws.figure[0] < figures.availability[:, setting]) & figures.active
+            need = need_magnitude(draws.child[0], params)
+            dt_days = 1.0 / EPISODES_PER_DAY
+            if fast:
+                buffers["draws"] = draws
+                buffers["record"] = fused.step(
+                    children, figures, present, attention, need, draws, params, dt_days, out=buffers["record"]
+                )
+            else:
+                episode.step(children, figures, present, attention, need, draws, params, dt_days)
+
+    return _median_rate(n * episodes, segment)
 
 
-def mesa_rate(n: int, days: int) -> tuple[float, float]:
+def mesa_rate(n: int, days: int) -> tuple[tuple[float, float, float], float]:
     """(child-episodes per second of the Mesa model, traced bytes per agent while it is built)."""
     tracemalloc.start()
     model = run_mesa(n_children=n, days=0, seed=1)
     bytes_per_agent = tracemalloc.get_traced_memory()[0] / n
     tracemalloc.stop()
     model.step()  # day 0, as for the others
-    started = time.perf_counter()
-    for _ in range(days):
-        model.step()
-    return n * EPISODES_PER_DAY * days / (time.perf_counter() - started), bytes_per_agent
+
+    def segment() -> None:
+        for _ in range(days):
+            model.step()
+
+    return _median_rate(n * EPISODES_PER_DAY * days, segment), bytes_per_agent
 
 
 def machine() -> str:
@@ -129,23 +149,25 @@ def main() -> None:
     sizes = [2_000, 10_000] if args.quick else [10_000, 100_000, 1_000_000]
     mesa_sizes = sizes if args.quick else [10_000, 100_000]
     print(f"machine: {machine()}")
-    print(f"{'children':>10} {'implementation':<24} {'child-episodes/s':>17} {'state B/child':>14}")
+    print(f"median of {REPEATS} timed runs (slowest-fastest in brackets)")
+    print(f"{'children':>10} {'implementation':<18} {'child-episodes/s':>17} {'(range)':>23} {'state B/child':>14}")
     rows: dict[tuple[int, str], float] = {}
 
-    def show(n: int, name: str, rate: float, size: float | None = None) -> None:
-        rows[n, name] = rate
+    def show(n: int, name: str, rates: tuple[float, float, float], size: float | None = None) -> None:
+        rows[n, name] = rates[0]
+        spread = f"({rates[1] / 1e6:.2f}-{rates[2] / 1e6:.2f} M)"
         size_text = f"{size:14.0f}" if size is not None else f"{'':>14}"
-        print(f"{n:>10,} {name:<24} {rate:>17,.0f} {size_text}", flush=True)
+        print(f"{n:>10,} {name:<18} {rates[0]:>17,.0f} {spread:>23} {size_text}", flush=True)
 
     for n in sizes:
-        days = max(1, min(20, 2_000_000 // (n * EPISODES_PER_DAY) or 1))
+        days = max(1, min(10, 1_000_000 // (n * EPISODES_PER_DAY)))
         for kernel in ("numpy", "fused"):
-            rate, size = engine_rate(n, kernel, days)
-            show(n, f"{kernel} engine", rate, size)
+            rates, size = engine_rate(n, kernel, days)
+            show(n, f"{kernel} engine", rates, size)
             show(n, f"{kernel} inner loop", inner_loop_rate(n, kernel, days * EPISODES_PER_DAY))
         if n in mesa_sizes:
-            rate, size = mesa_rate(n, days=1 if n >= 100_000 else 2)
-            show(n, "mesa", rate, size)
+            rates, size = mesa_rate(n, days=1)
+            show(n, "mesa", rates, size)
     print("\nratios (same run, same machine):")
     for n in sizes:
         line = f"{n:>10,} fused/numpy engine {rows[n, 'fused engine'] / rows[n, 'numpy engine']:6.1f}x"
