@@ -34,6 +34,7 @@ import numpy as np
 
 from securebase.engine import fused
 from securebase.engine.simulation import Simulation
+from securebase.engine.uniforms import UniformStream
 from securebase.model import episode
 from securebase.model.anxiety import need_magnitude
 from securebase.model.caregiving import daily_attention
@@ -93,18 +94,19 @@ def inner_loop_rate(n: int, kernel: str, episodes: int) -> tuple[float, float, f
     k = figures.n_figures
     rng = np.random.default_rng(2)
     attention = daily_attention(figures.consistency, rng.random((n, k)), params)
+    uniforms = UniformStream(key=2)
     fast = kernel == "fused"
     buffers: dict[str, object] = {"draws": None, "record": None}  # reused, as the engine does
 
     def segment() -> None:
         for index in range(episodes):
             setting = SCHOOL if 2 <= index % EPISODES_PER_DAY < 6 else HOME
-            draws = episode.draw(rng, n, k, out=buffers["draws"] if fast else None)
+            draws = uniforms.draws(n, k, out=buffers["draws"])
             present = (draws.figure[0] < figures.availability[:, setting]) & figures.active
             need = need_magnitude(draws.child[0], params)
             dt_days = 1.0 / EPISODES_PER_DAY
+            buffers["draws"] = draws
             if fast:
-                buffers["draws"] = draws
                 buffers["record"] = fused.step(
                     children, figures, present, attention, need, draws, params, dt_days, out=buffers["record"]
                 )

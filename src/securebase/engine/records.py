@@ -124,6 +124,8 @@ def relationship_rows(day: int, tally: Day, children: Children, figures: Figures
         n = int(who.sum())
         if n == 0:
             continue
+        if n == children.n:
+            who = slice(None)  # everyone: a view, not a copy of every array (large populations)
         counts = np.bincount(codes[who, k], minlength=len(STRATEGIES))
         row = {
             "day": day,

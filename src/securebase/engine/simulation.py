@@ -23,6 +23,7 @@ from tqdm.auto import tqdm
 from securebase.engine import calendar, fused, records
 from securebase.engine.events import SavedCaregiving, apply_event, restore
 from securebase.engine.results import Results
+from securebase.engine.uniforms import UniformStream
 from securebase.model import episode
 from securebase.model.anxiety import need_magnitude
 from securebase.model.caregiving import daily_attention
@@ -82,8 +83,9 @@ class Simulation:
         self.kernel = kernel
         self.params = params
         self.seed = scenario.seed if seed is None else seed
-        population_seed, run_seed = np.random.SeedSequence(self.seed).spawn(2)
-        self.rng = np.random.Generator(np.random.PCG64(run_seed))
+        population_seed, run_seed, draws_seed = np.random.SeedSequence(self.seed).spawn(3)
+        self.rng = np.random.Generator(np.random.PCG64(run_seed))  # daily attention, events
+        self.uniforms = UniformStream.from_seed(draws_seed)  # every step's draws, filled on every core
         self.figures = draw_figures(scenario, np.random.Generator(np.random.PCG64(population_seed)))
         n, k = scenario.population.n_children, len(scenario.figures)
         start_age = 0.0 if scenario.population.history == "simulate" else scenario.population.start_age_years
@@ -136,9 +138,9 @@ class Simulation:
         dt_days = 1.0 / schedule.episodes_per_day
         fast = getattr(self, "kernel", "numpy") == "fused"  # (checkpoints from before kernels existed)
         totals = self.totals if self.day >= 0 else None
-        draws = record = None  # the fused path reuses the day's buffers: large populations fault fewer pages
+        draws = record = None  # the day's buffers are reused: large populations fault fewer pages
         for setting in settings:
-            draws = episode.draw(self.rng, n, k, out=draws if fast else None)
+            draws = self.uniforms.draws(n, k, out=draws)
             present = (draws.figure[0] < figures.availability[:, setting]) & figures.active
             need = need_magnitude(draws.child[0], params)
             if fast:
@@ -217,7 +219,7 @@ class Simulation:
         """A simulation from its checkpoint (only ever load checkpoints you wrote)."""
         with Path(path).open("rb") as handle:
             state = pickle.load(handle)
-        expected = {"scenario", "params", "seed", "rng", "children", "figures", "day", "totals"}
+        expected = {"scenario", "params", "seed", "rng", "uniforms", "children", "figures", "day", "totals"}
         if not isinstance(state, dict) or not expected <= state.keys():
             raise ValueError("not a securebase checkpoint")
         simulation = cls.__new__(cls)

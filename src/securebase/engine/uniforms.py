@@ -1,0 +1,68 @@
+"""Counter-based uniform random numbers for the population engine, filled on every core.
+
+The n-th number of a stream is a pure function of its key and n: SplitMix64
+(Steele, Lea & Flood 2014), the generator that seeds Java's SplittableRandom
+and passes BigCrush, evaluated at position n. So any number of threads fill a
+step's draws in any order and get the same numbers: reproducible whatever the
+machine, and parallel where NumPy's sequential generators are not (filling a
+step's uniforms on one core was a fifth of a large run's time).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+
+from securebase.model.episode import CHILD_DRAWS, FIGURE_DRAWS, Draws
+
+_GOLDEN_GAMMA = np.uint64(0x9E3779B97F4A7C15)
+_MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX_2 = np.uint64(0x94D049BB133111EB)
+_TO_UNIT = np.float32(2.0**-24)
+
+
+@numba.njit(inline="always")
+def _splitmix64(key: np.uint64, position: np.uint64) -> np.uint64:
+    z = key + (position + np.uint64(1)) * _GOLDEN_GAMMA
+    z = (z ^ (z >> np.uint64(30))) * _MIX_1
+    z = (z ^ (z >> np.uint64(27))) * _MIX_2
+    return z ^ (z >> np.uint64(31))
+
+
+@numba.njit(parallel=True, cache=True)
+def _fill(out: np.ndarray, key: np.uint64, start: np.uint64) -> None:
+    for i in numba.prange(out.size):
+        # the top 24 bits: every float32 in [0, 1) on a 2^-24 grid, never 1
+        out[i] = np.float32(_splitmix64(key, start + np.uint64(i)) >> np.uint64(40)) * _TO_UNIT
+
+
+@dataclass
+class UniformStream:
+    """A stream of uniforms in [0, 1): a key and how many numbers it has given so far."""
+
+    key: int
+    position: int = 0
+
+    @classmethod
+    def from_seed(cls, seed: np.random.SeedSequence) -> UniformStream:
+        return cls(key=int(seed.generate_state(1, dtype=np.uint64)[0]))
+
+    def fill(self, out: np.ndarray) -> np.ndarray:
+        """Fill a C-contiguous float32 array with the stream's next numbers (in place) and return it."""
+        if out.dtype != np.float32 or not out.flags.c_contiguous:
+            raise ValueError("UniformStream.fill needs a C-contiguous float32 array")
+        _fill(out.reshape(-1), np.uint64(self.key), np.uint64(self.position))
+        self.position += out.size
+        return out
+
+    def draws(self, n: int, k: int, out: Draws | None = None) -> Draws:
+        """The uniforms of one step (as ``episode.draw``), into ``out`` if given."""
+        if out is None:
+            out = Draws(
+                child=np.empty((CHILD_DRAWS, n), np.float32), figure=np.empty((FIGURE_DRAWS, n, k), np.float32)
+            )
+        self.fill(out.child)
+        self.fill(out.figure)
+        return out
