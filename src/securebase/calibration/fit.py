@@ -43,8 +43,10 @@ from securebase.model.strategy import classify
 #: the constants calibration fits: (where, name, low, high)
 FREE: tuple[tuple[str, str, float, float], ...] = (
     ("model", "distortion_cost", 0.005, 0.06),
-    ("model", "fear_learning_rate", 0.03, 0.4),
-    ("model", "fear_extinction", 0.2, 2.0),
+    # fear may learn slowly both ways: then disorganisation follows a carer's lasting rate of
+    # unrepaired ruptures rather than last week's (docs/model.md §13, "What limits stability")
+    ("model", "fear_learning_rate", 0.01, 0.4),
+    ("model", "fear_extinction", 0.02, 2.0),
     ("model", "lapse_attention", 0.0, 0.5),
     ("model", "unanswered_distress", 0.1, 0.5),
     ("model", "gain_learning_rate", 0.005, 0.04),
