@@ -4,6 +4,26 @@ from __future__ import annotations
 
 from securebase.scenario import Scenario, load_scenario
 
+#: a tiny valid scenario file (runs in a second or two); tests of bad files change one thing in it
+TINY_SCENARIO = """\
+name = "tiny"
+seed = 1
+
+[population]
+n_children = 50
+start_age_years = 0.2
+
+[[figures]]
+name = "parent"
+role = "parent"
+caregiving = "normative"
+availability = { home = 0.9, school = 0.0 }
+
+[schedule]
+days = 10
+episodes_per_day = 8
+"""
+
 
 def small(name: str, n_children: int = 300, days: int | None = None, **population: object) -> Scenario:
     """A built-in scenario cut down to a test size."""

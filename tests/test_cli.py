@@ -10,30 +10,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from helpers import TINY_SCENARIO
 
 from securebase.cli import main
 from securebase.engine.simulation import CHECKPOINT_NAME
 from securebase.scenario import preset_scenarios
 
-#: a tiny scenario that runs in a second or two
-TINY = """\
-name = "tiny"
-seed = 1
-
-[population]
-n_children = 50
-start_age_years = 0.2
-
-[[figures]]
-name = "parent"
-role = "parent"
-caregiving = "normative"
-availability = { home = 0.9 }
-
-[schedule]
-days = 10
-episodes_per_day = 8
-"""
+TINY = TINY_SCENARIO
 
 #: (id, file content, what stderr must name)
 BAD_FILES = [

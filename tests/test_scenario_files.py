@@ -5,28 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import TINY_SCENARIO
 
 from securebase.scenario import Scenario, ScenarioError, load_scenario, parse_scenario, preset_scenarios
 
-#: a small valid scenario; each bad case below changes one thing in it
-VALID = """\
-name = "tiny"
-seed = 1
-
-[population]
-n_children = 50
-start_age_years = 0.2
-
-[[figures]]
-name = "parent"
-role = "parent"
-caregiving = "normative"
-availability = { home = 0.9, school = 0.0 }
-
-[schedule]
-days = 10
-episodes_per_day = 8
-"""
+#: each bad case below changes one thing in the tiny valid scenario
+VALID = TINY_SCENARIO
 
 PARENT = 'caregiving = "normative"'
 LEAVE_EVENT = '\n[[events]]\nkind = "leave"\nfigure = "parent"\nday = 3\n'

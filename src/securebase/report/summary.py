@@ -33,13 +33,13 @@ def _png(fig: plt.Figure) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _time_axis(summary: pd.DataFrame) -> tuple[pd.Series, str]:
-    return summary["day"], "day of the scenario"
+#: the x axis of every plot over time
+TIME_LABEL = "day of the scenario"
 
 
 def plot_state(summary: pd.DataFrame, caption_n: str) -> str:
     fig, axes = plt.subplots(2, 2, figsize=(10, 6), sharex=True, layout="constrained")
-    x, label = _time_axis(summary)
+    x, label = summary["day"], TIME_LABEL
     n = summary["children"].iloc[0]
     for ax, (column, title) in zip(axes.ravel(), STATE_PANELS, strict=True):
         mean, sd = summary[column], summary[f"{column}_sd"]
@@ -59,7 +59,7 @@ def plot_state(summary: pd.DataFrame, caption_n: str) -> str:
 
 def plot_ruptures(summary: pd.DataFrame, caption_n: str) -> str:
     fig, ax = plt.subplots(figsize=(10, 3.5))
-    x, label = _time_axis(summary)
+    x, label = summary["day"], TIME_LABEL
     per_100 = 100.0 / summary["children"]
     for column, name in (
         ("adult_ruptures", "adult ruptures (temper, unfairness)"),
@@ -77,7 +77,7 @@ def plot_ruptures(summary: pd.DataFrame, caption_n: str) -> str:
 
 def plot_strategies(summary: pd.DataFrame, caption_n: str, title: str) -> str:
     fig, ax = plt.subplots(figsize=(10, 3.5))
-    x, label = _time_axis(summary)
+    x, label = summary["day"], TIME_LABEL
     shares = [summary[f"share_{s}"] for s in STRATEGIES]
     ax.stackplot(x, shares, labels=STRATEGIES, colors=[STRATEGY_COLOURS[s] for s in STRATEGIES], alpha=0.85)
     ax.set_ylim(0, 1)
