@@ -39,17 +39,13 @@ class Draws:
     figure: np.ndarray  # (FIGURE_DRAWS, n, k)
 
 
-def draw(rng: np.random.Generator, n: int, k: int, out: Draws | None = None) -> Draws:
-    """The uniforms of one step; into ``out`` if given (the same numbers, without allocating)."""
+def draw(rng: np.random.Generator, n: int, k: int) -> Draws:
+    """The uniforms of one step from a NumPy generator (the engine uses engine.uniforms)."""
     # single precision: ample for uniforms compared with probabilities, and half the cost
-    if out is None:
-        return Draws(
-            child=rng.random((CHILD_DRAWS, n), dtype=np.float32),
-            figure=rng.random((FIGURE_DRAWS, n, k), dtype=np.float32),
-        )
-    rng.random(out=out.child, dtype=np.float32)
-    rng.random(out=out.figure, dtype=np.float32)
-    return out
+    return Draws(
+        child=rng.random((CHILD_DRAWS, n), dtype=np.float32),
+        figure=rng.random((FIGURE_DRAWS, n, k), dtype=np.float32),
+    )
 
 
 @dataclass

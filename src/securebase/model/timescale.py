@@ -29,6 +29,11 @@ MAX_AGE_DAYS = int(100 * DAYS_PER_YEAR)
 _YEARS_OF_DAY = np.arange(MAX_AGE_DAYS + 1) / DAYS_PER_YEAR
 
 
+def _read_only(table: np.ndarray) -> np.ndarray:
+    table.flags.writeable = False  # cached and shared: nobody may change it
+    return table
+
+
 def day_of_age(age_days: np.ndarray) -> np.ndarray:
     """Whole days of life: the age at which the age-dependent rates below are evaluated.
 
@@ -41,19 +46,19 @@ def day_of_age(age_days: np.ndarray) -> np.ndarray:
 @lru_cache(maxsize=32)
 def plasticity_by_day(floor: float, timescale_years: float) -> np.ndarray:
     """Plasticity at each whole day of age: 1 at birth, slowing with age, never below the floor (S8)."""
-    return floor + (1.0 - floor) * np.exp(-_YEARS_OF_DAY / timescale_years)
+    return _read_only(floor + (1.0 - floor) * np.exp(-_YEARS_OF_DAY / timescale_years))
 
 
 @lru_cache(maxsize=32)
 def internalisation_by_day(maximum: float, timescale_years: float) -> np.ndarray:
     """Internalisation at each whole day of age."""
-    return maximum * (1.0 - np.exp(-_YEARS_OF_DAY / timescale_years))
+    return _read_only(maximum * (1.0 - np.exp(-_YEARS_OF_DAY / timescale_years)))
 
 
 @lru_cache(maxsize=32)
 def tantrum_rate_by_day(floor: float, peak: float, peak_age_years: float, width_years: float) -> np.ndarray:
     """Tantrums per day at middling anxiety at each whole day of age, peaking in toddlerhood."""
-    return floor + peak * np.exp(-(((_YEARS_OF_DAY - peak_age_years) / width_years) ** 2))
+    return _read_only(floor + peak * np.exp(-(((_YEARS_OF_DAY - peak_age_years) / width_years) ** 2)))
 
 
 def plasticity(age_days: np.ndarray, params: ModelParameters) -> np.ndarray:
