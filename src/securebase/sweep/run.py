@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numba
 import pandas as pd
 from tqdm.auto import tqdm
 
@@ -136,6 +137,8 @@ def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # tqdm would make a multiprocessing lock (a named semaphore), which leaks when the driver ends the worker
     tqdm.set_lock(threading.RLock())
+    # one worker per core already: the fused kernel's own threads would only contend with the other workers
+    numba.set_num_threads(1)
 
 
 def _terminate(pool: ProcessPoolExecutor) -> None:
