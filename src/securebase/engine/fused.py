@@ -299,7 +299,7 @@ def _step_kernel(
                     continue  # a due repair waits until they are together
                 effectiveness = math.exp(-elapsed / c.repair_timescale_days)
                 t = trust[i, j]
-                t = t + weight_now * c.repair_trust_gain * effectiveness * (1.0 - t) - 0.0
+                t = t + weight_now * c.repair_trust_gain * effectiveness * (1.0 - t)
                 trust[i, j] = _clip(t, 0.0, 1.0)
                 if rupture_kind[i, j] == ADULT_RUPTURE:
                     fear[i, j] = fear[i, j] * (1.0 - fear_weight * effectiveness)
@@ -307,7 +307,7 @@ def _step_kernel(
                 repairs += 1
             else:
                 t = trust[i, j]
-                trust[i, j] = _clip(t + 0.0 - weight_now * c.unrepaired_trust_cost * t, 0.0, 1.0)
+                trust[i, j] = _clip(t - weight_now * c.unrepaired_trust_cost * t, 0.0, 1.0)
                 unrepaired += 1
             rupture_kind[i, j] = NO_RUPTURE
         a_after = a_after * (1.0 - soothing_by_repair)
@@ -343,7 +343,6 @@ def _step_kernel(
                 if cumulative < threshold:
                     bid_type += 1
                 cumulative += w_next
-            # the reference compares the first four cumulative sums only
         age_days[i] = age_days[i] + c.dt_days
 
         out_target[i] = target if has_figure else -1
@@ -422,11 +421,9 @@ def _daily_kernel(plasticity, known, models, priors, prior_rate_per_day, pull_pe
                 if known[i, j]:
                     count += 1
                     total += models[field][i, j]
-                else:
-                    total += 0.0
             prior = priors[field][i]
             if count > 0:
-                prior = prior + rate * (total / max(count, 1) - prior)
+                prior = prior + rate * (total / count - prior)
                 priors[field][i] = prior
             # working_model.pull_to_prototype
             for j in range(k):
@@ -450,6 +447,9 @@ def daily_update(children: Children, params: ModelParameters) -> None:
 
 # ---- the day's records, in one pass ----------------------------------------------------
 
+#: the counters per episode (records.COUNTS: five bid types, then _COUNTED)
+_N_COUNTS = len(COUNTS)
+
 
 @numba.njit(parallel=True, cache=True)
 def _tally_kernel(
@@ -458,7 +458,7 @@ def _tally_kernel(
 ):  # fmt: skip
     """Counts in the order of records.COUNTS, then bids and adult ruptures by figure; adds the per-child rows."""
     n = bid_type.shape[0]
-    partial = np.zeros((n_chunks, 12 + 2 * n_figures), np.int64)  # a row per chunk: no shared counters
+    partial = np.zeros((n_chunks, _N_COUNTS + 2 * n_figures), np.int64)  # a row per chunk: no shared counters
     size = (n + n_chunks - 1) // n_chunks
     for chunk in numba.prange(n_chunks):
         row = partial[chunk]
@@ -470,9 +470,9 @@ def _tally_kernel(
             )  # fmt: skip
             if b >= 0:
                 row[b] += 1
-                row[12 + target[i]] += 1
+                row[_N_COUNTS + target[i]] += 1
             if adult_rupture[i]:
-                row[12 + n_figures + target[i]] += 1
+                row[_N_COUNTS + n_figures + target[i]] += 1
             for f in range(7):
                 row[5 + f] += counted[f]
             day_sums[0, i] += anxiety[i]
@@ -506,8 +506,8 @@ def record_episode(record: EpisodeRecord, children: Children, day: Day, totals: 
         )  # fmt: skip
     for index, name in enumerate(COUNTS):
         day.counts[name] += int(counts[index])
-    day.by_figure["bids"] += counts[12 : 12 + k]
-    day.by_figure["adult_ruptures"] += counts[12 + k :]
+    day.by_figure["bids"] += counts[_N_COUNTS : _N_COUNTS + k]
+    day.by_figure["adult_ruptures"] += counts[_N_COUNTS + k :]
     day.episodes += 1
     if totals is not None:
         totals.episodes += 1

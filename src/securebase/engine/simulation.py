@@ -136,7 +136,7 @@ class Simulation:
         attention = daily_attention(figures.consistency, self.rng.random((n, k)), params)
         tally = records.Day(n_figures=k, n_children=n)
         dt_days = 1.0 / schedule.episodes_per_day
-        fast = getattr(self, "kernel", "numpy") == "fused"  # (checkpoints from before kernels existed)
+        fast = self.kernel == "fused"
         totals = self.totals if self.day >= 0 else None
         draws = record = None  # the day's buffers are reused: large populations fault fewer pages
         for setting in settings:
