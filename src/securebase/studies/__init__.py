@@ -1,0 +1,64 @@
+"""The seed's claims as named, reproducible studies (MODEL.md §1, S1-S12).
+
+One module per study; each defines ``STUDY``. ``run_study("repair")`` runs one
+on the calibrated model::
+
+    from securebase.studies import run_study
+    result = run_study("repair", size="quick", seed=1)
+    [f.verdict for f in result.findings]
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
+from securebase.studies.base import Estimate, Finding, NoProgress, Progress, Size, Study, StudyResult, check_result
+
+#: every study, in the order of the claims it tests
+STUDY_NAMES: tuple[str, ...] = (
+    "responsiveness",
+    "bids",
+    "early-weeks",
+    "repair",
+    "exploration-support",
+    "school",
+    "change",
+    "recognise",
+    "collaborate",
+    "styles",
+)
+
+
+def get_study(name: str) -> Study:
+    """The study called ``name`` (one of STUDY_NAMES)."""
+    if name not in STUDY_NAMES:
+        raise KeyError(f"no study named {name!r}; expected one of: {', '.join(STUDY_NAMES)}")
+    module = importlib.import_module(f"securebase.studies.{name.replace('-', '_')}")
+    return module.STUDY
+
+
+def run_study(
+    name: str,
+    size: Size = "full",
+    seed: int = 0,
+    params: ModelParameters = DEFAULT_PARAMETERS,
+    progress: Progress | None = None,
+) -> StudyResult:
+    """Run one study on ``params`` (the calibrated model by default)."""
+    study = get_study(name)
+    return study.run(size, seed, params, progress or NoProgress())
+
+
+__all__ = [
+    "STUDY_NAMES",
+    "Estimate",
+    "Finding",
+    "Progress",
+    "Size",
+    "Study",
+    "StudyResult",
+    "check_result",
+    "get_study",
+    "run_study",
+]
