@@ -13,7 +13,17 @@ from __future__ import annotations
 import importlib
 
 from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
-from securebase.studies.base import Estimate, Finding, NoProgress, Progress, Size, Study, StudyResult, check_result
+from securebase.studies.base import (
+    ContractError,
+    Estimate,
+    Finding,
+    NoProgress,
+    Progress,
+    Size,
+    Study,
+    StudyResult,
+    check_result,
+)
 
 #: every study, in the order of the claims it tests
 STUDY_NAMES: tuple[str, ...] = (
@@ -52,6 +62,7 @@ def run_study(
 
 __all__ = [
     "STUDY_NAMES",
+    "ContractError",
     "Estimate",
     "Finding",
     "Progress",

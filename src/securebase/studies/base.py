@@ -28,9 +28,9 @@ import numpy as np
 import pandas as pd
 
 matplotlib.use("Agg")  # studies draw into files, never to a screen
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from securebase.model.parameters import ModelParameters  # noqa: E402
+from securebase.model.parameters import ModelParameters
 
 #: "quick" is for tests (seconds); "full" is the report's size (about a minute per study on 2 cores)
 Size = Literal["quick", "full"]
@@ -136,18 +136,28 @@ def figure_png(fig: plt.Figure) -> bytes:
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
+class ContractError(ValueError):
+    """A study's result breaks the contract in this module's docstring."""
+
+
 def check_result(study: Study, result: StudyResult) -> None:
-    """Raise AssertionError where ``result`` breaks the contract of a study's result."""
-    assert result.name == study.name, (result.name, study.name)
-    assert result.findings, f"{study.name}: no findings"
+    """Raise ContractError, naming the study and the problem, where ``result`` breaks the contract."""
+
+    def require(condition: bool, problem: str) -> None:
+        if not condition:
+            raise ContractError(f"study {study.name}: {problem}")
+
+    require(result.name == study.name, f"result is named {result.name!r}")
+    require(bool(result.findings), "no findings")
     for finding in result.findings:
-        assert finding.claim in study.claims, f"{study.name}: finding for {finding.claim}, not one of {study.claims}"
-        assert finding.expected in (1, -1)
+        require(finding.claim in study.claims, f"a finding for {finding.claim}, not one of {study.claims}")
+        require(finding.expected in (1, -1), f"expected sign {finding.expected!r}, not +1 or -1")
         e = finding.estimate
-        assert np.isfinite([e.value, e.low, e.high]).all(), f"{study.name}: {finding.statistic} is not finite"
-    assert result.tables, f"{study.name}: no tables"
+        require(bool(np.isfinite([e.value, e.low, e.high]).all()), f"{finding.statistic!r} is not finite")
+    require(bool(result.tables), "no tables")
     for table_name, table in result.tables.items():
-        assert isinstance(table, pd.DataFrame) and len(table) > 0, f"{study.name}: table {table_name} is empty"
-        assert all(isinstance(c, str) for c in table.columns), f"{study.name}: table {table_name} has unnamed columns"
-    assert result.figure_png.startswith(PNG_SIGNATURE), f"{study.name}: figure is not a PNG"
-    assert "seed" in result.design and "N" in result.design, f"{study.name}: design must state N and the seed"
+        require(isinstance(table, pd.DataFrame), f"table {table_name} is not a DataFrame")
+        require(len(table) > 0, f"table {table_name} is empty")
+        require(all(isinstance(c, str) for c in table.columns), f"table {table_name} has unnamed columns")
+    require(result.figure_png.startswith(PNG_SIGNATURE), "the figure is not a PNG")
+    require("seed" in result.design and "N" in result.design, "the design must state N and the seed")

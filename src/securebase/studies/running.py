@@ -30,9 +30,7 @@ def run_until(simulation: Simulation, day: int, progress: Progress) -> Simulatio
     return simulation
 
 
-def run_arms(
-    arms: dict[str, Scenario], seed: int, params: ModelParameters, progress: Progress
-) -> dict[str, Results]:
+def run_arms(arms: dict[str, Scenario], seed: int, params: ModelParameters, progress: Progress) -> dict[str, Results]:
     """Run each arm to its end with the same seed; the progress bar counts simulated days of all arms."""
     progress.reset(total=sum(total_days(s) for s in arms.values()))
     results = {}
