@@ -14,6 +14,7 @@ from securebase.engine.simulation import CHECKPOINT_NAME, KERNELS, Interrupted, 
 from securebase.report.summary import write_summary
 from securebase.scenario import ScenarioError, caregiving_presets, load_scenario, preset_scenarios
 from securebase.scenario.load import DEFAULT_SCENARIO
+from securebase.studies import STUDY_NAMES
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -247,3 +248,85 @@ def validate(n: int, seed: int, out: Path | None) -> None:
         click.echo(f"wrote validation.csv, ssp_behaviour.parquet and ssp_pattern.png to {out}/")
     click.echo(result.drop(columns=["source"]).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     click.echo(f"{int(result['within_range'].sum())} of {len(result)} targets within range; score {final_score:.2f}")
+
+
+def _run_studies(names: list[str], out: Path, size: str, seed: int, resume: bool, progress: bool) -> list:
+    """Run ``names`` into ``out``; Ctrl-C keeps the finished studies and says how to resume."""
+    from securebase.studies.suite import run_studies
+
+    try:
+        return run_studies(
+            names,
+            out,
+            size=size,
+            seed=seed,
+            resume=resume,
+            show_progress=progress,
+            report=lambda m: click.echo(m, err=True),
+        )
+    except KeyboardInterrupt:
+        again = " ".join(sys.argv[1:])
+        again = again if "--resume" in again else f"{again} --resume"
+        click.echo(
+            f"\ninterrupted; the studies that finished are stored in '{out}'.\nresume with: securebase {again}",
+            err=True,
+        )
+        sys.exit(130)
+
+
+def _echo_findings(results: list) -> None:
+    for result in results:
+        for f in result.findings:
+            e = f.estimate
+            click.echo(
+                f"{result.name:20s} {f.claim:4s} {f.verdict:12s} {e.value:+.4g} [{e.low:+.4g}, {e.high:+.4g}]  {f.statistic}"
+            )
+
+
+@main.command()
+@click.argument("name", type=click.Choice(STUDY_NAMES))
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("securebase-output") / "studies",
+    show_default=True,
+    help="Folder for the study's tables, figure, findings and a one-study report.",
+)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--quick", is_flag=True, help="The small size used by the tests (seconds, wide intervals).")
+@click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
+def study(name: str, out: Path, seed: int, quick: bool, progress: bool) -> None:
+    """Run the study NAME: one of the seed's claims as an experiment, with statistics and verdicts."""
+    from securebase.report.claims import write_report
+
+    started = time.perf_counter()
+    results = _run_studies([name], out, "quick" if quick else "full", seed, resume=False, progress=progress)
+    page = write_report(results, out, elapsed_seconds=time.perf_counter() - started, filename=f"{name}.html")
+    _echo_findings(results)
+    click.echo(f"wrote {out / name}/ (result.json, figure.png, tables/) and {page}")
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("securebase-output") / "report",
+    show_default=True,
+    help="Folder for report.html and, beside it, each study's tables, figure and findings.",
+)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--quick", is_flag=True, help="The small size used by the tests (about a minute, wide intervals).")
+@click.option("--resume", is_flag=True, help="Reuse the studies already stored in --out (same size, seed and model).")
+@click.option("--progress/--no-progress", default=True, help="Show a progress bar per study.")
+def report(out: Path, seed: int, quick: bool, resume: bool, progress: bool) -> None:
+    """Run every study and write one self-contained HTML report of the seed's claims."""
+    from securebase.report.claims import write_report
+
+    started = time.perf_counter()
+    results = _run_studies(list(STUDY_NAMES), out, "quick" if quick else "full", seed, resume, progress)
+    page = write_report(results, out, elapsed_seconds=time.perf_counter() - started)
+    _echo_findings(results)
+    verdicts = [f.verdict for r in results for f in r.findings]
+    tally = ", ".join(f"{verdicts.count(v)} {v}" for v in ("supported", "not shown", "contradicted"))
+    click.echo(f"{len(results)} studies, {len(verdicts)} findings: {tally}")
+    click.echo(f"open {page} in a browser (self-contained; the tables sit beside it).")
