@@ -250,8 +250,8 @@ def validate(n: int, seed: int, out: Path | None) -> None:
     click.echo(f"{int(result['within_range'].sum())} of {len(result)} targets within range; score {final_score:.2f}")
 
 
-def _run_studies(names: list[str], out: Path, size: str, seed: int, resume: bool, progress: bool) -> list:
-    """Run ``names`` into ``out``; Ctrl-C keeps the finished studies and says how to resume."""
+def _run_studies(names: list[str], out: Path, size: str, seed: int, resume: bool, progress: bool, again: str) -> list:
+    """Run ``names`` into ``out``; Ctrl-C keeps the finished studies and prints ``again``, the command to resume."""
     from securebase.studies.suite import run_studies
 
     try:
@@ -265,12 +265,7 @@ def _run_studies(names: list[str], out: Path, size: str, seed: int, resume: bool
             report=lambda m: click.echo(m, err=True),
         )
     except KeyboardInterrupt:
-        again = " ".join(sys.argv[1:])
-        again = again if "--resume" in again else f"{again} --resume"
-        click.echo(
-            f"\ninterrupted; the studies that finished are stored in '{out}'.\nresume with: securebase {again}",
-            err=True,
-        )
+        click.echo(f"\ninterrupted; the studies that finished are stored in '{out}'.\n{again}", err=True)
         sys.exit(130)
 
 
@@ -300,7 +295,8 @@ def study(name: str, out: Path, seed: int, quick: bool, progress: bool) -> None:
     from securebase.report.claims import write_report
 
     started = time.perf_counter()
-    results = _run_studies([name], out, "quick" if quick else "full", seed, resume=False, progress=progress)
+    size = "quick" if quick else "full"
+    results = _run_studies([name], out, size, seed, False, progress, again="nothing of this study was kept.")
     page = write_report(results, out, elapsed_seconds=time.perf_counter() - started, filename=f"{name}.html")
     _echo_findings(results)
     click.echo(f"wrote {out / name}/ (result.json, figure.png, tables/) and {page}")
@@ -323,7 +319,9 @@ def report(out: Path, seed: int, quick: bool, resume: bool, progress: bool) -> N
     from securebase.report.claims import write_report
 
     started = time.perf_counter()
-    results = _run_studies(list(STUDY_NAMES), out, "quick" if quick else "full", seed, resume, progress)
+    size = "quick" if quick else "full"
+    again = f"resume with: securebase report --out {out} --seed {seed}{' --quick' if quick else ''} --resume"
+    results = _run_studies(list(STUDY_NAMES), out, size, seed, resume, progress, again)
     page = write_report(results, out, elapsed_seconds=time.perf_counter() - started)
     _echo_findings(results)
     verdicts = [f.verdict for r in results for f in r.findings]
