@@ -50,7 +50,7 @@ LEVELS: tuple[float, ...] = (0.3, 0.5, 0.7, 0.9)
 CAREGIVER = "parent"
 BASE_PRESET = "normative"
 #: children per arm and days from birth, by size
-SIZES = {"quick": (60, 150), "full": (500, 365)}
+SIZES = {"quick": (60, 150), "full": (200, 365)}
 OUTCOMES: tuple[tuple[str, str], ...] = (
     ("mean_anxiety", "anxiety (mean over episodes)"),
     ("mean_felt_security", "felt security (mean over episodes)"),
