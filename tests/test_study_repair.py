@@ -1,0 +1,65 @@
+"""The repair study (S5): contract, directions at quick size, and the common ruptures of its arms."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from securebase.studies import check_result, get_study, run_study
+from securebase.studies import repair as study
+
+
+@pytest.fixture(scope="module")
+def result():
+    return run_study("repair", size="quick", seed=1)
+
+
+def findings(result, kind: str, other: str) -> dict[str, str]:
+    """Verdict by outcome label for one kind of rupture and one comparison."""
+    label = study.KINDS[kind]
+    chosen = [f for f in result.findings if f.statistic.startswith(label) and f"minus {other}" in f.statistic]
+    assert len(chosen) == len(study.OUTCOMES)
+    return {column: f.verdict for (column, _, _), f in zip(study.OUTCOMES, chosen, strict=True)}
+
+
+def test_contract(result):
+    check_result(get_study("repair"), result)
+    assert len(result.findings) == 2 * 2 * len(study.OUTCOMES)
+
+
+def test_prompt_apology_beats_no_repair_and_slow_repair_on_every_outcome(result):
+    for other in ("no repair", "slow repair"):
+        assert set(findings(result, "adult", other).values()) == {"supported"}
+
+
+def test_prompt_soothing_of_tantrums_lowers_anxiety_and_frees_exploration(result):
+    for other in ("no repair", "slow repair"):
+        verdicts = findings(result, "tantrum", other)
+        assert verdicts["mean_exploration"] == "supported"
+        assert verdicts["mean_anxiety"] == "supported"
+    assert findings(result, "tantrum", "no repair")["trust"] == "supported"
+    # not asserted (not shown at quick size): the share secure after tantrums, which an unrepaired tantrum
+    # moves only through trust and anxiety (it frightens no one), and trust, prompt minus slow soothing
+
+
+def test_arms_meet_the_same_adult_ruptures(result):
+    children = result.tables["children"]
+    adult = children[children["rupture_kind"] == "adult"]
+    counts = adult.pivot(index="child", columns="arm", values="adult_ruptures")
+    assert (counts.to_numpy() > 0).all()
+    assert (counts.to_numpy() == counts[["no repair"]].to_numpy()).all()
+    tantrum = children[children["rupture_kind"] == "tantrum"]
+    assert (tantrum["adult_ruptures"] == 0).all()
+    assert tantrum["tantrums"].sum() > 0
+    assert (children[children["arm"] == "no repair"]["repairs"] == 0).all()
+
+
+def test_caregiver_differs_only_in_repair_habits():
+    arms = study.scenarios("adult", "quick")
+    traits = [a.figures[0].caregiving.model_dump() for a in arms.values()]
+    for t in traits[1:]:
+        differing = {k for k in t if t[k] != traits[0][k]}
+        assert differing <= {"repair_propensity", "repair_latency_days"}
+    assert np.isclose(traits[0]["rupture_rate"], study.ADULT_RUPTURE_RATE)
+    tantrum = study.scenarios("tantrum", "quick")
+    assert all(a.figures[0].caregiving.rupture_rate == 0.0 for a in tantrum.values())
