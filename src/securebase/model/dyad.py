@@ -1,0 +1,199 @@
+"""Adult dyads: two partners, each the other's figure, exchanging roles as stress moves (S11).
+
+Each partner has an attachment side (a ``Children`` state whose one figure is
+the other partner: working model, felt security, anxiety, exploration) and a
+caregiving side (base caregiving traits, as a figure's). Every episode both
+partners meet a need and take one step of the model's own episode
+(model/episode.py ``step``), each with the other as its figure. The figure a
+partner meets is the other's *base* traits as lowered by the other's current
+anxiety: someone absorbed in their own distress notices less and follows
+through less (``stress_giving_cost``), so the more stressed partner bids and
+the calmer one gives care, and the roles swap as stress moves between them.
+
+Conflicts are the model's ruptures, from both sides: the other partner losing
+its temper (the adult rupture, at its ``rupture_rate``) and one's own
+outburst (the tantrum rate of an adult); each is repaired, or not, by the
+habits of the partner who is the figure in that relationship.
+
+Both partners' steps in an episode use the traits and presence fixed at the
+episode's start (a simultaneous exchange), and each takes a fixed number of
+uniforms per episode, so two dyad runs on the same seed that differ only in
+the partners' traits share their random numbers (common random numbers).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from securebase.model import episode
+from securebase.model.anxiety import need_magnitude
+from securebase.model.caregiving import daily_attention
+from securebase.model.parameters import ModelParameters
+from securebase.model.state import FIGURE_TRAITS, SETTINGS, Children, Figures, meet, new_children
+from securebase.model.timescale import DAYS_PER_YEAR
+
+PARTNERS: tuple[str, ...] = ("a", "b")
+
+
+@dataclass(frozen=True)
+class DyadConstants:
+    """Constants of the dyad mechanism (docs/model.md §15)."""
+
+    #: share of a partner's reliability and sensitivity lost per unit of its own anxiety
+    stress_giving_cost: float = 0.8
+    #: the general prior of an adult partner with a secure history (trust, unpredictability, fear, gain)
+    adult_prior_trust: float = 0.75
+    adult_prior_unpredictability: float = 0.1
+    adult_prior_fear: float = 0.0
+    adult_prior_gain: float = 0.0
+    #: partners' age (years): sets plasticity, which is near its floor for adults
+    age_years: float = 25.0
+
+
+DYAD = DyadConstants()
+
+
+def effective_caregiving(base: Figures, anxiety: np.ndarray, constants: DyadConstants = DYAD) -> Figures:
+    """A partner as the other's figure this episode: its base traits, lowered by its own anxiety (n,).
+
+    Reliability (following through) and sensitivity (noticing) fall by
+    ``stress_giving_cost`` x anxiety; warmth, appropriateness, consistency and
+    the rupture habits are the person's and do not move with the moment.
+    """
+    keep = 1.0 - constants.stress_giving_cost * np.clip(anxiety, 0.0, 1.0)[:, None]
+    return dataclasses.replace(base, reliability=base.reliability * keep, sensitivity=base.sensitivity * keep)
+
+
+def partners(n: int, constants: DyadConstants = DYAD) -> Children:
+    """``n`` adults of ``age_years`` with the adult prior, who know their one figure (the partner)."""
+    adults = new_children(n, 1, age_days=constants.age_years * DAYS_PER_YEAR)
+    adults.prior_trust[:] = constants.adult_prior_trust
+    adults.prior_unpredictability[:] = constants.adult_prior_unpredictability
+    adults.prior_fear[:] = constants.adult_prior_fear
+    adults.prior_gain[:] = constants.adult_prior_gain
+    meet(adults, np.ones((n, 1), bool))
+    return adults
+
+
+def as_figure(traits: dict[str, np.ndarray], name: str, together: float) -> Figures:
+    """A partner's base caregiving traits (n,) as the one figure (n, 1) of the other partner."""
+    n = len(traits[FIGURE_TRAITS[0]])
+    availability = np.zeros((1, len(SETTINGS)))
+    availability[0, 0] = together
+    return Figures(
+        names=(name,),
+        availability=availability,
+        active=np.ones((n, 1), bool),
+        **{t: np.asarray(traits[t], float).reshape(n, 1).copy() for t in FIGURE_TRAITS},
+    )
+
+
+#: per-couple counters (n,) for each partner, summed over episodes
+COUNTERS: tuple[str, ...] = (
+    "bids",  # the partner sought care from the other
+    "warm_responses_received",  # ... and was met warmly
+    "care_given",  # the partner met the other's bid warmly
+    "ruptures",  # conflicts in this partner's relationship: the other's temper, or its own outburst
+    "repairs",
+    "unrepaired_ruptures",
+    "exploration",  # sum of exploration over episodes
+    "anxiety",  # sum of anxiety over episodes
+)
+
+
+@dataclass
+class DyadTotals:
+    """Per-couple sums over a run, one array (n,) per counter and partner; and the episode count."""
+
+    counts: dict[str, np.ndarray]
+    #: who last gave care (0: partner a, 1: partner b, -1: nobody yet)
+    last_giver: np.ndarray
+    #: times the caregiver changed from one partner to the other
+    role_swaps: np.ndarray
+    #: warm responses given to the partner who was the more anxious at the episode's start
+    care_to_more_anxious: np.ndarray
+    episodes: int = 0
+
+    @classmethod
+    def empty(cls, n: int) -> DyadTotals:
+        counts = {f"{c}_{p}": np.zeros(n) for c in COUNTERS for p in PARTNERS}
+        return cls(counts=counts, last_giver=np.full(n, -1), role_swaps=np.zeros(n), care_to_more_anxious=np.zeros(n))
+
+
+@dataclass
+class Dyads:
+    """A population of couples: each partner's attachment state and base caregiving traits."""
+
+    a: Children
+    b: Children
+    #: partner a as a figure (its base caregiving), partner b likewise
+    a_gives: Figures
+    b_gives: Figures
+    together: float
+
+    @property
+    def n(self) -> int:
+        return self.a.n
+
+
+def new_dyads(
+    a_traits: dict[str, np.ndarray], b_traits: dict[str, np.ndarray], together: float, constants: DyadConstants = DYAD
+) -> Dyads:
+    n = len(a_traits[FIGURE_TRAITS[0]])
+    return Dyads(
+        a=partners(n, constants),
+        b=partners(n, constants),
+        a_gives=as_figure(a_traits, "partner-a", together),
+        b_gives=as_figure(b_traits, "partner-b", together),
+        together=together,
+    )
+
+
+def live_day(
+    dyads: Dyads,
+    rng: np.random.Generator,
+    params: ModelParameters,
+    totals: DyadTotals,
+    episodes_per_day: int = 8,
+    constants: DyadConstants = DYAD,
+) -> None:
+    """One day of every couple: ``episodes_per_day`` episodes of both partners' steps, then daily learning."""
+    n = dyads.n
+    dt_days = 1.0 / episodes_per_day
+    attention_of_a = daily_attention(dyads.a_gives.consistency, rng.random((n, 1)), params)
+    attention_of_b = daily_attention(dyads.b_gives.consistency, rng.random((n, 1)), params)
+    for _ in range(episodes_per_day):
+        draws_a = episode.draw(rng, n, 1)
+        draws_b = episode.draw(rng, n, 1)
+        present = draws_a.figure[0] < dyads.together  # together or not, for both at once
+        a_more_anxious = dyads.a.anxiety > dyads.b.anxiety
+        b_more_anxious = dyads.b.anxiety > dyads.a.anxiety
+        a_as_figure = effective_caregiving(dyads.a_gives, dyads.a.anxiety, constants)
+        b_as_figure = effective_caregiving(dyads.b_gives, dyads.b.anxiety, constants)
+        need_a = need_magnitude(draws_a.child[0], params)
+        need_b = need_magnitude(draws_b.child[0], params)
+        record_a = episode.step(dyads.a, b_as_figure, present, attention_of_b, need_a, draws_a, params, dt_days)
+        record_b = episode.step(dyads.b, a_as_figure, present, attention_of_a, need_b, draws_b, params, dt_days)
+        c = totals.counts
+        for p, own, other_record, state in (("a", record_a, record_b, dyads.a), ("b", record_b, record_a, dyads.b)):
+            c[f"bids_{p}"] += own.bid_type >= 0
+            c[f"warm_responses_received_{p}"] += own.warm
+            c[f"care_given_{p}"] += other_record.warm
+            c[f"ruptures_{p}"] += own.adult_rupture.astype(float) + own.tantrum
+            c[f"repairs_{p}"] += own.repairs
+            c[f"unrepaired_ruptures_{p}"] += own.unrepaired
+            c[f"exploration_{p}"] += state.exploration
+            c[f"anxiety_{p}"] += state.anxiety
+        # b gave care when a's bid was met warmly, and the other way round
+        b_gave, a_gave = record_a.warm, record_b.warm
+        totals.care_to_more_anxious += (b_gave & a_more_anxious).astype(float) + (a_gave & b_more_anxious)
+        giver = np.where(a_gave & ~b_gave, 0, np.where(b_gave & ~a_gave, 1, -1))
+        swapped = (giver >= 0) & (totals.last_giver >= 0) & (giver != totals.last_giver)
+        totals.role_swaps += swapped
+        totals.last_giver = np.where(giver >= 0, giver, totals.last_giver)
+        totals.episodes += 1
+    episode.daily_update(dyads.a, params)
+    episode.daily_update(dyads.b, params)
