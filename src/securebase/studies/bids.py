@@ -50,7 +50,7 @@ DAYS = BANDS[-1][2]
 EARLY, LATE = ("0-3 months", "3-6 months", "6-12 months"), ("3-5 years",)
 EARLY_REPERTOIRE = ("crying", "smiling", "reaching")
 #: children, by size
-SIZES = {"quick": 50, "full": 2000}
+SIZES = {"quick": 50, "full": 500}
 COLOURS = {
     "crying": "tab:red",
     "smiling": "tab:orange",

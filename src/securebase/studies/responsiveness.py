@@ -14,7 +14,7 @@ child's mechanisms); one population pays the engine's fixed cost per day once
 instead of twenty times. Children are not paired across arms (each child has
 its own random numbers), so intervals are for independent groups.
 
-Outcomes per child over the first year: mean anxiety, felt security and
+Outcomes per child over the period from birth (a year at full size): mean anxiety, felt security and
 exploration over every episode, and the competence gained.
 
 Findings.
@@ -201,7 +201,7 @@ STUDY = Study(
     ),
     question=(
         "Does raising each of the five qualities of care on its own, with the caregiver otherwise ordinary, lower "
-        "the child's anxiety over the first year? And do the children whose care keeps anxiety lower feel more "
+        "the child's anxiety in the months after birth? And do the children whose care keeps anxiety lower feel more "
         "secure, explore more and learn more? A falling anxiety line for every quality, and rising security, "
         "exploration and competence where anxiety is low, support the claim; a flat or rising anxiety line for a "
         "quality contradicts it for that quality."
