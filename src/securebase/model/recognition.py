@@ -77,6 +77,7 @@ def rank_correlation(expected: np.ndarray, true: np.ndarray) -> np.ndarray:
     Ranks break ties by order (ties in true quality have probability 0 for
     drawn traits); an individual whose expectations are all equal gets 0.
     """
+
     def ranks(values: np.ndarray) -> np.ndarray:
         return np.argsort(np.argsort(values, axis=1, kind="stable"), axis=1).astype(float)
 

@@ -39,7 +39,7 @@ TOGETHER = 0.6
 EPISODES_PER_DAY = 8
 PARTNER_CAREGIVING = "normative"
 ARMS: tuple[str, ...] = ("mutual, repairing", "one-sided, repairing", "mutual, non-repairing")
-SIZES = {"quick": {"n": 300, "days": 100}, "full": {"n": 2000, "days": 365}}
+SIZES = {"quick": {"n": 300, "days": 100}, "full": {"n": 1000, "days": 365}}
 
 
 def partner_traits(arm: str, a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> tuple[dict, dict]:
@@ -53,7 +53,9 @@ def partner_traits(arm: str, a: dict[str, np.ndarray], b: dict[str, np.ndarray])
     return a, b
 
 
-def run_arm(arm: str, traits: tuple[dict, dict], n: int, days: int, seed: int, params: ModelParameters, progress: Progress) -> pd.DataFrame:
+def run_arm(
+    arm: str, traits: tuple[dict, dict], n: int, days: int, seed: int, params: ModelParameters, progress: Progress
+) -> pd.DataFrame:
     a_traits, b_traits = partner_traits(arm, *traits)
     couples = dyad.new_dyads(a_traits, b_traits, TOGETHER)
     totals = dyad.DyadTotals.empty(n)
@@ -70,8 +72,12 @@ def run_arm(arm: str, traits: tuple[dict, dict], n: int, days: int, seed: int, p
         "couple": np.arange(n),
         "care_given_a": care_a,
         "care_given_b": care_b,
-        "share_of_care_by_less_giving_partner": np.where(care > 0, np.minimum(care_a, care_b) / np.maximum(care, 1), 0.0),
-        "share_of_care_to_more_anxious_partner": np.where(care > 0, totals.care_to_more_anxious / np.maximum(care, 1), np.nan),
+        "share_of_care_by_less_giving_partner": np.where(
+            care > 0, np.minimum(care_a, care_b) / np.maximum(care, 1), 0.0
+        ),
+        "share_of_care_to_more_anxious_partner": np.where(
+            care > 0, totals.care_to_more_anxious / np.maximum(care, 1), np.nan
+        ),
         "role_swaps": totals.role_swaps,
     }
     for p, state in (("a", couples.a), ("b", couples.b)):

@@ -65,6 +65,8 @@ SIZES = {
     "quick": {"n": 240, "start_age": 3.0, "days": 90},
     "full": {"n": 1200, "start_age": 12.0, "days": 120},
 }
+#: days with the candidates at which the choice is also read, to show how accuracy builds up
+CHECKPOINT_DAYS: tuple[int, ...] = (3, 7, 14, 30, 60)
 
 
 def candidate_names() -> tuple[str, ...]:
@@ -121,13 +123,7 @@ def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> S
     history = history_of(figures.warmth[:, 0], figures.consistency[:, 0])
     strategy_at_start = np.asarray(STRATEGIES, dtype=object)[strategies(children, params)[:, 0]]
     prior_trust_at_start = children.prior_trust.copy()
-    run_until(simulation, simulation.end_day, progress)
-    results = simulation.results()
-
     columns = slice(1, 1 + N_CANDIDATES)
-    trust, fear = children.trust[:, columns], children.fear[:, columns]
-    known = children.known[:, columns]
-    expected = recognition.expected_support(trust, fear)
     quality = recognition.warm_response_probability(
         figures.sensitivity[:, columns],
         figures.consistency[:, columns],
@@ -135,8 +131,23 @@ def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> S
         figures.warmth[:, columns],
         params,
     )
-    chosen = recognition.choose(trust, fear, known)
     best = recognition.truly_best(quality)
+    over_time = []
+    for day in (*(d for d in CHECKPOINT_DAYS if d < s["days"]), s["days"]):
+        run_until(simulation, day, progress)
+        right = recognition.choose(children.trust[:, columns], children.fear[:, columns], children.known[:, columns])
+        for name in HISTORIES:
+            e = statistics.share((right == best)[history == name])
+            over_time.append(
+                {"day": day, "history": name, "accuracy": e.value, "accuracy_low": e.low, "accuracy_high": e.high}
+            )
+    over_time = pd.DataFrame(over_time)
+    results = simulation.results()
+
+    trust, fear = children.trust[:, columns], children.fear[:, columns]
+    known = children.known[:, columns]
+    expected = recognition.expected_support(trust, fear)
+    chosen = recognition.choose(trust, fear, known)
     correct = chosen == best
     rho = recognition.rank_correlation(expected, quality)
     rows = np.arange(children.n)
@@ -241,7 +252,8 @@ def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> S
     )
     reading = (
         f"Left: the share of individuals whose choice is the truly best candidate, by history, with 95% intervals; "
-        f"the dashed line is chance (1/{N_CANDIDATES}). Right: what individuals expect of a candidate (trust x "
+        f"the dashed line is chance (1/{N_CANDIDATES}). Middle: the same share read after a few days, weeks and "
+        "months with the candidates. Right: what individuals expect of a candidate (trust x "
         "(1 - fear)) against its true quality, in bins of true quality, by history. Recognition is supported where "
         "accuracy lies above chance and expectations rise with true quality; the history effect is supported "
         "where the responsive history's bar lies above the insecure histories' bars (third finding). A flat line "
@@ -254,15 +266,22 @@ def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> S
         seed=seed,
         design=design,
         findings=findings,
-        tables={"individuals": individuals, "candidates": candidates, "histories": by_history},
-        figure_png=figure_png(_figure(by_history, candidates, chance, caption)),
+        tables={
+            "individuals": individuals,
+            "candidates": candidates,
+            "histories": by_history,
+            "accuracy_by_day": over_time,
+        },
+        figure_png=figure_png(_figure(by_history, candidates, over_time, chance, caption)),
         reading=reading,
         extra={"accuracy": acc.value, "chance": chance},
     )
 
 
-def _figure(by_history: pd.DataFrame, candidates: pd.DataFrame, chance: float, caption: str) -> plt.Figure:
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8), layout="constrained")
+def _figure(
+    by_history: pd.DataFrame, candidates: pd.DataFrame, over_time: pd.DataFrame, chance: float, caption: str
+) -> plt.Figure:
+    fig, (left, middle, right) = plt.subplots(1, 3, figsize=(17, 4.8), layout="constrained")
     rows = by_history.reset_index(drop=True)
     x = np.arange(len(rows))
     colours = ["tab:green", "tab:red", "tab:orange", "tab:grey"]
@@ -297,6 +316,17 @@ def _figure(by_history: pd.DataFrame, candidates: pd.DataFrame, chance: float, c
             highs.append(e.high)
         right.plot(centres, means, marker="o", color=colour, label=f"{name} history")
         right.fill_between(centres, lows, highs, color=colour, alpha=0.2)
+    for colour, name in zip(colours, HISTORIES, strict=False):
+        mine = over_time[over_time["history"] == name]
+        middle.plot(mine["day"], mine["accuracy"], marker="o", color=colour, label=f"{name} history")
+        middle.fill_between(mine["day"], mine["accuracy_low"], mine["accuracy_high"], color=colour, alpha=0.2)
+    middle.axhline(chance, color="black", linestyle="--", label="chance")
+    middle.set_xscale("log")
+    middle.set_xlabel("days with the candidates (log scale)")
+    middle.set_ylabel("share choosing the truly best candidate")
+    middle.set_ylim(0, 1)
+    middle.set_title("How accuracy builds up (95% bands)")
+    middle.legend(loc="upper left")
     right.set_xlabel("true quality: chance a moderate bid is met warmly")
     right.set_ylabel("expected support: trust x (1 - fear)")
     right.set_title("What individuals expect of candidates (mean, 95% band)")

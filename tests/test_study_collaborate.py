@@ -1,0 +1,46 @@
+"""The collaborate study (S11): contract, and every direction at quick size."""
+
+from __future__ import annotations
+
+import pytest
+
+from securebase.studies import check_result, get_study, run_study
+from securebase.studies import collaborate as study
+
+
+@pytest.fixture(scope="module")
+def result():
+    return run_study("collaborate", size="quick", seed=1)
+
+
+def test_contract(result):
+    check_result(get_study("collaborate"), result)
+    assert len(result.findings) == 5
+
+
+def test_roles_are_exchanged_in_mutual_dyads(result):
+    less_giving, to_the_anxious = result.findings[:2]
+    assert less_giving.verdict == "supported"
+    assert to_the_anxious.verdict == "supported"
+    arms = result.tables["arms"].set_index("arm")
+    assert arms.loc["one-sided, repairing", "care_given_b_per_couple"] == 0
+    assert arms.loc["mutual, repairing", "share_of_care_by_less_giving_partner"] > 0.3
+
+
+def test_both_partners_explore_more_in_mutual_dyads(result):
+    partner_a, partner_b = result.findings[2:4]
+    assert partner_a.verdict == "supported"
+    assert partner_b.verdict == "supported"
+
+
+def test_repair_keeps_trust_after_conflicts(result):
+    assert result.findings[4].verdict == "supported"
+    arms = result.tables["arms"].set_index("arm")
+    assert arms.loc["mutual, non-repairing", "repairs_a_per_couple"] == 0
+    assert arms.loc["mutual, repairing", "conflicts_per_couple"] > 0
+
+
+def test_the_arms_share_their_couples(result):
+    couples = result.tables["couples"]
+    sizes = couples.groupby("arm")["couple"].nunique()
+    assert set(sizes) == {study.SIZES["quick"]["n"]}

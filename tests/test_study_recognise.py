@@ -1,0 +1,48 @@
+"""The recognise study (S10): contract, and what the model supports at quick size.
+
+Supported: individuals choose the truly best candidate more often than chance,
+and their expectations rank the candidates by true quality. Not supported by
+the model (reported, not asserted): higher accuracy after a responsive history
+than after a rejecting or intermittent one (docs/model.md §15).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from securebase.studies import check_result, get_study, run_study
+from securebase.studies import recognise as study
+
+
+@pytest.fixture(scope="module")
+def result():
+    return run_study("recognise", size="quick", seed=1)
+
+
+def test_contract(result):
+    check_result(get_study("recognise"), result)
+    assert [f.claim for f in result.findings] == ["S10"] * 3
+
+
+def test_choice_beats_chance_and_tracks_true_quality(result):
+    above_chance, ranks, _by_history = result.findings
+    assert above_chance.verdict == "supported"
+    assert ranks.verdict == "supported"
+
+
+def test_every_history_is_present_and_candidates_are_known(result):
+    individuals = result.tables["individuals"]
+    assert set(individuals["history"]) == set(study.HISTORIES)
+    assert individuals["chosen_candidate"].between(1, study.N_CANDIDATES).all()
+    # a responsive history leaves a secure strategy, the insecure ones mostly not
+    secure = individuals.groupby("history")["strategy_at_start"].apply(lambda s: (s == "secure").mean())
+    assert secure["responsive"] > 0.9 > max(secure["rejecting"], secure["intermittent"])
+
+
+def test_accuracy_builds_up_with_time(result):
+    over_time = result.tables["accuracy_by_day"]
+    first, last = over_time["day"].min(), over_time["day"].max()
+    mean = over_time.groupby("day")["accuracy"].mean()
+    assert mean[last] > mean[first]
+    assert np.isclose(result.extra["chance"], 1 / study.N_CANDIDATES)
