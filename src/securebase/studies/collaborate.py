@@ -214,7 +214,8 @@ def _figure(arms: pd.DataFrame, caption: str) -> plt.Figure:
         "share of the couple's warm responses",
         "Role exchange: who gives care",
     )
-    axes[0].axhline(0.5, color="black", linestyle="--", linewidth=1)
+    axes[0].axhline(0.5, color="black", linestyle="--", linewidth=1, label="even exchange (one half)")
+    axes[0].legend(loc="lower right", fontsize=8)
     _bars(
         axes[1],
         arms,
