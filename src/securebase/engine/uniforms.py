@@ -38,6 +38,12 @@ def _fill(out: np.ndarray, key: np.uint64, start: np.uint64) -> None:
         out[i] = np.float32(_splitmix64(key, start + np.uint64(i)) >> np.uint64(40)) * _TO_UNIT
 
 
+#: the same loop on one thread: small fills cost less than waking threads (and far less when cores are shared)
+_fill_serial = numba.njit(cache=True)(_fill.py_func)
+#: fills smaller than this run on one thread; the numbers are the same either way
+PARALLEL_FROM_NUMBERS = 250_000
+
+
 @dataclass
 class UniformStream:
     """A stream of uniforms in [0, 1): a key and how many numbers it has given so far."""
@@ -53,7 +59,8 @@ class UniformStream:
         """Fill a C-contiguous float32 array with the stream's next numbers (in place) and return it."""
         if out.dtype != np.float32 or not out.flags.c_contiguous:
             raise ValueError("UniformStream.fill needs a C-contiguous float32 array")
-        _fill(out.reshape(-1), np.uint64(self.key), np.uint64(self.position))
+        fill = _fill if out.size >= PARALLEL_FROM_NUMBERS else _fill_serial
+        fill(out.reshape(-1), np.uint64(self.key), np.uint64(self.position))
         self.position += out.size
         return out
 
