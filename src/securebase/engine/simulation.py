@@ -13,7 +13,7 @@ import os
 import pickle
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -28,12 +28,19 @@ from securebase.model import episode
 from securebase.model.anxiety import need_magnitude
 from securebase.model.caregiving import daily_attention
 from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
-from securebase.model.state import FIGURE_TRAITS, SETTINGS, Figures, meet, new_children
+from securebase.model.state import FIGURE_TRAITS, SETTINGS, Children, Figures, meet, new_children
 from securebase.model.timescale import DAYS_PER_YEAR
 from securebase.scenario.caregiving import draw_traits, resolve
 from securebase.scenario.schema import Scenario
 
 CHECKPOINT_NAME = "checkpoint.pkl"
+
+#: An observer of every episode: called as ``on_episode(day, setting, children, figures, record)``
+#: after each episode's step (on both kernels, at the same point: before the episode is counted),
+#: with the setting's index (model.state.HOME or SCHOOL). It may read the state and change the
+#: children's state in place (school events do: model/school.py); it must draw its random numbers
+#: from its own generator, so that the engine's streams are unchanged.
+EpisodeObserver = Callable[[int, int, Children, Figures, episode.EpisodeRecord], None]
 
 #: The implementations of one developmental step: the NumPy reference (model/episode.py) and
 #: the fused, compiled loop (engine/fused.py), which agree within floating-point tolerance.
@@ -76,12 +83,15 @@ class Simulation:
         seed: int | None = None,
         params: ModelParameters = DEFAULT_PARAMETERS,
         kernel: str = "numpy",
+        on_episode: EpisodeObserver | None = None,
     ):
         if kernel not in KERNELS:
             raise ValueError(f"kernel must be one of {sorted(KERNELS)}, got {kernel!r}")
         self.scenario = scenario
         self.kernel = kernel
         self.params = params
+        #: called after every episode's step (see EpisodeObserver); not saved in checkpoints
+        self.on_episode = on_episode
         self.seed = scenario.seed if seed is None else seed
         population_seed, run_seed, draws_seed = np.random.SeedSequence(self.seed).spawn(3)
         self.rng = np.random.Generator(np.random.PCG64(run_seed))  # daily attention, events
@@ -138,6 +148,7 @@ class Simulation:
         dt_days = 1.0 / schedule.episodes_per_day
         fast = self.kernel == "fused"
         totals = self.totals if self.day >= 0 else None
+        observer = self.on_episode
         draws = record = None  # the day's buffers are reused: large populations fault fewer pages
         for setting in settings:
             draws = self.uniforms.draws(n, k, out=draws)
@@ -145,9 +156,13 @@ class Simulation:
             need = need_magnitude(draws.child[0], params)
             if fast:
                 record = fused.step(children, figures, present, attention, need, draws, params, dt_days, out=record)
+                if observer is not None:
+                    observer(self.day, int(setting), children, figures, record)
                 fused.record_episode(record, children, tally, totals)
             else:
                 record = episode.step(children, figures, present, attention, need, draws, params, dt_days)
+                if observer is not None:
+                    observer(self.day, int(setting), children, figures, record)
                 tally.add(record, children)
                 if totals is not None:
                     totals.add(record, children)
@@ -210,8 +225,9 @@ class Simulation:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp")
+        state = {key: value for key, value in self.__dict__.items() if key != "on_episode"}
         with temporary.open("wb") as handle:
-            pickle.dump(self.__dict__, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
 
     @classmethod
@@ -223,6 +239,7 @@ class Simulation:
         if not isinstance(state, dict) or not expected <= state.keys():
             raise ValueError("not a securebase checkpoint")
         simulation = cls.__new__(cls)
+        simulation.on_episode = None  # an observer is not saved: attach it again after resuming
         simulation.__dict__.update(state)
         return simulation
 
