@@ -3,7 +3,8 @@
 Supported: individuals choose the truly best candidate more often than chance,
 and their expectations rank the candidates by true quality. Not supported by
 the model (reported, not asserted): higher accuracy after a responsive history
-than after a rejecting or intermittent one (docs/model.md §15).
+than after a rejecting or intermittent one, at the end or after two weeks (at
+full size the responsive history is the less accurate after two weeks).
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ def result():
 
 def test_contract(result):
     check_result(get_study("recognise"), result)
-    assert [f.claim for f in result.findings] == ["S10"] * 3
+    assert [f.claim for f in result.findings] == ["S10"] * 4
 
 
 def test_choice_beats_chance_and_tracks_true_quality(result):
-    above_chance, ranks, _by_history = result.findings
+    above_chance, ranks, *_by_history = result.findings
     assert above_chance.verdict == "supported"
     assert ranks.verdict == "supported"
 
