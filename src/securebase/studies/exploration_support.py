@@ -206,8 +206,8 @@ def _figure(by_arm: pd.DataFrame, caption: str) -> plt.Figure:
         ax.set_title(label, fontsize=9)
         ax.set_ylabel(f"{column} (0-1 scale)")
     fig.suptitle(
-        "Comfort alone, comfort with support for exploration, and support that intrudes (bars: 95% intervals)\n"
-        + caption,
+        "Comfort alone, comfort with support for exploration, and support that intrudes "
+        "(error bars: 95% intervals, often narrower than the line)\n" + caption,
         fontsize=10,
     )
     return fig
