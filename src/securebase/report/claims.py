@@ -115,6 +115,26 @@ def describe_constants() -> str:
     )
 
 
+def _claims_table(results: Sequence[StudyResult]) -> str:
+    """One row per claim: what the seed says in short, the study, and how its findings came out."""
+    rows = []
+    claims = sorted({c for r in results for c in r.claims}, key=lambda c: int(c[1:]))
+    for claim in claims:
+        studies = [r for r in results if claim in r.claims]
+        verdicts = [f.verdict for r in studies for f in r.findings if f.claim == claim]
+        tally = ", ".join(
+            f"<span class='verdict' style='color:{VERDICT_COLOURS[v]}'>{verdicts.count(v)} {v}</span>"
+            for v in VERDICTS
+            if verdicts.count(v)
+        )
+        links = ", ".join(f"<a href='#{_e(r.name)}'>{_e(r.name)}</a>" for r in studies)
+        rows.append(
+            f"<tr><td>{_e(claim)}</td><td>{_e(CLAIM_TITLES.get(claim, ''))}</td><td>{links}</td><td>{tally}</td></tr>"
+        )
+    head = "<tr><th>claim</th><th>the seed says, in short</th><th>study</th><th>findings</th></tr>"
+    return f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
+
+
 def _model_description(model: str) -> str:
     return f"<p class='meta'>Model constants: {_e(model)}.</p>"
 
@@ -194,6 +214,9 @@ verdict says what this model does; whether real children do the same is what the
 findings (<code>securebase validate</code>) speaks to.</p>
 </div>
 <h2 id="summary">Summary: {counts}</h2>
+<p>By claim (a claim with several findings is supported only as far as each finding is):</p>
+{_claims_table(results)}
+<p>Every finding:</p>
 {_findings_table(findings, owners)}
 {sections}
 </body></html>
