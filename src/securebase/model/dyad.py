@@ -40,7 +40,7 @@ PARTNERS: tuple[str, ...] = ("a", "b")
 
 @dataclass(frozen=True)
 class DyadConstants:
-    """Constants of the dyad mechanism (docs/model.md §15)."""
+    """Constants of the dyad mechanism (docs/model.md §14)."""
 
     #: share of a partner's reliability and sensitivity lost per unit of its own anxiety
     stress_giving_cost: float = 0.8

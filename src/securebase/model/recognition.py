@@ -12,7 +12,7 @@ or a lapse day, consistency), answered (reliability) and warm (warmth), at a
 reference bid intensity. This is exactly the quantity trust estimates, so the
 individual can in principle learn it; appropriateness (how well a warm
 response fits) is not part of it, because the working model does not track it
-(docs/model.md §15).
+(docs/model.md §14).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from securebase.model.parameters import ModelParameters
 
 @dataclass(frozen=True)
 class RecognitionConstants:
-    """Constants of the recognition read-out (docs/model.md §15)."""
+    """Constants of the recognition read-out (docs/model.md §14)."""
 
     #: bid intensity at which a candidate's true quality is evaluated: a typical, moderate bid
     reference_intensity: float = 0.3
