@@ -136,8 +136,12 @@ def fit(
     if current is not None:  # refitting: the shipped calibration is a candidate too
         starts.append(current.vector())
     candidates = np.vstack([np.clip(s, low, high) for s in starts] + [candidates])
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        scores = list(pool.map(_evaluate_vector, [(c, n, seed) for c in candidates]))
+    jobs = [(c, n, seed) for c in candidates]
+    if workers == 1:  # in this process: no pool to start, and what the caller set up (a test's stand-in) holds
+        scores = [_evaluate_vector(job) for job in jobs]
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            scores = list(pool.map(_evaluate_vector, jobs))
     for i, s in enumerate(scores):
         report(f"point {i:3d}: score {s:8.2f}")
     best = candidates[int(np.argmin(scores))]
