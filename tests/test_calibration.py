@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 
+import numpy as np
 import pandas as pd
 from click.testing import CliRunner
 
@@ -46,6 +47,11 @@ def _fake_measure(params, scheme, n, seed, sorter_sd, observer_sd, keep=None):
     are exercised by test_validate_writes_the_table_and_plot.
     """
     value = min(1.0, params.distortion_cost * 10 + scheme.avoidance_full)
+    if keep is not None:  # what the real studies keep for aligning the read-out
+        keep["working_models"] = [
+            pd.DataFrame({"gain": [-1.0, 0.0, 1.0], "fear": [0.0, 0.0, 0.0], "classification": ["A", "B", "C"]})
+        ]
+        keep["change_models"] = {}
     return {t.name: Measured(value, value, value, n) for t in targets()}
 
 
@@ -74,3 +80,23 @@ def test_validate_writes_the_table_and_plot(tmp_path):
     assert (tmp_path / "ssp_pattern.png").stat().st_size > 10_000
     behaviour = pd.read_parquet(tmp_path / "ssp_behaviour.parquet")
     assert set(behaviour["classification"]) <= {"A", "B", "C", "D"}
+
+
+def test_readout_alignment_is_balanced_over_the_classes():
+    """Many B children must not buy agreement by reading every child as secure."""
+    from securebase.calibration.fit import align_readout, balanced_agreement
+    from securebase.model.parameters import ModelParameters
+
+    rng = np.random.default_rng(0)
+    gain = np.concatenate(
+        [rng.normal(0, 0.2, 900), rng.normal(-1.0, 0.2, 40), rng.normal(1.0, 0.2, 40), rng.normal(0, 0.2, 20)]
+    )
+    fear = np.concatenate([np.full(980, 0.1), np.full(20, 0.8)])
+    coded = np.array(["B"] * 900 + ["A"] * 40 + ["C"] * 40 + ["D"] * 20)
+    kept = {"working_models": [pd.DataFrame({"gain": gain, "fear": fear, "classification": coded})]}
+    start = ModelParameters().with_changes(gain_threshold=1.5, fear_threshold=0.95)  # reads everyone as secure
+    params, agreement = align_readout(start, kept)
+    assert 0.3 < params.gain_threshold < 0.7
+    assert 0.1 <= params.fear_threshold < 0.8  # every threshold in [0.1, 0.8) separates D; the grid takes the first
+    assert agreement > 0.9
+    assert balanced_agreement(np.array(["B"] * 1000), coded) == 0.25

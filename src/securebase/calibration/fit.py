@@ -38,7 +38,7 @@ from securebase.instruments.sensitivity import OBSERVER_SD
 from securebase.instruments.ssp_coding import CodingScheme
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import STRATEGIES
-from securebase.model.strategy import classify
+from securebase.model.strategy import SECURE, classify
 
 #: the constants calibration fits: (where, name, low, high)
 FREE: tuple[tuple[str, str, float, float], ...] = (
@@ -99,8 +99,17 @@ def score(measured: dict[str, Measured]) -> float:
 
 
 def evaluate(
-    calibration: Calibration, n: int, seed: int, keep: dict | None = None
+    calibration: Calibration, n: int, seed: int, keep: dict | None = None, align: bool = True
 ) -> tuple[float, dict[str, Measured]]:
+    """Score ``calibration`` on the calibration studies; with ``align``, its strategy read-out aligned first.
+
+    In the search the read-out thresholds are not free constants: at every point
+    they are set by :func:`align_readout` from the same children, and the S8
+    targets (which read the strategy of older children) are read with them, so
+    a point cannot meet S8 by a read-out that calls nearly every child secure.
+    ``align=False`` scores the thresholds as they are (validating a calibration).
+    """
+    keep = {} if keep is None else keep
     measured = measure(
         calibration.model,
         calibration.coding,
@@ -110,6 +119,14 @@ def evaluate(
         observer_sd=calibration.instruments["observer_sd"],
         keep=keep,
     )
+    if not align:
+        return score(measured), measured
+    params, _ = align_readout(calibration.model, keep)
+    for name, models in keep["change_models"].items():
+        secure = classify(models["gain"].to_numpy(), models["fear"].to_numpy(), params) == SECURE
+        p, m = float(secure.mean()), len(secure)
+        half = 1.96 * np.sqrt(max(p * (1 - p), 1e-12) / m)
+        measured[name] = Measured(p, max(0.0, p - half), min(1.0, p + half), m)
     return score(measured), measured
 
 
@@ -167,30 +184,55 @@ def fit(
     return calibration, final_score, measured
 
 
+def balanced_agreement(readout: np.ndarray, coded: np.ndarray) -> float:
+    """Mean over the classes present in ``coded`` of the share of its children whose read-out agrees."""
+    return float(np.mean([(readout[coded == c] == c).mean() for c in np.unique(coded)]))
+
+
+def align_readout(params: ModelParameters, kept: dict) -> tuple[ModelParameters, float]:
+    """The read-out thresholds (gain, fear) that agree best with the coded classifications in ``kept``.
+
+    ``kept["working_models"]`` holds the coded children's gain, fear and
+    classification (measure's ``keep``). Agreement is balanced: the mean over the
+    four classes of the share of children coded in that class whose read-out says
+    the same (so the many B children cannot buy agreement by reading every child
+    as secure). Returns the parameters with those thresholds and the agreement.
+    """
+    models = pd.concat(kept["working_models"], ignore_index=True)
+    gain, fear, coded = models["gain"].to_numpy(), models["fear"].to_numpy(), models["classification"].to_numpy()
+    letters = np.array(
+        [{"secure": "B", "avoidant": "A", "ambivalent": "C", "disorganised": "D"}[s] for s in STRATEGIES]
+    )
+    best = (-1.0, params.gain_threshold, params.fear_threshold)
+    for gain_threshold in np.linspace(0.05, 1.5, 30):
+        for fear_threshold in np.linspace(0.05, 0.95, 19):
+            trial = params.with_changes(gain_threshold=gain_threshold, fear_threshold=fear_threshold)
+            agreement = balanced_agreement(letters[classify(gain, fear, trial)], coded)
+            if agreement > best[0]:
+                best = (agreement, float(gain_threshold), float(fear_threshold))
+    return params.with_changes(gain_threshold=best[1], fear_threshold=best[2]), best[0]
+
+
 def fit_readout(calibration: Calibration, n: int, seed: int) -> tuple[Calibration, float]:
     """Align the run's strategy read-out (gain and fear thresholds) with the coded Strange Situation.
 
     A run reports each child's strategy from its working model (model/strategy.py);
-    this chooses the two thresholds so that the read-out agrees best with what the
-    calibrated instrument codes for the same children. Returns the calibration with
-    those thresholds and the agreement reached.
+    this sets the two thresholds (:func:`align_readout`) so that the read-out agrees
+    best with what the calibrated instrument codes for the same children. Returns
+    the calibration with those thresholds and the balanced agreement reached.
     """
     kept: dict = {}
-    evaluate(calibration, n, seed, keep=kept)
-    models = pd.concat(kept["working_models"], ignore_index=True)
-    letters = np.array(
-        [{"secure": "B", "avoidant": "A", "ambivalent": "C", "disorganised": "D"}[s] for s in STRATEGIES]
+    measure(
+        calibration.model,
+        calibration.coding,
+        n=n,
+        seed=seed,
+        sorter_sd=calibration.instruments["sorter_sd"],
+        observer_sd=calibration.instruments["observer_sd"],
+        keep=kept,
     )
-    best = (-1.0, calibration.model.gain_threshold, calibration.model.fear_threshold)
-    for gain_threshold in np.linspace(0.05, 1.5, 30):
-        for fear_threshold in np.linspace(0.05, 0.95, 19):
-            params = calibration.model.with_changes(gain_threshold=gain_threshold, fear_threshold=fear_threshold)
-            readout = letters[classify(models["gain"].to_numpy(), models["fear"].to_numpy(), params)]
-            agreement = float((readout == models["classification"].to_numpy()).mean())
-            if agreement > best[0]:
-                best = (agreement, float(gain_threshold), float(fear_threshold))
-    model = calibration.model.with_changes(gain_threshold=best[1], fear_threshold=best[2])
-    return dataclasses.replace(calibration, model=model), best[0]
+    model, agreement = align_readout(calibration.model, kept)
+    return dataclasses.replace(calibration, model=model), agreement
 
 
 def write(
@@ -243,13 +285,23 @@ def _toml(value: object) -> str:
     return str(value)
 
 
-def load_calibrated() -> Calibration | None:
-    """The shipped calibration, or None if the package has none yet."""
-    data = shipped()
-    if data is None:
-        return None
+def from_document(data: dict) -> Calibration:
+    """The constants of a calibration file's contents (as written by :func:`write`)."""
     return Calibration(
         model=ModelParameters(**data["model"]),
         coding=CodingScheme(**data["coding"]),
         instruments=dict(data["instruments"]),
     )
+
+
+def read_calibration(path: Path) -> Calibration:
+    """The constants of a calibration file written by :func:`write`."""
+    import tomllib
+
+    return from_document(tomllib.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def load_calibrated() -> Calibration | None:
+    """The shipped calibration, or None if the package has none yet."""
+    data = shipped()
+    return None if data is None else from_document(data)

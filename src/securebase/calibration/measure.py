@@ -142,13 +142,17 @@ def measure(
 
     With ``keep``, the normative sample's 12-month Strange Situation (behaviour
     per child and episode, with each child's classification) is stored in it
-    under "normative_ssp".
+    under "normative_ssp"; the coded children's working models (gain, fear,
+    classification) under "working_models"; and the S8 samples' final working
+    models under "change_models".
     """
     seeds = np.random.SeedSequence(seed).spawn(4)
     rng = np.random.default_rng(seeds[3])
     out: dict[str, Measured] = {}
 
-    stable = Simulation(sample("normative", n, EIGHTEEN_MONTHS), seed=int(seeds[0].generate_state(1)[0]), params=params, kernel=kernel)
+    stable = Simulation(
+        sample("normative", n, EIGHTEEN_MONTHS), seed=int(seeds[0].generate_state(1)[0]), params=params, kernel=kernel
+    )
     _run_until(stable, TWELVE_MONTHS)
     behaviour = observe_strange_situation(stable.children, stable.figures, CAREGIVER, rng, params)
     at_12 = code(behaviour, rng, scheme)["classification"]
@@ -176,7 +180,9 @@ def measure(
 
     emergence = {"responsive": "B", "rejecting": "A", "intermittent": "C", "frightening": "D"}
     for index, (care, expected) in enumerate(emergence.items()):
-        pure = Simulation(sample(care, max(n // 5, 50), TWELVE_MONTHS), seed=seed + 101 + index, params=params, kernel=kernel)
+        pure = Simulation(
+            sample(care, max(n // 5, 50), TWELVE_MONTHS), seed=seed + 101 + index, params=params, kernel=kernel
+        )
         _run_until(pure, TWELVE_MONTHS)
         out[f"emergence_{care}_{expected}"] = _share(_classify(pure, rng, scheme, keep).to_numpy() == expected)
 
@@ -186,8 +192,14 @@ def measure(
         _run_until(changed, late.schedule.days)
         strategy = classify(changed.children.gain[:, 0], changed.children.fear[:, 0], params)
         out[f"change_at_{age}_years"] = _share(strategy == SECURE)
+        if keep is not None:  # to re-read these children with other read-out thresholds
+            keep.setdefault("change_models", {})[f"change_at_{age}_years"] = pd.DataFrame(
+                {"gain": changed.children.gain[:, 0], "fear": changed.children.fear[:, 0]}
+            )
 
-    mixed = Simulation(sample("mixed-risk", n, TWELVE_MONTHS), seed=int(seeds[2].generate_state(1)[0]), params=params, kernel=kernel)
+    mixed = Simulation(
+        sample("mixed-risk", n, TWELVE_MONTHS), seed=int(seeds[2].generate_state(1)[0]), params=params, kernel=kernel
+    )
     _run_until(mixed, TWELVE_MONTHS)
     mixed_classes = _classify(mixed, rng, scheme, keep)
     for c in CLASSES:
