@@ -98,6 +98,19 @@ def score(measured: dict[str, Measured]) -> float:
     return total
 
 
+def _measure(calibration: Calibration, n: int, seed: int, keep: dict) -> dict[str, Measured]:
+    instruments = calibration.instruments
+    return measure(
+        calibration.model,
+        calibration.coding,
+        n=n,
+        seed=seed,
+        sorter_sd=instruments["sorter_sd"],
+        observer_sd=instruments["observer_sd"],
+        keep=keep,
+    )
+
+
 def evaluate(
     calibration: Calibration, n: int, seed: int, keep: dict | None = None, align: bool = True
 ) -> tuple[float, dict[str, Measured]]:
@@ -110,15 +123,7 @@ def evaluate(
     ``align=False`` scores the thresholds as they are (validating a calibration).
     """
     keep = {} if keep is None else keep
-    measured = measure(
-        calibration.model,
-        calibration.coding,
-        n=n,
-        seed=seed,
-        sorter_sd=calibration.instruments["sorter_sd"],
-        observer_sd=calibration.instruments["observer_sd"],
-        keep=keep,
-    )
+    measured = _measure(calibration, n, seed, keep)
     if not align:
         return score(measured), measured
     params, _ = align_readout(calibration.model, keep)
@@ -222,15 +227,7 @@ def fit_readout(calibration: Calibration, n: int, seed: int) -> tuple[Calibratio
     the calibration with those thresholds and the balanced agreement reached.
     """
     kept: dict = {}
-    measure(
-        calibration.model,
-        calibration.coding,
-        n=n,
-        seed=seed,
-        sorter_sd=calibration.instruments["sorter_sd"],
-        observer_sd=calibration.instruments["observer_sd"],
-        keep=kept,
-    )
+    _measure(calibration, n, seed, kept)
     model, agreement = align_readout(calibration.model, kept)
     return dataclasses.replace(calibration, model=model), agreement
 
