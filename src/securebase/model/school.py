@@ -11,8 +11,9 @@ episode, as the engine's step left it (docs/model.md §10, "School events"):
 - a failed attempt is a **setback**: anxiety rises by ``(1 - anxiety) *
   setback_anxiety``; the child has recovered when its anxiety is back at or
   below its level just before the setback, and the episodes that took (at
-  most ``recovery_horizon_episodes``, counted in every setting: the child
-  goes on recovering at home) are its recovery time;
+  most ``recovery_horizon_episodes``, counted in school episodes, the setting
+  of the setback and of its baseline; with ``recovery_at_school=False`` in
+  every episode, home included) are its recovery time;
 - a **peer approach** is tried with probability ``peer_rate * exploration *
   (approach_floor + (1 - approach_floor) * felt_security)`` (rising with
   exploration and with felt security), and an approach makes a new friend with
