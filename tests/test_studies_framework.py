@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -149,3 +150,17 @@ def test_every_study_name_is_a_module_defining_its_study():
         assert study.sentence
         assert study.question
         assert study.claims
+
+
+#: the seed document lives beside the repository (../shared), not in it: a clean clone (CI) has no copy
+SEED_TEXT = Path(__file__).resolve().parents[2] / "shared" / "seed" / "secure-base-relationships.txt"
+
+
+@pytest.mark.skipif(not SEED_TEXT.is_file(), reason="the seed document is not beside the repository")
+def test_every_study_quotes_the_seed_exactly():
+    from securebase.studies import get_study
+
+    seed = " ".join(SEED_TEXT.read_text(encoding="utf-8").split())
+    for name in STUDY_NAMES:
+        for passage in get_study(name).sentence.split(" … "):  # an ellipsis joins passages that are apart
+            assert " ".join(passage.split()) in seed, (name, passage)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numba
 import numpy as np
 import pytest
@@ -14,8 +12,6 @@ from securebase.studies import check_result, get_study, run_study
 from securebase.studies.base import NoProgress
 from securebase.studies.running import KERNEL, run_until
 from securebase.studies.school import fork, scenario
-
-SEED_TEXT = Path(__file__).resolve().parents[2] / "shared" / "seed" / "secure-base-relationships.txt"
 
 
 @pytest.fixture(scope="module")
@@ -69,11 +65,6 @@ def test_recovery_from_setbacks_is_measured_but_not_shown_at_quick_size(result) 
     recovery = finding(result, "school episodes to recover from a setback")
     assert recovery.expected == -1
     assert np.isfinite(recovery.estimate.value)
-
-
-def test_the_sentence_is_quoted_exactly_from_the_seed() -> None:
-    seed = SEED_TEXT.read_text(encoding="utf-8")
-    assert get_study("school").sentence in seed
 
 
 def test_the_fork_at_school_entry_equals_a_run_from_birth(one_numba_thread) -> None:

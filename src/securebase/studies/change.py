@@ -418,9 +418,9 @@ STUDY = Study(
     claims=("S8", "S9"),
     sentence=(
         "Also important to note is that attachment security and insecurity are not fixed in infancy – secure "
-        "children can become insecure and insecure children can become secure if the quality of caregiving changes. "
+        "children can become insecure and insecure children can become secure if the quality of caregiving changes. … "
         "Attachment theory suggests that secure base relationships are first formed in infancy and support healthy "
-        "development, including brain development, but secure base relationships can be formed at any age. "
+        "development, including brain development, but secure base relationships can be formed at any age. … "
         "For example, this article discusses how a secure attachment in adulthood can lead adults to explore new "
         "opportunities and thus grow as an individual."
     ),

@@ -239,7 +239,7 @@ STUDY = Study(
     claims=("S11",),
     sentence=(
         "2 Ability to collaborate with such a person in a mutually rewarding relationship (exchanging roles)"
-        " ... For example, they learn that a fight doesn\u2019t necessarily mean a break in the relationship, that they "
+        " … For example, they learn that a fight doesn\u2019t necessarily mean a break in the relationship, that they "
         "can repair ruptures, that they can be flawed (and so can the other person) and they can expect to value "
         "and be valued by the other."
     ),

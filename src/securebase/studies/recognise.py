@@ -358,7 +358,7 @@ STUDY = Study(
     claims=("S10",),
     sentence=(
         "1. Ability to recognize suitable figures willing and able to provide you with a secure base"
-        " ... Furthermore, it is cruitial that they take this ability into their life later on, and maintain "
+        " … Furthermore, it is cruitial that they take this ability into their life later on, and maintain "
         "their skill of choosing the workplaces, romantic partners, and life-long friends who can provide them "
         "with that security so they can have a safe base from which to explore and live their lives to the fullest."
     ),
