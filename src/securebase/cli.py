@@ -198,7 +198,7 @@ def calibrate(
     n: int, points: int, iterations: int, seed: int, workers: int, out: Path, constants_from: Path | None
 ) -> None:
     """Fit the model's constants to the published targets and write them, with provenance, to OUT."""
-    from securebase.calibration.fit import evaluate, fit, fit_readout, read_calibration, write
+    from securebase.calibration.fit import fit, fit_readout, read_calibration, score, write
     from securebase.calibration.measure import table
 
     if constants_from is not None:
@@ -217,9 +217,9 @@ def calibrate(
             report=lambda line: click.echo(line, err=True),
         )
         method = {"n": n, "points": points, "iterations": iterations, "seed": seed}
-    calibration, agreement = fit_readout(calibration, n, seed)
+    calibration, agreement, measured = fit_readout(calibration, n, seed)
     click.echo(f"strategy read-out agrees with the coded Strange Situation: {agreement:.1%} (balanced)", err=True)
-    final_score, measured = evaluate(calibration, n, seed, align=False)  # the read-out just fitted (S8 uses it)
+    final_score = score(measured)
     write(calibration, final_score, measured, out, **method, readout_balanced_agreement=round(agreement, 4))
     click.echo(table(measured).drop(columns=["source"]).to_string(index=False))
     click.echo(f"score {final_score:.2f}; wrote {out}. Copy it to src/securebase/calibration/ to ship it.")

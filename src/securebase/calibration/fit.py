@@ -31,7 +31,7 @@ import pandas as pd
 from scipy import optimize
 from scipy.stats import qmc
 
-from securebase.calibration.measure import Measured, measure, targets
+from securebase.calibration.measure import Measured, measure, share, targets
 from securebase.calibration.shipped import shipped
 from securebase.instruments.security_score import SORTER_SD
 from securebase.instruments.sensitivity import OBSERVER_SD
@@ -127,12 +127,14 @@ def evaluate(
     if not align:
         return score(measured), measured
     params, _ = align_readout(calibration.model, keep)
-    for name, models in keep["change_models"].items():
-        secure = classify(models["gain"].to_numpy(), models["fear"].to_numpy(), params) == SECURE
-        p, m = float(secure.mean()), len(secure)
-        half = 1.96 * np.sqrt(max(p * (1 - p), 1e-12) / m)
-        measured[name] = Measured(p, max(0.0, p - half), min(1.0, p + half), m)
+    _read_change_with(params, keep, measured)
     return score(measured), measured
+
+
+def _read_change_with(params: ModelParameters, kept: dict, measured: dict[str, Measured]) -> None:
+    """Re-read the S8 samples' strategies (kept by measure) with ``params``' read-out thresholds, in place."""
+    for name, models in kept["change_models"].items():
+        measured[name] = share(classify(models["gain"].to_numpy(), models["fear"].to_numpy(), params) == SECURE)
 
 
 def _evaluate_vector(args: tuple[np.ndarray, int, int]) -> float:
@@ -218,18 +220,20 @@ def align_readout(params: ModelParameters, kept: dict) -> tuple[ModelParameters,
     return params.with_changes(gain_threshold=best[1], fear_threshold=best[2]), best[0]
 
 
-def fit_readout(calibration: Calibration, n: int, seed: int) -> tuple[Calibration, float]:
+def fit_readout(calibration: Calibration, n: int, seed: int) -> tuple[Calibration, float, dict[str, Measured]]:
     """Align the run's strategy read-out (gain and fear thresholds) with the coded Strange Situation.
 
     A run reports each child's strategy from its working model (model/strategy.py);
     this sets the two thresholds (:func:`align_readout`) so that the read-out agrees
     best with what the calibrated instrument codes for the same children. Returns
-    the calibration with those thresholds and the balanced agreement reached.
+    the calibration with those thresholds, the balanced agreement reached, and
+    every statistic measured with them (the read-out moves only the S8 targets).
     """
     kept: dict = {}
-    _measure(calibration, n, seed, kept)
+    measured = _measure(calibration, n, seed, kept)
     model, agreement = align_readout(calibration.model, kept)
-    return dataclasses.replace(calibration, model=model), agreement
+    _read_change_with(model, kept, measured)
+    return dataclasses.replace(calibration, model=model), agreement, measured
 
 
 def write(

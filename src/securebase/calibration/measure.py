@@ -63,7 +63,8 @@ class Measured:
     n: int
 
 
-def _share(hits: np.ndarray) -> Measured:
+def share(hits: np.ndarray) -> Measured:
+    """The share of True in ``hits`` with its 95% (Wald) interval."""
     n = len(hits)
     p = float(np.mean(hits))
     half = 1.96 * np.sqrt(max(p * (1 - p), 1e-12) / n)
@@ -164,19 +165,19 @@ def measure(
             )
         )
     for c in CLASSES:
-        out[f"normative_{c}"] = _share(at_12.to_numpy() == c)
+        out[f"normative_{c}"] = share(at_12.to_numpy() == c)
     sensitivity = observed_sensitivity(stable.figures, CAREGIVER, rng, params, observer_sd=observer_sd)
     security = security_score(stable.children, stable.figures, CAREGIVER, rng, params, sorter_sd=sorter_sd)
     out["sensitivity_security_r"] = _correlation(sensitivity, security)
     _run_until(stable, EIGHTEEN_MONTHS)
-    out["stability_stable"] = _share(at_12.to_numpy() == _classify(stable, rng, scheme).to_numpy())
+    out["stability_stable"] = share(at_12.to_numpy() == _classify(stable, rng, scheme).to_numpy())
 
     stressed_sample = sample("normative", n, EIGHTEEN_MONTHS, change_at=TWELVE_MONTHS + 1, change_to="mixed-risk")
     stressed = Simulation(stressed_sample, seed=int(seeds[1].generate_state(1)[0]), params=params, kernel=kernel)
     _run_until(stressed, TWELVE_MONTHS)
     before = _classify(stressed, rng, scheme)
     _run_until(stressed, EIGHTEEN_MONTHS)
-    out["stability_stressed"] = _share(before.to_numpy() == _classify(stressed, rng, scheme).to_numpy())
+    out["stability_stressed"] = share(before.to_numpy() == _classify(stressed, rng, scheme).to_numpy())
 
     emergence = {"responsive": "B", "rejecting": "A", "intermittent": "C", "frightening": "D"}
     for index, (care, expected) in enumerate(emergence.items()):
@@ -184,14 +185,14 @@ def measure(
             sample(care, max(n // 5, 50), TWELVE_MONTHS), seed=seed + 101 + index, params=params, kernel=kernel
         )
         _run_until(pure, TWELVE_MONTHS)
-        out[f"emergence_{care}_{expected}"] = _share(_classify(pure, rng, scheme, keep).to_numpy() == expected)
+        out[f"emergence_{care}_{expected}"] = share(_classify(pure, rng, scheme, keep).to_numpy() == expected)
 
     for age in (2, 14):
         late = _change_sample(age, max(n // 5, 50))
         changed = Simulation(late, seed=seed + 211 + age, params=params, kernel=kernel)
         _run_until(changed, late.schedule.days)
         strategy = classify(changed.children.gain[:, 0], changed.children.fear[:, 0], params)
-        out[f"change_at_{age}_years"] = _share(strategy == SECURE)
+        out[f"change_at_{age}_years"] = share(strategy == SECURE)
         if keep is not None:  # to re-read these children with other read-out thresholds
             keep.setdefault("change_models", {})[f"change_at_{age}_years"] = pd.DataFrame(
                 {"gain": changed.children.gain[:, 0], "fear": changed.children.fear[:, 0]}
@@ -203,7 +204,7 @@ def measure(
     _run_until(mixed, TWELVE_MONTHS)
     mixed_classes = _classify(mixed, rng, scheme, keep)
     for c in CLASSES:
-        out[f"mixed_risk_{c}"] = _share(mixed_classes.to_numpy() == c)
+        out[f"mixed_risk_{c}"] = share(mixed_classes.to_numpy() == c)
     return out
 
 
