@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 from pathlib import Path
 
 import matplotlib
@@ -16,6 +15,7 @@ import pandas as pd
 
 from securebase.engine.results import Results
 from securebase.model.state import BID_TYPES, STRATEGIES
+from securebase.studies.base import figure_png
 
 STRATEGY_COLOURS = {"secure": "#3b7d4f", "avoidant": "#4c72b0", "ambivalent": "#dd8452", "disorganised": "#8c3b8c"}
 STATE_PANELS = (
@@ -27,10 +27,7 @@ STATE_PANELS = (
 
 
 def _png(fig: plt.Figure) -> str:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    plt.close(fig)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+    return base64.b64encode(figure_png(fig)).decode("ascii")
 
 
 #: the x axis of every plot over time

@@ -37,6 +37,7 @@ from securebase.instruments.ssp_coding import CLASS_STRATEGY, CLASSES, DEFAULT_S
 from securebase.instruments.strange_situation import EPISODE_NAMES, observe_strange_situation
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import FIGURE_TRAITS
+from securebase.report.instruments import PANELS
 from securebase.scenario.caregiving import caregiving_presets
 from securebase.scenario.schema import Scenario
 from securebase.studies import statistics
@@ -49,14 +50,6 @@ PATTERNS = {"responsive": "B", "rejecting": "A", "intermittent": "C", "frighteni
 TWELVE_MONTHS = 365
 #: children per pattern, by size
 SIZES = {"quick": 150, "full": 1500}
-PANELS = (
-    ("exploration", "Exploration"),
-    ("distress", "Distress shown"),
-    ("proximity_seeking", "Proximity seeking"),
-    ("avoidance", "Avoidance"),
-    ("resistance", "Resistance"),
-    ("disorganisation", "Disorganisation"),
-)
 CLASS_COLOURS = {"A": "tab:orange", "B": "tab:blue", "C": "tab:green", "D": "tab:red"}
 
 
