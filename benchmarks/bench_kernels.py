@@ -1,21 +1,26 @@
-"""Throughput and memory of the developmental step: NumPy reference, fused kernel, and a Mesa model.
+"""Throughput and memory of the developmental step on each kernel, and of a Mesa model of the same model.
 
 Run from the repository root (after the README's setup):
 
     .venv/bin/python benchmarks/bench_kernels.py            # 10k, 100k, 1M children (several minutes)
     .venv/bin/python benchmarks/bench_kernels.py --quick    # 2k and 10k only (a smoke run)
+    .venv/bin/python benchmarks/bench_kernels.py --kernels cuda --sizes 1000000,10000000   # on a GPU
+    .venv/bin/python benchmarks/bench_kernels.py --kernels cpu --sizes 1000000 --threads 1,2,4,8,16
 
 Every implementation lives the same population through the same days: the
 built-in school-year scenario from age 5 (a parent at home, a teacher at
 school, eight episodes a day, school days included), caregiving drawn from the
 same presets. Figures printed:
 
-- child-episodes per second of the whole engine (``Simulation.step``: draws,
-  the step, the daily learning and the daily records) and of the inner loop
-  alone (draws and the step, no records);
-- bytes of state per child (the arrays a run keeps, not its recorded outputs);
-- the fused kernel's speed-up over the reference and over Mesa, measured in the
-  same run on the same machine.
+- child-episodes per second of the whole engine (``Simulation.step``: the
+  day's uniforms, the steps with their counting, the daily learning and the
+  daily records) on the compiled CPU loop (float64 and float32 state), the GPU
+  (when there is one), the readable path (the same model functions, not
+  compiled; small populations only) and Mesa;
+- the inner loop alone on the CPU (uniforms and the counted step, no daily work);
+- bytes of state per child (children's state, and the figures' traits) and the
+  bytes of arrays a child-episode reads or writes;
+- ratios measured in the same run on the same machine.
 """
 
 from __future__ import annotations
@@ -32,13 +37,12 @@ from pathlib import Path
 import numba
 import numpy as np
 
-from securebase.engine import fused
+from securebase.engine import kernels
 from securebase.engine.simulation import Simulation
 from securebase.engine.uniforms import UniformStream
-from securebase.model import episode
-from securebase.model.anxiety import need_magnitude
-from securebase.model.caregiving import daily_attention
 from securebase.model.state import HOME, SCHOOL
+from securebase.model.step import age_tables, constants, new_record
+from securebase.model.tally import N_COUNTS, N_MEANS, Tally
 from securebase.scenario import Scenario
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -54,14 +58,27 @@ def scenario(n_children: int) -> Scenario:
     return benchmark_scenario(n_children)
 
 
-def state_bytes_per_child(simulation: Simulation) -> float:
-    """Bytes of the arrays a run keeps per child: child state, working models, figures' traits, pending ruptures."""
-    total = 0
+def state_bytes_per_child(simulation: Simulation) -> tuple[float, float]:
+    """Bytes per child of the arrays a run keeps: (the children's state, the figures' traits and presence)."""
+    sizes = []
     for holder in (simulation.children, simulation.figures):
+        total = 0
         for value in vars(holder).values():
             if isinstance(value, np.ndarray) and value.shape[:1] == (simulation.children.n,):
                 total += value.nbytes
-    return total / simulation.children.n
+        sizes.append(total / simulation.children.n)
+    return sizes[0], sizes[1]
+
+
+def bytes_per_child_episode(simulation: Simulation) -> float:
+    """Bytes of arrays one child-episode reads or writes, counting each array once (state read and written,
+    traits and attention read, uniforms written and read, the record written, the sums added to)."""
+    children, state = state_bytes_per_child(simulation)
+    k = simulation.figures.n_figures
+    uniforms = 4 * (11 + k)
+    record = 8 + 1 + 8 + 4 + 8 + 8 + 1  # target, bid type, intensity, four flags, repairs, unrepaired, intrusion
+    sums = 8 * N_MEANS * 2 + 4 * N_COUNTS + 8 * N_MEANS
+    return 2 * children + state + 8 * k + 2 * uniforms + record + sums
 
 
 def _median_rate(child_episodes: int, segment: Callable[[], None]) -> tuple[float, float, float]:
@@ -74,44 +91,38 @@ def _median_rate(child_episodes: int, segment: Callable[[], None]) -> tuple[floa
     return float(np.median(rates)), min(rates), max(rates)
 
 
-def engine_rate(n: int, kernel: str, days: int) -> tuple[tuple[float, float, float], float]:
-    """(child-episodes per second of Simulation.step, state bytes per child)."""
-    simulation = Simulation(scenario(n), seed=1, kernel=kernel)
-    simulation.step()  # day 0: the teacher joins, and the fused kernel compiles
+def engine_rate(n: int, kernel: str, days: int, precision: str = "float64") -> tuple[tuple[float, float, float], Simulation]:
+    """(child-episodes per second of Simulation.step, the simulation)."""
+    simulation = Simulation(scenario(n), seed=1, kernel=kernel, precision=precision)
+    simulation.step()  # day 0: the teacher joins, and the kernels compile (or load from the cache)
 
     def segment() -> None:
         for _ in range(days):
             simulation.step()
 
-    return _median_rate(n * EPISODES_PER_DAY * days, segment), state_bytes_per_child(simulation)
+    return _median_rate(n * EPISODES_PER_DAY * days, segment), simulation
 
 
-def inner_loop_rate(n: int, kernel: str, episodes: int) -> tuple[float, float, float]:
-    """Child-episodes per second of the inner loop alone: draws, presence, need and the step."""
-    simulation = Simulation(scenario(n), seed=1, kernel=kernel)
+def inner_loop_rate(n: int, episodes: int) -> tuple[float, float, float]:
+    """Child-episodes per second of the CPU's inner loop alone: the uniforms and the counted step."""
+    simulation = Simulation(scenario(n), seed=1, kernel="cpu")
     simulation.step()
     children, figures, params = simulation.children, simulation.figures, simulation.params
     k = figures.n_figures
-    rng = np.random.default_rng(2)
-    attention = daily_attention(figures.consistency, rng.random((n, k)), params)
+    loops = kernels.loops_for("cpu")
     uniforms = UniformStream(key=2)
-    fast = kernel == "fused"
-    buffers: dict[str, object] = {"draws": None, "record": None}  # reused, as the engine does
+    attention = loops.attention(figures, uniforms.fill(np.empty((n, k), np.float32)), params)
+    tables, c = age_tables(params), constants(params, 1.0 / EPISODES_PER_DAY)
+    sums = Tally(np.zeros((N_MEANS, n)), np.zeros((N_COUNTS, n), np.int32), np.zeros((N_MEANS, n)), True)
+    record = new_record(n)
+    buffers: dict[str, object] = {"draws": None}  # reused, as the engine does
 
     def segment() -> None:
         for index in range(episodes):
             setting = SCHOOL if 2 <= index % EPISODES_PER_DAY < 6 else HOME
-            draws = uniforms.draws(n, k, out=buffers["draws"])
-            present = (draws.figure[0] < figures.availability[:, setting]) & figures.active
-            need = need_magnitude(draws.child[0], params)
-            dt_days = 1.0 / EPISODES_PER_DAY
-            buffers["draws"] = draws
-            if fast:
-                buffers["record"] = fused.step(
-                    children, figures, present, attention, need, draws, params, dt_days, out=buffers["record"]
-                )
-            else:
-                episode.step(children, figures, present, attention, need, draws, params, dt_days)
+            draws = buffers["draws"] = uniforms.draws(n, k, out=buffers["draws"])
+            availability = np.ascontiguousarray(figures.availability[:, setting])
+            loops.engine_episode(children, figures, availability, attention, draws, tables, c, record, sums)
 
     return _median_rate(n * episodes, segment)
 
@@ -147,35 +158,66 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small populations only (a smoke run)")
+    parser.add_argument("--sizes", help="comma-separated numbers of children (default 10k, 100k, 1M)")
+    parser.add_argument("--kernels", default="cpu,readable,mesa", help="of cpu, cuda, readable, mesa")
+    parser.add_argument("--threads", help="comma-separated thread counts for the CPU engine (scaling)")
     args = parser.parse_args()
     sizes = [2_000, 10_000] if args.quick else [10_000, 100_000, 1_000_000]
-    mesa_sizes = sizes if args.quick else [10_000, 100_000]
+    if args.sizes:
+        sizes = [int(size) for size in args.sizes.split(",")]
+    wanted = set(args.kernels.split(","))
     print(f"machine: {machine()}")
     print(f"median of {REPEATS} timed runs (slowest-fastest in brackets)")
-    print(f"{'children':>10} {'implementation':<18} {'child-episodes/s':>17} {'(range)':>23} {'state B/child':>14}")
+    print(f"{'children':>10} {'implementation':<22} {'child-episodes/s':>17} {'(range)':>23} {'state B/child':>16}")
     rows: dict[tuple[int, str], float] = {}
 
-    def show(n: int, name: str, rates: tuple[float, float, float], size: float | None = None) -> None:
+    def show(n: int, name: str, rates: tuple[float, float, float], size: str = "") -> None:
         rows[n, name] = rates[0]
         spread = f"({rates[1] / 1e6:.2f}-{rates[2] / 1e6:.2f} M)"
-        size_text = f"{size:14.0f}" if size is not None else f"{'':>14}"
-        print(f"{n:>10,} {name:<18} {rates[0]:>17,.0f} {spread:>23} {size_text}", flush=True)
+        print(f"{n:>10,} {name:<22} {rates[0]:>17,.0f} {spread:>23} {size:>16}", flush=True)
+
+    def sizes_of(simulation: Simulation) -> str:
+        children, traits = state_bytes_per_child(simulation)
+        return f"{children:.0f} + {traits:.0f}"
 
     for n in sizes:
-        days = max(1, min(10, 1_000_000 // (n * EPISODES_PER_DAY)))
-        for kernel in ("numpy", "fused"):
-            rates, size = engine_rate(n, kernel, days)
-            show(n, f"{kernel} engine", rates, size)
-            show(n, f"{kernel} inner loop", inner_loop_rate(n, kernel, days * EPISODES_PER_DAY))
-        if n in mesa_sizes:
-            rates, size = mesa_rate(n, days=1)
-            show(n, "mesa", rates, size)
+        days = max(1, min(10, 2_000_000 // (n * EPISODES_PER_DAY)))
+        if "cpu" in wanted:
+            for precision in ("float64", "float32"):
+                rates, simulation = engine_rate(n, "cpu", days, precision)
+                show(n, f"cpu engine {precision}", rates, sizes_of(simulation))
+                print(f"{'':>10} {'':<22} bytes touched per child-episode: {bytes_per_child_episode(simulation):.0f}")
+            show(n, "cpu inner loop", inner_loop_rate(n, days * EPISODES_PER_DAY))
+            for threads in [int(t) for t in args.threads.split(",")] if args.threads else []:
+                numba.set_num_threads(threads)
+                rates, _ = engine_rate(n, "cpu", days)
+                show(n, f"cpu engine {threads} thr", rates)
+                numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+        if "cuda" in wanted:
+            for precision in ("float64", "float32"):
+                rates, simulation = engine_rate(n, "cuda", max(days, 3), precision)
+                show(n, f"cuda engine {precision}", rates, sizes_of(simulation))
+        if "readable" in wanted and n <= 10_000:
+            readable_n = min(n, 2_000)
+            rates, _ = engine_rate(readable_n, "readable", 1)
+            show(n, f"readable ({readable_n:,})", rates)
+        if "mesa" in wanted and n <= 100_000:
+            rates, size = mesa_rate(min(n, 10_000), days=1)
+            show(n, f"mesa ({min(n, 10_000):,})", rates, f"{size:.0f}")
     print("\nratios (same run, same machine):")
     for n in sizes:
-        line = f"{n:>10,} fused/numpy engine {rows[n, 'fused engine'] / rows[n, 'numpy engine']:6.1f}x"
-        line += f"   fused/numpy inner loop {rows[n, 'fused inner loop'] / rows[n, 'numpy inner loop']:6.1f}x"
-        if (n, "mesa") in rows:
-            line += f"   fused engine/mesa {rows[n, 'fused engine'] / rows[n, 'mesa']:7.0f}x"
+        line = f"{n:>10,}"
+        named = {name: rate for (m, name), rate in rows.items() if m == n}
+        mesa = next((rate for name, rate in named.items() if name.startswith("mesa")), None)
+        readable = next((rate for name, rate in named.items() if name.startswith("readable")), None)
+        if "cpu engine float64" in named and mesa:
+            line += f"   cpu engine/mesa {named['cpu engine float64'] / mesa:7.0f}x"
+        if readable and mesa:
+            line += f"   readable/mesa {readable / mesa:5.2f}x"
+        if "cpu engine float32" in named:
+            line += f"   float32/float64 {named['cpu engine float32'] / named['cpu engine float64']:4.2f}x"
+        if "cuda engine float64" in named and "cpu engine float64" in named:
+            line += f"   cuda/cpu {named['cuda engine float64'] / named['cpu engine float64']:6.0f}x"
         print(line)
 
 

@@ -1,4 +1,4 @@
-"""A very large population on the fused kernel, keeping the daily summaries only: time and peak memory.
+"""A very large population on a compiled kernel, keeping the daily summaries only: time and peak memory.
 
     .venv/bin/python benchmarks/big_population.py --children 10000000 --days 365
     .venv/bin/python benchmarks/big_population.py --children 100000 --days 3   # a smoke run
@@ -35,14 +35,16 @@ def main() -> None:
     parser.add_argument("--children", type=int, default=10_000_000)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--out", type=Path, default=None, help="write the daily summary here (parquet)")
+    parser.add_argument("--kernel", default="cpu", help="cpu or cuda")
+    parser.add_argument("--precision", default="float64", help="float64 or float32")
     args = parser.parse_args()
     base = scenario(args.children)
     spec = base.model_copy(update={"schedule": base.schedule.model_copy(update={"days": args.days})})
     print(f"machine: {machine()}", flush=True)
     started = time.perf_counter()
-    simulation = Simulation(spec, seed=1, kernel="fused")
+    simulation = Simulation(spec, seed=1, kernel=args.kernel, precision=args.precision)
     built = time.perf_counter() - started
-    print(f"built {args.children:,} children in {built:.0f} s; state {state_bytes_per_child(simulation):.0f} B/child")
+    print(f"built {args.children:,} children in {built:.0f} s; state {sum(state_bytes_per_child(simulation)):.0f} B/child")
     started = time.perf_counter()
     for _ in tqdm(range(args.days), desc="days", unit="day"):
         simulation.step()

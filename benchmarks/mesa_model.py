@@ -1,7 +1,7 @@
 """The securebase developmental model written as a plain Mesa 3 model: one agent object per child.
 
 This is the comparison point of the kernel benchmark (issue 5). It is the model of
-``securebase.model.episode.step`` and ``episode.daily_update`` as a Mesa modeller
+``securebase.model.step.episode`` and ``step.end_of_day`` as a Mesa modeller
 would write it: a ``ChildAgent`` with scalar state and one ``Relationship`` record
 per figure, ``math`` for the formulas, the model's ``self.random`` for chance, and
 a ``SecureBaseModel`` whose ``step`` is one day. Same mechanisms, same order, same
@@ -64,8 +64,8 @@ def tantrum_rate_per_day(age_days: float, p: ModelParameters) -> float:
 
 
 def learning_weight(anxiety: float, plast: float, p: ModelParameters) -> float:
-    """Learning rate of one outcome: anxiety-weighted, age-scaled, at most 0.5."""
-    return min(p.learning_rate * plast * (1.0 + p.anxiety_weighting * anxiety), 0.5)
+    """Learning rate of one outcome: anxiety-weighted, age-scaled, at most ``max_learning_weight``."""
+    return min(p.learning_rate * plast * (1.0 + p.anxiety_weighting * anxiety), p.max_learning_weight)
 
 
 def clip(value: float, low: float = 0.0, high: float = 1.0) -> float:
@@ -182,7 +182,7 @@ class ChildAgent(mesa.Agent):
             relationship.attention = 1.0 if full else self.model.params.lapse_attention
 
     def episode(self, setting: int) -> None:
-        """One episode of need, in ``setting`` (index into SETTINGS): securebase.model.episode.step."""
+        """One episode of need, in ``setting`` (index into SETTINGS): securebase.model.step.episode."""
         p = self.model.params
         dt_days = self.model.dt_days
         plast = plasticity(self.age_days, p)
@@ -242,7 +242,7 @@ class ChildAgent(mesa.Agent):
             answered = self.random.random() < notice and self.random.random() < target.reliability
             warm = answered and self.random.random() < target.warmth
             if warm:
-                anxiety_after = anxiety * (1.0 - p.soothing * (0.5 + 0.5 * target.appropriateness))
+                anxiety_after = anxiety * (1.0 - p.soothing * (p.fit_floor + (1.0 - p.fit_floor) * target.appropriateness))
             else:
                 anxiety_after = anxiety + (1.0 - anxiety) * p.unanswered_distress * intensity
             # expected warmth and its squared surprise, by the delta rule
@@ -264,7 +264,7 @@ class ChildAgent(mesa.Agent):
         if adult_rupture:
             anxiety_after += (1.0 - anxiety_after) * p.rupture_anxiety
             target.fear += p.fear_learning_rate * plast * (1.0 - target.fear)
-        tantrum_probability = tantrum_rate_per_day(self.age_days, p) * dt_days * 2.0 * anxiety_after
+        tantrum_probability = tantrum_rate_per_day(self.age_days, p) * dt_days * anxiety_after / p.tantrum_reference_anxiety
         tantrum = self.random.random() < tantrum_probability
         if tantrum:
             anxiety_after += (1.0 - anxiety_after) * p.tantrum_anxiety

@@ -161,7 +161,7 @@ class Recorder:
         self.calls.append((day, setting, float(children.anxiety.sum()), int((record.target >= 0).sum())))
 
 
-@pytest.mark.parametrize("kernel", ["numpy", "fused"])
+@pytest.mark.parametrize("kernel", ["readable", "cpu"])
 def test_an_observer_that_only_reads_changes_nothing(kernel: str) -> None:
     plain = Simulation(school_scenario(), seed=4, kernel=kernel).run()
     recorder = Recorder()
@@ -179,15 +179,15 @@ def test_an_observer_that_only_reads_changes_nothing(kernel: str) -> None:
 
 def test_the_observer_is_called_at_the_same_point_on_both_kernels() -> None:
     calls = {}
-    for kernel in ("numpy", "fused"):
+    for kernel in ("readable", "cpu"):
         recorder = Recorder()
         Simulation(school_scenario(), seed=4, kernel=kernel, on_episode=recorder).run()
         calls[kernel] = recorder.calls
-    assert [c[:2] + c[3:] for c in calls["numpy"]] == [c[:2] + c[3:] for c in calls["fused"]]
-    np.testing.assert_allclose([c[2] for c in calls["numpy"]], [c[2] for c in calls["fused"]], rtol=0, atol=1e-9)
+    assert [c[:2] + c[3:] for c in calls["readable"]] == [c[:2] + c[3:] for c in calls["cpu"]]
+    np.testing.assert_allclose([c[2] for c in calls["readable"]], [c[2] for c in calls["cpu"]], rtol=0, atol=1e-9)
 
 
-@pytest.mark.parametrize("kernel", ["numpy", "fused"])
+@pytest.mark.parametrize("kernel", ["readable", "cpu"])
 def test_an_observer_that_changes_the_state_changes_the_run(kernel: str) -> None:
     events = SchoolEvents(30, seed=2, params=ALWAYS)
     plain = Simulation(school_scenario(), seed=4, kernel=kernel).run()
@@ -197,7 +197,7 @@ def test_an_observer_that_changes_the_state_changes_the_run(kernel: str) -> None
 
 
 def test_a_checkpoint_leaves_the_observer_out(tmp_path) -> None:
-    simulation = Simulation(school_scenario(), seed=4, kernel="numpy", on_episode=Recorder())
+    simulation = Simulation(school_scenario(), seed=4, kernel="cpu", on_episode=Recorder())
     simulation.step()
     simulation.save(tmp_path / "checkpoint.pkl")
     resumed = Simulation.resume(tmp_path / "checkpoint.pkl")

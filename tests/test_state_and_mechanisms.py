@@ -38,8 +38,8 @@ def test_check_ranges_catches_a_value_out_of_range():
 def _bid_mix(age_years: float) -> np.ndarray:
     n = 20_000
     rng = np.random.default_rng(0)
-    age = np.full(n, age_years * DAYS_PER_YEAR)
-    chosen = bids.bid_type(age, rng.uniform(0.2, 0.9, n), rng.random(n))
+    day, table = int(age_years * DAYS_PER_YEAR), bids.repertoire_by_day()
+    chosen = [bids.bid_type(table, day, i, u) for i, u in zip(rng.uniform(0.2, 0.9, n), rng.random(n), strict=True)]
     return np.bincount(chosen, minlength=len(BID_TYPES)) / n
 
 

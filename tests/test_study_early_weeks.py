@@ -34,7 +34,7 @@ def test_one_row_per_child_arm_and_week(result):
 
 
 def test_weekly_means_are_those_of_the_weeks_episodes():
-    simulation = Simulation(study.scenario("responsive", 5), seed=3, kernel="fused")
+    simulation = Simulation(study.scenario("responsive", 5), seed=3, kernel="cpu")
     table = study.weekly(simulation, "consistent", NoProgress())
     # the mean of the weekly means is the mean over every episode of the run (equal weeks)
     overall = simulation.totals.sums["anxiety"] / simulation.totals.episodes

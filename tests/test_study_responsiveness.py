@@ -47,7 +47,7 @@ def test_other_traits_fixed_at_normative_means():
 
 
 def test_each_block_gets_only_its_quality_changed():
-    simulation = Simulation(study.scenario(n_per_arm=3, days=1), seed=0, kernel="fused")
+    simulation = Simulation(study.scenario(n_per_arm=3, days=1), seed=0, kernel="cpu")
     assignment = study.assign_arms(simulation, n_per_arm=3)
     figures = simulation.figures
     for quality in QUALITIES:

@@ -35,7 +35,7 @@ def test_distribution_shares_sum_to_one_per_pattern(result):
 
 
 def test_blocks_get_the_traits_of_their_pattern():
-    simulation = Simulation(study.scenario(n_per_pattern=2), seed=0, kernel="fused")
+    simulation = Simulation(study.scenario(n_per_pattern=2), seed=0, kernel="cpu")
     assignment = study.assign_patterns(simulation, n_per_pattern=2)
     for preset in study.PATTERNS:
         rows = (assignment["care_pattern"] == preset).to_numpy()

@@ -44,9 +44,9 @@ def main() -> None:
 @click.option(
     "--kernel",
     type=click.Choice(sorted(KERNELS)),
-    default="numpy",
+    default="cpu",
     show_default=True,
-    help="The step's implementation: the NumPy reference, or the fused compiled loop (faster, same model).",
+    help="Where the step runs: cpu (compiled, every core), cuda (an NVIDIA GPU) or readable (uncompiled, slow).",
 )
 def run(
     scenario: str, out: Path | None, seed: int | None, resume: bool, trajectories: bool, progress: bool, kernel: str

@@ -134,12 +134,12 @@ def measure(
     sorter_sd: float = SORTER_SD,
     observer_sd: float = OBSERVER_SD,
     keep: dict[str, pd.DataFrame] | None = None,
-    kernel: str = "fused",
+    kernel: str = "cpu",
 ) -> dict[str, Measured]:
     """Every calibration statistic, named as in targets.toml.
 
-    The developmental years run on ``kernel`` (the fused step by default: the same
-    model within 1e-9, several times faster; "numpy" runs the reference).
+    The developmental years run on ``kernel`` (engine/kernels: the compiled CPU
+    loop by default).
 
     With ``keep``, the normative sample's 12-month Strange Situation (behaviour
     per child and episode, with each child's classification) is stored in it

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from securebase.model import episode
-from securebase.model.episode import EpisodeRecord
+from securebase.engine import kernels
+from securebase.engine.uniforms import draw
 from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
 from securebase.model.state import Children, Figures
+from securebase.model.step import EpisodeRecord
 
 
 @dataclass(frozen=True)
@@ -56,18 +57,20 @@ def run_moments(
     params: ModelParameters = DEFAULT_PARAMETERS,
     seconds_per_step: float = 5.0,
     observer: Observer | None = None,
+    kernel: str = "cpu",
 ) -> tuple[pd.DataFrame, Children]:
     """Run ``segments`` on copies of the children; returns per-step means and the children after.
 
     The input state is not changed: a procedure observes a child, it does not
     live a day of its life. ``observer`` sees every step, for instruments that
-    code per-child behaviour.
+    code per-child behaviour. ``kernel`` is 'cpu' (compiled) or 'readable'.
     """
     children = copy.deepcopy(children)
     n, k = children.trust.shape
     steps_per_episode = params.episode_minutes * 60.0 / seconds_per_step
     dt_days = seconds_per_step / 86_400.0
     attention = np.ones((n, k))
+    record = None
     rows = []
     elapsed = 0.0
     for segment_index, segment in enumerate(segments):
@@ -85,8 +88,11 @@ def run_moments(
             else dataclasses.replace(figures, reliability=np.zeros_like(figures.reliability))
         )
         for step_index in range(steps_in(segment, seconds_per_step)):
-            draws = episode.draw(rng, n, k)
-            record = episode.step(children, acting, present, attention, need, draws, params, dt_days, steps_per_episode)
+            draws = draw(rng, n, k)
+            record = kernels.step(
+                children, acting, present, attention, need, draws.child, params, dt_days, steps_per_episode,
+                out=None if observer is not None else record, kernel=kernel,
+            )  # an observer may keep a step's record: a new one each step then
             if observer is not None:
                 observer(segment_index, step_index, children, record, present)
             elapsed += seconds_per_step

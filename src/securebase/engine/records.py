@@ -1,6 +1,7 @@
 """What a run records: per-day summaries, per-child totals and, when asked, trajectories.
 
-Column names use the glossary (MODEL.md §5).
+The kernels add each child's contribution (model/tally.py); this module names the
+sums and turns them into tables. Column names use the glossary (docs/model.md).
 """
 
 from __future__ import annotations
@@ -10,25 +11,26 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from securebase.model.episode import EpisodeRecord
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import BID_TYPES, FIGURE_TRAITS, STRATEGIES, Children, Figures
 from securebase.model.strategy import classify
-from securebase.model.timescale import DAYS_PER_YEAR
-
-#: per-child counters over the scenario period
-COUNTS: tuple[str, ...] = (
-    *(f"bids_{t}" for t in BID_TYPES),
-    "responses",
-    "warm_responses",
-    "adult_ruptures",
-    "tantrums",
-    "repairs",
-    "unrepaired_ruptures",
-    "intrusions",
+from securebase.model.tally import (
+    ADULT_RUPTURES_BY_FIGURE,
+    BIDS_BY_FIGURE,
+    COUNT_ROW,
+    COUNTS,
+    MEANS,
+    R_AGE,
+    R_COMPETENCE,
+    R_COMPETENCE_SQUARES,
+    R_FIGURES,
+    R_MEAN,
+    R_MEAN_SQUARES,
+    R_PER_FIGURE,
+    R_PRIMARY_STRATEGY,
+    R_WITH_PRIMARY,
 )
-#: per-child sums over the episodes of the scenario period, reported as means
-MEANS: tuple[str, ...] = ("anxiety", "felt_security", "exploration")
+from securebase.model.timescale import DAYS_PER_YEAR
 
 
 def primary_figure(children: Children, figures: Figures) -> np.ndarray:
@@ -44,101 +46,84 @@ def strategies(children: Children, params: ModelParameters) -> np.ndarray:
 
 @dataclass
 class Day:
-    """Population counts of one day, summed over its episodes, and each child's sums for the day's means."""
+    """One day's counts (a count row of model.tally, summed over the day's episodes) and each child's sums."""
 
     n_figures: int
     n_children: int
-    counts: dict[str, float] = field(default_factory=dict)
-    by_figure: dict[str, np.ndarray] = field(default_factory=dict)
+    #: the population's counts: model.tally's count row
+    count_row: np.ndarray = field(init=False)
     #: per-child sums over the day's episodes, one row per name in MEANS
     sums: np.ndarray = field(init=False)
     episodes: int = 0
 
     def __post_init__(self) -> None:
+        self.count_row = np.zeros(COUNT_ROW, np.int64)
         self.sums = np.zeros((len(MEANS), self.n_children))
-        for name in COUNTS:
-            self.counts[name] = 0
-        for name in ("bids", "adult_ruptures"):
-            self.by_figure[name] = np.zeros(self.n_figures, np.int64)
 
-    @property
-    def means(self) -> dict[str, np.ndarray]:
-        """Per-child mean of each of MEANS over the day's episodes so far."""
-        return {name: self.sums[i] / max(self.episodes, 1) for i, name in enumerate(MEANS)}
-
-    def add(self, record: EpisodeRecord, children: Children) -> None:
-        c = self.counts
-        counts = np.bincount(record.bid_type[record.bid_type >= 0], minlength=len(BID_TYPES))
-        for i, name in enumerate(BID_TYPES):
-            c[f"bids_{name}"] += int(counts[i])
-        for key, values in (
-            ("responses", record.answered),
-            ("warm_responses", record.warm),
-            ("adult_ruptures", record.adult_rupture),
-            ("tantrums", record.tantrum),
-            ("intrusions", record.intruded),
-        ):
-            c[key] += int(np.count_nonzero(values))
-        c["repairs"] += int(record.repairs.sum())
-        c["unrepaired_ruptures"] += int(record.unrepaired.sum())
-        for i, name in enumerate(MEANS):
-            self.sums[i] += getattr(children, name)
-        self.by_figure["bids"] += np.bincount(record.target[record.bid_type >= 0], minlength=self.n_figures)
-        self.by_figure["adult_ruptures"] += np.bincount(record.target[record.adult_rupture], minlength=self.n_figures)
+    def add(self, count_row: np.ndarray) -> None:
+        """Add one episode's count row."""
+        self.count_row += count_row
         self.episodes += 1
 
+    @property
+    def counts(self) -> dict[str, int]:
+        return {name: int(self.count_row[i]) for i, name in enumerate(COUNTS)}
 
-def summary_row(
-    day: int, school_day: bool, tally: Day, children: Children, figures: Figures, codes: np.ndarray
-) -> dict:
-    """One row of the daily population summary; ``codes`` are the strategies (n, k) of :func:`strategies`."""
+    def by_figure(self, name: str) -> np.ndarray:
+        """Counts by figure of ``bids`` or ``adult_ruptures``."""
+        start = {"bids": BIDS_BY_FIGURE, "adult_ruptures": ADULT_RUPTURES_BY_FIGURE}[name]
+        return self.count_row[start : start + self.n_figures]
+
+
+def summary_row(day: int, school_day: bool, tally: Day, readout: np.ndarray, n: int) -> dict:
+    """One row of the daily population summary, from the day's counts and the read-out (model.tally.read_out)."""
     row: dict = {
         "day": day,
         "phase": "history" if day < 0 else "scenario",
         "school_day": school_day,
-        "age_years": float(children.age_days.mean() / DAYS_PER_YEAR),
+        "age_years": float(readout[R_AGE] / n / DAYS_PER_YEAR),
     }
-    for name, per_child in tally.means.items():
-        row[name] = float(per_child.mean())
-        row[f"{name}_sd"] = float(per_child.std())
-    row["competence"] = float(children.competence.mean())
-    row["competence_sd"] = float(children.competence.std())
-    row["children"] = children.n
-    row["bids"] = sum(tally.counts[f"bids_{t}"] for t in BID_TYPES)
-    row.update(tally.counts)
-    primary = primary_figure(children, figures)
-    has = primary >= 0
-    strategy = codes[np.flatnonzero(has), primary[has]]
-    counts = np.bincount(strategy, minlength=len(STRATEGIES))
+    for m, name in enumerate(MEANS):
+        mean, spread = _mean_sd(readout[R_MEAN + m], readout[R_MEAN_SQUARES + m], n)
+        row[name] = mean
+        row[f"{name}_sd"] = spread
+    row["competence"], row["competence_sd"] = _mean_sd(readout[R_COMPETENCE], readout[R_COMPETENCE_SQUARES], n)
+    row["children"] = n
+    counts = tally.counts
+    row["bids"] = sum(counts[f"bids_{t}"] for t in BID_TYPES)
+    row.update(counts)
+    with_primary = readout[R_WITH_PRIMARY]
     for i, name in enumerate(STRATEGIES):
-        row[f"share_{name}"] = counts[i] / max(int(has.sum()), 1)
+        row[f"share_{name}"] = float(readout[R_PRIMARY_STRATEGY + i] / max(with_primary, 1.0))
     return row
 
 
-def relationship_rows(day: int, tally: Day, children: Children, figures: Figures, codes: np.ndarray) -> list[dict]:
+def _mean_sd(total: float, squares: float, n: int) -> tuple[float, float]:
+    mean = total / n
+    return float(mean), float(np.sqrt(max(squares / n - mean * mean, 0.0)))
+
+
+def relationship_rows(day: int, tally: Day, readout: np.ndarray, names: tuple[str, ...]) -> list[dict]:
     """Daily rows, one per figure, over the children who have a relationship with it."""
     rows = []
-    in_life = children.known & figures.active
-    for k, name in enumerate(figures.names):
-        who = in_life[:, k]
-        n = int(who.sum())
+    bids, adult_ruptures = tally.by_figure("bids"), tally.by_figure("adult_ruptures")
+    for k, name in enumerate(names):
+        base = R_FIGURES + R_PER_FIGURE * k
+        n = int(readout[base])
         if n == 0:
             continue
-        if n == children.n:
-            who = slice(None)  # everyone: a view, not a copy of every array (large populations)
-        counts = np.bincount(codes[who, k], minlength=len(STRATEGIES))
         row = {
             "day": day,
             "figure": name,
             "children": n,
-            "trust": float(children.trust[who, k].mean()),
-            "unpredictability": float(children.unpredictability[who, k].mean()),
-            "fear": float(children.fear[who, k].mean()),
-            "gain": float(children.gain[who, k].mean()),
-            "bids": int(tally.by_figure["bids"][k]),
-            "adult_ruptures": int(tally.by_figure["adult_ruptures"][k]),
+            "trust": float(readout[base + 1] / n),
+            "unpredictability": float(readout[base + 2] / n),
+            "fear": float(readout[base + 3] / n),
+            "gain": float(readout[base + 4] / n),
+            "bids": int(bids[k]),
+            "adult_ruptures": int(adult_ruptures[k]),
         }
-        row.update({f"share_{s}": counts[i] / n for i, s in enumerate(STRATEGIES)})
+        row.update({f"share_{s}": float(readout[base + 5 + i] / n) for i, s in enumerate(STRATEGIES)})
         rows.append(row)
     return rows
 
@@ -167,21 +152,6 @@ class ChildTotals:
     @property
     def sums(self) -> dict[str, np.ndarray]:
         return {name: self.sum_matrix[i] for i, name in enumerate(MEANS)}
-
-    def add(self, record: EpisodeRecord, children: Children) -> None:
-        c = self.counts
-        for i, name in enumerate(BID_TYPES):
-            c[f"bids_{name}"] += record.bid_type == i
-        c["responses"] += record.answered
-        c["warm_responses"] += record.warm
-        c["adult_ruptures"] += record.adult_rupture
-        c["tantrums"] += record.tantrum
-        c["repairs"] += record.repairs.astype(np.int32)
-        c["unrepaired_ruptures"] += record.unrepaired.astype(np.int32)
-        c["intrusions"] += record.intruded
-        for i, name in enumerate(MEANS):
-            self.sum_matrix[i] += getattr(children, name)
-        self.episodes += 1
 
 
 def children_table(children: Children, figures: Figures, totals: ChildTotals, params: ModelParameters) -> pd.DataFrame:

@@ -20,15 +20,14 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from securebase.engine import calendar, fused, records
+from securebase.engine import calendar, kernels, records
 from securebase.engine.events import SavedCaregiving, apply_event, restore
 from securebase.engine.results import Results
 from securebase.engine.uniforms import UniformStream
-from securebase.model import episode
-from securebase.model.anxiety import need_magnitude
-from securebase.model.caregiving import daily_attention
 from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
-from securebase.model.state import FIGURE_TRAITS, SETTINGS, Children, Figures, meet, new_children
+from securebase.model.state import FIGURE_TRAITS, PRECISIONS, SETTINGS, Children, Figures, meet, new_children
+from securebase.model.step import EpisodeRecord, age_tables, constants
+from securebase.model.tally import Tally
 from securebase.model.timescale import DAYS_PER_YEAR
 from securebase.scenario.caregiving import draw_traits, resolve
 from securebase.scenario.schema import Scenario
@@ -40,11 +39,11 @@ CHECKPOINT_NAME = "checkpoint.pkl"
 #: with the setting's index (model.state.HOME or SCHOOL). It may read the state and change the
 #: children's state in place (school events do: model/school.py); it must draw its random numbers
 #: from its own generator, so that the engine's streams are unchanged.
-EpisodeObserver = Callable[[int, int, Children, Figures, episode.EpisodeRecord], None]
+EpisodeObserver = Callable[[int, int, Children, Figures, EpisodeRecord], None]
 
-#: The implementations of one developmental step: the NumPy reference (model/episode.py) and
-#: the fused, compiled loop (engine/fused.py), which agree within floating-point tolerance.
-KERNELS = ("numpy", "fused")
+#: The kernels that run the step (engine/kernels): the compiled CPU loop (the default), a GPU
+#: (numba-cuda), and the readable, uncompiled path; all run model/step.py.
+KERNELS = kernels.KERNELS
 
 
 class Interrupted(Exception):
@@ -56,8 +55,8 @@ class Interrupted(Exception):
         self.checkpoint = checkpoint
 
 
-def draw_figures(scenario: Scenario, rng: np.random.Generator) -> Figures:
-    """Every child's figures, drawn from each figure's caregiving population."""
+def draw_figures(scenario: Scenario, rng: np.random.Generator, precision: str = "float64") -> Figures:
+    """Every child's figures, drawn from each figure's caregiving population (drawn in float64, kept in ``precision``)."""
     n = scenario.population.n_children
     specs = scenario.figures
     traits = {name: np.empty((n, len(specs))) for name in FIGURE_TRAITS}
@@ -70,7 +69,7 @@ def draw_figures(scenario: Scenario, rng: np.random.Generator) -> Figures:
         names=tuple(spec.name for spec in specs),
         availability=availability,
         active=np.zeros((n, len(specs)), bool),
-        **traits,
+        **{name: values.astype(precision, copy=False) for name, values in traits.items()},
     )
 
 
@@ -82,13 +81,19 @@ class Simulation:
         scenario: Scenario,
         seed: int | None = None,
         params: ModelParameters = DEFAULT_PARAMETERS,
-        kernel: str = "numpy",
+        kernel: str = "cpu",
         on_episode: EpisodeObserver | None = None,
+        precision: str = "float64",
     ):
         if kernel not in KERNELS:
-            raise ValueError(f"kernel must be one of {sorted(KERNELS)}, got {kernel!r}")
+            raise ValueError(f"kernel must be one of {', '.join(KERNELS)}, got {kernel!r}")
+        if precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
+        if kernel == "cuda" and on_episode is not None:
+            raise ValueError("an episode observer needs the state on the host: use kernel 'cpu' with on_episode")
         self.scenario = scenario
         self.kernel = kernel
+        self.precision = precision
         self.params = params
         #: called after every episode's step (see EpisodeObserver); not saved in checkpoints
         self.on_episode = on_episode
@@ -96,14 +101,15 @@ class Simulation:
         population_seed, run_seed, draws_seed = np.random.SeedSequence(self.seed).spawn(3)
         self.rng = np.random.Generator(np.random.PCG64(run_seed))  # daily attention, events
         self.uniforms = UniformStream.from_seed(draws_seed)  # every step's draws, filled on every core
-        self.figures = draw_figures(scenario, np.random.Generator(np.random.PCG64(population_seed)))
+        self.figures = draw_figures(scenario, np.random.Generator(np.random.PCG64(population_seed)), precision)
         n, k = scenario.population.n_children, len(scenario.figures)
         start_age = 0.0 if scenario.population.history == "simulate" else scenario.population.start_age_years
-        self.children = new_children(n, k, age_days=start_age * DAYS_PER_YEAR)
+        self.children = new_children(n, k, age_days=start_age * DAYS_PER_YEAR, precision=precision)
         self.first_day = -scenario.history_days
         self.end_day = scenario.schedule.days
         self.day = self.first_day
         self.restores: list[SavedCaregiving] = []
+        self._device = None  # the population on the GPU (kernel 'cuda'), made on the first day
         self.summary: list[dict] = []
         self.relationships: list[dict] = []
         self.trajectories: list[pd.DataFrame] = []
@@ -138,43 +144,107 @@ class Simulation:
 
     def step(self) -> None:
         """Live one day: its events, its episodes, the daily learning, and its records."""
+        if self.kernel == "cuda":
+            self._step_on_device()
+            return
         self._start_of_day()
         schedule, params = self.scenario.schedule, self.params
         children, figures = self.children, self.figures
         n, k = children.trust.shape
         settings = calendar.settings_of_day(self.day, schedule)
-        attention = daily_attention(figures.consistency, self.rng.random((n, k)), params)
-        tally = records.Day(n_figures=k, n_children=n)
         dt_days = 1.0 / schedule.episodes_per_day
-        fast = self.kernel == "fused"
+        engine = self._engine()
+        attention = engine.attention(figures, self.uniforms.fill(np.empty((n, k), np.float32)), params)
+        tally = records.Day(n_figures=k, n_children=n)
         totals = self.totals if self.day >= 0 else None
+        sums = Tally(
+            day_sums=tally.sums,
+            total_counts=totals.count_matrix if totals is not None else np.zeros((0, 0), np.int32),
+            total_sums=totals.sum_matrix if totals is not None else np.zeros((0, 0)),
+            with_totals=totals is not None,
+        )
+        tables, c = age_tables(params), constants(params, dt_days)
         observer = self.on_episode
         draws = record = None  # the day's buffers are reused: large populations fault fewer pages
         for setting in settings:
             draws = self.uniforms.draws(n, k, out=draws)
-            present = (draws.figure[0] < figures.availability[:, setting]) & figures.active
-            need = need_magnitude(draws.child[0], params)
-            if fast:
-                record = fused.step(children, figures, present, attention, need, draws, params, dt_days, out=record)
-                if observer is not None:
-                    observer(self.day, int(setting), children, figures, record)
-                fused.record_episode(record, children, tally, totals)
-            else:
-                record = episode.step(children, figures, present, attention, need, draws, params, dt_days)
-                if observer is not None:
-                    observer(self.day, int(setting), children, figures, record)
-                tally.add(record, children)
-                if totals is not None:
-                    totals.add(record, children)
-        (fused.daily_update if fast else episode.daily_update)(children, params)
-        school_day = calendar.is_school_day(self.day, schedule)
-        codes = records.strategies(children, params)  # once a day, for both tables
-        self.summary.append(records.summary_row(self.day, school_day, tally, children, figures, codes))
-        self.relationships += records.relationship_rows(self.day, tally, children, figures, codes)
+            availability = np.ascontiguousarray(figures.availability[:, setting])
+            record = record if record is not None else engine.new_record(n, children.anxiety.dtype)
+            counted = engine.engine_episode(
+                children, figures, availability, attention, draws, tables, c, record, sums, counting=observer is None
+            )
+            if observer is not None:
+                # the observer sees the step before it is counted (and may change the state it counts)
+                observer(self.day, int(setting), children, figures, record)
+                counted = engine.count(children, record, sums)
+            tally.add(counted)
+            if totals is not None:
+                totals.episodes += 1
+        engine.end_of_day(children, params)
+        self._record_day(tally, engine.read_out(children, figures, tally.sums, tally.episodes, params))
+
+    def _record_day(self, tally: records.Day, readout: np.ndarray) -> None:
+        """The day's rows of the summary and relationship tables, trajectories when due; then the next day."""
+        school_day = calendar.is_school_day(self.day, self.scenario.schedule)
+        self.summary.append(records.summary_row(self.day, school_day, tally, readout, self.children.n))
+        self.relationships += records.relationship_rows(self.day, tally, readout, self.figures.names)
         output = self.scenario.output
         if output.trajectories and self.day >= 0 and self.day % output.trajectory_every_days == 0:
-            self.trajectories.append(records.trajectory_frame(self.day, children, figures, params))
+            self._sync_from_device()
+            self.trajectories.append(records.trajectory_frame(self.day, self.children, self.figures, self.params))
         self.day += 1
+
+    def _engine(self) -> kernels.Loops:
+        return kernels.loops_for(self.kernel)
+
+    def _host_work_today(self) -> bool:
+        """Whether the start of today changes the state on the host (figures joining, events, restores, day 0)."""
+        day = self.day
+        return (
+            day == 0
+            or any(spec.from_day == day and day > self.first_day for spec in self.scenario.figures)
+            or any(saved.until_day == day for saved in self.restores)
+            or any(self.scenario.event_day(event) == day for event in self.scenario.events)
+        )
+
+    def _step_on_device(self) -> None:
+        """:meth:`step` with the population on the GPU: the same day, the same random numbers, the same records."""
+        from securebase.engine.kernels import cuda as gpu
+
+        schedule, params = self.scenario.schedule, self.params
+        children, figures, totals = self.children, self.figures, self.totals
+        if self._device is None:
+            self._device = gpu.DeviceRun(children, figures, totals.count_matrix, totals.sum_matrix)
+        device = self._device
+        if self._host_work_today():
+            device.pull_children(children)
+            self._start_of_day()
+            device.push_children(children)
+            device.push_figures(figures)
+        else:
+            self._start_of_day()
+        k = figures.n_figures
+        dt_days = 1.0 / schedule.episodes_per_day
+        tables, c = device.tables(params), constants(params, dt_days)
+        stream = self.uniforms
+        stream.position += device.start_day(stream.key, stream.position, float(params.lapse_attention))
+        tally = records.Day(n_figures=k, n_children=0)  # the children's sums stay on the device
+        for setting in calendar.settings_of_day(self.day, schedule):
+            counts, used = device.episode(figures.availability[:, setting], stream.key, stream.position, tables, c,
+                                          with_totals=self.day >= 0)  # fmt: skip
+            stream.position += used
+            tally.add(counts)
+            if self.day >= 0:
+                totals.episodes += 1
+        device.end_of_day(tables, c)
+        readout = device.read_out(tally.episodes, constants(params, 1.0))
+        self._record_day(tally, readout)
+
+    def _sync_from_device(self) -> None:
+        """Bring the state and the totals back from the GPU (before the host reads them)."""
+        if self._device is not None:
+            self._device.pull_children(self.children)
+            self._device.pull_totals(self.totals.count_matrix, self.totals.sum_matrix)
 
     # ---- the whole run -------------------------------------------------------
 
@@ -205,6 +275,7 @@ class Simulation:
         return self.results()
 
     def results(self) -> Results:
+        self._sync_from_device()
         params = self.params
         trajectories = pd.concat(self.trajectories, ignore_index=True) if self.trajectories else None
         return Results(
@@ -225,7 +296,8 @@ class Simulation:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp")
-        state = {key: value for key, value in self.__dict__.items() if key != "on_episode"}
+        self._sync_from_device()
+        state = {key: value for key, value in self.__dict__.items() if key not in ("on_episode", "_device")}
         with temporary.open("wb") as handle:
             pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
@@ -240,6 +312,8 @@ class Simulation:
             raise ValueError("not a securebase checkpoint")
         simulation = cls.__new__(cls)
         simulation.on_episode = None  # an observer is not saved: attach it again after resuming
+        simulation.precision = "float64"  # checkpoints from before precision was a choice
+        simulation._device = None  # a GPU run copies its state to the GPU again
         simulation.__dict__.update(state)
         return simulation
 
@@ -271,10 +345,12 @@ def simulate(
     seed: int | None = None,
     params: ModelParameters = DEFAULT_PARAMETERS,
     progress: bool = False,
-    kernel: str = "numpy",
+    kernel: str = "cpu",
+    precision: str = "float64",
 ) -> Results:
     """Run a scenario to the end and return its tables: the one-line way to use securebase.
 
-    ``kernel="fused"`` runs the compiled step (several times faster on large populations).
+    ``kernel`` is where the step runs ('cpu', 'cuda' or the slow 'readable' path; see engine/kernels),
+    ``precision`` the float type of the state ('float64' or 'float32').
     """
-    return Simulation(scenario, seed=seed, params=params, kernel=kernel).run(progress=progress)
+    return Simulation(scenario, seed=seed, params=params, kernel=kernel, precision=precision).run(progress=progress)

@@ -15,7 +15,26 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from securebase.model.episode import CHILD_DRAWS, FIGURE_DRAWS, Draws
+from securebase.engine.kernels.retarget import retarget
+from securebase.model.step import CHILD_DRAWS, FIGURE_DRAWS
+
+
+@dataclass
+class Draws:
+    """The random numbers of one step: per child (CHILD_DRAWS, n) and per relationship (FIGURE_DRAWS, n, k)."""
+
+    child: np.ndarray
+    figure: np.ndarray
+
+
+def draw(rng: np.random.Generator, n: int, k: int) -> Draws:
+    """The uniforms of one step from a NumPy generator (the developmental engine uses a UniformStream)."""
+    # single precision: ample for uniforms compared with probabilities, and half the cost
+    return Draws(
+        child=rng.random((CHILD_DRAWS, n), dtype=np.float32),
+        figure=rng.random((FIGURE_DRAWS, n, k), dtype=np.float32),
+    )
+
 
 _GOLDEN_GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -23,23 +42,28 @@ _MIX_2 = np.uint64(0x94D049BB133111EB)
 _TO_UNIT = np.float32(2.0**-24)
 
 
-@numba.njit(inline="always")
-def _splitmix64(key: np.uint64, position: np.uint64) -> np.uint64:
+def splitmix64(key: np.uint64, position: np.uint64) -> np.uint64:
+    """The ``position``-th output of the SplitMix64 stream ``key``."""
     z = key + (position + np.uint64(1)) * _GOLDEN_GAMMA
     z = (z ^ (z >> np.uint64(30))) * _MIX_1
     z = (z ^ (z >> np.uint64(27))) * _MIX_2
     return z ^ (z >> np.uint64(31))
 
 
-@numba.njit(parallel=True, cache=True)
-def _fill(out: np.ndarray, key: np.uint64, start: np.uint64) -> None:
+def uniform_at(key: np.uint64, position: np.uint64) -> np.float32:
+    """The uniform at ``position``: the top 24 bits, every float32 in [0, 1) on a 2^-24 grid, never 1."""
+    return np.float32(splitmix64(key, position) >> np.uint64(40)) * _TO_UNIT
+
+
+def fill_uniforms(out: np.ndarray, key: np.uint64, start: np.uint64) -> None:
+    """Fill a flat float32 array with the stream's numbers from ``start`` (the GPU does the same, kernels/cuda.py)."""
     for i in numba.prange(out.size):
-        # the top 24 bits: every float32 in [0, 1) on a 2^-24 grid, never 1
-        out[i] = np.float32(_splitmix64(key, start + np.uint64(i)) >> np.uint64(40)) * _TO_UNIT
+        out[i] = uniform_at(key, start + np.uint64(i))
 
 
+_fill = retarget(fill_uniforms, numba.njit(parallel=True, cache=True), numba.njit)
 #: the same loop on one thread: small fills cost less than waking threads (and far less when cores are shared)
-_fill_serial = numba.njit(cache=True)(_fill.py_func)
+_fill_serial = retarget(fill_uniforms, numba.njit(cache=True), numba.njit)
 #: fills smaller than this run on one thread; the numbers are the same either way
 PARALLEL_FROM_NUMBERS = 250_000
 
@@ -65,7 +89,7 @@ class UniformStream:
         return out
 
     def draws(self, n: int, k: int, out: Draws | None = None) -> Draws:
-        """The uniforms of one step (as ``episode.draw``), into ``out`` if given."""
+        """The uniforms of one step (as :func:`draw`), into ``out`` if given."""
         if out is None:
             out = Draws(
                 child=np.empty((CHILD_DRAWS, n), np.float32), figure=np.empty((FIGURE_DRAWS, n, k), np.float32)

@@ -1,6 +1,7 @@
 """Observed sensitivity: an observer's rating of a caregiver on Ainsworth's 9-point scale, with error.
 
-The observer watches a home visit of ``bids_observed`` bids and scores each
+The observer watches a home visit of ``bids_observed`` bids, each met by the
+model's own caregiving (model/caregiving.py ``response``), and scores each
 response: noticed, answered, warm, and fitting the need. The rating is 1 + 8 x
 the mean score, plus the observer's error. A short visit samples the
 caregiver's day (lapses of attention included), so even an error-free observer
@@ -13,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from securebase.calibration.shipped import section
-from securebase.model.caregiving import daily_attention, notice_probability
+from securebase.engine.kernels import elementwise
+from securebase.model.caregiving import WARM, daily_attention, response, soothing_of_warm_response
 from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
 from securebase.model.state import Figures
 
@@ -35,12 +37,16 @@ def observed_sensitivity(
     """One rating (1-9) per child of how sensitive its ``figure`` was during the visit."""
     k = figures.index(figure)
     n = figures.warmth.shape[0]
-    attention = daily_attention(figures.consistency[:, k], rng.random(n), params)[:, None]
+    attention = elementwise(daily_attention)(figures.consistency[:, k], rng.random(n), params.lapse_attention)
     u = rng.random((4, n, bids_observed))
-    noticed = u[0] < notice_probability(figures.sensitivity[:, k, None], attention, TYPICAL_INTENSITY)
-    answered = noticed & (u[1] < figures.reliability[:, k, None])
-    warm = answered & (u[2] < figures.warmth[:, k, None])
-    fitting = 0.5 + 0.5 * (u[3] < figures.appropriateness[:, k, None])
-    score = (warm * fitting).mean(axis=1)
+    # each bid meets the caregiving mechanism itself (model/caregiving.py); the observer scores a warm
+    # response by how well it fits, as the child is soothed by it
+    outcome = elementwise(response)(
+        figures.sensitivity[:, k, None], attention[:, None], figures.reliability[:, k, None],
+        figures.warmth[:, k, None], TYPICAL_INTENSITY, u[0], u[1], u[2],
+    )  # fmt: skip
+    fits = (u[3] < figures.appropriateness[:, k, None]).astype(np.float64)
+    fit = elementwise(soothing_of_warm_response)(fits, 1.0, params.fit_floor)
+    score = np.where(outcome == WARM, fit, 0.0).mean(axis=1)
     rating = 1.0 + 8.0 * score + observer_sd * rng.standard_normal(n)
     return np.clip(rating, 1.0, 9.0)

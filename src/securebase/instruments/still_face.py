@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from securebase.engine.moments import Segment, run_moments
-from securebase.model.episode import EpisodeRecord
 from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
 from securebase.model.state import Children, Figures
+from securebase.model.step import EpisodeRecord
 
 SECONDS_PER_STEP = 3.0
 REPAIR_WINDOW_SECONDS = 15.0

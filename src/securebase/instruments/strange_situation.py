@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from securebase.engine.moments import Segment, run_moments, steps_in
-from securebase.model.episode import EpisodeRecord
 from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
 from securebase.model.state import Children, Figures
+from securebase.model.step import EpisodeRecord
 
 SECONDS_PER_STEP = 5.0
 

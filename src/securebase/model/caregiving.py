@@ -8,54 +8,62 @@
 - warmth: the response is warm rather than a rebuff;
 - appropriateness: the response fits the need, and the figure does not intrude
   on a child who is exploring well (see exploration.py).
+
+Scalar functions (see model/step.py); the observed-sensitivity instrument
+watches these same functions at work.
 """
 
 from __future__ import annotations
 
-import numpy as np
-
-from securebase.model.parameters import ModelParameters
 from securebase.model.timescale import per_step
 
-
-def daily_attention(consistency: np.ndarray, uniform: np.ndarray, params: ModelParameters) -> np.ndarray:
-    """Attention of each figure today: full, or a lapse with probability 1 - consistency."""
-    return np.where(uniform < consistency, 1.0, params.lapse_attention)
+#: the outcomes of a bid (:func:`response`)
+UNANSWERED, REBUFFED, WARM = 0, 1, 2
 
 
-def notice_probability(sensitivity: np.ndarray, attention: np.ndarray, bid_intensity: np.ndarray) -> np.ndarray:
+def daily_attention(consistency: float, uniform: float, lapse_attention: float) -> float:
+    """Attention of a figure today: full, or a lapse with probability 1 - consistency."""
+    return 1.0 if uniform < consistency else lapse_attention
+
+
+def notice_probability(sensitivity: float, attention: float, bid_intensity: float) -> float:
     """Chance that a bid is noticed: the figure's effective sensitivity, or the bid's own strength."""
     effective = sensitivity * attention
     return 1.0 - (1.0 - effective) * (1.0 - bid_intensity)
 
 
-def respond(
-    bidding: np.ndarray,
-    sensitivity: np.ndarray,
-    attention: np.ndarray,
-    reliability: np.ndarray,
-    warmth: np.ndarray,
-    bid_intensity: np.ndarray,
-    u_notice: np.ndarray,
-    u_respond: np.ndarray,
-    u_warm: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """(answered, warm): whether each bid got a response and whether that response was warm."""
-    noticed = u_notice < notice_probability(sensitivity, attention, bid_intensity)
-    answered = bidding & noticed & (u_respond < reliability)
-    warm = answered & (u_warm < warmth)
-    return answered, warm
+def response(
+    sensitivity: float,
+    attention: float,
+    reliability: float,
+    warmth: float,
+    bid_intensity: float,
+    u_notice: float,
+    u_respond: float,
+    u_warm: float,
+) -> int:
+    """What a figure does with a bid: UNANSWERED, REBUFFED (answered, not warmly) or WARM."""
+    if u_notice < notice_probability(sensitivity, attention, bid_intensity) and u_respond < reliability:
+        return WARM if u_warm < warmth else REBUFFED
+    return UNANSWERED
+
+
+def soothing_of_warm_response(appropriateness: float, soothing: float, fit_floor: float) -> float:
+    """Share of anxiety a warm response removes: ``soothing`` when it fits, ``fit_floor`` of it when it does not."""
+    return soothing * (fit_floor + (1.0 - fit_floor) * appropriateness)
 
 
 def anxiety_after_response(
-    anxiety: np.ndarray,
-    bidding: np.ndarray,
-    warm: np.ndarray,
-    appropriateness: np.ndarray,
-    bid_intensity: np.ndarray,
-    params: ModelParameters,
-    steps_per_response: float = 1.0,
-) -> np.ndarray:
+    anxiety: float,
+    bidding: bool,
+    outcome: int,
+    appropriateness: float,
+    bid_intensity: float,
+    soothing: float,
+    fit_floor: float,
+    unanswered_distress: float,
+    steps_per_response: float,
+) -> float:
     """A warm response soothes, in proportion to its fit; a bid not met warmly leaves distress.
 
     A rebuff and an unanswered bid cost the same, in proportion to how hard the
@@ -63,8 +71,8 @@ def anxiety_after_response(
     On the moment scale a step is a slice of the exchange, so both rates are
     divided over the steps a response takes (``response_minutes``).
     """
-    soothing = per_step(params.soothing * (0.5 + 0.5 * appropriateness), steps_per_response)
-    distress = per_step(params.unanswered_distress * bid_intensity, steps_per_response)
-    soothed = anxiety * (1.0 - soothing)
-    distressed = anxiety + (1.0 - anxiety) * distress
-    return np.where(warm, soothed, np.where(bidding, distressed, anxiety))
+    if outcome == WARM:
+        return anxiety * (1.0 - per_step(soothing_of_warm_response(appropriateness, soothing, fit_floor), steps_per_response))
+    if bidding:
+        return anxiety + (1.0 - anxiety) * per_step(unanswered_distress * bid_intensity, steps_per_response)
+    return anxiety

@@ -4,7 +4,7 @@ Each partner has an attachment side (a ``Children`` state whose one figure is
 the other partner: working model, felt security, anxiety, exploration) and a
 caregiving side (base caregiving traits, as a figure's). Every episode both
 partners meet a need and take one step of the model's own episode
-(model/episode.py ``step``), each with the other as its figure. The figure a
+(model/step.py), each with the other as its figure (engine/dyads.py lives the days). The figure a
 partner meets is the other's *base* traits as lowered by the other's current
 anxiety: someone absorbed in their own distress notices less and follows
 through less (``stress_giving_cost``), so the more stressed partner bids and
@@ -28,10 +28,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from securebase.model import episode
-from securebase.model.anxiety import need_magnitude
-from securebase.model.caregiving import daily_attention
-from securebase.model.parameters import ModelParameters
 from securebase.model.state import FIGURE_TRAITS, SETTINGS, Children, Figures, meet, new_children
 from securebase.model.timescale import DAYS_PER_YEAR
 
@@ -150,50 +146,3 @@ def new_dyads(
         b_gives=as_figure(b_traits, "partner-b", together),
         together=together,
     )
-
-
-def live_day(
-    dyads: Dyads,
-    rng: np.random.Generator,
-    params: ModelParameters,
-    totals: DyadTotals,
-    episodes_per_day: int = 8,
-    constants: DyadConstants = DYAD,
-) -> None:
-    """One day of every couple: ``episodes_per_day`` episodes of both partners' steps, then daily learning."""
-    n = dyads.n
-    dt_days = 1.0 / episodes_per_day
-    attention_of_a = daily_attention(dyads.a_gives.consistency, rng.random((n, 1)), params)
-    attention_of_b = daily_attention(dyads.b_gives.consistency, rng.random((n, 1)), params)
-    for _ in range(episodes_per_day):
-        draws_a = episode.draw(rng, n, 1)
-        draws_b = episode.draw(rng, n, 1)
-        present = draws_a.figure[0] < dyads.together  # together or not, for both at once
-        a_more_anxious = dyads.a.anxiety > dyads.b.anxiety
-        b_more_anxious = dyads.b.anxiety > dyads.a.anxiety
-        a_as_figure = effective_caregiving(dyads.a_gives, dyads.a.anxiety, constants)
-        b_as_figure = effective_caregiving(dyads.b_gives, dyads.b.anxiety, constants)
-        need_a = need_magnitude(draws_a.child[0], params)
-        need_b = need_magnitude(draws_b.child[0], params)
-        record_a = episode.step(dyads.a, b_as_figure, present, attention_of_b, need_a, draws_a, params, dt_days)
-        record_b = episode.step(dyads.b, a_as_figure, present, attention_of_a, need_b, draws_b, params, dt_days)
-        c = totals.counts
-        for p, own, other_record, state in (("a", record_a, record_b, dyads.a), ("b", record_b, record_a, dyads.b)):
-            c[f"bids_{p}"] += own.bid_type >= 0
-            c[f"warm_responses_received_{p}"] += own.warm
-            c[f"care_given_{p}"] += other_record.warm
-            c[f"ruptures_{p}"] += own.adult_rupture.astype(float) + own.tantrum
-            c[f"repairs_{p}"] += own.repairs
-            c[f"unrepaired_ruptures_{p}"] += own.unrepaired
-            c[f"exploration_{p}"] += state.exploration
-            c[f"anxiety_{p}"] += state.anxiety
-        # b gave care when a's bid was met warmly, and the other way round
-        b_gave, a_gave = record_a.warm, record_b.warm
-        totals.care_to_more_anxious += (b_gave & a_more_anxious).astype(float) + (a_gave & b_more_anxious)
-        giver = np.where(a_gave & ~b_gave, 0, np.where(b_gave & ~a_gave, 1, -1))
-        swapped = (giver >= 0) & (totals.last_giver >= 0) & (giver != totals.last_giver)
-        totals.role_swaps += swapped
-        totals.last_giver = np.where(giver >= 0, giver, totals.last_giver)
-        totals.episodes += 1
-    episode.daily_update(dyads.a, params)
-    episode.daily_update(dyads.b, params)

@@ -5,43 +5,34 @@ Bischof's control loops). Competence grows only while exploring, and best
 inside a band of moderate arousal (Hiolle & Cañamero). A figure who supports
 exploration multiplies what exploring teaches; an inappropriate one intrudes
 and interrupts it (Feeney).
+
+Scalar functions (see model/step.py).
 """
 
 from __future__ import annotations
 
-import numpy as np
-
-from securebase.model.parameters import ModelParameters
+import math
 
 
-def exploration_level(anxiety: np.ndarray, felt_security: np.ndarray, params: ModelParameters) -> np.ndarray:
+def exploration_level(anxiety: float, felt_security: float, exploration_floor: float) -> float:
     """Share of the episode spent exploring, in [0, 1]."""
-    floor = params.exploration_floor
-    return np.clip((1.0 - anxiety) * (floor + (1.0 - floor) * felt_security), 0.0, 1.0)
+    return min(max((1.0 - anxiety) * (exploration_floor + (1.0 - exploration_floor) * felt_security), 0.0), 1.0)
 
 
-def intrusion(
-    appropriateness: np.ndarray, with_figure: np.ndarray, uniform: np.ndarray, params: ModelParameters
-) -> np.ndarray:
-    """Whether a present figure intrudes on the child's exploration this episode."""
-    return with_figure & (uniform < (1.0 - appropriateness) * params.intrusion_rate)
+def intrusion_probability(appropriateness: float, intrusion_rate: float) -> float:
+    """Chance that a present figure intrudes on the child's exploration this episode."""
+    return (1.0 - appropriateness) * intrusion_rate
 
 
-def learning_band(anxiety: np.ndarray, params: ModelParameters) -> np.ndarray:
+def learning_band(anxiety: float, centre: float, width: float) -> float:
     """How well exploring teaches at this arousal: best at moderate anxiety."""
-    z = (anxiety - params.learning_band_centre) / params.learning_band_width
-    return np.exp(-z * z)
+    z = (anxiety - centre) / width
+    return math.exp(-z * z)
 
 
-def competence_gain(
-    competence: np.ndarray,
-    exploration: np.ndarray,
-    anxiety: np.ndarray,
-    support: np.ndarray,
-    dt_days: float,
-    params: ModelParameters,
-) -> np.ndarray:
+def competence_gain(competence: float, exploration: float, band: float, support: float, dt_days: float,
+                    competence_rate_per_day: float, support_boost: float) -> float:  # fmt: skip
     """Competence gained in ``dt_days``: only while exploring, saturating towards 1."""
-    rate = params.competence_rate_per_day * dt_days
-    boost = 1.0 + params.support_boost * support
-    return rate * exploration * learning_band(anxiety, params) * boost * (1.0 - competence)
+    rate = competence_rate_per_day * dt_days
+    boost = 1.0 + support_boost * support
+    return rate * exploration * band * boost * (1.0 - competence)

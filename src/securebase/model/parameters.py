@@ -43,12 +43,16 @@ class ModelParameters:
 
     # responses
     soothing: float = 0.7
+    #: share of ``soothing`` that a warm response gives when it does not fit the need at all
+    fit_floor: float = 0.5
     response_minutes: float = 2.0
     unanswered_distress: float = 0.3
     lapse_attention: float = 0.15
 
     # working model learning
     learning_rate: float = 0.04
+    #: the most one outcome can move a working model (a learning weight of at most this)
+    max_learning_weight: float = 0.5
     anxiety_weighting: float = 2.0
     gain_learning_rate: float = 0.02
     gain_limit: float = 2.0
@@ -64,6 +68,8 @@ class ModelParameters:
     tantrum_peak_age_years: float = 2.5
     tantrum_age_width_years: float = 1.2
     tantrum_floor_per_day: float = 0.05
+    #: the anxiety at which the tantrum rates above hold; the chance scales with anxiety / this
+    tantrum_reference_anxiety: float = 0.5
     repair_soothing: float = 0.7
     repair_timescale_days: float = 2.0
     unrepaired_after_days: float = 1.0

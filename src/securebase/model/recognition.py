@@ -4,7 +4,7 @@ An individual who meets several candidate figures cannot see their traits:
 it infers them through its working model of each (trust, fear), learned from
 the bids it sends (model/working_model.py). Its *choice* is the candidate it
 expects most from, by the very rule the episode step uses to choose whom to
-bid to (model/episode.py): the highest trust x (1 - fear).
+bid to (model/step.py): the highest trust x (1 - fear) (model.anxiety.expected_security).
 
 The *truly best* candidate is the one whose hidden traits give a bid the best
 chance of being met warmly: noticed (sensitivity, on a day of full attention
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from securebase.model.anxiety import expected_security
 from securebase.model.caregiving import notice_probability
 from securebase.model.parameters import ModelParameters
 
@@ -37,8 +38,8 @@ RECOGNITION = RecognitionConstants()
 
 
 def expected_support(trust: np.ndarray, fear: np.ndarray) -> np.ndarray:
-    """What the individual expects of each figure: trust x (1 - fear), the hierarchy of episode.step."""
-    return trust * (1.0 - fear)
+    """What the individual expects of each figure: the hierarchy of the step (model.anxiety.expected_security)."""
+    return expected_security(trust, fear)
 
 
 def choose(trust: np.ndarray, fear: np.ndarray, known: np.ndarray) -> np.ndarray:

@@ -15,6 +15,7 @@ Documented ranges (checked by :func:`check_ranges`):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -48,6 +49,56 @@ NO_RUPTURE, ADULT_RUPTURE, CHILD_RUPTURE = 0, 1, 2
 
 STRATEGIES: tuple[str, ...] = ("secure", "avoidant", "ambivalent", "disorganised")
 
+#: the most figures a child can have (scenario.schema allows as many); sizes the kernels' count rows
+MAX_FIGURES = 16
+
+#: precisions of the state: float64 (the default: the shipped calibration's figures) or float32 (half the memory)
+PRECISIONS: tuple[str, ...] = ("float64", "float32")
+
+
+class ChildArrays(NamedTuple):
+    """The per-child arrays (n,) of :class:`Children`, as the kernels take them (views, not copies)."""
+
+    age_days: np.ndarray
+    anxiety: np.ndarray
+    felt_security: np.ndarray
+    exploration: np.ndarray
+    competence: np.ndarray
+    prior_trust: np.ndarray
+    prior_unpredictability: np.ndarray
+    prior_fear: np.ndarray
+    prior_gain: np.ndarray
+
+
+class RelationshipArrays(NamedTuple):
+    """The per-relationship arrays (n, k) of :class:`Children`: working models and pending ruptures."""
+
+    known: np.ndarray
+    trust: np.ndarray
+    unpredictability: np.ndarray
+    fear: np.ndarray
+    gain: np.ndarray
+    payoff_baseline: np.ndarray
+    rupture_kind: np.ndarray
+    rupture_elapsed_days: np.ndarray
+    rupture_due_days: np.ndarray
+    rupture_will_repair: np.ndarray
+
+
+class FigureArrays(NamedTuple):
+    """The figures' traits (n, k) and whether each is in the child's life, as the kernels take them."""
+
+    consistency: np.ndarray
+    appropriateness: np.ndarray
+    sensitivity: np.ndarray
+    warmth: np.ndarray
+    reliability: np.ndarray
+    exploration_support: np.ndarray
+    rupture_rate: np.ndarray
+    repair_propensity: np.ndarray
+    repair_latency_days: np.ndarray
+    active: np.ndarray
+
 
 @dataclass
 class Figures:
@@ -74,6 +125,9 @@ class Figures:
 
     def index(self, name: str) -> int:
         return self.names.index(name)
+
+    def arrays(self) -> FigureArrays:
+        return FigureArrays(*(getattr(self, name) for name in FigureArrays._fields))
 
 
 @dataclass
@@ -107,16 +161,31 @@ class Children:
     def n(self) -> int:
         return int(self.anxiety.shape[0])
 
+    def arrays(self) -> tuple[ChildArrays, RelationshipArrays]:
+        """The state as the kernels take it: views of these very arrays."""
+        return (
+            ChildArrays(*(getattr(self, name) for name in ChildArrays._fields)),
+            RelationshipArrays(*(getattr(self, name) for name in RelationshipArrays._fields)),
+        )
+
 
 #: Initial working-model belief of a newborn: no history, middling expectations.
 NEWBORN_PRIOR = {"trust": 0.5, "unpredictability": 0.25, "fear": 0.0, "gain": 0.0}
 
 
-def new_children(n: int, n_figures: int, age_days: float = 0.0) -> Children:
-    """Children with no history: newborn priors, no relationships yet."""
-    f = np.float64
+def new_children(n: int, n_figures: int, age_days: float = 0.0, precision: str = "float64") -> Children:
+    """Children with no history: newborn priors, no relationships yet.
+
+    ``precision`` is the float type of the state (PRECISIONS); age stays float64 in
+    both, so that thousands of short moment steps still add up to the right day.
+    """
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
+    if n_figures > MAX_FIGURES:
+        raise ValueError(f"at most {MAX_FIGURES} figures per child, got {n_figures}")
+    f = np.dtype(precision)
     return Children(
-        age_days=np.full(n, age_days, f),
+        age_days=np.full(n, age_days, np.float64),
         anxiety=np.full(n, 0.2, f),
         felt_security=np.full(n, 0.5, f),
         exploration=np.zeros(n, f),
@@ -147,22 +216,6 @@ def meet(children: Children, mask: np.ndarray) -> None:
         np.copyto(wm, np.broadcast_to(prior[:, None], wm.shape), where=mask)
     children.payoff_baseline[mask] = 0.0
     children.rupture_kind[mask] = NO_RUPTURE
-
-
-def rowmax(values: np.ndarray) -> np.ndarray:
-    """Maximum over figures (axis 1): a column loop, much faster than a reduction for few figures."""
-    out = values[:, 0].copy()
-    for j in range(1, values.shape[1]):
-        np.maximum(out, values[:, j], out=out)
-    return out
-
-
-def rowsum(values: np.ndarray) -> np.ndarray:
-    """Sum over figures (axis 1), as :func:`rowmax`."""
-    out = values[:, 0].astype(np.int64)
-    for j in range(1, values.shape[1]):
-        out += values[:, j]
-    return out
 
 
 _UNIT_STATE = (

@@ -15,13 +15,15 @@ from securebase.model.parameters import ModelParameters
 DAYS_PER_YEAR = 365.25
 
 
-def per_step(rate_per_episode: float | np.ndarray, steps_per_episode: float) -> float | np.ndarray:
+def per_step(rate_per_episode: float, steps_per_episode: float) -> float:
     """The fraction that a per-episode proportional rate removes in one shorter step.
 
     ``1 - (1 - r) ** (1 / k)``: k steps compound to exactly one episode's rate,
     so the moment scale and the developmental scale share the same mechanism.
     """
-    return 1.0 - (1.0 - np.asarray(rate_per_episode)) ** (1.0 / steps_per_episode)
+    if steps_per_episode == 1.0:
+        return 1.0 - (1.0 - rate_per_episode)  # x ** 1.0 is x: skipping pow saves most of its cost
+    return 1.0 - (1.0 - rate_per_episode) ** (1.0 / steps_per_episode)
 
 
 #: ages are tabulated for each whole day of life up to this many days
@@ -34,12 +36,17 @@ def _read_only(table: np.ndarray) -> np.ndarray:
     return table
 
 
-def day_of_age(age_days: np.ndarray) -> np.ndarray:
+def day_of_age(age_days: float) -> int:
     """Whole days of life: the age at which the age-dependent rates below are evaluated.
 
     Rates change over months and years, so evaluating them once per day of age
     changes them by under 0.1% and makes them a table lookup (modelling choice).
     """
+    return min(max(int(age_days), 0), MAX_AGE_DAYS)
+
+
+def days_of_age(age_days: np.ndarray) -> np.ndarray:
+    """:func:`day_of_age` of an array of ages."""
     return np.clip(np.asarray(age_days).astype(np.int64), 0, MAX_AGE_DAYS)
 
 
@@ -64,13 +71,13 @@ def tantrum_rate_by_day(floor: float, peak: float, peak_age_years: float, width_
 def plasticity(age_days: np.ndarray, params: ModelParameters) -> np.ndarray:
     """Multiplier of learning rates: 1 at birth, slowing with age, never below the floor (S8)."""
     table = plasticity_by_day(params.plasticity_floor, params.plasticity_timescale_years)
-    return table.take(day_of_age(age_days))
+    return table.take(days_of_age(age_days))
 
 
 def internalisation(age_days: np.ndarray, params: ModelParameters) -> np.ndarray:
     """How much of the general prior's security a child carries when no figure is present."""
     table = internalisation_by_day(params.internalisation_max, params.internalisation_timescale_years)
-    return table.take(day_of_age(age_days))
+    return table.take(days_of_age(age_days))
 
 
 def tantrum_rate_per_day(age_days: np.ndarray, params: ModelParameters) -> np.ndarray:
@@ -81,4 +88,4 @@ def tantrum_rate_per_day(age_days: np.ndarray, params: ModelParameters) -> np.nd
         params.tantrum_peak_age_years,
         params.tantrum_age_width_years,
     )
-    return table.take(day_of_age(age_days))
+    return table.take(days_of_age(age_days))

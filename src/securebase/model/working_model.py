@@ -4,71 +4,61 @@ Learning is weighted by the anxiety at the time (anxious episodes teach more,
 Petters), slows with age and never stops (plasticity). The signalling gain is
 learned by reinforcement from what bids achieve (adaptive signalling): it is
 how the A/B/C strategies emerge without being assigned.
+
+Scalar functions of one relationship (see model/step.py).
 """
 
 from __future__ import annotations
 
-import numpy as np
 
-from securebase.model.parameters import ModelParameters
-
-
-def learning_weight(anxiety_before: np.ndarray, plasticity: np.ndarray, params: ModelParameters) -> np.ndarray:
-    """Learning rate of one bid outcome: anxiety-weighted, age-scaled, at most 0.5."""
-    rate = params.learning_rate * plasticity * (1.0 + params.anxiety_weighting * anxiety_before)
-    return np.minimum(rate, 0.5)
+def learning_weight(anxiety_before: float, plasticity: float, learning_rate: float, anxiety_weighting: float,
+                    max_learning_weight: float) -> float:  # fmt: skip
+    """Learning rate of one bid outcome: anxiety-weighted, age-scaled, at most ``max_learning_weight``."""
+    return min(learning_rate * plasticity * (1.0 + anxiety_weighting * anxiety_before), max_learning_weight)
 
 
-def update_expectations(
-    trust: np.ndarray, unpredictability: np.ndarray, outcome: np.ndarray, weight: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Delta-rule update of expected warmth (trust) and of its squared surprise (unpredictability)."""
-    surprise = outcome - trust
-    new_trust = trust + weight * surprise
-    new_unpredictability = unpredictability + weight * (surprise * surprise - unpredictability)
-    return new_trust, new_unpredictability
+def expected_warmth(trust: float, warm: float, weight: float) -> float:
+    """Delta-rule update of expected warmth (trust) from one outcome (1 warm, 0 not)."""
+    return trust + weight * (warm - trust)
 
 
-def update_gain(
-    gain: np.ndarray,
-    baseline: np.ndarray,
-    payoff: np.ndarray,
-    noise: np.ndarray,
-    weight: np.ndarray,
-    plasticity: np.ndarray,
-    params: ModelParameters,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Policy-gradient step on the signalling gain, with a learned payoff baseline.
+def expected_surprise(unpredictability: float, trust: float, warm: float, weight: float) -> float:
+    """Delta-rule update of the squared surprise (unpredictability), against trust before the outcome."""
+    surprise = warm - trust
+    return unpredictability + weight * (surprise * surprise - unpredictability)
+
+
+def distortion_cost(distorted_gain: float, cost: float) -> float:
+    """Effort of distorting the signal either way (Spangler & Grossmann 1993)."""
+    return cost * abs(distorted_gain)
+
+
+def gain_step(advantage: float, noise: float, plasticity: float, gain_learning_rate: float) -> float:
+    """Policy-gradient step on the signalling gain (REINFORCE, Williams 1992).
 
     The gain moves in the direction of the signal noise when a bid paid more
-    than usual (REINFORCE, Williams 1992). The payoff includes the cost of
-    distorting the signal either way, which keeps open signalling (gain 0)
-    where nothing else pays.
+    than usual (``advantage`` over a learned payoff baseline). The payoff
+    includes the cost of distorting the signal either way, which keeps open
+    signalling (gain 0) where nothing else pays.
     """
-    advantage = payoff - baseline
-    step = params.gain_learning_rate * plasticity * advantage * noise
-    new_gain = np.clip(gain + step, -params.gain_limit, params.gain_limit)
-    new_baseline = baseline + weight * advantage
-    return new_gain, new_baseline
+    return gain_learning_rate * plasticity * advantage * noise
 
 
-def frighten(fear: np.ndarray, rate: np.ndarray) -> np.ndarray:
+def bounded_gain(gain: float, gain_limit: float) -> float:
+    return min(max(gain, -gain_limit), gain_limit)
+
+
+def frighten(fear: float, rate: float) -> float:
     """Fear of a figure after it loses its temper or is unfair to the child."""
     return fear + rate * (1.0 - fear)
 
 
-def extinguish_fear(fear: np.ndarray, weight: np.ndarray, params: ModelParameters) -> np.ndarray:
+def extinguish_fear(fear: float, weight: float, fear_extinction: float) -> float:
     """Time with a figure that does not frighten slowly undoes fear of it (extinction)."""
-    return fear * (1.0 - weight * params.fear_extinction)
+    return fear * (1.0 - weight * fear_extinction)
 
 
-def update_prior(prior: np.ndarray, models: np.ndarray, known: np.ndarray, rate: np.ndarray) -> np.ndarray:
-    """Move the general prior towards the mean working model over known figures."""
-    count = known.sum(axis=1)
-    mean = np.where(known, models, 0.0).sum(axis=1) / np.maximum(count, 1)
-    return np.where(count > 0, prior + rate * (mean - prior), prior)
-
-
-def pull_to_prototype(models: np.ndarray, prior: np.ndarray, known: np.ndarray, rate: np.ndarray) -> np.ndarray:
-    """Pull each working model slightly towards the prior: stability without freezing (Fraley 2002)."""
-    return np.where(known, models + rate[:, None] * (prior[:, None] - models), models)
+def toward(value: float, target: float, rate: float) -> float:
+    """A step of ``rate`` from ``value`` towards ``target``: the prior follows the mean working model,
+    and each working model is pulled towards the prior (stability without freezing, Fraley 2002)."""
+    return value + rate * (target - value)

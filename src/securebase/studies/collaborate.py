@@ -29,6 +29,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from securebase.engine.dyads import live_day
 from securebase.model import dyad
 from securebase.model.parameters import ModelParameters
 from securebase.scenario.caregiving import draw_traits, resolve
@@ -61,7 +62,7 @@ def run_arm(
     totals = dyad.DyadTotals.empty(n)
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, 11])))  # the same in every arm
     for _ in range(days):
-        dyad.live_day(couples, rng, params, totals, EPISODES_PER_DAY)
+        live_day(couples, rng, params, totals, EPISODES_PER_DAY)
         progress.update(1)
     c = totals.counts
     episodes = max(totals.episodes, 1)

@@ -257,7 +257,7 @@ def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> S
         f"then {N_CANDIDATES} candidate figures for {s['days']} days; N = {n} individuals, seed {seed}"
     )
     design = (
-        f"N = {n} individuals (a third per history) on seed {seed}, fused kernel. History simulated from birth to "
+        f"N = {n} individuals (a third per history) on seed {seed}, compiled CPU kernel. History simulated from birth to "
         f"{s['start_age']:g} years with one parent (present 90% of home episodes) drawn from a mixture of the "
         f"responsive, rejecting and intermittent presets. On day 0 the parent leaves and {N_CANDIDATES} candidate "
         f"figures enter, each present in {CANDIDATE_AVAILABILITY:.0%} of home episodes, for {s['days']} days. "

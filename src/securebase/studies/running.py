@@ -3,7 +3,7 @@
 Every arm runs with the same seed, so the arms share their random numbers
 (common random numbers, docs/model.md §1): child i meets the same needs in
 every arm, and differences between arms come from the conditions, not from
-luck. Arms run on the fused kernel (the same model as the reference, faster).
+luck. Arms run on the compiled CPU kernel.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from securebase.model.parameters import ModelParameters
 from securebase.scenario.schema import Scenario
 from securebase.studies.base import Progress
 
-KERNEL = "fused"
+KERNEL = "cpu"
 
 
 def total_days(scenario: Scenario) -> int:

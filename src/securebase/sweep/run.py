@@ -137,7 +137,7 @@ def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # tqdm would make a multiprocessing lock (a named semaphore), which leaks when the driver ends the worker
     tqdm.set_lock(threading.RLock())
-    # one worker per core already: the fused kernel's own threads would only contend with the other workers
+    # one worker per core already: the compiled kernel's own threads would only contend with the other workers
     numba.set_num_threads(1)
 
 

@@ -64,8 +64,8 @@ class SweepSpec(Strict):
     samples: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
     #: seed of the latin-hypercube draw (the same seed gives the same points)
     design_seed: Annotated[int, Field(ge=0)] = 0
-    #: the step's implementation for every run: the NumPy reference or the fused compiled loop
-    kernel: Literal["numpy", "fused"] = "numpy"
+    #: where every run's step runs: cpu (compiled), cuda (a GPU) or readable (uncompiled, slow)
+    kernel: Literal["cpu", "cuda", "readable"] = "cpu"
     parameters: Annotated[list[Parameter], Field(min_length=1, max_length=32)]
 
     @property

@@ -22,7 +22,7 @@ class Job:
     task: Task
     scenario: Scenario
     values: dict[str, Value]
-    kernel: str = "numpy"
+    kernel: str = "cpu"
 
 
 def run_task(job: Job) -> pd.DataFrame:

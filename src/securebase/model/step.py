@@ -1,0 +1,376 @@
+"""One child's episode of need: the step every kernel runs, composed from the mechanisms.
+
+A need raises anxiety; the child bids to the best figure present, with an
+intensity set by its learned signalling gain; the figure notices, answers,
+warmly or not; ruptures may open (the adult's, the child's tantrum) and pending
+ones are repaired or left unrepaired; the child learns from the outcome,
+explores as far as its anxiety and felt security allow, and calms down. Once a
+day the general prior follows the working models (:func:`end_of_day`).
+
+This module is the one definition of the step. Its functions are plain Python
+on scalars and on the arrays of ``model.state`` (``Children.arrays()``,
+``Figures.arrays()``), indexed by child ``i``; they call the mechanisms'
+scalar functions by name. ``securebase.engine.kernels`` compiles them, with
+every mechanism they call, for the CPU (numba, parallel over children) and for
+NVIDIA GPUs (numba-cuda, a thread per child), and runs them uncompiled as the
+readable path. A new mechanism is one module in ``model/`` and one call here.
+
+The developmental engine runs :func:`engine_episode` ``episodes_per_day`` times
+a day with ``steps_per_episode = 1``; the moment engine runs :func:`episode`
+every few seconds with ``steps_per_episode`` = episode length / step length,
+which scales the rates so that the same mechanism runs at both scales.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import namedtuple
+from dataclasses import fields
+from typing import NamedTuple
+
+import numpy as np
+
+from securebase.model.anxiety import (
+    expected_security,
+    follow_security,
+    need_magnitude,
+    raise_by_need,
+    relax,
+    security_alone,
+)
+from securebase.model.bids import bid_type, habitual_signal, intensity, logistic_noise, repertoire_by_day
+from securebase.model.caregiving import UNANSWERED, WARM, anxiety_after_response, response
+from securebase.model.exploration import (
+    competence_gain,
+    exploration_level,
+    intrusion_probability,
+    learning_band,
+)
+from securebase.model.parameters import ModelParameters
+from securebase.model.ruptures import (
+    adult_rupture_probability,
+    fear_after_repair,
+    repair_effectiveness,
+    repair_latency,
+    tantrum_probability,
+    trust_after_repair,
+    trust_after_unrepaired,
+    upset,
+)
+from securebase.model.state import ADULT_RUPTURE, CHILD_RUPTURE, NO_RUPTURE
+from securebase.model.timescale import (
+    day_of_age,
+    internalisation_by_day,
+    per_step,
+    plasticity_by_day,
+    tantrum_rate_by_day,
+)
+from securebase.model.working_model import (
+    bounded_gain,
+    distortion_cost,
+    expected_surprise,
+    expected_warmth,
+    extinguish_fear,
+    frighten,
+    gain_step,
+    learning_weight,
+    toward,
+)
+
+#: uniforms drawn per child and per (child, figure) in every step, whatever happens:
+#: a fixed count keeps two runs that differ in one parameter on the same random numbers.
+CHILD_DRAWS = 11
+FIGURE_DRAWS = 1
+#: what each child's uniform is for (row of the child draws)
+U_NEED, U_NOISE, U_NOTICE, U_RESPOND, U_WARM, U_RUPTURE, U_TANTRUM, U_INTRUSION, U_BID_TYPE, U_REPAIR, U_LATENCY = range(
+    CHILD_DRAWS
+)
+
+#: the steps' constants: every model parameter, and the conversions to one kind of step (see :func:`constants`)
+Constants = namedtuple(
+    "Constants",
+    [f.name for f in fields(ModelParameters)]
+    + ["dt_days", "steps_per_episode", "tracking", "steps_per_response", "self_regulation_step", "base_calming_step"],
+)
+
+
+def constants(params: ModelParameters, dt_days: float, steps_per_episode: float = 1.0) -> Constants:
+    """The constants of one kind of step (developmental: 1 step an episode; moment: many), as floats."""
+    p = params
+    step_minutes = p.episode_minutes / steps_per_episode
+    return Constants(
+        *(float(getattr(p, f.name)) for f in fields(ModelParameters)),
+        dt_days=float(dt_days),
+        steps_per_episode=float(steps_per_episode),
+        # felt security follows who is there within minutes (both time scales)
+        tracking=float(-math.expm1(-step_minutes / p.security_timescale_minutes)),
+        # a response delivers its effect over a couple of minutes: one developmental episode, many moments
+        steps_per_response=max(1.0, p.response_minutes / step_minutes),
+        self_regulation_step=float(per_step(p.self_regulation, steps_per_episode)),
+        base_calming_step=float(per_step(p.base_calming, steps_per_episode)),
+    )
+
+
+class AgeTables(NamedTuple):
+    """Age-dependent rates by whole day of age (model.timescale), and the bid repertoire (model.bids)."""
+
+    plasticity: np.ndarray
+    internalisation: np.ndarray
+    tantrum_rate: np.ndarray
+    repertoire: np.ndarray
+
+
+def age_tables(params: ModelParameters) -> AgeTables:
+    p = params
+    return AgeTables(
+        plasticity=plasticity_by_day(p.plasticity_floor, p.plasticity_timescale_years),
+        internalisation=internalisation_by_day(p.internalisation_max, p.internalisation_timescale_years),
+        tantrum_rate=tantrum_rate_by_day(
+            p.tantrum_floor_per_day, p.tantrum_peak_per_day, p.tantrum_peak_age_years, p.tantrum_age_width_years
+        ),
+        repertoire=repertoire_by_day(),
+    )
+
+
+class EpisodeRecord(NamedTuple):
+    """What happened to each child in one step (for counting; not state), arrays of shape (n,)."""
+
+    target: np.ndarray  # figure index the child turned to, -1 if none present
+    bid_type: np.ndarray  # index into BID_TYPES, -1 if no bid
+    intensity: np.ndarray  # intensity of the bid sent, 0 if no bid
+    answered: np.ndarray
+    warm: np.ndarray
+    adult_rupture: np.ndarray
+    tantrum: np.ndarray
+    repairs: np.ndarray  # repairs completed this step, per child
+    unrepaired: np.ndarray  # ruptures closed unrepaired this step, per child
+    intruded: np.ndarray
+
+
+def new_record(n: int, precision: str = "float64") -> EpisodeRecord:
+    return EpisodeRecord(
+        target=np.empty(n, np.int64),
+        bid_type=np.empty(n, np.int8),
+        intensity=np.empty(n, precision),
+        answered=np.empty(n, np.bool_),
+        warm=np.empty(n, np.bool_),
+        adult_rupture=np.empty(n, np.bool_),
+        tantrum=np.empty(n, np.bool_),
+        repairs=np.empty(n, np.int64),
+        unrepaired=np.empty(n, np.int64),
+        intruded=np.empty(n, np.bool_),
+    )
+
+
+def uniform(u, row, i):
+    """Child ``i``'s uniform for ``row`` (U_...), in double precision like every other number of the step."""
+    return np.float64(u[row, i])  # not float(): numba keeps float32 through float()
+
+
+def with_child(i, j, present, rel, fig):
+    """Whether figure ``j`` is with child ``i`` now: present (bit j of ``present``), known and in its life."""
+    return ((present >> j) & 1) == 1 and rel.known[i, j] and fig.active[i, j]
+
+
+def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
+    """Advance child ``i`` by one step, in place, and write what happened to ``out`` (an EpisodeRecord).
+
+    ``present`` is a bit mask of the figures with the child (bit j: figure j),
+    ``need`` the need that arises, ``attention`` (n, k) each figure's attention
+    today, ``u`` (CHILD_DRAWS, n) the step's uniforms, ``tables`` the AgeTables
+    and ``c`` the Constants of this kind of step.
+    """
+    k = rel.trust.shape[1]
+    day = day_of_age(child.age_days[i])
+    plast = tables.plasticity[day]
+
+    # felt security follows the best figure present, else what the child has internalised;
+    # the child turns to the figure it expects most from (its hierarchy: the same score)
+    with_figure = 0.0
+    best = -1.0
+    target = 0
+    for j in range(k):
+        score = -1.0
+        if with_child(i, j, present, rel, fig):
+            score = expected_security(rel.trust[i, j], rel.fear[i, j])
+            with_figure = max(with_figure, score)
+        if score > best:
+            best = score
+            target = j
+    has_figure = best >= 0.0
+    alone = security_alone(tables.internalisation[day], child.prior_trust[i], child.prior_fear[i])
+    s = follow_security(child.felt_security[i], max(with_figure, alone), c.tracking)
+    child.felt_security[i] = s
+
+    a_before = raise_by_need(child.anxiety[i], need, s, c.security_buffering)
+
+    # the bid: whether to bid follows the habitual signal; the noise only varies how hard (so the
+    # gain learns from what intensity achieves, not from the bid/no-bid threshold)
+    g = rel.gain[i, target]
+    noise = logistic_noise(uniform(u, U_NOISE, i))
+    distorted = g + c.signal_noise * noise
+    bid_intensity = intensity(a_before, distorted)
+    bidding = has_figure and habitual_signal(a_before, g) > c.bid_threshold
+    outcome = UNANSWERED
+    if bidding:
+        outcome = response(
+            fig.sensitivity[i, target], attention[i, target], fig.reliability[i, target], fig.warmth[i, target],
+            bid_intensity, uniform(u, U_NOTICE, i), uniform(u, U_RESPOND, i), uniform(u, U_WARM, i),
+        )  # fmt: skip
+    warm = outcome == WARM
+    a_after = anxiety_after_response(
+        a_before, bidding, outcome, fig.appropriateness[i, target], bid_intensity,
+        c.soothing, c.fit_floor, c.unanswered_distress, c.steps_per_response,
+    )  # fmt: skip
+
+    # learning from the outcome, weighted by the anxiety it came with
+    weight = learning_weight(a_before, plast, c.learning_rate, c.anxiety_weighting, c.max_learning_weight)
+    weight = weight / c.steps_per_episode
+    if bidding:
+        t = rel.trust[i, target]
+        warmth_seen = 1.0 if warm else 0.0
+        rel.unpredictability[i, target] = expected_surprise(rel.unpredictability[i, target], t, warmth_seen, weight)
+        rel.trust[i, target] = expected_warmth(t, warmth_seen, weight)
+    if has_figure:
+        payoff = (a_before - a_after) - distortion_cost(distorted, c.distortion_cost)
+        advantage = payoff - rel.payoff_baseline[i, target]
+        step = gain_step(advantage, noise, plast / c.steps_per_episode, c.gain_learning_rate)
+        rel.gain[i, target] = bounded_gain(g + step, c.gain_limit)
+        rel.payoff_baseline[i, target] = rel.payoff_baseline[i, target] + weight * advantage
+        rel.fear[i, target] = extinguish_fear(rel.fear[i, target], weight, c.fear_extinction)
+
+    # ruptures from both sides (the adult's first: one pending rupture per relationship)
+    adult_rupture = has_figure and uniform(u, U_RUPTURE, i) < adult_rupture_probability(fig.rupture_rate[i, target], c.dt_days)
+    if adult_rupture:
+        a_after = upset(a_after, c.rupture_anxiety)
+        rel.fear[i, target] = frighten(rel.fear[i, target], c.fear_learning_rate * plast)
+    tantrum = has_figure and uniform(u, U_TANTRUM, i) < tantrum_probability(
+        tables.tantrum_rate[day], c.dt_days, a_after, c.tantrum_reference_anxiety
+    )
+    if tantrum:
+        a_after = upset(a_after, c.tantrum_anxiety)
+    if (adult_rupture or tantrum) and rel.rupture_kind[i, target] == NO_RUPTURE:
+        will_repair = uniform(u, U_REPAIR, i) < fig.repair_propensity[i, target]
+        rel.rupture_kind[i, target] = ADULT_RUPTURE if adult_rupture else CHILD_RUPTURE
+        rel.rupture_elapsed_days[i, target] = 0.0
+        if will_repair:
+            rel.rupture_due_days[i, target] = repair_latency(
+                fig.repair_latency_days[i, target], math.log1p(-uniform(u, U_LATENCY, i))
+            )
+        else:
+            rel.rupture_due_days[i, target] = c.unrepaired_after_days
+        rel.rupture_will_repair[i, target] = will_repair
+
+    # pending ruptures that fall due: repaired (when together), or closed unrepaired
+    weight_now = learning_weight(a_after, plast, c.learning_rate, c.anxiety_weighting, c.max_learning_weight)
+    fear_weight = c.fear_learning_rate * plast
+    repairs = 0
+    unrepaired = 0
+    soothing_by_repair = 0.0
+    for j in range(k):
+        if rel.rupture_kind[i, j] == NO_RUPTURE:
+            continue
+        elapsed = rel.rupture_elapsed_days[i, j] + c.dt_days
+        rel.rupture_elapsed_days[i, j] = elapsed
+        if elapsed < rel.rupture_due_days[i, j]:
+            continue
+        if rel.rupture_will_repair[i, j]:
+            if not with_child(i, j, present, rel, fig):
+                continue  # a due repair waits until they are together
+            effectiveness = repair_effectiveness(elapsed, c.repair_timescale_days)
+            rel.trust[i, j] = trust_after_repair(rel.trust[i, j], weight_now, c.repair_trust_gain, effectiveness)
+            if rel.rupture_kind[i, j] == ADULT_RUPTURE:
+                rel.fear[i, j] = fear_after_repair(rel.fear[i, j], fear_weight, effectiveness)
+            soothing_by_repair = max(soothing_by_repair, c.repair_soothing * effectiveness)
+            repairs += 1
+        else:
+            rel.trust[i, j] = trust_after_unrepaired(rel.trust[i, j], weight_now, c.unrepaired_trust_cost)
+            unrepaired += 1
+        rel.rupture_kind[i, j] = NO_RUPTURE
+    a_after = a_after * (1.0 - soothing_by_repair)
+
+    # exploring, and learning from it
+    level = exploration_level(a_after, s, c.exploration_floor)
+    intruded = has_figure and uniform(u, U_INTRUSION, i) < intrusion_probability(fig.appropriateness[i, target], c.intrusion_rate)
+    if intruded:
+        level = level * (1.0 - c.intrusion_cost)
+    support = fig.exploration_support[i, target] if has_figure else 0.0
+    child.exploration[i] = level
+    band = learning_band(a_after, c.learning_band_centre, c.learning_band_width)
+    competence = child.competence[i]
+    child.competence[i] = competence + competence_gain(
+        competence, level, band, support, c.dt_days, c.competence_rate_per_day, c.support_boost
+    )
+
+    child.anxiety[i] = min(max(relax(a_after, s, c.self_regulation_step, c.base_calming_step), 0.0), 1.0)
+    kind = -1
+    if bidding:
+        kind = bid_type(tables.repertoire, day, bid_intensity, uniform(u, U_BID_TYPE, i))
+    child.age_days[i] = child.age_days[i] + c.dt_days
+
+    out.target[i] = target if has_figure else -1
+    out.bid_type[i] = kind
+    out.intensity[i] = bid_intensity if bidding else 0.0
+    out.answered[i] = outcome != UNANSWERED
+    out.warm[i] = warm
+    out.adult_rupture[i] = adult_rupture
+    out.tantrum[i] = tantrum
+    out.repairs[i] = repairs
+    out.unrepaired[i] = unrepaired
+    out.intruded[i] = intruded
+
+
+def presence(i, u_figure, availability, active):
+    """Bit mask of the figures with child ``i`` this episode: each present with its availability now."""
+    present = 0
+    for j in range(availability.shape[0]):
+        if u_figure[0, i, j] < availability[j] and active[i, j]:
+            present |= 1 << j
+    return present
+
+
+def engine_episode(i, child, rel, fig, availability, attention, u, u_figure, tables, c, out):
+    """One developmental episode of child ``i``: who is there, the need that arises, and the step.
+
+    ``availability`` (k,) is each figure's probability of being with the child in
+    this episode's setting; ``u_figure`` (FIGURE_DRAWS, n, k) the uniforms per relationship.
+    """
+    need = need_magnitude(uniform(u, U_NEED, i), c.need_mean)
+    episode(i, child, rel, fig, presence(i, u_figure, availability, fig.active), need, attention, u, tables, c, out)
+
+
+def mask_of(i, present):
+    """Bit mask of row ``i`` of a (n, k) boolean array of presence."""
+    mask = 0
+    for j in range(present.shape[1]):
+        if present[i, j]:
+            mask |= 1 << j
+    return mask
+
+
+def _settle(i, models, prior, known, rate, pull):
+    """The prior moves towards the mean working model over known figures; each model is pulled to the prior."""
+    count = 0
+    total = 0.0
+    for j in range(models.shape[1]):
+        if known[i, j]:
+            count += 1
+            total += models[i, j]
+    value = prior[i]
+    if count > 0:
+        value = toward(value, total / count, rate)
+        prior[i] = value
+    for j in range(models.shape[1]):
+        if known[i, j]:
+            models[i, j] = toward(models[i, j], value, pull)
+
+
+def end_of_day(i, child, rel, tables, c):
+    """Once a day: the general prior follows the working models, which drift towards it (S8)."""
+    plast = tables.plasticity[day_of_age(child.age_days[i])]
+    rate = c.prior_rate_per_day * plast
+    pull = c.prototype_pull_per_day * plast
+    _settle(i, rel.trust, child.prior_trust, rel.known, rate, pull)
+    _settle(i, rel.unpredictability, child.prior_unpredictability, rel.known, rate, pull)
+    _settle(i, rel.fear, child.prior_fear, rel.known, rate, pull)
+    _settle(i, rel.gain, child.prior_gain, rel.known, rate, pull)

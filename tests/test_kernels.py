@@ -1,0 +1,233 @@
+"""Every kernel runs the one step of model/step.py: the compiled CPU loops, the GPU's, and the readable path agree.
+
+Property tests draw random constants (no two equal, so that a kernel that used one
+constant in place of another would disagree) and random states, and compare the
+compiled CPU kernel with the same functions run uncompiled. The GPU kernels are
+checked against the CPU under numba's CUDA simulator in a subprocess (the
+simulator must be chosen before numba is imported), at tiny sizes.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+from helpers import small
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from securebase.engine import kernels
+from securebase.engine.simulation import Simulation
+from securebase.engine.uniforms import draw
+from securebase.model.parameters import ModelParameters
+from securebase.model.state import FIGURE_TRAITS, Children, Figures, new_children
+from securebase.model.step import age_tables, constants, new_record
+from securebase.model.tally import COUNT_ROW, Tally
+
+#: constants that are probabilities or shares, kept below 1 when drawn
+UNIT_CONSTANTS = {
+    "security_buffering", "self_regulation", "base_calming", "internalisation_max", "soothing", "fit_floor",
+    "unanswered_distress", "lapse_attention", "learning_rate", "max_learning_weight", "plasticity_floor",
+    "rupture_anxiety", "tantrum_anxiety", "repair_soothing", "repair_trust_gain", "unrepaired_trust_cost",
+    "fear_learning_rate", "fear_extinction", "exploration_floor", "intrusion_rate", "intrusion_cost",
+    "prior_rate_per_day", "prototype_pull_per_day", "tantrum_reference_anxiety",
+}  # fmt: skip
+
+
+def distinct_parameters(seed: int) -> ModelParameters:
+    """Constants near the defaults, each scaled at random, no two alike."""
+    rng = np.random.default_rng(seed)
+    values = {}
+    for index, field in enumerate(dataclasses.fields(ModelParameters)):
+        value = field.default * rng.uniform(0.6, 1.4) + (index + 1) * 1.37e-4
+        values[field.name] = min(value, 0.95 - index * 1e-4) if field.name in UNIT_CONSTANTS else value
+    params = ModelParameters(**values)
+    assert len(set(values.values())) == len(values)
+    return params
+
+
+def random_population(seed: int, n: int, k: int) -> tuple[Children, Figures]:
+    """Children part-way through life (working models, pending ruptures) with figures of random traits."""
+    rng = np.random.default_rng(seed)
+    children = new_children(n, k, age_days=0.0)
+    children.age_days[:] = rng.uniform(0, 20 * 365.25, n)
+    for name in ("anxiety", "felt_security", "exploration", "competence", "prior_trust", "prior_unpredictability",
+                 "prior_fear"):  # fmt: skip
+        getattr(children, name)[:] = rng.random(n)
+    children.prior_gain[:] = rng.uniform(-1, 1, n)
+    children.known[:] = rng.random((n, k)) < 0.8
+    for name in ("trust", "unpredictability", "fear"):
+        getattr(children, name)[:] = rng.random((n, k))
+    children.gain[:] = rng.uniform(-1.5, 1.5, (n, k))
+    children.payoff_baseline[:] = rng.normal(0, 0.1, (n, k))
+    children.rupture_kind[:] = rng.integers(0, 3, (n, k))
+    children.rupture_elapsed_days[:] = rng.uniform(0, 2, (n, k))
+    children.rupture_due_days[:] = rng.uniform(0, 2, (n, k))
+    children.rupture_will_repair[:] = rng.random((n, k)) < 0.5
+    traits = {name: rng.random((n, k)) for name in FIGURE_TRAITS}
+    traits["rupture_rate"] *= 3.0
+    traits["repair_latency_days"] *= 2.0
+    figures = Figures(
+        names=tuple(f"figure{j}" for j in range(k)),
+        availability=rng.random((k, 2)),
+        active=rng.random((n, k)) < 0.9,
+        **traits,
+    )
+    return children, figures
+
+
+def assert_same_state(expected: Children, got: Children, tolerance: float = 1e-12) -> None:
+    for name in expected.__dataclass_fields__:
+        x, y = getattr(expected, name), getattr(got, name)
+        assert x.dtype == y.dtype, name
+        if np.issubdtype(x.dtype, np.floating):
+            np.testing.assert_allclose(y, x, rtol=0, atol=tolerance, err_msg=name)
+        else:
+            np.testing.assert_array_equal(y, x, err_msg=name)
+
+
+def assert_same_record(expected, got, tolerance: float = 1e-12) -> None:
+    for name, x, y in zip(expected._fields, expected, got, strict=True):
+        if np.issubdtype(x.dtype, np.floating):
+            np.testing.assert_allclose(y, x, rtol=0, atol=tolerance, err_msg=name)
+        else:
+            np.testing.assert_array_equal(y, x, err_msg=name)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), k=st.integers(1, 4), moment=st.booleans())
+def test_the_compiled_step_is_the_readable_step(seed: int, k: int, moment: bool) -> None:
+    params = distinct_parameters(seed)
+    children, figures = random_population(seed, 40, k)
+    rng = np.random.default_rng(seed)
+    expected, got = copy.deepcopy(children), copy.deepcopy(children)
+    steps_per_episode = 240.0 if moment else 1.0
+    for _ in range(3):
+        draws = draw(rng, children.n, k)
+        present = rng.random((children.n, k)) < 0.7
+        need = rng.random(children.n) * 0.6
+        attention = np.where(rng.random((children.n, k)) < 0.8, 1.0, params.lapse_attention)
+        dt_days = 1.0 / 8.0 / steps_per_episode
+        args = (figures, present, attention, need, draws.child, params, dt_days, steps_per_episode)
+        slow = kernels.step(expected, *args, kernel="readable")
+        fast = kernels.step(got, *args, kernel="cpu")
+        assert_same_record(slow, fast)
+        assert_same_state(expected, got)
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), k=st.integers(1, 3))
+def test_the_compiled_day_is_the_readable_day(seed: int, k: int) -> None:
+    """The engine's episode with its counting, the end of the day and the read-out, on both."""
+    params = distinct_parameters(seed)
+    children, figures = random_population(seed, 30, k)
+    rng = np.random.default_rng(seed + 1)
+    results = {}
+    for name in ("readable", "cpu"):
+        state = copy.deepcopy(children)
+        loops = kernels.loops_for(name)
+        sums = Tally(np.zeros((3, state.n)), np.zeros((12, state.n), np.int32), np.zeros((3, state.n)), True)
+        draws = draw(np.random.default_rng(seed), state.n, k)
+        attention = loops.attention(figures, np.random.default_rng(seed).random((state.n, k), np.float32), params)
+        record = new_record(state.n)
+        counts = loops.engine_episode(
+            state, figures, figures.availability[:, 1].copy(), attention, draws, age_tables(params),
+            constants(params, 0.125), record, sums,
+        )  # fmt: skip
+        loops.end_of_day(state, params)
+        readout = loops.read_out(state, figures, sums.day_sums, 1, params)
+        results[name] = (state, record, counts, sums, attention, readout)
+    del rng
+    (a, ra, ca, sa, aa, oa), (b, rb, cb, sb, ab, ob) = results["readable"], results["cpu"]
+    assert_same_state(a, b)
+    assert_same_record(ra, rb)
+    assert ca.shape == (COUNT_ROW,)
+    np.testing.assert_array_equal(cb, ca)
+    np.testing.assert_array_equal(sb.total_counts, sa.total_counts)
+    np.testing.assert_allclose(sb.day_sums, sa.day_sums, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(ab, aa)
+    np.testing.assert_allclose(ob, oa, rtol=1e-12, atol=1e-12)
+    assert ca[: 5].sum() == (ra.bid_type >= 0).sum()
+
+
+def test_a_swapped_constant_is_caught() -> None:
+    """The sameness tests can fail: the readable path with two constants swapped disagrees with the compiled one."""
+    params = distinct_parameters(7)
+    swapped = dataclasses.replace(params, rupture_anxiety=params.tantrum_anxiety, tantrum_anxiety=params.rupture_anxiety)
+    children, figures = random_population(7, 200, 2)
+    draws = draw(np.random.default_rng(7), children.n, 2)
+    present = np.ones((children.n, 2), bool)
+    a, b = copy.deepcopy(children), copy.deepcopy(children)
+    args = (figures, present, np.ones((children.n, 2)), np.full(children.n, 0.3), draws.child)
+    kernels.step(a, *args, params, 0.5, kernel="readable")
+    kernels.step(b, *args, swapped, 0.5, kernel="cpu")
+    with pytest.raises(AssertionError):
+        assert_same_state(a, b)
+
+
+def test_float32_state_keeps_the_figures_close() -> None:
+    """Single-precision state: the same run's daily summaries move by little (docs/model.md §1 gives the figures)."""
+    scenario = small("school-year", n_children=400, days=20, start_age_years=0.5)
+    double = Simulation(scenario, seed=5).run()
+    single = Simulation(scenario, seed=5, precision="float32").run()
+    assert single.children["anxiety"].dtype == np.float32
+    for column in ("anxiety", "felt_security", "exploration", "competence", "share_secure"):
+        gap = np.abs(double.summary[column] - single.summary[column]).max()
+        assert gap < 0.02, (column, gap)
+
+
+GPU_CHECK = textwrap.dedent(
+    """
+    import sys, warnings
+    import numpy as np
+    sys.path[:0] = [{tests!r}]
+    warnings.simplefilter("ignore", RuntimeWarning)  # the simulator's uint64 arithmetic wraps, as on the GPU
+    from numba import config
+    assert config.ENABLE_CUDASIM
+    from test_kernels import random_population, distinct_parameters, assert_same_state, assert_same_record
+    from helpers import small
+    import copy
+    from securebase.engine import kernels
+    from securebase.engine.simulation import Simulation
+    from securebase.engine.uniforms import draw
+    for seed in (1, 2):
+        params = distinct_parameters(seed)
+        children, figures = random_population(seed, 12, 3)
+        rng = np.random.default_rng(seed)
+        a, b = copy.deepcopy(children), copy.deepcopy(children)
+        for moment in (1.0, 240.0):
+            draws = draw(rng, 12, 3)
+            args = (figures, rng.random((12, 3)) < 0.7, np.ones((12, 3)), rng.random(12) * 0.5, draws.child, params,
+                    1 / 8 / moment, moment)
+            assert_same_record(kernels.step(a, *args, kernel="cpu"), kernels.step(b, *args, kernel="cuda"))
+            assert_same_state(a, b)
+    scenario = small("school-year", n_children=6, days=3, start_age_years=0.01)
+    cpu = Simulation(scenario, seed=2, kernel="cpu").run()
+    gpu = Simulation(scenario, seed=2, kernel="cuda").run()
+    for table in ("summary", "children", "child_figures", "relationships"):
+        x, y = getattr(cpu, table), getattr(gpu, table)
+        numbers = x.select_dtypes("number").columns
+        assert list(x.columns) == list(y.columns), table
+        assert x.drop(columns=numbers).equals(y.drop(columns=numbers)), table
+        np.testing.assert_allclose(y[numbers].to_numpy(float), x[numbers].to_numpy(float), rtol=1e-12, atol=1e-12)
+    print("GPU kernels agree with the CPU")
+    """
+)
+
+
+def test_the_gpu_kernels_agree_with_the_cpu_under_the_simulator(tmp_path: Path) -> None:
+    script = tmp_path / "gpu_check.py"
+    script.write_text(GPU_CHECK.format(tests=str(Path(__file__).parent)))
+    environment = {**os.environ, "NUMBA_ENABLE_CUDASIM": "1"}
+    done = subprocess.run(
+        [sys.executable, str(script)], check=False, env=environment, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "GPU kernels agree with the CPU" in done.stdout
