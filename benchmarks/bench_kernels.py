@@ -46,7 +46,7 @@ from securebase.model.tally import N_COUNTS, N_MEANS, Tally
 from securebase.scenario import Scenario
 
 sys.path.insert(0, str(Path(__file__).parent))
-from mesa_model import benchmark_scenario, run_mesa  # a sibling script, not part of the package
+from population import benchmark_scenario  # a sibling script, not part of the package
 
 EPISODES_PER_DAY = 8
 #: each figure is the median of this many timed segments (a shared machine's speed wanders)
@@ -129,6 +129,8 @@ def inner_loop_rate(n: int, episodes: int) -> tuple[float, float, float]:
 
 def mesa_rate(n: int, days: int) -> tuple[tuple[float, float, float], float]:
     """(child-episodes per second of the Mesa model, traced bytes per agent while it is built)."""
+    from mesa_model import run_mesa  # Mesa is a benchmark dependency only (pip install -e '.[bench]')
+
     tracemalloc.start()
     model = run_mesa(n_children=n, days=0, seed=1)
     bytes_per_agent = tracemalloc.get_traced_memory()[0] / n

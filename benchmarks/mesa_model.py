@@ -22,9 +22,11 @@ from __future__ import annotations
 import argparse
 import math
 import statistics
+import sys
 import time
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import mesa
 import numpy as np
@@ -35,7 +37,10 @@ from securebase.model.bids import ONSET_WIDTH_YEARS, ONSET_YEARS
 from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
 from securebase.model.state import FIGURE_TRAITS, NEWBORN_PRIOR, SETTINGS
 from securebase.model.timescale import DAYS_PER_YEAR
-from securebase.scenario import Scenario, load_scenario
+from securebase.scenario import Scenario
+
+sys.path.insert(0, str(Path(__file__).parent))
+from population import benchmark_scenario  # a sibling script: the benchmarks' population
 
 #: kinds of pending rupture: the adult's (harshness, unfairness) and the child's (a tantrum)
 ADULT_RUPTURE, CHILD_RUPTURE = "adult", "child"
@@ -422,22 +427,6 @@ class SecureBaseModel(mesa.Model):
         self.day += 1
         if self.day >= self.scenario.schedule.days:
             self.running = False
-
-
-def benchmark_scenario(n_children: int, days: int | None = None) -> Scenario:
-    """The built-in school year for ``n_children`` five-year-olds, with no simulated history.
-
-    ``days`` shortens the year (its calendar stays the same); stepping a model past the
-    scenario's end works too, it only sets ``running`` to False.
-    """
-    scenario = load_scenario("school-year")
-    population = scenario.population.model_copy(
-        update={"n_children": n_children, "start_age_years": 5.0, "history": "none"}
-    )
-    update = {"population": population}
-    if days is not None:
-        update["schedule"] = scenario.schedule.model_copy(update={"days": days})
-    return scenario.model_copy(update=update)
 
 
 def run_mesa(n_children: int, days: int, seed: int) -> SecureBaseModel:

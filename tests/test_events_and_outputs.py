@@ -100,7 +100,7 @@ def test_tables_use_glossary_columns_and_counts_add_up(tiny_school_year):
 def test_ctrl_c_keeps_the_work_and_resume_gives_the_same_result(tmp_path):
     scenario_file = tmp_path / "long.toml"
     scenario_file.write_text(
-        BASE.format(extra="").replace("n_children = 400", "n_children = 3000").replace("days = 60", "days = 400")
+        BASE.format(extra="").replace("n_children = 400", "n_children = 12000").replace("days = 60", "days = 600")
     )
     command = [str(Path(sys.executable).parent / "securebase"), "run", str(scenario_file), "--no-progress"]
     interrupted_out, reference_out = tmp_path / "interrupted", tmp_path / "reference"

@@ -14,7 +14,6 @@ import dataclasses
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -183,51 +182,12 @@ def test_float32_state_keeps_the_figures_close() -> None:
         assert gap < 0.02, (column, gap)
 
 
-GPU_CHECK = textwrap.dedent(
-    """
-    import sys, warnings
-    import numpy as np
-    sys.path[:0] = [{tests!r}]
-    warnings.simplefilter("ignore", RuntimeWarning)  # the simulator's uint64 arithmetic wraps, as on the GPU
-    from numba import config
-    assert config.ENABLE_CUDASIM
-    from test_kernels import random_population, distinct_parameters, assert_same_state, assert_same_record
-    from helpers import small
-    import copy
-    from securebase.engine import kernels
-    from securebase.engine.simulation import Simulation
-    from securebase.engine.uniforms import draw
-    for seed in (1, 2):
-        params = distinct_parameters(seed)
-        children, figures = random_population(seed, 12, 3)
-        rng = np.random.default_rng(seed)
-        a, b = copy.deepcopy(children), copy.deepcopy(children)
-        for moment in (1.0, 240.0):
-            draws = draw(rng, 12, 3)
-            args = (figures, rng.random((12, 3)) < 0.7, np.ones((12, 3)), rng.random(12) * 0.5, draws.child, params,
-                    1 / 8 / moment, moment)
-            assert_same_record(kernels.step(a, *args, kernel="cpu"), kernels.step(b, *args, kernel="cuda"))
-            assert_same_state(a, b)
-    scenario = small("school-year", n_children=6, days=3, start_age_years=0.01)
-    cpu = Simulation(scenario, seed=2, kernel="cpu").run()
-    gpu = Simulation(scenario, seed=2, kernel="cuda").run()
-    for table in ("summary", "children", "child_figures", "relationships"):
-        x, y = getattr(cpu, table), getattr(gpu, table)
-        numbers = x.select_dtypes("number").columns
-        assert list(x.columns) == list(y.columns), table
-        assert x.drop(columns=numbers).equals(y.drop(columns=numbers)), table
-        np.testing.assert_allclose(y[numbers].to_numpy(float), x[numbers].to_numpy(float), rtol=1e-12, atol=1e-12)
-    print("GPU kernels agree with the CPU")
-    """
-)
-
-
-def test_the_gpu_kernels_agree_with_the_cpu_under_the_simulator(tmp_path: Path) -> None:
-    script = tmp_path / "gpu_check.py"
-    script.write_text(GPU_CHECK.format(tests=str(Path(__file__).parent)))
+def test_the_gpu_kernels_agree_with_the_cpu_under_the_simulator() -> None:
+    script = Path(__file__).parents[1] / "benchmarks" / "gpu_check.py"
     environment = {**os.environ, "NUMBA_ENABLE_CUDASIM": "1"}
     done = subprocess.run(
-        [sys.executable, str(script)], check=False, env=environment, capture_output=True, text=True, timeout=600
-    )
+        [sys.executable, str(script), "--children", "6", "--days", "3", "--exact"],
+        check=False, env=environment, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert "GPU kernels agree with the CPU" in done.stdout

@@ -30,6 +30,10 @@ from securebase.model.tally import COUNT_ROW, READOUT_ROW, Tally
 #: the kernels a Simulation can run on
 KERNELS = ("cpu", "cuda", "readable")
 
+#: children per chunk of a loop: the chunks depend on the population alone, never on the threads, so that
+#: sums over chunks (the day's counts and read-out) are the same numbers on any machine and in the readable path
+CHILDREN_PER_CHUNK = 4096
+
 #: populations smaller than this run on one thread: waking threads costs more than they save,
 #: and far more when another process holds a core
 PARALLEL_FROM_CHILDREN = 20_000
@@ -58,6 +62,11 @@ def _compile_below_loop(function: Callable) -> Callable:
     return numba.njit(error_model="numpy", _nrt=False, inline="always")(function)
 
 
+def chunks(n_children: int) -> int:
+    """How many chunks the loops cut a population into (see CHILDREN_PER_CHUNK)."""
+    return max(1, -(-n_children // CHILDREN_PER_CHUNK))
+
+
 class Loops:
     """The loops of kernels/loops.py for one target: compiled for the CPU, or as written."""
 
@@ -77,7 +86,6 @@ class Loops:
             else:
                 function = loop
             setattr(self, loop.__name__, function)
-        self.chunks = (lambda: 4 * numba.get_num_threads()) if compiled else (lambda: 1)
 
     new_record = staticmethod(new_record)
 
@@ -105,7 +113,7 @@ class Loops:
             self.step_children(
                 child, rel, figures.arrays(), np.ascontiguousarray(present, np.bool_),
                 np.ascontiguousarray(need, np.float64), np.ascontiguousarray(attention, np.float64),
-                draws, age_tables(params), constants(params, dt_days, steps_per_episode), record, self.chunks(),
+                draws, age_tables(params), constants(params, dt_days, steps_per_episode), record, chunks(children.n),
             )  # fmt: skip
         return record
 
@@ -113,14 +121,14 @@ class Loops:
         """Each figure's attention today (n, k), from uniforms (n, k)."""
         out = np.empty(figures.consistency.shape)
         with threads_for(out.shape[0]):
-            self.attention_today(figures.consistency, uniforms, float(params.lapse_attention), out, self.chunks())
+            self.attention_today(figures.consistency, uniforms, float(params.lapse_attention), out, chunks(out.shape[0]))
         return out
 
     def engine_episode(self, children, figures, availability, attention, draws, tables, c, out, tally: Tally,
                        counting: bool = True) -> np.ndarray:  # fmt: skip
         """One developmental episode of every child; returns the population's count row (zeros if not counting)."""
         child, rel = children.arrays()
-        partial = np.zeros((self.chunks(), COUNT_ROW), np.int64)
+        partial = np.zeros((chunks(children.n), COUNT_ROW), np.int64)
         with threads_for(children.n):
             self.engine_episodes(
                 child, rel, figures.arrays(), availability, attention, draws.child, draws.figure,
@@ -131,7 +139,7 @@ class Loops:
     def count(self, children: Children, out: EpisodeRecord, tally: Tally) -> np.ndarray:
         """Count a step already taken (the children's sums too); returns the population's count row."""
         child, _ = children.arrays()
-        partial = np.zeros((self.chunks(), COUNT_ROW), np.int64)
+        partial = np.zeros((chunks(children.n), COUNT_ROW), np.int64)
         with threads_for(children.n):
             self.count_episodes(out, child, tally, partial)
         return partial.sum(axis=0)
@@ -139,12 +147,12 @@ class Loops:
     def end_of_day(self, children: Children, params: ModelParameters) -> None:
         child, rel = children.arrays()
         with threads_for(children.n):
-            self.end_of_days(child, rel, age_tables(params), constants(params, 1.0), self.chunks())
+            self.end_of_days(child, rel, age_tables(params), constants(params, 1.0), chunks(children.n))
 
     def read_out(self, children: Children, figures: Figures, day_sums: np.ndarray, episodes: int,
                  params: ModelParameters) -> np.ndarray:  # fmt: skip
         child, rel = children.arrays()
-        partial = np.zeros((self.chunks(), READOUT_ROW))
+        partial = np.zeros((chunks(children.n), READOUT_ROW))
         with threads_for(children.n):
             self.read_outs(child, rel, figures.arrays(), day_sums, max(episodes, 1), constants(params, 1.0), partial)
         return partial.sum(axis=0)
