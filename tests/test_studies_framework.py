@@ -11,15 +11,15 @@ import pytest
 from scipy import stats
 
 from securebase.model.parameters import DEFAULT_PARAMETERS
+from securebase.plotting import figure_png, subplots
 from securebase.report.claims import write_report
 from securebase.studies import STUDY_NAMES, ContractError, Estimate, Finding, Study, StudyResult, check_result
 from securebase.studies import statistics as st
-from securebase.studies.base import figure_png, plt
 from securebase.studies.store import load, provenance, save, stored
 
 
 def _png() -> bytes:
-    fig, ax = plt.subplots()
+    fig, ax = subplots()
     ax.plot([0, 1], [0, 1])
     return figure_png(fig)
 

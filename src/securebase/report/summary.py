@@ -6,16 +6,12 @@ import base64
 import html
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # files only, never a window
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from securebase.engine.results import Results
 from securebase.model.state import BID_TYPES, STRATEGIES
-from securebase.studies.base import figure_png
+from securebase.plotting import Figure, figure_png, subplots
 
 STRATEGY_COLOURS = {"secure": "#3b7d4f", "avoidant": "#4c72b0", "ambivalent": "#dd8452", "disorganised": "#8c3b8c"}
 STATE_PANELS = (
@@ -26,7 +22,7 @@ STATE_PANELS = (
 )
 
 
-def _png(fig: plt.Figure) -> str:
+def _png(fig: Figure) -> str:
     return base64.b64encode(figure_png(fig)).decode("ascii")
 
 
@@ -35,7 +31,7 @@ TIME_LABEL = "day of the scenario"
 
 
 def plot_state(summary: pd.DataFrame, caption_n: str) -> str:
-    fig, axes = plt.subplots(2, 2, figsize=(10, 6), sharex=True, layout="constrained")
+    fig, axes = subplots(2, 2, figsize=(10, 6), sharex=True, layout="constrained")
     x, label = summary["day"], TIME_LABEL
     n = summary["children"].iloc[0]
     for ax, (column, title) in zip(axes.ravel(), STATE_PANELS, strict=True):
@@ -55,7 +51,7 @@ def plot_state(summary: pd.DataFrame, caption_n: str) -> str:
 
 
 def plot_ruptures(summary: pd.DataFrame, caption_n: str) -> str:
-    fig, ax = plt.subplots(figsize=(10, 3.5))
+    fig, ax = subplots(figsize=(10, 3.5))
     x, label = summary["day"], TIME_LABEL
     per_100 = 100.0 / summary["children"]
     for column, name in (
@@ -73,7 +69,7 @@ def plot_ruptures(summary: pd.DataFrame, caption_n: str) -> str:
 
 
 def plot_strategies(summary: pd.DataFrame, caption_n: str, title: str) -> str:
-    fig, ax = plt.subplots(figsize=(10, 3.5))
+    fig, ax = subplots(figsize=(10, 3.5))
     x, label = summary["day"], TIME_LABEL
     shares = [summary[f"share_{s}"] for s in STRATEGIES]
     ax.stackplot(x, shares, labels=STRATEGIES, colors=[STRATEGY_COLOURS[s] for s in STRATEGIES], alpha=0.85)
@@ -89,7 +85,7 @@ def plot_history(summary: pd.DataFrame, caption_n: str) -> str:
     """The years lived before the scenario, by age (weekly means)."""
     history = summary[summary["phase"] == "history"]
     weekly = history.groupby(history["day"] // 7).mean(numeric_only=True)
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+    fig, axes = subplots(1, 2, figsize=(11, 4), layout="constrained")
     for column, name in STATE_PANELS:
         axes[0].plot(weekly["age_years"], weekly[column], label=name)
     axes[0].set_ylim(0, 1)

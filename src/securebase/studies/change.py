@@ -49,7 +49,6 @@ from __future__ import annotations
 
 import copy
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -59,10 +58,11 @@ from securebase.model.parameters import ModelParameters
 from securebase.model.state import FIGURE_TRAITS, meet
 from securebase.model.strategy import SECURE, classify
 from securebase.model.timescale import DAYS_PER_YEAR
+from securebase.plotting import Figure, figure_png, subplots
 from securebase.scenario.caregiving import caregiving_presets
 from securebase.scenario.schema import Scenario, TraitDistribution
 from securebase.studies import statistics
-from securebase.studies.base import Finding, Progress, Size, Study, StudyResult, figure_png
+from securebase.studies.base import Finding, Progress, Size, Study, StudyResult
 from securebase.studies.running import KERNEL, run_until
 
 CAREGIVER = "parent"
@@ -352,8 +352,8 @@ def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> S
     )
 
 
-def _figure(by_age: pd.DataFrame, adults: pd.DataFrame, ages: tuple[float, ...], caption: str) -> plt.Figure:
-    fig, axes = plt.subplots(1, 4, figsize=(17, 4.8), layout="constrained")
+def _figure(by_age: pd.DataFrame, adults: pd.DataFrame, ages: tuple[float, ...], caption: str) -> Figure:
+    fig, axes = subplots(1, 4, figsize=(17, 4.8), layout="constrained")
     styles = {
         "change": ("tab:blue", "o", "same caregiver, care changed"),
         "replace": ("tab:orange", "s", "new caregiver"),

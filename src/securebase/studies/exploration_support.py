@@ -36,16 +36,16 @@ felt security between comfort and support and comfort only is reported in
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import FIGURE_TRAITS
+from securebase.plotting import Figure, figure_png, subplots
 from securebase.scenario.caregiving import caregiving_presets
 from securebase.scenario.schema import Caregiving, Scenario, TraitDistribution
 from securebase.studies import statistics
-from securebase.studies.base import Finding, Progress, Size, Study, StudyResult, figure_png
+from securebase.studies.base import Finding, Progress, Size, Study, StudyResult
 from securebase.studies.running import run_arms
 
 CAREGIVER = "parent"
@@ -193,8 +193,8 @@ def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> S
     )
 
 
-def _figure(by_arm: pd.DataFrame, caption: str) -> plt.Figure:
-    fig, axes = plt.subplots(1, len(OUTCOMES), figsize=(15, 4.6), layout="constrained")
+def _figure(by_arm: pd.DataFrame, caption: str) -> Figure:
+    fig, axes = subplots(1, len(OUTCOMES), figsize=(15, 4.6), layout="constrained")
     colours = ("tab:blue", "tab:green", "tab:purple")
     labels = [a.replace(" and ", " and\n").replace(" support", "\nsupport") for a in by_arm["arm"]]
     x = np.arange(len(by_arm))
