@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.resources
+import re
 import tomllib
 from pathlib import Path
 
@@ -113,3 +114,22 @@ def test_jinja2_is_a_dependency_and_the_templates_are_package_data() -> None:
     templates = importlib.resources.files("securebase.report") / "templates"
     for name in ("base.html", "tables.html", "report.html", "summary.html", "style.css"):
         assert (templates / name).is_file(), name
+
+
+def test_the_report_and_the_docs_count_the_targets_in_range_from_the_shipped_file() -> None:
+    from securebase.calibration.shipped import shipped
+    from securebase.report.claims import describe_constants, targets_within_range
+
+    data = shipped()
+    if data is None:
+        pytest.skip("no calibration ships")
+    within, total = targets_within_range(data)
+    for name, fit in data["fit"].items():  # the recorded verdicts agree with the recorded values
+        low, high = fit["range"]
+        assert fit["within_range"] == (low <= fit["simulated"] <= high), name
+    assert f"{within} of {total} published targets within range" in describe_constants()
+    docs = " ".join((Path(__file__).resolve().parents[1] / "docs" / "model.md").read_text("utf-8").split())
+    quoted = re.search(r"The fit it records \(n = ([\d,]+), seed (\d+)\) puts (\d+) of (\d+) targets in range", docs)
+    assert quoted, "docs/model.md §13 no longer quotes the shipped file's count"
+    method = data["method"]
+    assert quoted.groups() == (f"{method['n']:,}", str(method["seed"]), str(within), str(total))

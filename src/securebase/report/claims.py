@@ -67,6 +67,12 @@ def _tally(verdicts: Sequence[str]) -> list[tuple[str, int]]:
     return [(v, verdicts.count(v)) for v in VERDICTS if verdicts.count(v)]
 
 
+def targets_within_range(calibration: dict) -> tuple[int, int]:
+    """(within range, all) of the published targets, as the calibration file records each target's fit."""
+    fits = calibration.get("fit", {})
+    return sum(bool(f.get("within_range")) for f in fits.values()), len(fits)
+
+
 def describe_constants() -> str:
     """Which constants the studies ran on: the shipped calibration (with its date and fit) or the hand-set ones."""
     from securebase.calibration.shipped import shipped
@@ -77,11 +83,12 @@ def describe_constants() -> str:
             "the hand-set values of docs/model.md (no calibration ships yet; `securebase validate` shows how "
             "they meet the published targets)"
         )
-    fits = data.get("fit", {})
-    within = sum(bool(f.get("within_range")) for f in fits.values())
+    within, total = targets_within_range(data)
+    method = data.get("method", {})
+    at = f" at the fit (n = {method['n']:,}, seed {method['seed']})" if {"n", "seed"} <= set(method) else ""
     return (
         f"the shipped calibration of {data.get('date', '?')} (src/securebase/calibration/calibrated.toml; "
-        f"{within} of {len(fits)} published targets within range, score {data.get('score', float('nan')):.2f})"
+        f"{within} of {total} published targets within range{at}, score {data.get('score', float('nan')):.2f})"
     )
 
 
