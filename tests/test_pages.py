@@ -9,21 +9,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import small
+from helpers import small, tiny_png
 
 from securebase.engine.simulation import simulate
-from securebase.plotting import figure_png, subplots
 from securebase.report.claims import write_report
 from securebase.report.summary import write_summary
 from securebase.studies import Estimate, Finding, Study, StudyResult
 
 SCRIPT = "<script>alert('x')</script>"
-
-
-def _png() -> bytes:
-    fig, ax = subplots()
-    ax.plot([0, 1], [0, 1])
-    return figure_png(fig)
 
 
 STUDY = Study(
@@ -45,7 +38,7 @@ RESULT = StudyResult(
         Finding("S5", "fear, repair minus none", Estimate(0.0, -0.1, 0.1)),
     ],
     tables={"children": pd.DataFrame({"child": [0, 1], "anxiety": [0.4, 0.2]})},
-    figure_png=_png(),
+    figure_png=tiny_png(),
     reading=f"Read it {SCRIPT}.",
 )
 

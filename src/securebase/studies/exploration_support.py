@@ -40,10 +40,9 @@ import numpy as np
 import pandas as pd
 
 from securebase.model.parameters import ModelParameters
-from securebase.model.state import FIGURE_TRAITS
 from securebase.plotting import Figure, figure_png, subplots
-from securebase.scenario.caregiving import caregiving_presets
-from securebase.scenario.schema import Caregiving, Scenario, TraitDistribution
+from securebase.scenario.caregiving import fixed_caregiving
+from securebase.scenario.schema import Caregiving, Scenario
 from securebase.studies import statistics
 from securebase.studies.base import Finding, Progress, Size, Study, StudyResult
 from securebase.studies.running import run_arms
@@ -68,13 +67,7 @@ OUTCOMES: tuple[tuple[str, str], ...] = (
 
 def caregiver(exploration_support: float, appropriateness: float) -> Caregiving:
     """The responsive preset as fixed numbers, with the arm's support and appropriateness."""
-    preset = caregiving_presets()[BASE_PRESET]
-    fixed = {}
-    for name in FIGURE_TRAITS:
-        trait = getattr(preset, name)
-        fixed[name] = float(trait.mean if isinstance(trait, TraitDistribution) else trait)
-    fixed.update(exploration_support=exploration_support, appropriateness=appropriateness)
-    return Caregiving(**fixed, quality_correlation=0.0)
+    return fixed_caregiving(BASE_PRESET, exploration_support=exploration_support, appropriateness=appropriateness)
 
 
 def scenarios(n: int, days: int) -> dict[str, Scenario]:

@@ -41,10 +41,9 @@ import numpy as np
 import pandas as pd
 
 from securebase.model.parameters import ModelParameters
-from securebase.model.state import FIGURE_TRAITS
 from securebase.plotting import Figure, figure_png, subplots
-from securebase.scenario.caregiving import caregiving_presets
-from securebase.scenario.schema import Caregiving, Scenario, TraitDistribution
+from securebase.scenario.caregiving import fixed_caregiving
+from securebase.scenario.schema import Caregiving, Scenario
 from securebase.studies import statistics
 from securebase.studies.base import Finding, Progress, Size, Study, StudyResult
 from securebase.studies.running import run_arms
@@ -79,15 +78,12 @@ OUTCOMES: tuple[tuple[str, str, int], ...] = (
 
 def caregiver(repair_propensity: float, repair_latency_days: float, rupture_rate: float) -> Caregiving:
     """The normative preset's means as fixed numbers, with the given rupture and repair habits."""
-    preset = caregiving_presets()[BASE_PRESET]
-    fixed = {}
-    for name in FIGURE_TRAITS:
-        trait = getattr(preset, name)
-        fixed[name] = float(trait.mean if isinstance(trait, TraitDistribution) else trait)
-    fixed.update(
-        rupture_rate=rupture_rate, repair_propensity=repair_propensity, repair_latency_days=repair_latency_days
+    return fixed_caregiving(
+        BASE_PRESET,
+        rupture_rate=rupture_rate,
+        repair_propensity=repair_propensity,
+        repair_latency_days=repair_latency_days,
     )
-    return Caregiving(**fixed, quality_correlation=0.0)
 
 
 def scenarios(kind: str, size: Size) -> dict[str, Scenario]:

@@ -38,10 +38,10 @@ import pandas as pd
 
 from securebase.engine.simulation import Simulation
 from securebase.model.parameters import ModelParameters
-from securebase.model.state import FIGURE_TRAITS, QUALITIES
+from securebase.model.state import QUALITIES
 from securebase.plotting import Figure, figure_png, subplots
-from securebase.scenario.caregiving import caregiving_presets
-from securebase.scenario.schema import Caregiving, Scenario, TraitDistribution
+from securebase.scenario.caregiving import fixed_caregiving
+from securebase.scenario.schema import Caregiving, Scenario
 from securebase.studies import statistics
 from securebase.studies.base import Finding, Progress, Size, Study, StudyResult
 from securebase.studies.running import KERNEL, run_until
@@ -61,12 +61,7 @@ OUTCOMES: tuple[tuple[str, str], ...] = (
 
 def base_caregiving() -> Caregiving:
     """Every trait at the normative preset's mean, as a fixed number; the qualities uncorrelated."""
-    preset = caregiving_presets()[BASE_PRESET]
-    fixed = {}
-    for name in FIGURE_TRAITS:
-        trait = getattr(preset, name)
-        fixed[name] = float(trait.mean if isinstance(trait, TraitDistribution) else trait)
-    return Caregiving(**fixed, quality_correlation=0.0)
+    return fixed_caregiving(BASE_PRESET)
 
 
 def arms() -> list[tuple[str, float]]:
