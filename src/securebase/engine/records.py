@@ -1,6 +1,6 @@
 """What a run records: per-day summaries, per-child totals and, when asked, trajectories.
 
-Column names use the glossary (MODEL.md §5).
+Column names use the glossary's words (docs/scenarios.md, "What a run writes").
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """What a study is and what it returns.
 
-A study turns one or more of the seed's claims (MODEL.md §1, S1-S12) into a
+A study turns one or more of the seed's claims (S1-S12, docs/studies.md) into a
 reproducible experiment: a scenario (or a few arms of one), run on the one
 calibrated model, and an analysis that ends in statistics with 95% intervals
 and a verdict. Every study module defines ``STUDY`` (a :class:`Study`); its
