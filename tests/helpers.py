@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from securebase.plotting import figure_png, subplots
 from securebase.scenario import Scenario, load_scenario
 
 #: a tiny valid scenario file (runs in a second or two); tests of bad files change one thing in it
@@ -49,3 +50,10 @@ def one_figure(
         figures=[{"name": "parent", "caregiving": caregiving, "availability": {"home": 0.9}}],
         schedule={"days": days, "episodes_per_day": episodes_per_day},
     )
+
+
+def tiny_png() -> bytes:
+    """A small figure as PNG bytes, for a study result made by hand."""
+    fig, ax = subplots()
+    ax.plot([0, 1], [0, 1])
+    return figure_png(fig)

@@ -6,7 +6,15 @@ import numpy as np
 import pytest
 
 import securebase
-from securebase.scenario.caregiving import UnknownPresetError, draw_traits, resolve
+from securebase.model.state import FIGURE_TRAITS
+from securebase.scenario.caregiving import (
+    UnknownPresetError,
+    caregiving_presets,
+    draw_traits,
+    fixed_caregiving,
+    preset_means,
+    resolve,
+)
 from securebase.scenario.schema import Caregiving
 
 
@@ -80,3 +88,21 @@ def test_tabulated_quantiles_match_the_exact_distribution(name: str, mean: float
     else:
         exact = stats.gamma.ppf(u, (mean / sd) ** 2, scale=sd**2 / mean)
     np.testing.assert_allclose(_quantile(name, TraitDistribution(mean=mean, sd=sd), z), exact, rtol=0, atol=1e-6)
+
+
+def test_preset_means_are_each_traits_mean_and_a_fixed_caregiver_draws_them_every_time():
+    normative = caregiving_presets()["normative"]
+    means = preset_means("normative")
+    assert set(means) == set(FIGURE_TRAITS)
+    assert means["warmth"] == pytest.approx(normative.warmth.mean)
+    care = fixed_caregiving("normative", warmth=0.2)
+    assert care.quality_correlation == 0.0
+    drawn = draw_traits(resolve(care), 100, np.random.default_rng(0))
+    assert np.all(drawn["warmth"] == 0.2)
+    for name in FIGURE_TRAITS:
+        if name != "warmth":
+            assert np.allclose(drawn[name], means[name]), name
+    with pytest.raises(UnknownPresetError, match="mixture"):
+        preset_means("mixed-risk")
+    with pytest.raises(UnknownPresetError, match="does not exist"):
+        preset_means("no-such-preset")

@@ -27,7 +27,9 @@ def _load_mesa_model():
 
 mesa_model = _load_mesa_model()
 
-N_CHILDREN, DAYS, SEED = 2000, 30, 11
+DAYS, SEED = 30, 11
+#: children in the comparison, by the size of the slow tests (conftest.py: --slow-size)
+N_CHILDREN = {"small": 2000, "full": 10_000}
 #: a real difference moves a mean by many standard errors at this size; chance alone rarely by four
 Z_LIMIT = 4.0
 
@@ -54,9 +56,9 @@ def _reference_state(simulation: Simulation) -> dict[str, np.ndarray]:
 
 
 @pytest.fixture(scope="module")
-def both_runs() -> tuple[list[dict], list[dict], object]:
+def both_runs(slow_size: str) -> tuple[list[dict], list[dict], object]:
     """Daily per-child state of the reference and of the Mesa model, same scenario and seed."""
-    scenario = mesa_model.benchmark_scenario(N_CHILDREN, DAYS)
+    scenario = mesa_model.benchmark_scenario(N_CHILDREN[slow_size], DAYS)
     simulation = Simulation(scenario, seed=SEED)
     model = mesa_model.SecureBaseModel(scenario, seed=SEED)
     reference, mesa = [], []

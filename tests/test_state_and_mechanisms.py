@@ -76,7 +76,11 @@ def test_per_step_rates_compound_to_the_episode_rate():
     assert (1 - per_step(rate, 40)) ** 40 == pytest.approx(1 - rate)
 
 
-def _security_after_change(age_years: float, before: str, after: str) -> tuple[float, float]:
+#: children per change, by the size of the slow tests (conftest.py: --slow-size)
+CHANGE_CHILDREN = {"small": 300, "full": 1000}
+
+
+def _security_after_change(age_years: float, before: str, after: str, n_children: int) -> tuple[float, float]:
     """Share secure after two years of ``before`` care from ``age_years``, and two years after it changes.
 
     The children start at that age with a newborn's prior (no history), so the
@@ -86,7 +90,7 @@ def _security_after_change(age_years: float, before: str, after: str) -> tuple[f
         f"""
 name = "change"
 [population]
-n_children = 300
+n_children = {n_children}
 start_age_years = {age_years}
 history = "none"
 [[figures]]
@@ -107,9 +111,10 @@ days = 1460
 
 @pytest.mark.slow
 @pytest.mark.parametrize("age", [2.0, 14.0])
-def test_security_can_be_gained_and_lost_at_any_age(age):
+def test_security_can_be_gained_and_lost_at_any_age(age, slow_size):
     """S8: insecure children become secure when care improves, and secure ones insecure when it worsens."""
-    before, after = _security_after_change(age, "rejecting", "responsive")
+    n = CHANGE_CHILDREN[slow_size]
+    before, after = _security_after_change(age, "rejecting", "responsive", n)
     assert after > before + 0.3, (before, after)
-    before, after = _security_after_change(age, "responsive", "rejecting")
+    before, after = _security_after_change(age, "responsive", "rejecting", n)
     assert after < before - 0.3, (before, after)

@@ -18,11 +18,14 @@ EXPECTED = {
     "frightening-care": "disorganised",
 }
 
+#: children per population, by the size of the slow tests (conftest.py: --slow-size)
+CHILDREN = {"small": 400, "full": 2000}
+
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("scenario", "strategy"), EXPECTED.items())
-def test_care_pattern_produces_its_strategy(scenario, strategy):
-    results = securebase.simulate(small(scenario, n_children=400, days=540), seed=11)
+def test_care_pattern_produces_its_strategy(scenario, strategy, slow_size):
+    results = securebase.simulate(small(scenario, n_children=CHILDREN[slow_size], days=540), seed=11)
     shares = results.children["strategy"].value_counts(normalize=True)
     assert shares.get(strategy, 0.0) > 0.6, shares.to_dict()
 

@@ -8,21 +8,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import tiny_png
 from scipy import stats
 
 from securebase.model.parameters import DEFAULT_PARAMETERS
 from securebase.report.claims import write_report
 from securebase.studies import STUDY_NAMES, ContractError, Estimate, Finding, Study, StudyResult, check_result
 from securebase.studies import statistics as st
-from securebase.studies.base import figure_png, plt
 from securebase.studies.store import load, provenance, save, stored
-
-
-def _png() -> bytes:
-    fig, ax = plt.subplots()
-    ax.plot([0, 1], [0, 1])
-    return figure_png(fig)
-
 
 FAKE = Study(
     name="fake",
@@ -42,7 +35,7 @@ RESULT = StudyResult(
         Finding("S1", "exploration, high minus low consistency", Estimate(0.05, -0.01, 0.11)),
     ],
     tables={"children": pd.DataFrame({"child": [0, 1], "arm": ["low", "high"], "anxiety": [0.4, 0.2]})},
-    figure_png=_png(),
+    figure_png=tiny_png(),
     reading="Lower is calmer.",
 )
 

@@ -7,6 +7,7 @@ import pytest
 
 from securebase.engine.simulation import Simulation
 from securebase.model.state import FIGURE_TRAITS
+from securebase.scenario.caregiving import preset_means
 from securebase.studies import change as study
 from securebase.studies import check_result, get_study, run_study
 from securebase.studies.base import NoProgress
@@ -64,8 +65,8 @@ def test_change_keeps_the_working_model_and_replace_starts_from_the_prior(small)
     k = small.figures.index(study.CAREGIVER)
     trust_before = small.children.trust[:, k].copy()
     study.set_care(small, who, "rejecting")
-    rejecting = study.fixed_traits("rejecting")
-    responsive = study.fixed_traits("responsive")
+    rejecting = preset_means("rejecting")
+    responsive = preset_means("responsive")
     for name in FIGURE_TRAITS:
         values = getattr(small.figures, name)[:, k]
         assert np.allclose(values[who], rejecting[name])

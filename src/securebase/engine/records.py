@@ -1,7 +1,8 @@
 """What a run records: per-day summaries, per-child totals and, when asked, trajectories.
 
 The kernels add each child's contribution (model/tally.py); this module names the
-sums and turns them into tables. Column names use the glossary (docs/model.md).
+sums and turns them into tables. Column names use the glossary's words
+(docs/scenarios.md, "What a run writes").
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from securebase.calibration.shipped import section
 from securebase.instruments.strange_situation import REUNIONS
 
 CLASSES = ("A", "B", "C", "D")
-#: the strategy each classification reads as (MODEL.md §5)
+#: the strategy each classification reads as (docs/model.md §7, the strategy read-out)
 CLASS_STRATEGY = {"A": "avoidant", "B": "secure", "C": "ambivalent", "D": "disorganised"}
 SCALES = ("proximity_seeking", "contact_maintaining", "resistance", "avoidance")
 

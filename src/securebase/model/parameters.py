@@ -1,6 +1,6 @@
 """The child's mechanisms: constants shared by every study.
 
-A study may change the figures and the situation, never these (MODEL.md §4).
+A study may change the figures and the situation, never these (docs/studies.md, "What a study does").
 Each field is documented, with its source or "modelling choice", in
 ``docs/model.md``; the names there match the names here.
 """

@@ -7,12 +7,11 @@ figure can be redrawn.
 
 from __future__ import annotations
 
-import base64
-import html
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from securebase.report.pages import data_uri, render
 from securebase.studies import get_study
 from securebase.studies.base import Finding, Study, StudyResult
 from securebase.studies.store import TABLES_FOLDER
@@ -25,8 +24,6 @@ VERDICTS = {
     "not shown": "the 95% interval includes zero: this run cannot tell the claimed direction from none",
     "contradicted": "the 95% interval lies wholly on the opposite side: the model says the reverse",
 }
-VERDICT_COLOURS = {"supported": "#2e7d32", "not shown": "#8a6d00", "contradicted": "#b71c1c"}
-
 CLAIM_TITLES = {
     "S1": "Responding consistently, appropriately, sensitively, warmly and reliably reduces anxiety",
     "S2": "With anxiety reduced, the child feels secure and explores, plays and learns",
@@ -42,23 +39,6 @@ CLAIM_TITLES = {
     "S12": "Attachment styles emerge from experience",
 }
 
-STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 64rem; margin: 2rem auto;
-       padding: 0 1rem; color: #1f1f1f; line-height: 1.5; }
-h1 { margin-bottom: .2rem; } h2 { margin-top: 3rem; border-top: 1px solid #ddd; padding-top: 1.5rem; }
-table { border-collapse: collapse; margin: 1rem 0; width: 100%; font-size: .92rem; }
-td, th { border: 1px solid #d0d0d0; padding: .35rem .55rem; text-align: left; vertical-align: top; }
-th { background: #f4f4f4; } td.num { font-variant-numeric: tabular-nums; white-space: nowrap; }
-blockquote { margin: 1rem 0; padding: .6rem 1rem; border-left: 4px solid #7a9cc6; background: #f5f8fc; }
-img { max-width: 100%; border: 1px solid #eee; } .meta { color: #555; font-size: .92rem; }
-.verdict { font-weight: 600; white-space: nowrap; } .box { background: #fafafa; border: 1px solid #e3e3e3;
-       padding: .6rem 1rem; margin: 1rem 0; }
-"""
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text))
-
 
 def _number(value: float) -> str:
     return f"{value:.3g}" if abs(value) >= 1e-3 or value == 0 else f"{value:.2e}"
@@ -69,32 +49,28 @@ def _estimate(finding: Finding) -> str:
     return f"{_number(e.value)} [{_number(e.low)}, {_number(e.high)}]"
 
 
-def _verdict(finding: Finding) -> str:
-    colour = VERDICT_COLOURS[finding.verdict]
-    return f"<span class='verdict' style='color:{colour}'>{_e(finding.verdict)}</span>"
+def _rows(findings: Sequence[Finding], studies: Sequence[str] | None = None) -> list[dict[str, object]]:
+    """The findings as rows of the findings table (with the study of each, for the table of every finding)."""
+    return [
+        {
+            "finding": f,
+            "predicts": "above zero" if f.expected > 0 else "below zero",
+            "estimate": _estimate(f),
+            "study": studies[i] if studies else None,
+        }
+        for i, f in enumerate(findings)
+    ]
 
 
-def _expected(finding: Finding) -> str:
-    return "above zero" if finding.expected > 0 else "below zero"
+def _tally(verdicts: Sequence[str]) -> list[tuple[str, int]]:
+    """(verdict, how many) for each verdict that occurs, in the order of VERDICTS."""
+    return [(v, verdicts.count(v)) for v in VERDICTS if verdicts.count(v)]
 
 
-def _findings_table(findings: Sequence[Finding], with_study: dict[int, str] | None = None) -> str:
-    head = (
-        "<tr>"
-        + ("<th>study</th>" if with_study else "")
-        + (
-            "<th>claim</th><th>statistic</th><th>claim predicts</th><th>estimate [95% interval]</th><th>verdict</th></tr>"
-        )
-    )
-    rows = []
-    for i, f in enumerate(findings):
-        study = f"<td><a href='#{_e(with_study[i])}'>{_e(with_study[i])}</a></td>" if with_study else ""
-        units = f" <span class='meta'>({_e(f.units)})</span>" if f.units else ""
-        rows.append(
-            f"<tr>{study}<td>{_e(f.claim)}</td><td>{_e(f.statistic)}{units}</td><td>{_expected(f)}</td>"
-            f"<td class='num'>{_estimate(f)}</td><td>{_verdict(f)}</td></tr>"
-        )
-    return f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
+def targets_within_range(calibration: dict) -> tuple[int, int]:
+    """(within range, all) of the published targets, as the calibration file records each target's fit."""
+    fits = calibration.get("fit", {})
+    return sum(bool(f.get("within_range")) for f in fits.values()), len(fits)
 
 
 def describe_constants() -> str:
@@ -107,63 +83,50 @@ def describe_constants() -> str:
             "the hand-set values of docs/model.md (no calibration ships yet; `securebase validate` shows how "
             "they meet the published targets)"
         )
-    fits = data.get("fit", {})
-    within = sum(bool(f.get("within_range")) for f in fits.values())
+    within, total = targets_within_range(data)
+    method = data.get("method", {})
+    at = f" at the fit (n = {method['n']:,}, seed {method['seed']})" if {"n", "seed"} <= set(method) else ""
     return (
         f"the shipped calibration of {data.get('date', '?')} (src/securebase/calibration/calibrated.toml; "
-        f"{within} of {len(fits)} published targets within range, score {data.get('score', float('nan')):.2f})"
+        f"{within} of {total} published targets within range{at}, score {data.get('score', float('nan')):.2f})"
     )
 
 
-def _claims_table(results: Sequence[StudyResult]) -> str:
-    """One row per claim: what the seed says in short, the study, and how its findings came out."""
+def _claims(results: Sequence[StudyResult]) -> list[dict[str, object]]:
+    """One row per claim: what the seed says in short, the studies, and how their findings came out."""
     rows = []
-    claims = sorted({c for r in results for c in r.claims}, key=lambda c: int(c[1:]))
-    for claim in claims:
+    for claim in sorted({c for r in results for c in r.claims}, key=lambda c: int(c[1:])):
         studies = [r for r in results if claim in r.claims]
         verdicts = [f.verdict for r in studies for f in r.findings if f.claim == claim]
-        tally = ", ".join(
-            f"<span class='verdict' style='color:{VERDICT_COLOURS[v]}'>{verdicts.count(v)} {v}</span>"
-            for v in VERDICTS
-            if verdicts.count(v)
-        )
-        links = ", ".join(f"<a href='#{_e(r.name)}'>{_e(r.name)}</a>" for r in studies)
         rows.append(
-            f"<tr><td>{_e(claim)}</td><td>{_e(CLAIM_TITLES.get(claim, ''))}</td><td>{links}</td><td>{tally}</td></tr>"
+            {
+                "claim": claim,
+                "title": CLAIM_TITLES.get(claim, ""),
+                "studies": [r.name for r in studies],
+                "tally": _tally(verdicts),
+            }
         )
-    head = "<tr><th>claim</th><th>the seed says, in short</th><th>study</th><th>findings</th></tr>"
-    return f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
+    return rows
 
 
-def _model_description(model: str) -> str:
-    return f"<p class='meta'>Model constants: {_e(model)}.</p>"
-
-
-def _section(result: StudyResult, relative: str, study: Study) -> str:
-    claims = ", ".join(result.claims)
-    titles = "; ".join(CLAIM_TITLES.get(c, c) for c in result.claims)
-    image = base64.b64encode(result.figure_png).decode("ascii")
-    tables = "".join(
-        f"<li><a href='{_e(relative)}/{_e(result.name)}/{TABLES_FOLDER}/{_e(name)}.csv'>{_e(name)}.csv</a> "
-        f"<span class='meta'>({len(table):,} rows; columns: {_e(', '.join(table.columns))})</span></li>"
-        for name, table in result.tables.items()
-    )
-    verdicts = [f.verdict for f in result.findings]
-    tally = ", ".join(f"{verdicts.count(v)} {v}" for v in VERDICTS if verdicts.count(v))
-    return f"""
-<h2 id="{_e(result.name)}">{_e(claims)}: {_e(titles)} <span class='meta'>(study <code>{_e(result.name)}</code>)</span></h2>
-<p><b>The seed says:</b></p>
-<blockquote>{_e(study.sentence)}</blockquote>
-<p><b>The question.</b> {_e(study.question)}</p>
-<p><b>What was simulated.</b> {_e(result.design)}</p>
-<img alt="figure of the {_e(result.name)} study" src="data:image/png;base64,{image}">
-<p><b>How to read it.</b> {_e(result.reading)}</p>
-<p><b>Findings</b> ({_e(tally)}):</p>
-{_findings_table(result.findings)}
-<p class="meta">Re-run: <code>securebase study {_e(result.name)} --seed {result.seed}{" --quick" if result.size == "quick" else ""}</code>.
-Tidy tables beside this report:</p>
-<ul>{tables}</ul>
-"""
+def _section(result: StudyResult, relative: str, study: Study) -> dict[str, object]:
+    return {
+        "result": result,
+        "study": study,
+        "titles": "; ".join(CLAIM_TITLES.get(c, c) for c in result.claims),
+        "image": data_uri(result.figure_png),
+        "findings": _rows(result.findings),
+        "tally": _tally([f.verdict for f in result.findings]),
+        "tables": [
+            {
+                "name": name,
+                "href": f"{relative}/{result.name}/{TABLES_FOLDER}/{name}.csv",
+                "rows": len(table),
+                "columns": [str(c) for c in table.columns],
+            }
+            for name, table in result.tables.items()
+        ],
+    }
 
 
 def write_report(
@@ -183,44 +146,21 @@ def write_report(
     from securebase import __version__
 
     findings = [f for r in results for f in r.findings]
-    owners = dict(enumerate(r.name for r in results for _ in r.findings))
     verdicts = [f.verdict for f in findings]
-    counts = ", ".join(f"<b>{verdicts.count(v)}</b> {v}" for v in VERDICTS)
-    legend = "".join(
-        f"<li><span class='verdict' style='color:{VERDICT_COLOURS[v]}'>{v}</span>: {_e(text)}</li>"
-        for v, text in VERDICTS.items()
+    page = render(
+        "report.html",
+        version=__version__,
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        took=f", in {elapsed_seconds / 60:.1f} minutes" if elapsed_seconds is not None else "",
+        sizes=sorted({r.size for r in results}),
+        seeds=sorted({r.seed for r in results}),
+        model=model or describe_constants(),
+        verdicts=VERDICTS,
+        counts=[(v, verdicts.count(v)) for v in VERDICTS],
+        claims=_claims(results),
+        findings=_rows(findings, [r.name for r in results for _ in r.findings]),
+        sections=[_section(r, tables_folder, lookup(r.name)) for r in results],
     )
-    sizes = sorted({r.size for r in results})
-    seeds = sorted({r.seed for r in results})
-    took = f", in {elapsed_seconds / 60:.1f} minutes" if elapsed_seconds is not None else ""
-    sections = "".join(_section(r, tables_folder, lookup(r.name)) for r in results)
-    page = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>securebase: the seed's claims, simulated</title>
-<style>{STYLE}</style></head><body>
-<h1>The secure base system, simulated: the seed's claims put to the test</h1>
-<p class="meta">securebase {_e(__version__)} · generated {datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}{took} ·
-size {_e("/".join(sizes))} · seed {_e(", ".join(map(str, seeds)))} · {len(results)} studies, {len(findings)} findings</p>
-{_model_description(model or describe_constants())}
-<div class="box">
-<p>Each section below takes a sentence of the seed document (<i>secure base relationships</i>) and turns it into
-an experiment on simulated children: the same children, sharing their random numbers, are raised under
-conditions that differ only in what the sentence is about. A <b>finding</b> is one number that the sentence predicts
-to be above (or below) zero, such as "exploration with prompt repair minus exploration with no repair",
-with its 95% interval. Its verdict:</p>
-<ul>{legend}</ul>
-<p>The children are simulated by one model with one set of constants for every study (documented, with sources,
-in <code>docs/model.md</code>); a study may change the adults and the situation, never how a child learns. A
-verdict says what this model does; whether real children do the same is what the model's calibration to published
-findings (<code>securebase validate</code>) speaks to.</p>
-</div>
-<h2 id="summary">Summary: {counts}</h2>
-<p>By claim (a claim with several findings is supported only as far as each finding is):</p>
-{_claims_table(results)}
-<p>Every finding:</p>
-{_findings_table(findings, owners)}
-{sections}
-</body></html>
-"""
     out.mkdir(parents=True, exist_ok=True)
     path = out / filename
     path.write_text(page, encoding="utf-8")

@@ -4,28 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from securebase.instruments.ssp_coding import CLASS_STRATEGY, CLASSES
 from securebase.instruments.strange_situation import EPISODE_NAMES
-
-PANELS = (
-    ("exploration", "Exploration"),
-    ("distress", "Distress shown"),
-    ("proximity_seeking", "Proximity seeking"),
-    ("avoidance", "Avoidance"),
-    ("resistance", "Resistance"),
-    ("disorganisation", "Disorganisation"),
-)
+from securebase.plotting import PANELS, save_figure, subplots
 
 
 def plot_ssp_pattern(behaviour: pd.DataFrame, path: Path, caption: str) -> Path:
     """Mean behaviour in each of the eight episodes, one line per classification (with its n)."""
-    fig, axes = plt.subplots(2, 3, figsize=(13, 7), sharex=True, layout="constrained")
+    fig, axes = subplots(2, 3, figsize=(13, 7), sharex=True, layout="constrained")
     means = behaviour.groupby(["classification", "episode"]).mean(numeric_only=True)
     counts = behaviour.groupby("classification")["child"].nunique()
     x = range(len(EPISODE_NAMES))
@@ -43,6 +31,4 @@ def plot_ssp_pattern(behaviour: pd.DataFrame, path: Path, caption: str) -> Path:
         ax.set_xlabel("episode (grey: caregiver away)")
     axes[0, 0].legend(fontsize=8)
     fig.suptitle(f"Strange Situation: behaviour by episode and classification ({caption})")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-import html
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # files only, never a window
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from securebase.engine.results import Results
 from securebase.model.state import BID_TYPES, STRATEGIES
-from securebase.studies.base import figure_png
+from securebase.plotting import Figure, figure_png, subplots
+from securebase.report.pages import data_uri, render
 
 STRATEGY_COLOURS = {"secure": "#3b7d4f", "avoidant": "#4c72b0", "ambivalent": "#dd8452", "disorganised": "#8c3b8c"}
 STATE_PANELS = (
@@ -26,8 +21,9 @@ STATE_PANELS = (
 )
 
 
-def _png(fig: plt.Figure) -> str:
-    return base64.b64encode(figure_png(fig)).decode("ascii")
+def _png(fig: Figure) -> str:
+    """The figure as a data URI, for the page's ``<img src>``."""
+    return data_uri(figure_png(fig))
 
 
 #: the x axis of every plot over time
@@ -35,7 +31,7 @@ TIME_LABEL = "day of the scenario"
 
 
 def plot_state(summary: pd.DataFrame, caption_n: str) -> str:
-    fig, axes = plt.subplots(2, 2, figsize=(10, 6), sharex=True, layout="constrained")
+    fig, axes = subplots(2, 2, figsize=(10, 6), sharex=True, layout="constrained")
     x, label = summary["day"], TIME_LABEL
     n = summary["children"].iloc[0]
     for ax, (column, title) in zip(axes.ravel(), STATE_PANELS, strict=True):
@@ -55,7 +51,7 @@ def plot_state(summary: pd.DataFrame, caption_n: str) -> str:
 
 
 def plot_ruptures(summary: pd.DataFrame, caption_n: str) -> str:
-    fig, ax = plt.subplots(figsize=(10, 3.5))
+    fig, ax = subplots(figsize=(10, 3.5))
     x, label = summary["day"], TIME_LABEL
     per_100 = 100.0 / summary["children"]
     for column, name in (
@@ -73,7 +69,7 @@ def plot_ruptures(summary: pd.DataFrame, caption_n: str) -> str:
 
 
 def plot_strategies(summary: pd.DataFrame, caption_n: str, title: str) -> str:
-    fig, ax = plt.subplots(figsize=(10, 3.5))
+    fig, ax = subplots(figsize=(10, 3.5))
     x, label = summary["day"], TIME_LABEL
     shares = [summary[f"share_{s}"] for s in STRATEGIES]
     ax.stackplot(x, shares, labels=STRATEGIES, colors=[STRATEGY_COLOURS[s] for s in STRATEGIES], alpha=0.85)
@@ -89,7 +85,7 @@ def plot_history(summary: pd.DataFrame, caption_n: str) -> str:
     """The years lived before the scenario, by age (weekly means)."""
     history = summary[summary["phase"] == "history"]
     weekly = history.groupby(history["day"] // 7).mean(numeric_only=True)
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+    fig, axes = subplots(1, 2, figsize=(11, 4), layout="constrained")
     for column, name in STATE_PANELS:
         axes[0].plot(weekly["age_years"], weekly[column], label=name)
     axes[0].set_ylim(0, 1)
@@ -111,11 +107,6 @@ def _interval(values: pd.Series) -> str:
     mean = values.mean()
     half_width = 1.96 * values.std(ddof=1) / np.sqrt(len(values)) if len(values) > 1 else float("nan")
     return f"{mean:.3f} [{mean - half_width:.3f}, {mean + half_width:.3f}]"
-
-
-def _table(rows: list[tuple[str, str]], header: tuple[str, str]) -> str:
-    body = "".join(f"<tr><td>{html.escape(a)}</td><td>{html.escape(b)}</td></tr>" for a, b in rows)
-    return f"<table><thead><tr><th>{header[0]}</th><th>{header[1]}</th></tr></thead><tbody>{body}</tbody></table>"
 
 
 def write_summary(results: Results, path: Path, files: dict[str, Path] | None = None) -> Path:
@@ -197,31 +188,16 @@ def write_summary(results: Results, path: Path, files: dict[str, Path] | None = 
                 plot_history(summary, caption_n),
             )
         )
-    written = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in (files or {}).values())
-    sections = "".join(
-        f"<h2>{html.escape(title)}</h2><p>{html.escape(text)}</p><img alt='{html.escape(title)}' "
-        f"src='data:image/png;base64,{data}'>"
-        for title, text, data in images
+    page = render(
+        "summary.html",
+        scenario=scenario,
+        seed=results.seed,
+        figure_rows=figure_rows,
+        outcome_rows=outcome_rows,
+        relation_rows=relation_rows,
+        images=[{"title": title, "text": text, "src": src} for title, text, src in images],
+        files=[str(p) for p in (files or {}).values()],
     )
-    page = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>securebase: {html.escape(scenario.name)}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
-table {{ border-collapse: collapse; margin: 1rem 0; }} td, th {{ border: 1px solid #ccc; padding: .3rem .6rem; text-align: left; }}
-img {{ max-width: 100%; }} .meta {{ color: #555; }}
-</style></head><body>
-<h1>securebase run: {html.escape(scenario.name)}</h1>
-<p>{html.escape(scenario.description)}</p>
-<p class="meta">N = {n:,} children, seed {results.seed}, {scenario.schedule.days} days of scenario
-({scenario.schedule.episodes_per_day} episodes a day), start age {scenario.population.start_age_years} years,
-history: {scenario.population.history}.</p>
-<h2>Figures</h2>{_table(figure_rows, ("figure", "who they are"))}
-<h2>At the end</h2>{_table(outcome_rows, ("outcome", "value"))}
-{_table(relation_rows, ("relationship", "at the end"))}
-{sections}
-<h2>Files</h2><ul>{written}</ul>
-<p class="meta">securebase: the model is described in docs/model.md. Tables are parquet; columns use the glossary.</p>
-</body></html>"""
     path = Path(path)
     path.write_text(page, encoding="utf-8")
     return path

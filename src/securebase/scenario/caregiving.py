@@ -70,6 +70,19 @@ def resolve(spec: str | Caregiving) -> ResolvedMixture:
     return ResolvedMixture(components=((1.0, _resolve_one(spec)),))
 
 
+def preset_means(name: str) -> dict[str, float]:
+    """A preset's traits as fixed numbers: the mean of each trait's distribution (not for a mixture)."""
+    if _preset(name).mixture is not None:
+        raise UnknownPresetError(f"caregiving preset '{name}' is a mixture; it has no one mean per trait")
+    ((_, caregiving),) = resolve(name).components
+    return {trait: float(dist.mean) for trait, dist in caregiving.traits.items()}
+
+
+def fixed_caregiving(preset: str, **traits: float) -> Caregiving:
+    """One caregiver whom every child meets the same: the preset's means, ``traits`` changed, no correlation."""
+    return Caregiving(**{**preset_means(preset), **traits}, quality_correlation=0.0)
+
+
 def _resolve_one(spec: Caregiving) -> ResolvedCaregiving:
     base_name = spec.preset or BASE_PRESET
     base = _preset(base_name)

@@ -1,4 +1,4 @@
-"""The seed's claims as named, reproducible studies (MODEL.md §1, S1-S12).
+"""The seed's claims as named, reproducible studies (S1-S12; docs/studies.md).
 
 One module per study; each defines ``STUDY``. ``run_study("repair")`` runs one
 on the calibrated model::

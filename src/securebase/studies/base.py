@@ -1,6 +1,6 @@
 """What a study is and what it returns.
 
-A study turns one or more of the seed's claims (MODEL.md §1, S1-S12) into a
+A study turns one or more of the seed's claims (S1-S12, docs/studies.md) into a
 reproducible experiment: a scenario (or a few arms of one), run on the one
 calibrated model, and an analysis that ends in statistics with 95% intervals
 and a verdict. Every study module defines ``STUDY`` (a :class:`Study`); its
@@ -12,25 +12,21 @@ The contract, checked by ``check_result``:
 - ``findings`` is not empty, and each finding's interval contains its value;
 - every table is tidy (a pandas DataFrame, one row per child, per arm or per
   summary; columns in the glossary's words);
-- ``figure_png`` is a PNG image;
+- ``figure_png`` is a PNG image (drawn with :mod:`securebase.plotting`);
 - ``design`` says what was simulated (population, N, seed, duration).
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-import matplotlib
 import numpy as np
 import pandas as pd
 
-matplotlib.use("Agg")  # studies draw into files, never to a screen
-import matplotlib.pyplot as plt
-
 from securebase.model.parameters import ModelParameters
+from securebase.plotting import PNG_SIGNATURE
 
 #: "quick" is for tests (seconds); "full" is the report's size (about a minute per study on 2 cores)
 Size = Literal["quick", "full"]
@@ -123,17 +119,6 @@ class Study:
     #: the question in plain words, and what would support or contradict the claim
     question: str
     run: Callable[[Size, int, ModelParameters, Progress], StudyResult]
-
-
-def figure_png(fig: plt.Figure) -> bytes:
-    """The figure as PNG bytes (and closed)."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    plt.close(fig)
-    return buffer.getvalue()
-
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 class ContractError(ValueError):

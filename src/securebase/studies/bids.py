@@ -21,7 +21,6 @@ approaching and of verbal support seeking rises (predicted positive).
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -29,9 +28,10 @@ from securebase.engine.records import COUNTS
 from securebase.engine.simulation import Simulation
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import BID_TYPES
+from securebase.plotting import Figure, figure_png, subplots
 from securebase.scenario.schema import Scenario
 from securebase.studies import statistics
-from securebase.studies.base import Finding, Progress, Size, Study, StudyResult, figure_png
+from securebase.studies.base import Finding, Progress, Size, Study, StudyResult
 from securebase.studies.running import KERNEL, run_until
 
 CAREGIVER = "parent"
@@ -189,8 +189,8 @@ def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> S
     )
 
 
-def _figure(by_band: pd.DataFrame, caption: str) -> plt.Figure:
-    fig, (stacked, lines) = plt.subplots(1, 2, figsize=(13, 5), layout="constrained")
+def _figure(by_band: pd.DataFrame, caption: str) -> Figure:
+    fig, (stacked, lines) = subplots(1, 2, figsize=(13, 5), layout="constrained")
     labels = [b[0] for b in BANDS]
     x = np.arange(len(labels))
     bottom = np.zeros(len(labels))

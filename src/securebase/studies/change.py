@@ -49,7 +49,6 @@ from __future__ import annotations
 
 import copy
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -59,10 +58,11 @@ from securebase.model.parameters import ModelParameters
 from securebase.model.state import FIGURE_TRAITS, meet
 from securebase.model.strategy import SECURE, classify
 from securebase.model.timescale import DAYS_PER_YEAR
-from securebase.scenario.caregiving import caregiving_presets
-from securebase.scenario.schema import Scenario, TraitDistribution
+from securebase.plotting import Figure, figure_png, subplots
+from securebase.scenario.caregiving import preset_means
+from securebase.scenario.schema import Scenario
 from securebase.studies import statistics
-from securebase.studies.base import Finding, Progress, Size, Study, StudyResult, figure_png
+from securebase.studies.base import Finding, Progress, Size, Study, StudyResult
 from securebase.studies.running import KERNEL, run_until
 
 CAREGIVER = "parent"
@@ -79,16 +79,6 @@ SIZES = {
     "full": {"n": 400, "ages": (2.0, 6.0, 10.0, 15.0), "follow_up": 730, "adult_age": 25.0},
 }
 ADULT_DAYS = 365
-
-
-def fixed_traits(preset: str) -> dict[str, float]:
-    """A preset's traits as fixed numbers (the mean of each distribution)."""
-    care = caregiving_presets()[preset]
-    out = {}
-    for name in FIGURE_TRAITS:
-        trait = getattr(care, name)
-        out[name] = float(trait.mean if isinstance(trait, TraitDistribution) else trait)
-    return out
 
 
 def day_of_age(age_years: float) -> int:
@@ -124,7 +114,7 @@ def blocks(n: int) -> dict[str, np.ndarray]:
 def set_care(simulation: Simulation, who: np.ndarray, preset: str) -> None:
     """The caregiver of the children ``who`` gets the preset's traits (in place)."""
     k = simulation.figures.index(CAREGIVER)
-    for name, value in fixed_traits(preset).items():
+    for name, value in preset_means(preset).items():
         getattr(simulation.figures, name)[who, k] = value
 
 
@@ -352,8 +342,8 @@ def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> S
     )
 
 
-def _figure(by_age: pd.DataFrame, adults: pd.DataFrame, ages: tuple[float, ...], caption: str) -> plt.Figure:
-    fig, axes = plt.subplots(1, 4, figsize=(17, 4.8), layout="constrained")
+def _figure(by_age: pd.DataFrame, adults: pd.DataFrame, ages: tuple[float, ...], caption: str) -> Figure:
+    fig, axes = subplots(1, 4, figsize=(17, 4.8), layout="constrained")
     styles = {
         "change": ("tab:blue", "o", "same caregiver, care changed"),
         "replace": ("tab:orange", "s", "new caregiver"),

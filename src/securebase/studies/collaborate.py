@@ -25,16 +25,16 @@ not a break" (trust in the partner at the end, repairing minus non-repairing).
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from securebase.engine.dyads import live_day
 from securebase.model import dyad
 from securebase.model.parameters import ModelParameters
+from securebase.plotting import Axes, Figure, figure_png, subplots
 from securebase.scenario.caregiving import draw_traits, resolve
 from securebase.studies import statistics
-from securebase.studies.base import Estimate, Finding, Progress, Size, Study, StudyResult, figure_png
+from securebase.studies.base import Estimate, Finding, Progress, Size, Study, StudyResult
 
 TOGETHER = 0.6
 EPISODES_PER_DAY = 8
@@ -193,7 +193,7 @@ def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> S
     )
 
 
-def _bars(ax: plt.Axes, arms: pd.DataFrame, columns: list[tuple[str, str]], ylabel: str, title: str) -> None:
+def _bars(ax: Axes, arms: pd.DataFrame, columns: list[tuple[str, str]], ylabel: str, title: str) -> None:
     x = np.arange(len(arms))
     width = 0.8 / len(columns)
     for i, (column, label) in enumerate(columns):
@@ -206,8 +206,8 @@ def _bars(ax: plt.Axes, arms: pd.DataFrame, columns: list[tuple[str, str]], ylab
     ax.legend(loc="lower right", fontsize=8)
 
 
-def _figure(arms: pd.DataFrame, caption: str) -> plt.Figure:
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.8), layout="constrained")
+def _figure(arms: pd.DataFrame, caption: str) -> Figure:
+    fig, axes = subplots(1, 3, figsize=(15, 4.8), layout="constrained")
     _bars(
         axes[0],
         arms,

@@ -20,16 +20,16 @@ under consistent care already in these weeks.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from securebase.engine.records import MEANS
 from securebase.engine.simulation import Simulation
 from securebase.model.parameters import ModelParameters
+from securebase.plotting import Figure, figure_png, subplots
 from securebase.scenario.schema import Scenario
 from securebase.studies import statistics
-from securebase.studies.base import Finding, Progress, Size, Study, StudyResult, figure_png
+from securebase.studies.base import Finding, Progress, Size, Study, StudyResult
 from securebase.studies.running import KERNEL, run_until
 
 CAREGIVER = "parent"
@@ -143,8 +143,8 @@ def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> S
     )
 
 
-def _figure(by_week: pd.DataFrame, caption: str) -> plt.Figure:
-    fig, axes = plt.subplots(1, len(OUTCOMES), figsize=(15, 4.5), layout="constrained")
+def _figure(by_week: pd.DataFrame, caption: str) -> Figure:
+    fig, axes = subplots(1, len(OUTCOMES), figsize=(15, 4.5), layout="constrained")
     first, last = EARLY_WEEKS
     for ax, (column, label) in zip(axes, OUTCOMES, strict=True):
         for arm, colour in zip(ARMS, ("tab:blue", "tab:red"), strict=True):

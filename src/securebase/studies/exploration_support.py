@@ -36,16 +36,15 @@ felt security between comfort and support and comfort only is reported in
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from securebase.model.parameters import ModelParameters
-from securebase.model.state import FIGURE_TRAITS
-from securebase.scenario.caregiving import caregiving_presets
-from securebase.scenario.schema import Caregiving, Scenario, TraitDistribution
+from securebase.plotting import Figure, figure_png, subplots
+from securebase.scenario.caregiving import fixed_caregiving
+from securebase.scenario.schema import Caregiving, Scenario
 from securebase.studies import statistics
-from securebase.studies.base import Finding, Progress, Size, Study, StudyResult, figure_png
+from securebase.studies.base import Finding, Progress, Size, Study, StudyResult
 from securebase.studies.running import run_arms
 
 CAREGIVER = "parent"
@@ -68,13 +67,7 @@ OUTCOMES: tuple[tuple[str, str], ...] = (
 
 def caregiver(exploration_support: float, appropriateness: float) -> Caregiving:
     """The responsive preset as fixed numbers, with the arm's support and appropriateness."""
-    preset = caregiving_presets()[BASE_PRESET]
-    fixed = {}
-    for name in FIGURE_TRAITS:
-        trait = getattr(preset, name)
-        fixed[name] = float(trait.mean if isinstance(trait, TraitDistribution) else trait)
-    fixed.update(exploration_support=exploration_support, appropriateness=appropriateness)
-    return Caregiving(**fixed, quality_correlation=0.0)
+    return fixed_caregiving(BASE_PRESET, exploration_support=exploration_support, appropriateness=appropriateness)
 
 
 def scenarios(n: int, days: int) -> dict[str, Scenario]:
@@ -193,8 +186,8 @@ def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> S
     )
 
 
-def _figure(by_arm: pd.DataFrame, caption: str) -> plt.Figure:
-    fig, axes = plt.subplots(1, len(OUTCOMES), figsize=(15, 4.6), layout="constrained")
+def _figure(by_arm: pd.DataFrame, caption: str) -> Figure:
+    fig, axes = subplots(1, len(OUTCOMES), figsize=(15, 4.6), layout="constrained")
     colours = ("tab:blue", "tab:green", "tab:purple")
     labels = [a.replace(" and ", " and\n").replace(" support", "\nsupport") for a in by_arm["arm"]]
     x = np.arange(len(by_arm))

@@ -28,7 +28,6 @@ weeks and months (``CHECKPOINT_DAYS``) to show how it builds up.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -37,10 +36,11 @@ from securebase.engine.simulation import Simulation
 from securebase.model import recognition
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import STRATEGIES
+from securebase.plotting import Figure, figure_png, subplots
 from securebase.scenario.caregiving import caregiving_presets
 from securebase.scenario.schema import Caregiving, Scenario
 from securebase.studies import statistics
-from securebase.studies.base import Estimate, Finding, Progress, Size, Study, StudyResult, figure_png
+from securebase.studies.base import Estimate, Finding, Progress, Size, Study, StudyResult
 from securebase.studies.running import KERNEL, run_until, total_days
 
 PARENT = "parent"
@@ -298,8 +298,8 @@ def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> S
 
 def _figure(
     by_history: pd.DataFrame, candidates: pd.DataFrame, over_time: pd.DataFrame, chance: float, caption: str
-) -> plt.Figure:
-    fig, (left, middle, right) = plt.subplots(1, 3, figsize=(17, 4.8), layout="constrained")
+) -> Figure:
+    fig, (left, middle, right) = subplots(1, 3, figsize=(17, 4.8), layout="constrained")
     rows = by_history.reset_index(drop=True)
     x = np.arange(len(rows))
     colours = ["tab:green", "tab:red", "tab:orange", "tab:grey"]

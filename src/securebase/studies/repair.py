@@ -37,16 +37,15 @@ differences are paired per child (t interval of the per-child differences).
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from securebase.model.parameters import ModelParameters
-from securebase.model.state import FIGURE_TRAITS
-from securebase.scenario.caregiving import caregiving_presets
-from securebase.scenario.schema import Caregiving, Scenario, TraitDistribution
+from securebase.plotting import Figure, figure_png, subplots
+from securebase.scenario.caregiving import fixed_caregiving
+from securebase.scenario.schema import Caregiving, Scenario
 from securebase.studies import statistics
-from securebase.studies.base import Finding, Progress, Size, Study, StudyResult, figure_png
+from securebase.studies.base import Finding, Progress, Size, Study, StudyResult
 from securebase.studies.running import run_arms
 
 CAREGIVER = "parent"
@@ -79,15 +78,12 @@ OUTCOMES: tuple[tuple[str, str, int], ...] = (
 
 def caregiver(repair_propensity: float, repair_latency_days: float, rupture_rate: float) -> Caregiving:
     """The normative preset's means as fixed numbers, with the given rupture and repair habits."""
-    preset = caregiving_presets()[BASE_PRESET]
-    fixed = {}
-    for name in FIGURE_TRAITS:
-        trait = getattr(preset, name)
-        fixed[name] = float(trait.mean if isinstance(trait, TraitDistribution) else trait)
-    fixed.update(
-        rupture_rate=rupture_rate, repair_propensity=repair_propensity, repair_latency_days=repair_latency_days
+    return fixed_caregiving(
+        BASE_PRESET,
+        rupture_rate=rupture_rate,
+        repair_propensity=repair_propensity,
+        repair_latency_days=repair_latency_days,
     )
-    return Caregiving(**fixed, quality_correlation=0.0)
 
 
 def scenarios(kind: str, size: Size) -> dict[str, Scenario]:
@@ -225,9 +221,9 @@ def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> S
     )
 
 
-def _figure(by_arm: pd.DataFrame, caption: str) -> plt.Figure:
+def _figure(by_arm: pd.DataFrame, caption: str) -> Figure:
     panels = (*((c, label) for c, label, _ in OUTCOMES), ("fear", "fear of the caregiver at the end"))
-    fig, axes = plt.subplots(1, len(panels), figsize=(16, 4.6), layout="constrained")
+    fig, axes = subplots(1, len(panels), figsize=(16, 4.6), layout="constrained")
     colours = {"no repair": "tab:red", "slow repair": "tab:orange", "prompt repair": "tab:green"}
     width = 0.26
     for ax, (column, label) in zip(axes, panels, strict=True):

@@ -33,17 +33,17 @@ Findings.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from securebase.engine.simulation import Simulation
 from securebase.model.parameters import ModelParameters
-from securebase.model.state import FIGURE_TRAITS, QUALITIES
-from securebase.scenario.caregiving import caregiving_presets
-from securebase.scenario.schema import Caregiving, Scenario, TraitDistribution
+from securebase.model.state import QUALITIES
+from securebase.plotting import Figure, figure_png, subplots
+from securebase.scenario.caregiving import fixed_caregiving
+from securebase.scenario.schema import Caregiving, Scenario
 from securebase.studies import statistics
-from securebase.studies.base import Finding, Progress, Size, Study, StudyResult, figure_png
+from securebase.studies.base import Finding, Progress, Size, Study, StudyResult
 from securebase.studies.running import KERNEL, run_until
 
 LEVELS: tuple[float, ...] = (0.3, 0.5, 0.7, 0.9)
@@ -61,12 +61,7 @@ OUTCOMES: tuple[tuple[str, str], ...] = (
 
 def base_caregiving() -> Caregiving:
     """Every trait at the normative preset's mean, as a fixed number; the qualities uncorrelated."""
-    preset = caregiving_presets()[BASE_PRESET]
-    fixed = {}
-    for name in FIGURE_TRAITS:
-        trait = getattr(preset, name)
-        fixed[name] = float(trait.mean if isinstance(trait, TraitDistribution) else trait)
-    return Caregiving(**fixed, quality_correlation=0.0)
+    return fixed_caregiving(BASE_PRESET)
 
 
 def arms() -> list[tuple[str, float]]:
@@ -173,8 +168,8 @@ def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> S
     )
 
 
-def _figure(by_arm: pd.DataFrame, caption: str) -> plt.Figure:
-    fig, axes = plt.subplots(2, 2, figsize=(11, 8), sharex=True, layout="constrained")
+def _figure(by_arm: pd.DataFrame, caption: str) -> Figure:
+    fig, axes = subplots(2, 2, figsize=(11, 8), sharex=True, layout="constrained")
     offsets = np.linspace(-0.02, 0.02, len(QUALITIES))
     for ax, (column, label) in zip(axes.ravel(), OUTCOMES, strict=True):
         for offset, quality in zip(offsets, QUALITIES, strict=True):

@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import copy
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -51,10 +50,11 @@ from securebase.engine.simulation import Simulation
 from securebase.model.parameters import ModelParameters
 from securebase.model.school import DEFAULT_SCHOOL_EVENTS, SchoolEvents
 from securebase.model.state import FIGURE_TRAITS
+from securebase.plotting import Figure, figure_png, subplots
 from securebase.scenario.load import load_scenario
 from securebase.scenario.schema import Scenario
 from securebase.studies import statistics
-from securebase.studies.base import Estimate, Finding, Progress, Size, Study, StudyResult, figure_png
+from securebase.studies.base import Estimate, Finding, Progress, Size, Study, StudyResult
 from securebase.studies.running import KERNEL, run_until
 
 HOME_CAREGIVER = "parent"
@@ -268,8 +268,8 @@ def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> S
     )
 
 
-def _figure(by_arm: pd.DataFrame, findings: list[Finding], caption: str) -> plt.Figure:
-    fig, axes = plt.subplots(2, 3, figsize=(11, 7.5))
+def _figure(by_arm: pd.DataFrame, findings: list[Finding], caption: str) -> Figure:
+    fig, axes = subplots(2, 3, figsize=(11, 7.5))
     axes = axes.ravel()
     colours = ("tab:green", "tab:grey")
     for ax, (column, words, units, _), finding in zip(axes, OUTCOMES, findings, strict=True):

@@ -28,7 +28,6 @@ Situation's signature of each class, emerging from the same mechanisms.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -37,11 +36,11 @@ from securebase.instruments.ssp_coding import CLASS_STRATEGY, CLASSES, DEFAULT_S
 from securebase.instruments.strange_situation import EPISODE_NAMES, observe_strange_situation
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import FIGURE_TRAITS
-from securebase.report.instruments import PANELS
+from securebase.plotting import PANELS, Figure, figure_png, subplot_mosaic
 from securebase.scenario.caregiving import caregiving_presets
 from securebase.scenario.schema import Scenario
 from securebase.studies import statistics
-from securebase.studies.base import Finding, Progress, Size, Study, StudyResult, figure_png
+from securebase.studies.base import Finding, Progress, Size, Study, StudyResult
 from securebase.studies.running import KERNEL, run_until
 
 CAREGIVER = "parent"
@@ -190,9 +189,9 @@ def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> S
     )
 
 
-def _figure(distribution: pd.DataFrame, profile: pd.DataFrame, children: pd.DataFrame, caption: str) -> plt.Figure:
+def _figure(distribution: pd.DataFrame, profile: pd.DataFrame, children: pd.DataFrame, caption: str) -> Figure:
     mosaic = [["distribution"] * 3, [p for p, _ in PANELS[:3]], [p for p, _ in PANELS[3:]]]
-    fig, axes = plt.subplot_mosaic(mosaic, figsize=(14, 11), layout="constrained", height_ratios=(1.1, 1, 1))
+    fig, axes = subplot_mosaic(mosaic, figsize=(14, 11), layout="constrained", height_ratios=(1.1, 1, 1))
     ax = axes["distribution"]
     x = np.arange(len(PATTERNS))
     width = 0.2
