@@ -32,6 +32,7 @@ from pathlib import Path
 import numba
 import numpy as np
 
+import securebase
 from securebase.engine import fused
 from securebase.engine.simulation import Simulation
 from securebase.engine.uniforms import UniformStream
@@ -76,7 +77,7 @@ def _median_rate(child_episodes: int, segment: Callable[[], None]) -> tuple[floa
 
 def engine_rate(n: int, kernel: str, days: int) -> tuple[tuple[float, float, float], float]:
     """(child-episodes per second of Simulation.step, state bytes per child)."""
-    simulation = Simulation(scenario(n), seed=1, kernel=kernel)
+    simulation = Simulation(scenario(n), seed=1, params=securebase.default_calibration().params, kernel=kernel)
     simulation.step()  # day 0: the teacher joins, and the fused kernel compiles
 
     def segment() -> None:
@@ -88,7 +89,7 @@ def engine_rate(n: int, kernel: str, days: int) -> tuple[tuple[float, float, flo
 
 def inner_loop_rate(n: int, kernel: str, episodes: int) -> tuple[float, float, float]:
     """Child-episodes per second of the inner loop alone: draws, presence, need and the step."""
-    simulation = Simulation(scenario(n), seed=1, kernel=kernel)
+    simulation = Simulation(scenario(n), seed=1, params=securebase.default_calibration().params, kernel=kernel)
     simulation.step()
     children, figures, params = simulation.children, simulation.figures, simulation.params
     k = figures.n_figures

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import SHIPPED
 from scipy import stats
 
-from securebase.model.parameters import DEFAULT_PARAMETERS
 from securebase.report.claims import write_report
 from securebase.studies import STUDY_NAMES, ContractError, Estimate, Finding, Study, StudyResult, check_result
 from securebase.studies import statistics as st
@@ -108,7 +109,7 @@ def test_contract_checker_names_the_problem():
 
 
 def test_a_stored_result_reads_back_and_is_reused_only_with_the_same_provenance(tmp_path):
-    meta = provenance("quick", 3, DEFAULT_PARAMETERS)
+    meta = provenance("quick", 3, SHIPPED)
     folder = save(RESULT, tmp_path, meta)
     back = load(folder)
     assert [f.verdict for f in back.findings] == [f.verdict for f in RESULT.findings]
@@ -116,16 +117,24 @@ def test_a_stored_result_reads_back_and_is_reused_only_with_the_same_provenance(
     pd.testing.assert_frame_equal(back.tables["children"], RESULT.tables["children"])
     assert back.figure_png == RESULT.figure_png
     assert stored(tmp_path, "fake", meta) is not None
-    assert stored(tmp_path, "fake", provenance("full", 3, DEFAULT_PARAMETERS)) is None
-    assert stored(tmp_path, "fake", provenance("quick", 4, DEFAULT_PARAMETERS)) is None
-    changed = DEFAULT_PARAMETERS.with_changes(learning_rate=DEFAULT_PARAMETERS.learning_rate * 2)
+    assert stored(tmp_path, "fake", provenance("full", 3, SHIPPED)) is None
+    assert stored(tmp_path, "fake", provenance("quick", 4, SHIPPED)) is None
+    changed = dataclasses.replace(
+        SHIPPED, params=SHIPPED.params.with_changes(learning_rate=SHIPPED.params.learning_rate * 2)
+    )
     assert stored(tmp_path, "fake", provenance("quick", 3, changed)) is None
+    recoded = dataclasses.replace(SHIPPED, coding=dataclasses.replace(SHIPPED.coding, class_cut=4.0))
+    assert stored(tmp_path, "fake", provenance("quick", 3, recoded)) is None
+    # the same constants from another file are reused; another version of the code is not
+    assert stored(tmp_path, "fake", {**meta, "calibration": "elsewhere.toml"}) is not None
+    assert stored(tmp_path, "fake", {**meta, "version": meta["version"] + ".post1"}) is None
+    assert stored(tmp_path, "fake", {**meta, "commit": "0" * 40}) is None
     assert json.loads((folder / "result.json").read_text())["findings"][1]["verdict"] == "not shown"
     assert not list(tmp_path.glob(".*partial"))
 
 
 def test_report_is_self_contained_and_shows_every_verdict(tmp_path):
-    save(RESULT, tmp_path, provenance("quick", 3, DEFAULT_PARAMETERS))
+    save(RESULT, tmp_path, provenance("quick", 3, SHIPPED))
     page = write_report([RESULT], tmp_path, model="test constants", lookup=lambda name: FAKE).read_text()
     assert "A sentence &lt;of&gt; the seed." in page  # quoted, escaped
     assert "data:image/png;base64," in page

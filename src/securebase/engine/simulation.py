@@ -27,7 +27,7 @@ from securebase.engine.uniforms import UniformStream
 from securebase.model import episode
 from securebase.model.anxiety import need_magnitude
 from securebase.model.caregiving import daily_attention
-from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
+from securebase.model.parameters import ModelParameters
 from securebase.model.state import FIGURE_TRAITS, SETTINGS, Children, Figures, meet, new_children
 from securebase.model.timescale import DAYS_PER_YEAR
 from securebase.scenario.caregiving import draw_traits, resolve
@@ -75,13 +75,18 @@ def draw_figures(scenario: Scenario, rng: np.random.Generator) -> Figures:
 
 
 class Simulation:
-    """A scenario in progress. Build it, then ``run()``; or ``step()`` a day at a time."""
+    """A scenario in progress. Build it, then ``run()``; or ``step()`` a day at a time.
+
+    ``params`` (required) are the model's constants: a calibration's ``params``, e.g.
+    ``securebase.default_calibration().params`` for the shipped one. The engine reads no file.
+    """
 
     def __init__(
         self,
         scenario: Scenario,
         seed: int | None = None,
-        params: ModelParameters = DEFAULT_PARAMETERS,
+        *,
+        params: ModelParameters,
         kernel: str = "numpy",
         on_episode: EpisodeObserver | None = None,
     ):
@@ -269,12 +274,14 @@ def _deferred_interrupt() -> Iterator[threading.Event]:
 def simulate(
     scenario: Scenario,
     seed: int | None = None,
-    params: ModelParameters = DEFAULT_PARAMETERS,
+    *,
+    params: ModelParameters,
     progress: bool = False,
     kernel: str = "numpy",
 ) -> Results:
     """Run a scenario to the end and return its tables: the one-line way to use securebase.
 
-    ``kernel="fused"`` runs the compiled step (several times faster on large populations).
+    ``params`` are the model's constants (a calibration's ``params``; ``securebase.simulate`` passes the
+    shipped calibration's). ``kernel="fused"`` runs the compiled step (several times faster on large populations).
     """
     return Simulation(scenario, seed=seed, params=params, kernel=kernel).run(progress=progress)

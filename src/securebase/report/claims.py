@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from securebase.calibration.calibration import Calibration
 from securebase.studies import get_study
 from securebase.studies.base import Finding, Study, StudyResult
 from securebase.studies.store import TABLES_FOLDER
@@ -97,22 +98,18 @@ def _findings_table(findings: Sequence[Finding], with_study: dict[int, str] | No
     return f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def describe_constants() -> str:
-    """Which constants the studies ran on: the shipped calibration (with its date and fit) or the hand-set ones."""
-    from securebase.calibration.shipped import shipped
-
-    data = shipped()
-    if data is None:
+def describe_constants(calibration: Calibration) -> str:
+    """Which constants the studies ran on: the calibration's file, date and fit (or the hand-set values)."""
+    p = calibration.provenance
+    if p.source is None:
         return (
-            "the hand-set values of docs/model.md (no calibration ships yet; `securebase validate` shows how "
+            "the hand-set values of docs/model.md (no calibration file; `securebase validate` shows how "
             "they meet the published targets)"
         )
-    fits = data.get("fit", {})
-    within = sum(bool(f.get("within_range")) for f in fits.values())
-    return (
-        f"the shipped calibration of {data.get('date', '?')} (src/securebase/calibration/calibrated.toml; "
-        f"{within} of {len(fits)} published targets within range, score {data.get('score', float('nan')):.2f})"
-    )
+    within, total = p.within_range()
+    fit = f"{within} of {total} published targets within range" if total else "no fit recorded"
+    score = f", score {p.score:.2f}" if p.score is not None else ""
+    return f"the calibration {p.source} of {p.date or 'unknown date'} ({fit}{score}; constants {calibration.constants_hash()})"
 
 
 def _claims_table(results: Sequence[StudyResult]) -> str:
@@ -169,7 +166,7 @@ Tidy tables beside this report:</p>
 def write_report(
     results: Sequence[StudyResult],
     out: Path,
-    model: str | None = None,
+    model: Calibration | str,
     elapsed_seconds: float | None = None,
     tables_folder: str = ".",
     filename: str = REPORT_FILE,
@@ -177,10 +174,14 @@ def write_report(
 ) -> Path:
     """Write ``out/report.html`` for ``results`` (stored under ``out/<tables_folder>/<study>/``).
 
-    ``model`` names the constants the studies ran on (default: :func:`describe_constants`);
-    ``lookup`` finds each result's study (its sentence and question).
+    ``model`` is the calibration the studies ran on (described by :func:`describe_constants`), or words
+    that name the constants; ``lookup`` finds each result's study (its sentence and question).
     """
-    from securebase import __version__
+    from securebase._version import version
+
+    code = version()
+    if isinstance(model, Calibration):
+        model = describe_constants(model)
 
     findings = [f for r in results for f in r.findings]
     owners = dict(enumerate(r.name for r in results for _ in r.findings))
@@ -198,9 +199,9 @@ def write_report(
 <html lang="en"><head><meta charset="utf-8"><title>securebase: the seed's claims, simulated</title>
 <style>{STYLE}</style></head><body>
 <h1>The secure base system, simulated: the seed's claims put to the test</h1>
-<p class="meta">securebase {_e(__version__)} · generated {datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}{took} ·
+<p class="meta">securebase {_e(code)} · generated {datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}{took} ·
 size {_e("/".join(sizes))} · seed {_e(", ".join(map(str, seeds)))} · {len(results)} studies, {len(findings)} findings</p>
-{_model_description(model or describe_constants())}
+{_model_description(model)}
 <div class="box">
 <p>Each section below takes a sentence of the seed document (<i>secure base relationships</i>) and turns it into
 an experiment on simulated children: the same children, sharing their random numbers, are raised under

@@ -4,8 +4,9 @@ A study turns one or more of the seed's claims (MODEL.md §1, S1-S12) into a
 reproducible experiment: a scenario (or a few arms of one), run on the one
 calibrated model, and an analysis that ends in statistics with 95% intervals
 and a verdict. Every study module defines ``STUDY`` (a :class:`Study`); its
-``run`` is a pure function of (size, seed, params): the same arguments give the
-same numbers.
+``run`` is a pure function of (size, seed, calibration): the same arguments give
+the same numbers. The calibration (the model's constants and the instruments')
+is passed in; a study reads no file.
 
 The contract, checked by ``check_result``:
 
@@ -30,7 +31,7 @@ import pandas as pd
 matplotlib.use("Agg")  # studies draw into files, never to a screen
 import matplotlib.pyplot as plt
 
-from securebase.model.parameters import ModelParameters
+from securebase.calibration.calibration import Calibration
 
 #: "quick" is for tests (seconds); "full" is the report's size (about a minute per study on 2 cores)
 Size = Literal["quick", "full"]
@@ -122,7 +123,7 @@ class Study:
     sentence: str
     #: the question in plain words, and what would support or contradict the claim
     question: str
-    run: Callable[[Size, int, ModelParameters, Progress], StudyResult]
+    run: Callable[[Size, int, Calibration, Progress], StudyResult]
 
 
 def figure_png(fig: plt.Figure) -> bytes:

@@ -29,6 +29,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from securebase.calibration.calibration import Calibration
 from securebase.model import dyad
 from securebase.model.parameters import ModelParameters
 from securebase.scenario.caregiving import draw_traits, resolve
@@ -95,7 +96,8 @@ def run_arm(
     return table
 
 
-def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> StudyResult:
+def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> StudyResult:
+    params = calibration.params
     s = SIZES[size]
     n, days = s["n"], s["days"]
     progress.reset(total=len(ARMS) * days)

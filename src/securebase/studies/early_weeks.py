@@ -24,9 +24,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from securebase.calibration.calibration import Calibration
 from securebase.engine.records import MEANS
 from securebase.engine.simulation import Simulation
-from securebase.model.parameters import ModelParameters
 from securebase.scenario.schema import Scenario
 from securebase.studies import statistics
 from securebase.studies.base import Finding, Progress, Size, Study, StudyResult, figure_png
@@ -92,7 +92,8 @@ def early_means(children: pd.DataFrame, arm: str) -> pd.DataFrame:
     return rows.groupby("child")[[c for c, _ in OUTCOMES]].mean().sort_index()
 
 
-def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> StudyResult:
+def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> StudyResult:
+    params = calibration.params
     n = SIZES[size]
     progress.reset(total=WEEKS * 7 * len(ARMS))
     frames = []

@@ -40,7 +40,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from securebase.model.parameters import ModelParameters
+from securebase.calibration.calibration import Calibration
 from securebase.model.state import FIGURE_TRAITS
 from securebase.scenario.caregiving import caregiving_presets
 from securebase.scenario.schema import Caregiving, Scenario, TraitDistribution
@@ -107,7 +107,8 @@ def arm_means(children: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> StudyResult:
+def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> StudyResult:
+    params = calibration.params
     n, days = SIZES[size]
     results = run_arms(scenarios(n, days), seed, params, progress)
     columns = ["child", *(c for c, _ in OUTCOMES), "intrusions", "strategy"]

@@ -41,7 +41,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from securebase.model.parameters import ModelParameters
+from securebase.calibration.calibration import Calibration
 from securebase.model.state import FIGURE_TRAITS
 from securebase.scenario.caregiving import caregiving_presets
 from securebase.scenario.schema import Caregiving, Scenario, TraitDistribution
@@ -156,7 +156,8 @@ def arm_means(children: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> StudyResult:
+def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> StudyResult:
+    params = calibration.params
     s = SIZES[size]
     tables = []
     all_arms = {f"{kind}/{arm}": sc for kind in KINDS for arm, sc in scenarios(kind, size).items()}
