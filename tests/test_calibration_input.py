@@ -306,3 +306,29 @@ def test_a_sweep_resumes_only_on_the_same_constants(tmp_path: Path):
     prepare(out, sweep_manifest(sweep, SHIPPED.with_provenance(source="a copy.toml")), resume=True)  # same constants
     with pytest.raises(SweepError, match="differs from this one in calibration"):
         prepare(out, sweep_manifest(sweep, other_calibration()), resume=True)
+
+
+def test_calibrate_writes_a_calibration_with_its_provenance(other_file: Path, tmp_path: Path):
+    """`calibrate --constants-from` refits only the read-out; the file records how it was made."""
+    out = tmp_path / "refit.toml"
+    result = CliRunner().invoke(
+        main, ["calibrate", "--n", "100", "--seed", "2", "--out", str(out), "--constants-from", str(other_file)]
+    )
+    assert result.exit_code == 0, result.output
+    written = Calibration.load(out)
+    p = written.provenance
+    assert p.command is not None
+    assert p.command.startswith("securebase calibrate --n 100 ")
+    assert f"--constants-from {other_file}" in p.command
+    assert p.version == securebase.__version__
+    assert p.date
+    assert p.method["constants_from"] == str(other_file)
+    assert p.method["seed"] == 2
+    assert set(p.fit) == set(SHIPPED.provenance.fit)
+    assert all(set(f) == {"published", "range", "simulated", "ci95", "within_range"} for f in p.fit.values())
+    # the constants are the file's, apart from the two read-out thresholds the command refits
+    readout = {"gain_threshold", "fear_threshold"}
+    mine = {k: v for k, v in written.params.to_dict().items() if k not in readout}
+    assert mine == {k: v for k, v in other_calibration().params.to_dict().items() if k not in readout}
+    assert written.coding == SHIPPED.coding
+    assert written.instruments == SHIPPED.instruments

@@ -262,6 +262,8 @@ def _provenance(data: dict[str, Any], where: str, source: str) -> Provenance:
 
 
 def _toml(value: object) -> str:
+    if hasattr(value, "item") and callable(value.item):  # a NumPy scalar: its Python number
+        value = value.item()
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, str):
@@ -270,4 +272,6 @@ def _toml(value: object) -> str:
         return "[" + ", ".join(_toml(v) for v in value) + "]"
     if isinstance(value, float):
         return repr(round(value, 6))
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    raise TypeError(f"cannot write {value!r} ({type(value).__name__}) to a calibration file")
