@@ -44,6 +44,11 @@ def load_calibration(calibration: Calibration | str | Path | None = None) -> Cal
         return default_calibration()
     if isinstance(calibration, Calibration):
         return calibration
+    if not isinstance(calibration, str | Path):
+        raise TypeError(
+            f"calibration must be a Calibration, a calibration file's path or None, not {type(calibration).__name__}"
+            " (for other model constants: Calibration(params=...))"
+        )
     return Calibration.load(calibration)
 
 
