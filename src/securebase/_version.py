@@ -17,9 +17,11 @@ def version() -> str:
         return "unknown"
 
 
-@cache
 def commit() -> str | None:
-    """The git commit of the source tree the package runs from, or None (an installed wheel, no git)."""
+    """The git commit of the source tree the package runs from, or None (an installed wheel, no git).
+
+    Asked afresh each time (one ``git rev-parse``, milliseconds): a long session outlives commits.
+    """
     root = Path(__file__).resolve().parents[2]  # src/securebase/_version.py -> the repository
     if not (root / ".git").exists() or not (root / "pyproject.toml").is_file():
         return None
