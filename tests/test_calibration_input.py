@@ -283,7 +283,9 @@ def test_study_and_validate_run_on_the_calibration_given(other_file: Path, tmp_p
     assert provenance["constants"] == other_calibration().constants_hash()
     assert provenance["calibration"] == str(other_file)
     assert provenance["version"] == securebase.__version__
-    assert str(other_file) in (out / "bids.html").read_text(encoding="utf-8")
+    page = (out / "bids.html").read_text(encoding="utf-8")
+    assert str(other_file) in page
+    assert f"securebase study bids --seed 0 --quick --calibration {other_file}</code>" in page
 
     validations = {}
     for name, extra in (("shipped", []), ("other", ["--calibration", str(other_file)])):

@@ -30,7 +30,7 @@ FAKE = Study(
     claims=("S1",),
     sentence="A sentence <of> the seed.",
     question="Does it work?",
-    run=lambda size, seed, params, progress: RESULT,
+    run=lambda size, seed, calibration, progress: RESULT,
 )
 RESULT = StudyResult(
     name="fake",
@@ -173,3 +173,30 @@ def test_every_study_quotes_the_seed_exactly():
     for name in STUDY_NAMES:
         for passage in get_study(name).sentence.split(" … "):  # an ellipsis joins passages that are apart
             assert " ".join(passage.split()) in seed, (name, passage)
+
+
+def test_run_studies_reuses_a_stored_study_only_on_the_same_constants(tmp_path, monkeypatch):
+    from securebase.studies import suite
+
+    ran = []
+
+    def run(size, seed, calibration, progress):
+        ran.append(calibration.constants_hash())
+        return RESULT
+
+    monkeypatch.setattr(suite, "get_study", lambda name: dataclasses.replace(FAKE, run=run))
+    other = dataclasses.replace(SHIPPED, params=SHIPPED.params.with_changes(soothing=0.2))
+    messages = []
+    for calibration in (SHIPPED, SHIPPED, other, other, SHIPPED):
+        suite.run_studies(
+            ["fake"],
+            tmp_path,
+            calibration,
+            size="quick",
+            seed=3,
+            resume=True,
+            show_progress=False,
+            report=messages.append,
+        )
+    assert ran == [SHIPPED.constants_hash(), other.constants_hash(), SHIPPED.constants_hash()]
+    assert messages == ["fake: stored result reused"] * 2  # the second run on each set of constants

@@ -35,6 +35,8 @@ from securebase.model.parameters import ModelParameters
 
 #: the calibration shipped with the package, beside this module
 SHIPPED_FILE = "calibrated.toml"
+#: the source a shipped calibration names in its provenance (and a run records)
+SHIPPED_SOURCE = f"securebase/calibration/{SHIPPED_FILE} (shipped)"
 
 HEADER = "# securebase calibration: the constants every study uses. Written by `securebase calibrate`."
 
@@ -116,7 +118,14 @@ class Calibration:
     def shipped(cls) -> Calibration:
         """The calibration shipped with the package (src/securebase/calibration/calibrated.toml), read once."""
         resource = resources.files("securebase.calibration").joinpath(SHIPPED_FILE)
-        return cls.from_text(resource.read_text("utf-8"), source=f"securebase/calibration/{SHIPPED_FILE} (shipped)")
+        try:
+            text = resource.read_text("utf-8")
+        except OSError as error:
+            raise CalibrationError(
+                f"the shipped calibration {SHIPPED_SOURCE} cannot be read ({error}); reinstall securebase, "
+                "or pass a calibration file"
+            ) from None
+        return cls.from_text(text, source=SHIPPED_SOURCE)
 
     @classmethod
     def from_text(cls, text: str, source: str = "<text>") -> Calibration:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from securebase.calibration.calibration import Calibration
+from securebase.calibration.calibration import SHIPPED_SOURCE, Calibration
 from securebase.studies import get_study
 from securebase.studies.base import Finding, Study, StudyResult
 from securebase.studies.store import TABLES_FOLDER
@@ -136,7 +136,7 @@ def _model_description(model: str) -> str:
     return f"<p class='meta'>Model constants: {_e(model)}.</p>"
 
 
-def _section(result: StudyResult, relative: str, study: Study) -> str:
+def _section(result: StudyResult, relative: str, study: Study, options: str = "") -> str:
     claims = ", ".join(result.claims)
     titles = "; ".join(CLAIM_TITLES.get(c, c) for c in result.claims)
     image = base64.b64encode(result.figure_png).decode("ascii")
@@ -157,7 +157,7 @@ def _section(result: StudyResult, relative: str, study: Study) -> str:
 <p><b>How to read it.</b> {_e(result.reading)}</p>
 <p><b>Findings</b> ({_e(tally)}):</p>
 {_findings_table(result.findings)}
-<p class="meta">Re-run: <code>securebase study {_e(result.name)} --seed {result.seed}{" --quick" if result.size == "quick" else ""}</code>.
+<p class="meta">Re-run: <code>securebase study {_e(result.name)} --seed {result.seed}{" --quick" if result.size == "quick" else ""}{_e(options)}</code>.
 Tidy tables beside this report:</p>
 <ul>{tables}</ul>
 """
@@ -180,7 +180,11 @@ def write_report(
     from securebase._version import version
 
     code = version()
+    options = ""  # what the re-run command needs beyond the study's size and seed: a calibration not shipped
     if isinstance(model, Calibration):
+        source = model.provenance.source
+        if source is not None and source != SHIPPED_SOURCE:
+            options = f" --calibration {source}"
         model = describe_constants(model)
 
     findings = [f for r in results for f in r.findings]
@@ -194,7 +198,7 @@ def write_report(
     sizes = sorted({r.size for r in results})
     seeds = sorted({r.seed for r in results})
     took = f", in {elapsed_seconds / 60:.1f} minutes" if elapsed_seconds is not None else ""
-    sections = "".join(_section(r, tables_folder, lookup(r.name)) for r in results)
+    sections = "".join(_section(r, tables_folder, lookup(r.name), options) for r in results)
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>securebase: the seed's claims, simulated</title>
 <style>{STYLE}</style></head><body>
