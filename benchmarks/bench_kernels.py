@@ -37,6 +37,7 @@ from pathlib import Path
 import numba
 import numpy as np
 
+import securebase
 from securebase.engine import kernels
 from securebase.engine.simulation import Simulation
 from securebase.engine.uniforms import UniformStream
@@ -93,7 +94,8 @@ def _median_rate(child_episodes: int, segment: Callable[[], None]) -> tuple[floa
 
 def engine_rate(n: int, kernel: str, days: int, precision: str = "float64") -> tuple[tuple[float, float, float], Simulation]:
     """(child-episodes per second of Simulation.step, the simulation)."""
-    simulation = Simulation(scenario(n), seed=1, kernel=kernel, precision=precision)
+    params = securebase.default_calibration().params
+    simulation = Simulation(scenario(n), seed=1, params=params, kernel=kernel, precision=precision)
     simulation.step()  # day 0: the teacher joins, and the kernels compile (or load from the cache)
 
     def segment() -> None:
@@ -105,7 +107,7 @@ def engine_rate(n: int, kernel: str, days: int, precision: str = "float64") -> t
 
 def inner_loop_rate(n: int, episodes: int) -> tuple[float, float, float]:
     """Child-episodes per second of the CPU's inner loop alone: the uniforms and the counted step."""
-    simulation = Simulation(scenario(n), seed=1, kernel="cpu")
+    simulation = Simulation(scenario(n), seed=1, params=securebase.default_calibration().params, kernel="cpu")
     simulation.step()
     children, figures, params = simulation.children, simulation.figures, simulation.params
     k = figures.n_figures

@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm.auto import tqdm
 
+import securebase
 from securebase.engine.simulation import Simulation
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -42,7 +43,8 @@ def main() -> None:
     spec = base.model_copy(update={"schedule": base.schedule.model_copy(update={"days": args.days})})
     print(f"machine: {machine()}", flush=True)
     started = time.perf_counter()
-    simulation = Simulation(spec, seed=1, kernel=args.kernel, precision=args.precision)
+    params = securebase.default_calibration().params
+    simulation = Simulation(spec, seed=1, params=params, kernel=args.kernel, precision=args.precision)
     built = time.perf_counter() - started
     print(f"built {args.children:,} children in {built:.0f} s; state {sum(state_bytes_per_child(simulation)):.0f} B/child")
     started = time.perf_counter()

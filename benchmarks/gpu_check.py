@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path[:0] = [str(Path(__file__).parents[1] / "tests")]
-from helpers import small
+from helpers import SHIPPED, small
 from test_kernels import assert_same_record, assert_same_state, distinct_parameters, random_population
 
 from securebase.engine import kernels
@@ -61,8 +61,8 @@ def main() -> None:
             print(f"one step, seed {seed}, steps/episode {moment:g}: largest difference of the state {state_gap:.2e}, "
                   f"of the record {largest_gap(cpu, gpu):.2e}")  # fmt: skip
     scenario = small("school-year", n_children=n, days=args.days, start_age_years=0.01)
-    cpu_run = Simulation(scenario, seed=2, kernel="cpu").run()
-    gpu_run = Simulation(scenario, seed=2, kernel="cuda").run()
+    cpu_run = Simulation(scenario, seed=2, params=SHIPPED.params, kernel="cpu").run()
+    gpu_run = Simulation(scenario, seed=2, params=SHIPPED.params, kernel="cuda").run()
     for table in ("summary", "children", "child_figures", "relationships"):
         x, y = getattr(cpu_run, table), getattr(gpu_run, table)
         numbers = x.select_dtypes("number").columns

@@ -31,10 +31,11 @@ from pathlib import Path
 import mesa
 import numpy as np
 
+import securebase
 from securebase.engine.calendar import settings_of_day
 from securebase.engine.simulation import draw_figures
 from securebase.model.bids import ONSET_WIDTH_YEARS, ONSET_YEARS
-from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
+from securebase.model.parameters import ModelParameters
 from securebase.model.state import FIGURE_TRAITS, NEWBORN_PRIOR, SETTINGS
 from securebase.model.timescale import DAYS_PER_YEAR
 from securebase.scenario import Scenario
@@ -353,16 +354,17 @@ class ChildAgent(mesa.Agent):
 class SecureBaseModel(mesa.Model):
     """A population of children living a securebase scenario day by day; ``step`` is one day.
 
-    The children and their figures are those of ``Simulation(scenario, seed)``.
+    The children and their figures are those of ``Simulation(scenario, seed, params=params)``; ``params``
+    default to the shipped calibration's.
     """
 
-    def __init__(self, scenario: Scenario, seed: int | None = None, params: ModelParameters = DEFAULT_PARAMETERS):
+    def __init__(self, scenario: Scenario, seed: int | None = None, params: ModelParameters | None = None):
         if scenario.population.history != "none" or scenario.events:
             raise ValueError("the Mesa benchmark model runs scenarios with history = 'none' and no events")
         seed = scenario.seed if seed is None else seed
         super().__init__(seed=seed)
         self.scenario = scenario
-        self.params = params
+        self.params = securebase.default_calibration().params if params is None else params
         self.day = 0
         self.dt_days = 1.0 / scenario.schedule.episodes_per_day
 

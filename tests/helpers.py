@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import securebase
 from securebase.plotting import figure_png, subplots
 from securebase.scenario import Scenario, load_scenario
+
+#: the shipped calibration: the constants the tests run on unless a test says otherwise
+SHIPPED = securebase.default_calibration()
 
 #: a tiny valid scenario file (runs in a second or two); tests of bad files change one thing in it
 TINY_SCENARIO = """\

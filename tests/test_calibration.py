@@ -9,7 +9,8 @@ import pandas as pd
 from click.testing import CliRunner
 
 from securebase.calibration import fit as fit_module
-from securebase.calibration.fit import FREE, Calibration, fit, score, write
+from securebase.calibration.calibration import Calibration
+from securebase.calibration.fit import FREE, fit, score, vector, with_vector, write
 from securebase.calibration.measure import Measured, targets
 from securebase.cli import main
 
@@ -34,13 +35,12 @@ def test_score_is_zero_on_target_and_one_at_the_edge_of_a_range():
 
 
 def test_calibration_vector_round_trips():
-    calibration = Calibration()
-    vector = calibration.vector()
-    assert len(vector) == len(FREE)
-    assert (Calibration().with_vector(vector).vector() == vector).all()
+    values = vector(Calibration())
+    assert len(values) == len(FREE)
+    assert (vector(with_vector(Calibration(), values)) == values).all()
 
 
-def _fake_measure(params, scheme, n, seed, sorter_sd, observer_sd, keep=None):
+def _fake_measure(params, scheme, n, seed, *, sorter_sd, observer_sd, keep=None):
     """A stand-in for the studies (which take minutes): every statistic moves with two constants.
 
     It lets the test check the search and the file it writes; the real studies
@@ -60,13 +60,19 @@ def test_fit_searches_and_writes_constants_with_provenance(tmp_path, monkeypatch
     calibration, final_score, measured = fit(n=100, points=4, iterations=6, seed=1, workers=1, report=lambda _: None)
     assert final_score <= fit_module.evaluate(Calibration(), 100, 1)[0]  # never worse than the start
     path = tmp_path / "calibrated.toml"
-    write(calibration, final_score, measured, path, n=100, seed=1)
+    write(calibration, final_score, measured, path, command="securebase calibrate --n 100 --seed 1", n=100, seed=1)
     data = tomllib.loads(path.read_text())
     assert data["method"]["seed"] == 1
     assert "date" in data
+    assert data["command"] == "securebase calibrate --n 100 --seed 1"
+    assert data["securebase_version"]
     assert set(data["fit"]) == {t.name for t in targets()}
-    assert data["model"]["distortion_cost"] == round(calibration.model.distortion_cost, 6)
+    assert data["model"]["distortion_cost"] == round(calibration.params.distortion_cost, 6)
     assert data["coding"]["avoidance_full"] == round(calibration.coding.avoidance_full, 6)
+    back = Calibration.load(path)  # what the file says, read back through the Calibration object
+    assert back.params.distortion_cost == round(calibration.params.distortion_cost, 6)
+    assert back.provenance.command == "securebase calibrate --n 100 --seed 1"
+    assert back.provenance.fit["normative_B"]["published"] == 0.66
 
 
 def test_validate_writes_the_table_and_plot(tmp_path):

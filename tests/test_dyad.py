@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from helpers import SHIPPED
 
 from securebase.engine.dyads import live_day
 from securebase.model import dyad
-from securebase.model.parameters import DEFAULT_PARAMETERS
 from securebase.model.state import FIGURE_TRAITS
 
 
@@ -50,7 +50,7 @@ def test_the_stressed_partner_seeks_care_and_the_calm_one_gives_it():
     couples.a.anxiety[:] = 0.9
     couples.b.anxiety[:] = 0.0
     totals = dyad.DyadTotals.empty(n)
-    live_day(couples, np.random.default_rng(0), DEFAULT_PARAMETERS, totals, episodes_per_day=1)
+    live_day(couples, np.random.default_rng(0), SHIPPED.params, totals, episodes_per_day=1)
     c = totals.counts
     assert c["bids_a"].sum() > 2 * c["bids_b"].sum()
     assert c["care_given_b"].sum() > 2 * c["care_given_a"].sum()
@@ -63,7 +63,7 @@ def test_a_partner_with_no_reliability_never_gives_care_and_non_repairers_never_
     totals = dyad.DyadTotals.empty(n)
     rng = np.random.default_rng(1)
     for _ in range(20):
-        live_day(couples, rng, DEFAULT_PARAMETERS, totals)
+        live_day(couples, rng, SHIPPED.params, totals)
     c = totals.counts
     assert c["care_given_b"].sum() == 0
     assert c["care_given_a"].sum() > 0
@@ -78,7 +78,7 @@ def test_the_same_seed_gives_the_same_couples():
         totals = dyad.DyadTotals.empty(200)
         rng = np.random.default_rng(7)
         for _ in range(5):
-            live_day(couples, rng, DEFAULT_PARAMETERS, totals)
+            live_day(couples, rng, SHIPPED.params, totals)
         return totals.counts
 
     first, second = run(), run()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from helpers import small
+from helpers import SHIPPED, small
 
 import securebase
 from securebase.engine.events import apply_event
@@ -34,7 +34,7 @@ days = 60
 
 
 def _run(extra: str, seed: int = 0) -> Simulation:
-    simulation = Simulation(securebase.parse_scenario(BASE.format(extra=extra)), seed=seed)
+    simulation = Simulation(securebase.parse_scenario(BASE.format(extra=extra)), seed=seed, params=SHIPPED.params)
     simulation.run()
     return simulation
 

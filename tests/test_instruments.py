@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import one_figure, small
+from helpers import SHIPPED, one_figure, small
 
 import securebase
 from securebase.instruments import ssp_coding
@@ -44,14 +44,15 @@ def test_coding_rules_on_textbook_reunions(profile, expected):
 def infants() -> dict[str, securebase.Simulation]:
     out = {}
     for care in ("responsive-care", "rejecting-care", "intermittent-care", "frightening-care"):
-        simulation = securebase.Simulation(small(care, n_children=300, days=365), seed=5)
+        simulation = securebase.Simulation(small(care, n_children=300, days=365), seed=5, params=SHIPPED.params)
         simulation.run()
         out[care] = simulation
     return out
 
 
 def _ssp(simulation: securebase.Simulation, seed: int = 0) -> pd.DataFrame:
-    return observe_strange_situation(simulation.children, simulation.figures, "parent", np.random.default_rng(seed))
+    rng = np.random.default_rng(seed)
+    return observe_strange_situation(simulation.children, simulation.figures, "parent", rng, simulation.params)
 
 
 def test_ssp_episode_pattern_of_secure_infants(infants):
@@ -66,7 +67,7 @@ def test_ssp_episode_pattern_of_secure_infants(infants):
 def test_ssp_classifies_each_care_pattern_mostly_as_theory_predicts(infants):
     expected = {"responsive-care": "B", "rejecting-care": "A", "intermittent-care": "C", "frightening-care": "D"}
     for care, cls in expected.items():
-        coded = ssp_coding.code(_ssp(infants[care]), np.random.default_rng(1))
+        coded = ssp_coding.code(_ssp(infants[care]), np.random.default_rng(1), SHIPPED.coding)
         share = (coded["classification"] == cls).mean()
         assert share > 0.5, (care, ssp_coding.distribution(coded["classification"]))
 
@@ -75,7 +76,7 @@ def test_two_coders_agree_as_real_coders_do(infants):
     behaviour = pd.concat(
         [_ssp(s).assign(child=lambda d, i=i: d["child"] + 1000 * i) for i, s in enumerate(infants.values())]
     )
-    coded = ssp_coding.code(behaviour, np.random.default_rng(2), coders=2)
+    coded = ssp_coding.code(behaviour, np.random.default_rng(2), SHIPPED.coding, coders=2)
     agreement = (coded["classification"] == coded["classification_coder2"]).mean()
     assert 0.75 < agreement < 0.99  # published inter-coder agreement on ABC(D) is mostly .80-.95
     assert set(coded[REUNION_SCALES].stack()) <= set(range(1, 8))
@@ -91,8 +92,14 @@ def test_observing_does_not_change_the_child(infants):
 
 
 def test_observed_sensitivity_tracks_true_sensitivity_with_error():
-    simulation = securebase.Simulation(one_figure("normative", n_children=3000, days=1), seed=0)
-    rating = observed_sensitivity(simulation.figures, "parent", np.random.default_rng(0))
+    simulation = securebase.Simulation(one_figure("normative", n_children=3000, days=1), seed=0, params=SHIPPED.params)
+    rating = observed_sensitivity(
+        simulation.figures,
+        "parent",
+        np.random.default_rng(0),
+        SHIPPED.params,
+        observer_sd=SHIPPED.instruments.observer_sd,
+    )
     assert rating.min() >= 1.0
     assert rating.max() <= 9.0
     truth = simulation.figures.sensitivity[:, 0] * simulation.figures.warmth[:, 0]
@@ -102,15 +109,21 @@ def test_observed_sensitivity_tracks_true_sensitivity_with_error():
 
 def test_security_score_is_higher_for_secure_infants(infants):
     rng = np.random.default_rng(0)
-    secure = security_score(infants["responsive-care"].children, infants["responsive-care"].figures, "parent", rng)
-    avoidant = security_score(infants["rejecting-care"].children, infants["rejecting-care"].figures, "parent", rng)
+    secure, avoidant = (
+        security_score(s.children, s.figures, "parent", rng, SHIPPED.params, sorter_sd=SHIPPED.instruments.sorter_sd)
+        for s in (infants["responsive-care"], infants["rejecting-care"])
+    )
     assert secure.mean() > avoidant.mean() + 0.5
     assert np.all(np.abs(secure) <= 1.0)
 
 
 def test_still_face_breaks_repair_and_carries_over(infants):
     phases = still_face(
-        infants["responsive-care"].children, infants["responsive-care"].figures, "parent", np.random.default_rng(0)
+        infants["responsive-care"].children,
+        infants["responsive-care"].figures,
+        "parent",
+        np.random.default_rng(0),
+        SHIPPED.params,
     ).set_index("phase")
     assert phases.loc["still_face", "mismatch_share"] == 1.0
     assert phases.loc["still_face", "repaired_share"] == 0.0

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import SHIPPED
 
 from securebase.engine.simulation import Simulation
 
@@ -59,7 +60,7 @@ def _reference_state(simulation: Simulation) -> dict[str, np.ndarray]:
 def both_runs(slow_size: str) -> tuple[list[dict], list[dict], object]:
     """Daily per-child state of the reference and of the Mesa model, same scenario and seed."""
     scenario = mesa_model.benchmark_scenario(N_CHILDREN[slow_size], DAYS)
-    simulation = Simulation(scenario, seed=SEED)
+    simulation = Simulation(scenario, seed=SEED, params=SHIPPED.params)
     model = mesa_model.SecureBaseModel(scenario, seed=SEED)
     reference, mesa = [], []
     for _ in range(DAYS):
@@ -85,7 +86,7 @@ def _paired_z(x: np.ndarray, y: np.ndarray) -> float:
 @pytest.mark.slow
 def test_same_figures_as_the_reference(both_runs):
     _, _, model = both_runs
-    simulation = Simulation(model.scenario, seed=SEED)
+    simulation = Simulation(model.scenario, seed=SEED, params=SHIPPED.params)
     children = _children(model)
     for k in range(len(model.scenario.figures)):
         for trait in ("warmth", "sensitivity", "rupture_rate", "repair_latency_days"):

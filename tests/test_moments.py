@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers import small
+from helpers import SHIPPED, small
 
 import securebase
 from securebase.engine.moments import Segment, run_moments
@@ -18,14 +18,18 @@ PROCEDURE = [
 
 @pytest.fixture(scope="module")
 def secure_infants() -> securebase.Simulation:
-    simulation = securebase.Simulation(small("responsive-care", n_children=200, days=300), seed=2)
+    simulation = securebase.Simulation(
+        small("responsive-care", n_children=200, days=300), seed=2, params=SHIPPED.params
+    )
     simulation.run()
     return simulation
 
 
 def test_separation_raises_anxiety_and_reunion_brings_comfort(secure_infants):
     before = secure_infants.children.anxiety.copy()
-    steps, _ = run_moments(secure_infants.children, secure_infants.figures, PROCEDURE, np.random.default_rng(0))
+    steps, _ = run_moments(
+        secure_infants.children, secure_infants.figures, PROCEDURE, np.random.default_rng(0), secure_infants.params
+    )
     by_segment = steps.groupby("segment", sort=False).mean(numeric_only=True)
     assert by_segment.loc["apart", "anxiety"] > by_segment.loc["together", "anxiety"] + 0.03
     assert by_segment.loc["apart", "exploration"] < by_segment.loc["together", "exploration"] - 0.05
@@ -43,4 +47,5 @@ def test_unknown_figure_in_a_segment_is_an_error(secure_infants):
             secure_infants.figures,
             [Segment("x", 1, ("stranger",))],
             np.random.default_rng(0),
+            secure_infants.params,
         )

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from helpers import small, tiny_png
 
-from securebase.engine.simulation import simulate
+from securebase import simulate
 from securebase.report.claims import write_report
 from securebase.report.summary import write_summary
 from securebase.studies import Estimate, Finding, Study, StudyResult
@@ -110,19 +110,17 @@ def test_jinja2_is_a_dependency_and_the_templates_are_package_data() -> None:
 
 
 def test_the_report_and_the_docs_count_the_targets_in_range_from_the_shipped_file() -> None:
-    from securebase.calibration.shipped import shipped
-    from securebase.report.claims import describe_constants, targets_within_range
+    from securebase.calibration.calibration import Calibration
+    from securebase.report.claims import describe_constants
 
-    data = shipped()
-    if data is None:
-        pytest.skip("no calibration ships")
-    within, total = targets_within_range(data)
-    for name, fit in data["fit"].items():  # the recorded verdicts agree with the recorded values
+    shipped = Calibration.shipped()
+    within, total = shipped.provenance.within_range()
+    for name, fit in shipped.provenance.fit.items():  # the recorded verdicts agree with the recorded values
         low, high = fit["range"]
         assert fit["within_range"] == (low <= fit["simulated"] <= high), name
-    assert f"{within} of {total} published targets within range" in describe_constants()
+    assert f"{within} of {total} published targets within range" in describe_constants(shipped)
     docs = " ".join((Path(__file__).resolve().parents[1] / "docs" / "model.md").read_text("utf-8").split())
     quoted = re.search(r"The fit it records \(n = ([\d,]+), seed (\d+)\) puts (\d+) of (\d+) targets in range", docs)
     assert quoted, "docs/model.md §13 no longer quotes the shipped file's count"
-    method = data["method"]
+    method = shipped.provenance.method
     assert quoted.groups() == (f"{method['n']:,}", str(method["seed"]), str(within), str(total))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+from helpers import SHIPPED
 
 from securebase.model import recognition
-from securebase.model.parameters import DEFAULT_PARAMETERS
 
 
 def test_choice_is_the_highest_trust_times_one_minus_fear_among_known_figures():
@@ -17,7 +17,7 @@ def test_choice_is_the_highest_trust_times_one_minus_fear_among_known_figures():
 
 
 def test_true_quality_is_the_chance_that_a_bid_is_met_warmly():
-    p = DEFAULT_PARAMETERS
+    p = SHIPPED.params
     one = np.ones(1)
     # full attention every day: noticed with 1 - (1 - s)(1 - I), then answered and warm
     q = recognition.warm_response_probability(0.5 * one, one, 0.8 * one, 0.5 * one, p, intensity=0.2)
@@ -30,7 +30,7 @@ def test_true_quality_is_the_chance_that_a_bid_is_met_warmly():
 
 
 def test_true_quality_rises_with_every_quality_it_uses():
-    p = DEFAULT_PARAMETERS
+    p = SHIPPED.params
     base = {"sensitivity": 0.5, "consistency": 0.5, "reliability": 0.5, "warmth": 0.5}
     q0 = recognition.warm_response_probability(*(np.array([v]) for v in base.values()), p)[0]
     for name in base:

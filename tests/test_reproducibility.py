@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from helpers import SHIPPED
 
 import securebase
 from securebase.engine.simulation import Simulation
@@ -24,7 +25,7 @@ def test_different_seeds_differ(tiny_school_year):
 
 def test_resume_from_checkpoint_matches_uninterrupted(tiny_school_year, tmp_path):
     uninterrupted = securebase.simulate(tiny_school_year, seed=9)
-    simulation = Simulation(tiny_school_year, seed=9)
+    simulation = Simulation(tiny_school_year, seed=9, params=SHIPPED.params)
     for _ in range(130):  # part way through the history
         simulation.step()
     checkpoint = tmp_path / "checkpoint.pkl"

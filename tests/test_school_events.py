@@ -7,6 +7,7 @@ import dataclasses
 import numba
 import numpy as np
 import pytest
+from helpers import SHIPPED
 
 from securebase.engine.simulation import Simulation
 from securebase.model.school import (
@@ -163,9 +164,9 @@ class Recorder:
 
 @pytest.mark.parametrize("kernel", ["readable", "cpu"])
 def test_an_observer_that_only_reads_changes_nothing(kernel: str) -> None:
-    plain = Simulation(school_scenario(), seed=4, kernel=kernel).run()
+    plain = Simulation(school_scenario(), seed=4, params=SHIPPED.params, kernel=kernel).run()
     recorder = Recorder()
-    observed = Simulation(school_scenario(), seed=4, kernel=kernel, on_episode=recorder).run()
+    observed = Simulation(school_scenario(), seed=4, params=SHIPPED.params, kernel=kernel, on_episode=recorder).run()
     for name in ("summary", "children", "child_figures"):
         assert getattr(plain, name).equals(getattr(observed, name)), name
     scenario = school_scenario()
@@ -181,7 +182,7 @@ def test_the_observer_is_called_at_the_same_point_on_both_kernels() -> None:
     calls = {}
     for kernel in ("readable", "cpu"):
         recorder = Recorder()
-        Simulation(school_scenario(), seed=4, kernel=kernel, on_episode=recorder).run()
+        Simulation(school_scenario(), seed=4, params=SHIPPED.params, kernel=kernel, on_episode=recorder).run()
         calls[kernel] = recorder.calls
     assert [c[:2] + c[3:] for c in calls["readable"]] == [c[:2] + c[3:] for c in calls["cpu"]]
     np.testing.assert_allclose([c[2] for c in calls["readable"]], [c[2] for c in calls["cpu"]], rtol=0, atol=1e-9)
@@ -190,14 +191,14 @@ def test_the_observer_is_called_at_the_same_point_on_both_kernels() -> None:
 @pytest.mark.parametrize("kernel", ["readable", "cpu"])
 def test_an_observer_that_changes_the_state_changes_the_run(kernel: str) -> None:
     events = SchoolEvents(30, seed=2, params=ALWAYS)
-    plain = Simulation(school_scenario(), seed=4, kernel=kernel).run()
-    with_events = Simulation(school_scenario(), seed=4, kernel=kernel, on_episode=events).run()
+    plain = Simulation(school_scenario(), seed=4, params=SHIPPED.params, kernel=kernel).run()
+    with_events = Simulation(school_scenario(), seed=4, params=SHIPPED.params, kernel=kernel, on_episode=events).run()
     assert events.setbacks.sum() > 0
     assert with_events.children["mean_anxiety"].mean() > plain.children["mean_anxiety"].mean()
 
 
 def test_a_checkpoint_leaves_the_observer_out(tmp_path) -> None:
-    simulation = Simulation(school_scenario(), seed=4, kernel="cpu", on_episode=Recorder())
+    simulation = Simulation(school_scenario(), seed=4, params=SHIPPED.params, kernel="cpu", on_episode=Recorder())
     simulation.step()
     simulation.save(tmp_path / "checkpoint.pkl")
     resumed = Simulation.resume(tmp_path / "checkpoint.pkl")

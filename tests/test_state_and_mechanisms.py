@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers import one_figure, small
+from helpers import SHIPPED, one_figure, small
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,14 +22,16 @@ from securebase.model.timescale import DAYS_PER_YEAR, per_step, plasticity
     start_age=st.floats(0.0, 3.0),
 )
 def test_every_state_value_stays_in_range(preset, seed, start_age):
-    simulation = Simulation(one_figure(preset, n_children=100, days=40, start_age_years=start_age), seed=seed)
+    simulation = Simulation(
+        one_figure(preset, n_children=100, days=40, start_age_years=start_age), seed=seed, params=SHIPPED.params
+    )
     for _ in range(40 + simulation.scenario.history_days):
         simulation.step()
         check_ranges(simulation.children, simulation.params.gain_limit)
 
 
 def test_check_ranges_catches_a_value_out_of_range():
-    simulation = Simulation(one_figure("normative", n_children=10, days=2), seed=0)
+    simulation = Simulation(one_figure("normative", n_children=10, days=2), seed=0, params=SHIPPED.params)
     simulation.children.anxiety[3] = 1.2
     with pytest.raises(AssertionError, match="anxiety"):
         check_ranges(simulation.children, simulation.params.gain_limit)
@@ -64,7 +66,7 @@ def test_bids_are_recorded_by_type_in_the_outputs():
 
 
 def test_plasticity_slows_with_age_and_never_stops():
-    params = securebase.DEFAULT_PARAMETERS
+    params = SHIPPED.params
     ages = np.array([0.0, 1.0, 5.0, 15.0, 40.0, 80.0]) * DAYS_PER_YEAR
     rates = plasticity(ages, params)
     assert np.all(np.diff(rates) < 0)

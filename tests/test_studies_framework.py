@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import tiny_png
+from helpers import SHIPPED, tiny_png
 from scipy import stats
 
-from securebase.model.parameters import DEFAULT_PARAMETERS
 from securebase.report.claims import write_report
 from securebase.studies import STUDY_NAMES, ContractError, Estimate, Finding, Study, StudyResult, check_result
 from securebase.studies import statistics as st
@@ -22,7 +22,7 @@ FAKE = Study(
     claims=("S1",),
     sentence="A sentence <of> the seed.",
     question="Does it work?",
-    run=lambda size, seed, params, progress: RESULT,
+    run=lambda size, seed, calibration, progress: RESULT,
 )
 RESULT = StudyResult(
     name="fake",
@@ -101,7 +101,7 @@ def test_contract_checker_names_the_problem():
 
 
 def test_a_stored_result_reads_back_and_is_reused_only_with_the_same_provenance(tmp_path):
-    meta = provenance("quick", 3, DEFAULT_PARAMETERS)
+    meta = provenance("quick", 3, SHIPPED)
     folder = save(RESULT, tmp_path, meta)
     back = load(folder)
     assert [f.verdict for f in back.findings] == [f.verdict for f in RESULT.findings]
@@ -109,16 +109,24 @@ def test_a_stored_result_reads_back_and_is_reused_only_with_the_same_provenance(
     pd.testing.assert_frame_equal(back.tables["children"], RESULT.tables["children"])
     assert back.figure_png == RESULT.figure_png
     assert stored(tmp_path, "fake", meta) is not None
-    assert stored(tmp_path, "fake", provenance("full", 3, DEFAULT_PARAMETERS)) is None
-    assert stored(tmp_path, "fake", provenance("quick", 4, DEFAULT_PARAMETERS)) is None
-    changed = DEFAULT_PARAMETERS.with_changes(learning_rate=DEFAULT_PARAMETERS.learning_rate * 2)
+    assert stored(tmp_path, "fake", provenance("full", 3, SHIPPED)) is None
+    assert stored(tmp_path, "fake", provenance("quick", 4, SHIPPED)) is None
+    changed = dataclasses.replace(
+        SHIPPED, params=SHIPPED.params.with_changes(learning_rate=SHIPPED.params.learning_rate * 2)
+    )
     assert stored(tmp_path, "fake", provenance("quick", 3, changed)) is None
+    recoded = dataclasses.replace(SHIPPED, coding=dataclasses.replace(SHIPPED.coding, class_cut=4.0))
+    assert stored(tmp_path, "fake", provenance("quick", 3, recoded)) is None
+    # the same constants from another file are reused; another version of the code is not
+    assert stored(tmp_path, "fake", {**meta, "calibration": "elsewhere.toml"}) is not None
+    assert stored(tmp_path, "fake", {**meta, "version": meta["version"] + ".post1"}) is None
+    assert stored(tmp_path, "fake", {**meta, "commit": "0" * 40}) is None
     assert json.loads((folder / "result.json").read_text())["findings"][1]["verdict"] == "not shown"
     assert not list(tmp_path.glob(".*partial"))
 
 
 def test_report_is_self_contained_and_shows_every_verdict(tmp_path):
-    save(RESULT, tmp_path, provenance("quick", 3, DEFAULT_PARAMETERS))
+    save(RESULT, tmp_path, provenance("quick", 3, SHIPPED))
     page = write_report([RESULT], tmp_path, model="test constants", lookup=lambda name: FAKE).read_text()
     assert "A sentence &lt;of&gt; the seed." in page  # quoted, escaped
     assert "data:image/png;base64," in page
@@ -157,3 +165,30 @@ def test_every_study_quotes_the_seed_exactly():
     for name in STUDY_NAMES:
         for passage in get_study(name).sentence.split(" … "):  # an ellipsis joins passages that are apart
             assert " ".join(passage.split()) in seed, (name, passage)
+
+
+def test_run_studies_reuses_a_stored_study_only_on_the_same_constants(tmp_path, monkeypatch):
+    from securebase.studies import suite
+
+    ran = []
+
+    def run(size, seed, calibration, progress):
+        ran.append(calibration.constants_hash())
+        return RESULT
+
+    monkeypatch.setattr(suite, "get_study", lambda name: dataclasses.replace(FAKE, run=run))
+    other = dataclasses.replace(SHIPPED, params=SHIPPED.params.with_changes(soothing=0.2))
+    messages = []
+    for calibration in (SHIPPED, SHIPPED, other, other, SHIPPED):
+        suite.run_studies(
+            ["fake"],
+            tmp_path,
+            calibration,
+            size="quick",
+            seed=3,
+            resume=True,
+            show_progress=False,
+            report=messages.append,
+        )
+    assert ran == [SHIPPED.constants_hash(), other.constants_hash(), SHIPPED.constants_hash()]
+    assert messages == ["fake: stored result reused"] * 2  # the second run on each set of constants

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import SHIPPED
 
 from securebase.model.state import BID_TYPES
 from securebase.studies import bids as study
@@ -13,7 +14,7 @@ from securebase.studies import check_result, get_study, run_study
 
 @pytest.fixture(scope="module")
 def result():
-    return run_study("bids", size="quick", seed=1)
+    return run_study("bids", SHIPPED, size="quick", seed=1)
 
 
 def test_contract(result):

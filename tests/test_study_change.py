@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import SHIPPED
 
 from securebase.engine.simulation import Simulation
 from securebase.model.state import FIGURE_TRAITS
@@ -16,7 +17,7 @@ from securebase.studies.running import KERNEL, run_until
 
 @pytest.fixture(scope="module")
 def result():
-    return run_study("change", size="quick", seed=1)
+    return run_study("change", SHIPPED, size="quick", seed=1)
 
 
 def verdicts(result, claim: str, words: str) -> list[str]:
@@ -55,7 +56,7 @@ def test_control_arm_is_unchanged_care(result):
 @pytest.fixture
 def small():
     scenario = study.scenario(5, "quick")
-    simulation = Simulation(scenario, seed=3, kernel=KERNEL)
+    simulation = Simulation(scenario, seed=3, params=SHIPPED.params, kernel=KERNEL)
     run_until(simulation, 20, NoProgress())
     return simulation
 

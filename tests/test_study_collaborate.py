@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers import SHIPPED
 
 from securebase.studies import check_result, get_study, run_study
 from securebase.studies import collaborate as study
@@ -10,7 +11,7 @@ from securebase.studies import collaborate as study
 
 @pytest.fixture(scope="module")
 def result():
-    return run_study("collaborate", size="quick", seed=1)
+    return run_study("collaborate", SHIPPED, size="quick", seed=1)
 
 
 def test_contract(result):

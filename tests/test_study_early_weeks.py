@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import SHIPPED
 
 from securebase.engine.simulation import Simulation
 from securebase.studies import check_result, get_study, run_study
@@ -13,7 +14,7 @@ from securebase.studies.base import NoProgress
 
 @pytest.fixture(scope="module")
 def result():
-    return run_study("early-weeks", size="quick", seed=1)
+    return run_study("early-weeks", SHIPPED, size="quick", seed=1)
 
 
 def test_contract(result):
@@ -34,7 +35,7 @@ def test_one_row_per_child_arm_and_week(result):
 
 
 def test_weekly_means_are_those_of_the_weeks_episodes():
-    simulation = Simulation(study.scenario("responsive", 5), seed=3, kernel="cpu")
+    simulation = Simulation(study.scenario("responsive", 5), seed=3, params=SHIPPED.params, kernel="cpu")
     table = study.weekly(simulation, "consistent", NoProgress())
     # the mean of the weekly means is the mean over every episode of the run (equal weeks)
     overall = simulation.totals.sums["anxiety"] / simulation.totals.episodes

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import SHIPPED
 
 from securebase.studies import check_result, get_study, run_study
 from securebase.studies import recognise as study
@@ -18,7 +19,7 @@ from securebase.studies import recognise as study
 
 @pytest.fixture(scope="module")
 def result():
-    return run_study("recognise", size="quick", seed=1)
+    return run_study("recognise", SHIPPED, size="quick", seed=1)
 
 
 def test_contract(result):

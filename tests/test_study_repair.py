@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import SHIPPED
 
 from securebase.studies import check_result, get_study, run_study
 from securebase.studies import repair as study
@@ -11,7 +12,7 @@ from securebase.studies import repair as study
 
 @pytest.fixture(scope="module")
 def result():
-    return run_study("repair", size="quick", seed=1)
+    return run_study("repair", SHIPPED, size="quick", seed=1)
 
 
 def findings(result, kind: str, other: str) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import SHIPPED
 
 from securebase.engine.simulation import Simulation
 from securebase.model.state import FIGURE_TRAITS, QUALITIES
@@ -13,7 +14,7 @@ from securebase.studies import responsiveness as study
 
 @pytest.fixture(scope="module")
 def result():
-    return run_study("responsiveness", size="quick", seed=1)
+    return run_study("responsiveness", SHIPPED, size="quick", seed=1)
 
 
 def test_contract(result):
@@ -47,7 +48,7 @@ def test_other_traits_fixed_at_normative_means():
 
 
 def test_each_block_gets_only_its_quality_changed():
-    simulation = Simulation(study.scenario(n_per_arm=3, days=1), seed=0, kernel="cpu")
+    simulation = Simulation(study.scenario(n_per_arm=3, days=1), seed=0, params=SHIPPED.params, kernel="cpu")
     assignment = study.assign_arms(simulation, n_per_arm=3)
     figures = simulation.figures
     for quality in QUALITIES:

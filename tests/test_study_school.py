@@ -5,6 +5,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 import pytest
+from helpers import SHIPPED
 
 from securebase.engine.simulation import Simulation
 from securebase.model.state import FIGURE_TRAITS
@@ -24,7 +25,7 @@ def one_numba_thread():
 
 @pytest.fixture(scope="module")
 def result(one_numba_thread):
-    return run_study("school", size="quick", seed=0)
+    return run_study("school", SHIPPED, size="quick", seed=0)
 
 
 def finding(result, words: str):
@@ -74,11 +75,11 @@ def test_the_fork_at_school_entry_equals_a_run_from_birth(one_numba_thread) -> N
         schedule = full.schedule.model_copy(update={"days": 21})
         return full.model_copy(update={"population": population, "schedule": schedule})
 
-    history = Simulation(small("integration teacher"), seed=3, kernel=KERNEL)
+    history = Simulation(small("integration teacher"), seed=3, params=SHIPPED.params, kernel=KERNEL)
     run_until(history, 0, NoProgress())
     forked = fork(history, small("ordinary teacher"))
     run_until(forked, forked.end_day, NoProgress())
-    direct = Simulation(small("ordinary teacher"), seed=3, kernel=KERNEL)
+    direct = Simulation(small("ordinary teacher"), seed=3, params=SHIPPED.params, kernel=KERNEL)
     run_until(direct, direct.end_day, NoProgress())
     for name in ("anxiety", "felt_security", "competence", "trust", "fear", "gain"):
         np.testing.assert_array_equal(getattr(forked.children, name), getattr(direct.children, name))

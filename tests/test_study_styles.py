@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import SHIPPED
 
 from securebase.engine.simulation import Simulation
 from securebase.instruments.ssp_coding import CLASSES
@@ -14,7 +15,7 @@ from securebase.studies import styles as study
 
 @pytest.fixture(scope="module")
 def result():
-    return run_study("styles", size="quick", seed=1)
+    return run_study("styles", SHIPPED, size="quick", seed=1)
 
 
 def test_contract(result):
@@ -35,7 +36,7 @@ def test_distribution_shares_sum_to_one_per_pattern(result):
 
 
 def test_blocks_get_the_traits_of_their_pattern():
-    simulation = Simulation(study.scenario(n_per_pattern=2), seed=0, kernel="cpu")
+    simulation = Simulation(study.scenario(n_per_pattern=2), seed=0, params=SHIPPED.params, kernel="cpu")
     assignment = study.assign_patterns(simulation, n_per_pattern=2)
     for preset in study.PATTERNS:
         rows = (assignment["care_pattern"] == preset).to_numpy()

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
+from helpers import SHIPPED
 
 from securebase.cli import main
 from securebase.sweep import SweepError, SweepStopped, load_sweep, read_dataset, run_sweep
@@ -139,7 +140,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
     """The test sweep run uninterrupted on a local pool of two processes."""
     folder = tmp_path_factory.mktemp("reference")
     out = folder / "out"
-    done = run_sweep(write_sweep(folder), out, workers=2, progress=False)
+    done = run_sweep(write_sweep(folder), out, SHIPPED, workers=2, progress=False)
     assert (done.total, done.already_done) == (12, 0)
     return read_dataset(out)
 
@@ -226,6 +227,7 @@ def test_in_this_process_gives_the_pools_dataset(tmp_path: Path, reference: pd.D
     assert (out / MANIFEST_NAME).is_file()
 
 
+@pytest.mark.slow
 def test_a_dask_cluster_gives_the_pools_dataset(tmp_path: Path, reference: pd.DataFrame) -> None:
     from distributed import LocalCluster
 
@@ -234,7 +236,7 @@ def test_a_dask_cluster_gives_the_pools_dataset(tmp_path: Path, reference: pd.Da
     with LocalCluster(
         n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", dashboard_address=None
     ) as cluster:
-        done = run_sweep(write_sweep(tmp_path), out, scheduler=cluster.scheduler_address, progress=False)
+        done = run_sweep(write_sweep(tmp_path), out, SHIPPED, scheduler=cluster.scheduler_address, progress=False)
     assert done.total == 12
     pd.testing.assert_frame_equal(read_dataset(out), reference, check_exact=True)
 
@@ -242,14 +244,14 @@ def test_a_dask_cluster_gives_the_pools_dataset(tmp_path: Path, reference: pd.Da
 def test_an_unreachable_scheduler_is_a_clear_error_and_leaves_nothing(tmp_path: Path) -> None:
     out = tmp_path / "out"
     with pytest.raises(SweepError, match="cannot connect to a Dask scheduler at 'nowhere://x'"):
-        run_sweep(write_sweep(tmp_path), out, scheduler="nowhere://x", progress=False)
+        run_sweep(write_sweep(tmp_path), out, SHIPPED, scheduler="nowhere://x", progress=False)
     assert not out.exists()
 
 
 def test_a_finished_sweep_refuses_a_fresh_start_and_resumes_to_nothing(tmp_path: Path, reference: pd.DataFrame) -> None:
     out = tmp_path / "out"
     sweep_file = write_sweep(tmp_path)
-    assert run_sweep(sweep_file, out, workers=1, progress=False).already_done == 0
+    assert run_sweep(sweep_file, out, SHIPPED, workers=1, progress=False).already_done == 0
     before = file_times(out)
     runner = CliRunner()
     result = runner.invoke(main, ["sweep", str(sweep_file), "--out", str(out), "--no-progress"])
@@ -317,8 +319,8 @@ def test_ctrl_c_stops_cleanly_with_exit_130_and_resumes(tmp_path: Path, referenc
     kept = file_times(out)
     assert 1 <= len(kept) <= 12
     with pytest.raises(SweepError, match="already holds a sweep"):
-        run_sweep(sweep_file, out, workers=1, progress=False)
-    done = run_sweep(sweep_file, out, resume=True, workers=1, progress=False)
+        run_sweep(sweep_file, out, SHIPPED, workers=1, progress=False)
+    done = run_sweep(sweep_file, out, SHIPPED, resume=True, workers=1, progress=False)
     assert done.already_done == len(kept)
     pd.testing.assert_frame_equal(read_dataset(out), reference, check_exact=True)
 

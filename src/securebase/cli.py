@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import pickle
+import shlex
 import sys
 import time
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
+from securebase.calibration.calibration import Calibration, CalibrationError
 from securebase.engine.simulation import CHECKPOINT_NAME, KERNELS, Interrupted, Simulation
 from securebase.report.summary import write_summary
 from securebase.scenario import ScenarioError, caregiving_presets, load_scenario, preset_scenarios
@@ -17,9 +21,57 @@ from securebase.scenario.load import DEFAULT_SCENARIO
 from securebase.studies import STUDY_NAMES
 
 
-def _fail(message: str, code: int = 2) -> None:
+def _fail(message: str, code: int = 2) -> NoReturn:
     click.echo(f"securebase: error: {message}", err=True)
     sys.exit(code)
+
+
+def calibration_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--calibration FILE``: the constants the command runs on (default: the shipped calibration)."""
+    return click.option(
+        "--calibration",
+        "calibration_file",
+        metavar="FILE",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="The calibration (model and instrument constants) to run on [default: the shipped one].",
+    )(command)
+
+
+def _calibration(path: Path | None, option: str = "--calibration") -> Calibration:
+    """The calibration at ``path`` (the shipped one if None); a bad path or file exits 2 with one clear line."""
+    try:
+        return Calibration.shipped() if path is None else Calibration.load(path)
+    except CalibrationError as error:
+        _fail(f"{option}: {error}")
+
+
+def _calibration_record(calibration: Calibration) -> dict[str, Any]:
+    """What a run records of its calibration: where it came from and the hash of its constants."""
+    p = calibration.provenance
+    return {"source": p.source, "constants_hash": calibration.constants_hash(), "date": p.date}
+
+
+def _command_line() -> str:
+    """The command being run, every option spelled out (defaults included), to record as provenance."""
+    context = click.get_current_context()
+    words = ["securebase", context.info_name or ""]
+    for parameter in context.command.params:
+        value = context.params.get(parameter.name)
+        if value is None or value is False or not isinstance(parameter, click.Option):
+            continue
+        words.append(parameter.opts[0])
+        if not parameter.is_flag:
+            words.append(str(value))
+    return shlex.join(words)
+
+
+def _differences(before: Any, after: Any, most: int = 3) -> str:
+    """The first constants that differ between two ModelParameters, as 'name: a (checkpoint) vs b'."""
+    old, new = before.to_dict(), after.to_dict()
+    names = [name for name in new if old.get(name) != new[name]]
+    shown = ", ".join(f"{name}: {old.get(name)!r} in the checkpoint, {new[name]!r} now" for name in names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,14 +100,23 @@ def main() -> None:
     show_default=True,
     help="Where the step runs: cpu (compiled, every core), cuda (an NVIDIA GPU) or readable (uncompiled, slow).",
 )
+@calibration_option
 def run(
-    scenario: str, out: Path | None, seed: int | None, resume: bool, trajectories: bool, progress: bool, kernel: str
+    scenario: str,
+    out: Path | None,
+    seed: int | None,
+    resume: bool,
+    trajectories: bool,
+    progress: bool,
+    kernel: str,
+    calibration_file: Path | None,
 ) -> None:
     """Run SCENARIO (a built-in name or a .toml file; default: school-year) and write its tables and summary."""
     try:
         spec = load_scenario(scenario)
     except ScenarioError as error:
         _fail(str(error))
+    calibration = _calibration(calibration_file)
     if trajectories:
         spec = spec.model_copy(update={"output": spec.output.model_copy(update={"trajectories": True})})
     out = out or Path("securebase-output") / spec.name
@@ -76,20 +137,27 @@ def run(
                 f"--resume: the checkpoint at '{checkpoint}' is of another scenario or seed "
                 f"('{simulation.scenario.name}', seed {simulation.seed})."
             )
+        if simulation.params != calibration.params:
+            _fail(
+                f"--resume: the checkpoint at '{checkpoint}' ran on other model constants than the calibration "
+                f"{calibration.provenance.source} ({_differences(simulation.params, calibration.params)}); "
+                "expected the --calibration of the interrupted run (see its command line)."
+            )
         click.echo(f"resuming '{spec.name}' at day {simulation.day} of {simulation.end_day}", err=True)
     else:
-        simulation = Simulation(spec, seed=seed, kernel=kernel)
+        simulation = Simulation(spec, seed=seed, params=calibration.params, kernel=kernel)
     started = time.perf_counter()
     try:
         results = simulation.run(progress=progress, checkpoint=checkpoint)
     except Interrupted as stop:
         click.echo(
             f"\ninterrupted at day {stop.day}; the run is saved in '{checkpoint}'.\n"
-            f"resume with: securebase run {scenario} --out {out} --resume",
+            f"resume with: securebase run {scenario} --out {out} --resume"
+            + (f" --calibration {calibration_file}" if calibration_file is not None else ""),
             err=True,
         )
         sys.exit(130)
-    files = results.save(out)
+    files = results.save(out, extra={"calibration": _calibration_record(calibration)})
     files["summary_html"] = write_summary(results, out / "summary.html", files)
     checkpoint.unlink(missing_ok=True)
     elapsed = time.perf_counter() - started
@@ -129,14 +197,22 @@ def check(scenario: str) -> None:
 @click.option("--scheduler", metavar="ADDRESS", default=None, help="Run on this Dask cluster (tcp://host:8786).")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Local processes [default: one per CPU].")
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
+@calibration_option
 def sweep(
-    sweep_file: Path, out: Path | None, resume: bool, scheduler: str | None, workers: int | None, progress: bool
+    sweep_file: Path,
+    out: Path | None,
+    resume: bool,
+    scheduler: str | None,
+    workers: int | None,
+    progress: bool,
+    calibration_file: Path | None,
 ) -> None:
     """Run SWEEP_FILE: every point of its design with every seed, into one parquet dataset (see docs/sweeps.md)."""
     from securebase.sweep import SweepStopped, load_sweep, run_sweep
 
     if scheduler is not None and workers is not None:
         _fail("--workers is for local processes; with --scheduler the Dask cluster's workers run the sweep.")
+    calibration = _calibration(calibration_file)
     try:
         loaded = load_sweep(sweep_file)
     except ScenarioError as error:
@@ -144,11 +220,16 @@ def sweep(
     name = loaded.spec.name
     out = out or Path("securebase-output") / "sweeps" / name
     try:
-        done = run_sweep(loaded, out, resume=resume, scheduler=scheduler, workers=workers, progress=progress)
+        done = run_sweep(
+            loaded, out, calibration, resume=resume, scheduler=scheduler, workers=workers, progress=progress
+        )
     except ScenarioError as error:
         _fail(str(error))
     except SweepStopped as stop:
-        click.echo(f"\n{stop}.\nresume with: securebase sweep {sweep_file} --out {out} --resume", err=True)
+        again = f"securebase sweep {sweep_file} --out {out} --resume" + (
+            f" --calibration {calibration_file}" if calibration_file is not None else ""
+        )
+        click.echo(f"\n{stop}.\nresume with: {again}", err=True)
         sys.exit(stop.exit_code)
     ran = done.total - done.already_done
     design = f"{len(loaded.points)} points x {len(loaded.spec.seed_list)} seeds"
@@ -190,22 +271,24 @@ def show(name: str) -> None:
 )
 @click.option(
     "--constants-from",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="Skip the search: take the constants from this calibration file, refit only the strategy read-out.",
 )
 def calibrate(
     n: int, points: int, iterations: int, seed: int, workers: int, out: Path, constants_from: Path | None
 ) -> None:
-    """Fit the model's constants to the published targets and write them, with provenance, to OUT."""
-    from securebase.calibration.fit import fit, fit_readout, read_calibration, score, write
+    """Fit the model's constants to the published targets and write them, with provenance, to OUT.
+
+    The search starts from the hand-set constants and from the shipped calibration.
+    """
+    from securebase.calibration.fit import fit, fit_readout, score, write
     from securebase.calibration.measure import table
 
+    command = _command_line()
     if constants_from is not None:
-        try:
-            calibration = read_calibration(constants_from)
-        except (ValueError, KeyError, TypeError) as error:
-            _fail(f"--constants-from: '{constants_from}' is not a calibration file written by securebase ({error}).")
+        calibration = _calibration(constants_from, option="--constants-from")
         method = {"constants_from": str(constants_from), "n": n, "seed": seed}
     else:
         calibration, _, _ = fit(
@@ -215,14 +298,26 @@ def calibrate(
             seed=seed,
             workers=workers,
             report=lambda line: click.echo(line, err=True),
+            current=_calibration(None),
         )
         method = {"n": n, "points": points, "iterations": iterations, "seed": seed}
     calibration, agreement, measured = fit_readout(calibration, n, seed)
     click.echo(f"strategy read-out agrees with the coded Strange Situation: {agreement:.1%} (balanced)", err=True)
     final_score = score(measured)
-    write(calibration, final_score, measured, out, **method, readout_balanced_agreement=round(agreement, 4))
+    write(
+        calibration,
+        final_score,
+        measured,
+        out,
+        command=command,
+        **method,
+        readout_balanced_agreement=round(agreement, 4),
+    )
     click.echo(table(measured).drop(columns=["source"]).to_string(index=False))
-    click.echo(f"score {final_score:.2f}; wrote {out}. Copy it to src/securebase/calibration/ to ship it.")
+    click.echo(
+        f"score {final_score:.2f}; wrote {out}. Run on it with --calibration {out}; "
+        "copy it to src/securebase/calibration/calibrated.toml to ship it."
+    )
 
 
 @main.command()
@@ -234,16 +329,15 @@ def calibrate(
     default=None,
     help="Also write the table (CSV), the Strange Situation behaviour (parquet) and its plot here.",
 )
-def validate(n: int, seed: int, out: Path | None) -> None:
+@calibration_option
+def validate(n: int, seed: int, out: Path | None, calibration_file: Path | None) -> None:
     """Re-run the instruments on the calibrated model and compare with the published targets."""
-    from securebase.calibration.fit import Calibration, evaluate, load_calibrated
+    from securebase.calibration.fit import evaluate
     from securebase.calibration.measure import table
     from securebase.report.instruments import plot_ssp_pattern
 
-    calibration = load_calibrated()
-    if calibration is None:
-        click.echo("no calibration shipped yet: validating the hand-set defaults", err=True)
-        calibration = Calibration()
+    calibration = _calibration(calibration_file)
+    click.echo(f"validating {calibration.describe()}", err=True)
     kept: dict = {}
     final_score, measured = evaluate(calibration, n, seed, keep=kept, align=False)
     result = table(measured)
@@ -257,7 +351,16 @@ def validate(n: int, seed: int, out: Path | None) -> None:
     click.echo(f"{int(result['within_range'].sum())} of {len(result)} targets within range; score {final_score:.2f}")
 
 
-def _run_studies(names: list[str], out: Path, size: str, seed: int, resume: bool, progress: bool, again: str) -> list:
+def _run_studies(
+    names: list[str],
+    out: Path,
+    calibration: Calibration,
+    size: str,
+    seed: int,
+    resume: bool,
+    progress: bool,
+    again: str,
+) -> list:
     """Run ``names`` into ``out``; Ctrl-C keeps the finished studies and prints ``again``, the command to resume."""
     from securebase.studies.suite import run_studies
 
@@ -265,6 +368,7 @@ def _run_studies(names: list[str], out: Path, size: str, seed: int, resume: bool
         return run_studies(
             names,
             out,
+            calibration,
             size=size,
             seed=seed,
             resume=resume,
@@ -297,14 +401,18 @@ def _echo_findings(results: list) -> None:
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--quick", is_flag=True, help="The small size used by the tests (seconds, wide intervals).")
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
-def study(name: str, out: Path, seed: int, quick: bool, progress: bool) -> None:
+@calibration_option
+def study(name: str, out: Path, seed: int, quick: bool, progress: bool, calibration_file: Path | None) -> None:
     """Run the study NAME: one of the seed's claims as an experiment, with statistics and verdicts."""
     from securebase.report.claims import write_report
 
+    calibration = _calibration(calibration_file)
     started = time.perf_counter()
     size = "quick" if quick else "full"
-    results = _run_studies([name], out, size, seed, False, progress, again="nothing of this study was kept.")
-    page = write_report(results, out, elapsed_seconds=time.perf_counter() - started, filename=f"{name}.html")
+    again = "nothing of this study was kept."
+    results = _run_studies([name], out, calibration, size, seed, False, progress, again=again)
+    elapsed = time.perf_counter() - started
+    page = write_report(results, out, calibration, elapsed_seconds=elapsed, filename=f"{name}.html")
     _echo_findings(results)
     click.echo(f"wrote {out / name}/ (result.json, figure.png, tables/) and {page}")
 
@@ -319,17 +427,23 @@ def study(name: str, out: Path, seed: int, quick: bool, progress: bool) -> None:
 )
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--quick", is_flag=True, help="The small size used by the tests (about a minute, wide intervals).")
-@click.option("--resume", is_flag=True, help="Reuse the studies already stored in --out (same size, seed and model).")
+@click.option(
+    "--resume", is_flag=True, help="Reuse the studies already stored in --out (same size, seed, code and constants)."
+)
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar per study.")
-def report(out: Path, seed: int, quick: bool, resume: bool, progress: bool) -> None:
+@calibration_option
+def report(out: Path, seed: int, quick: bool, resume: bool, progress: bool, calibration_file: Path | None) -> None:
     """Run every study and write one self-contained HTML report of the seed's claims."""
     from securebase.report.claims import write_report
 
+    calibration = _calibration(calibration_file)
     started = time.perf_counter()
     size = "quick" if quick else "full"
     again = f"resume with: securebase report --out {out} --seed {seed}{' --quick' if quick else ''} --resume"
-    results = _run_studies(list(STUDY_NAMES), out, size, seed, resume, progress, again)
-    page = write_report(results, out, elapsed_seconds=time.perf_counter() - started)
+    if calibration_file is not None:
+        again += f" --calibration {calibration_file}"
+    results = _run_studies(list(STUDY_NAMES), out, calibration, size, seed, resume, progress, again)
+    page = write_report(results, out, calibration, elapsed_seconds=time.perf_counter() - started)
     _echo_findings(results)
     verdicts = [f.verdict for r in results for f in r.findings]
     tally = ", ".join(f"{verdicts.count(v)} {v}" for v in ("supported", "not shown", "contradicted"))

@@ -13,8 +13,9 @@ one-sided requirement costs ((shortfall) / 0.1)^2 when not met. The
 studies use the same seed at every point (common random numbers), so the
 objective is a deterministic function of the constants.
 
-The result is written as TOML with its provenance: the targets, the date, the
-seed, the method, the score and each target's fit.
+The result is a :class:`~securebase.calibration.calibration.Calibration`, written
+(:func:`write`) as TOML with its provenance: the command, the code's version and
+commit, the date, the seed, the method, the score and each target's fit.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,11 +31,9 @@ import pandas as pd
 from scipy import optimize
 from scipy.stats import qmc
 
+from securebase._version import code_version
+from securebase.calibration.calibration import Calibration
 from securebase.calibration.measure import Measured, measure, share, targets
-from securebase.calibration.shipped import shipped
-from securebase.instruments.security_score import SORTER_SD
-from securebase.instruments.sensitivity import OBSERVER_SD
-from securebase.instruments.ssp_coding import CodingScheme
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import STRATEGIES
 from securebase.model.strategy import SECURE, classify
@@ -60,27 +58,22 @@ FREE: tuple[tuple[str, str, float, float], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Calibration:
-    """One full set of constants: the model's, the Strange Situation coding's, and the other instruments'."""
+def with_vector(calibration: Calibration, vector: np.ndarray) -> Calibration:
+    """``calibration`` with the constants in FREE set to ``vector`` (in FREE's order)."""
+    changes: dict[str, dict[str, float]] = {"model": {}, "coding": {}, "instruments": {}}
+    for (where, name, _, _), value in zip(FREE, vector, strict=True):
+        changes[where][name] = float(value)
+    return Calibration(
+        params=calibration.params.with_changes(**changes["model"]),
+        coding=dataclasses.replace(calibration.coding, **changes["coding"]),
+        instruments=dataclasses.replace(calibration.instruments, **changes["instruments"]),
+    )
 
-    model: ModelParameters = field(default_factory=ModelParameters)
-    coding: CodingScheme = field(default_factory=CodingScheme)
-    instruments: dict[str, float] = field(default_factory=lambda: {"sorter_sd": SORTER_SD, "observer_sd": OBSERVER_SD})
 
-    def with_vector(self, vector: np.ndarray) -> Calibration:
-        changes: dict[str, dict[str, float]] = {"model": {}, "coding": {}, "instruments": {}}
-        for (where, name, _, _), value in zip(FREE, vector, strict=True):
-            changes[where][name] = float(value)
-        return Calibration(
-            model=self.model.with_changes(**changes["model"]),
-            coding=dataclasses.replace(self.coding, **changes["coding"]),
-            instruments={**self.instruments, **changes["instruments"]},
-        )
-
-    def vector(self) -> np.ndarray:
-        source = {"model": self.model.to_dict(), "coding": self.coding.to_dict(), "instruments": self.instruments}
-        return np.array([source[where][name] for where, name, _, _ in FREE])
+def vector(calibration: Calibration) -> np.ndarray:
+    """The constants in FREE, in its order."""
+    source = calibration.constants()
+    return np.array([source[where][name] for where, name, _, _ in FREE])
 
 
 #: how far below a one-sided requirement costs 1
@@ -99,14 +92,13 @@ def score(measured: dict[str, Measured]) -> float:
 
 
 def _measure(calibration: Calibration, n: int, seed: int, keep: dict) -> dict[str, Measured]:
-    instruments = calibration.instruments
     return measure(
-        calibration.model,
+        calibration.params,
         calibration.coding,
         n=n,
         seed=seed,
-        sorter_sd=instruments["sorter_sd"],
-        observer_sd=instruments["observer_sd"],
+        sorter_sd=calibration.instruments.sorter_sd,
+        observer_sd=calibration.instruments.observer_sd,
         keep=keep,
     )
 
@@ -126,7 +118,7 @@ def evaluate(
     measured = _measure(calibration, n, seed, keep)
     if not align:
         return score(measured), measured
-    params, _ = align_readout(calibration.model, keep)
+    params, _ = align_readout(calibration.params, keep)
     _read_change_with(params, keep, measured)
     return score(measured), measured
 
@@ -139,7 +131,7 @@ def _read_change_with(params: ModelParameters, kept: dict, measured: dict[str, M
 
 def _evaluate_vector(args: tuple[np.ndarray, int, int]) -> float:
     vector, n, seed = args
-    return evaluate(Calibration().with_vector(vector), n, seed)[0]
+    return evaluate(with_vector(Calibration(), vector), n, seed)[0]
 
 
 def fit(
@@ -149,16 +141,20 @@ def fit(
     seed: int = 0,
     workers: int = 2,
     report: Callable[[str], None] = print,
+    current: Calibration | None = None,
 ) -> tuple[Calibration, float, dict[str, Measured]]:
-    """Search the constants in FREE; returns the best calibration, its score and its measurements."""
+    """Search the constants in FREE; returns the best calibration, its score and its measurements.
+
+    The search starts from the hand-set constants and, when refitting, from ``current`` (the calibration
+    in use: the command line passes the shipped one) as well.
+    """
     low = np.array([f[2] for f in FREE])
     high = np.array([f[3] for f in FREE])
     sampler = qmc.LatinHypercube(d=len(FREE), seed=np.random.default_rng(seed))
     candidates = qmc.scale(sampler.random(points), low, high)
-    starts = [Calibration().vector()]
-    current = load_calibrated()
-    if current is not None:  # refitting: the shipped calibration is a candidate too
-        starts.append(current.vector())
+    starts = [vector(Calibration())]
+    if current is not None:  # refitting: the calibration in use is a candidate too
+        starts.append(vector(current))
     candidates = np.vstack([np.clip(s, low, high) for s in starts] + [candidates])
     jobs = [(c, n, seed) for c in candidates]
     if workers == 1:  # in this process: no pool to start, and what the caller set up (a test's stand-in) holds
@@ -183,10 +179,10 @@ def fit(
         method="Nelder-Mead",
         options={"maxfev": iterations, "xatol": 1e-3, "fatol": 1e-2, "initial_simplex": None},
     )
-    vector = low + np.clip(result.x, 0.0, 1.0) * (high - low)
+    found = low + np.clip(result.x, 0.0, 1.0) * (high - low)
     if result.fun > min(scores):
-        vector = best
-    calibration = Calibration().with_vector(vector)
+        found = best
+    calibration = with_vector(Calibration(), found)
     final_score, measured = evaluate(calibration, n, seed)
     return calibration, final_score, measured
 
@@ -231,78 +227,49 @@ def fit_readout(calibration: Calibration, n: int, seed: int) -> tuple[Calibratio
     """
     kept: dict = {}
     measured = _measure(calibration, n, seed, kept)
-    model, agreement = align_readout(calibration.model, kept)
-    _read_change_with(model, kept, measured)
-    return dataclasses.replace(calibration, model=model), agreement, measured
+    params, agreement = align_readout(calibration.params, kept)
+    _read_change_with(params, kept, measured)
+    return dataclasses.replace(calibration, params=params), agreement, measured
 
 
 def write(
-    calibration: Calibration, final_score: float, measured: dict[str, Measured], path: Path, **method: object
-) -> None:
-    """Write the calibration as TOML with its provenance."""
-    lines = [
-        "# securebase calibration: the constants every study uses. Written by `securebase calibrate`.",
-        f'date = "{datetime.now(UTC).isoformat(timespec="seconds")}"',
-        f"score = {final_score:.4f}",
-        "",
-        "[method]",
-        *(f"{k} = {_toml(v)}" for k, v in method.items()),
-        'objective = "sum over targets of ((simulated - published) / half the acceptance range)^2"',
-        'search = "Latin hypercube, then Nelder-Mead from its best point"',
-        f"free = {_toml([f'{w}.{n}' for w, n, _, _ in FREE])}",
-        "",
-        "[model]",
-        *(f"{k} = {_toml(v)}" for k, v in calibration.model.to_dict().items()),
-        "",
-        "[coding]",
-        *(f"{k} = {_toml(v)}" for k, v in calibration.coding.to_dict().items()),
-        "",
-        "[instruments]",
-        *(f"{k} = {_toml(v)}" for k, v in calibration.instruments.items()),
-    ]
+    calibration: Calibration,
+    final_score: float,
+    measured: dict[str, Measured],
+    path: Path,
+    command: str | None = None,
+    **method: object,
+) -> Calibration:
+    """Write the calibration as TOML with its provenance; returns it as written (with that provenance).
+
+    The provenance: ``command`` (the command line that made it), the code's version and commit, the date,
+    the score, the ``method`` (sizes, seed...) and, per published target, the simulated value and its fit.
+    """
+    fit_table = {}
     for target in targets():
         m = measured[target.name]
-        lines += [
-            "",
-            f"[fit.{target.name}]",
-            f"published = {target.value}",
-            f"range = [{target.low}, {target.high}]",
-            f"simulated = {m.value:.4f}",
-            f"ci95 = [{m.low:.4f}, {m.high:.4f}]",
-            f"within_range = {str(target.low <= m.value <= target.high).lower()}",
-        ]
-    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def _toml(value: object) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    if isinstance(value, float):
-        return repr(round(value, 6))
-    return str(value)
-
-
-def from_document(data: dict) -> Calibration:
-    """The constants of a calibration file's contents (as written by :func:`write`)."""
-    return Calibration(
-        model=ModelParameters(**data["model"]),
-        coding=CodingScheme(**data["coding"]),
-        instruments=dict(data["instruments"]),
+        fit_table[target.name] = {
+            "published": target.value,
+            "range": [target.low, target.high],
+            "simulated": round(m.value, 4),
+            "ci95": [round(m.low, 4), round(m.high, 4)],
+            "within_range": bool(target.low <= m.value <= target.high),
+        }
+    code = code_version()
+    written = calibration.with_provenance(
+        command=command,
+        version=code["version"],
+        commit=code["commit"],
+        date=datetime.now(UTC).isoformat(timespec="seconds"),
+        score=round(final_score, 4),
+        method={
+            **method,
+            "objective": "sum over targets of ((simulated - published) / half the acceptance range)^2",
+            "search": "Latin hypercube, then Nelder-Mead from its best point",
+            "free": [f"{w}.{n}" for w, n, _, _ in FREE],
+        },
+        fit=fit_table,
+        source=str(path),
     )
-
-
-def read_calibration(path: Path) -> Calibration:
-    """The constants of a calibration file written by :func:`write`."""
-    import tomllib
-
-    return from_document(tomllib.loads(Path(path).read_text(encoding="utf-8")))
-
-
-def load_calibrated() -> Calibration | None:
-    """The shipped calibration, or None if the package has none yet."""
-    data = shipped()
-    return None if data is None else from_document(data)
+    written.save(path)
+    return written

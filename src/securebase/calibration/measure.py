@@ -25,11 +25,11 @@ import numpy as np
 import pandas as pd
 
 from securebase.engine.simulation import Simulation
-from securebase.instruments.security_score import SORTER_SD, security_score
-from securebase.instruments.sensitivity import OBSERVER_SD, observed_sensitivity
-from securebase.instruments.ssp_coding import CLASSES, DEFAULT_SCHEME, CodingScheme, code
+from securebase.instruments.security_score import security_score
+from securebase.instruments.sensitivity import observed_sensitivity
+from securebase.instruments.ssp_coding import CLASSES, CodingScheme, code
 from securebase.instruments.strange_situation import observe_strange_situation
-from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
+from securebase.model.parameters import ModelParameters
 from securebase.model.strategy import SECURE, classify
 from securebase.scenario.schema import Scenario
 
@@ -127,16 +127,17 @@ def _classify(
 
 
 def measure(
-    params: ModelParameters = DEFAULT_PARAMETERS,
-    scheme: CodingScheme = DEFAULT_SCHEME,
+    params: ModelParameters,
+    scheme: CodingScheme,
     n: int = 3000,
     seed: int = 0,
-    sorter_sd: float = SORTER_SD,
-    observer_sd: float = OBSERVER_SD,
+    *,
+    sorter_sd: float,
+    observer_sd: float,
     keep: dict[str, pd.DataFrame] | None = None,
     kernel: str = "cpu",
 ) -> dict[str, Measured]:
-    """Every calibration statistic, named as in targets.toml.
+    """Every calibration statistic, named as in targets.toml, on these constants (a calibration's parts).
 
     The developmental years run on ``kernel`` (engine/kernels: the compiled CPU
     loop by default).

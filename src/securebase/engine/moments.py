@@ -19,7 +19,7 @@ import pandas as pd
 
 from securebase.engine import kernels
 from securebase.engine.uniforms import draw
-from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
+from securebase.model.parameters import ModelParameters
 from securebase.model.state import Children, Figures
 from securebase.model.step import EpisodeRecord
 
@@ -54,7 +54,7 @@ def run_moments(
     figures: Figures,
     segments: list[Segment],
     rng: np.random.Generator,
-    params: ModelParameters = DEFAULT_PARAMETERS,
+    params: ModelParameters,
     seconds_per_step: float = 5.0,
     observer: Observer | None = None,
     kernel: str = "cpu",

@@ -46,10 +46,12 @@ class Results:
         return tables
 
     def metadata(self) -> dict:
-        from securebase import __version__
+        from securebase._version import code_version
 
+        code = code_version()
         return {
-            "securebase_version": __version__,
+            "securebase_version": code["version"],
+            "securebase_commit": code["commit"],
             "scenario": self.scenario.name,
             "seed": self.seed,
             "n_children": self.scenario.population.n_children,
@@ -59,8 +61,8 @@ class Results:
             "scenario_definition": self.scenario.model_dump(mode="json"),
         }
 
-    def save(self, folder: Path) -> dict[str, Path]:
-        """Write every table as parquet plus ``run.json``; returns the paths written."""
+    def save(self, folder: Path, extra: dict | None = None) -> dict[str, Path]:
+        """Write every table as parquet plus ``run.json`` (with ``extra`` added to it); returns the paths written."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         written = {}
@@ -69,6 +71,6 @@ class Results:
             table.to_parquet(path, index=False)
             written[name] = path
         meta = folder / "run.json"
-        meta.write_text(json.dumps(self.metadata(), indent=2), encoding="utf-8")
+        meta.write_text(json.dumps({**self.metadata(), **(extra or {})}, indent=2), encoding="utf-8")
         written["metadata"] = meta
         return written

@@ -24,7 +24,7 @@ from securebase.engine import calendar, kernels, records
 from securebase.engine.events import SavedCaregiving, apply_event, restore
 from securebase.engine.results import Results
 from securebase.engine.uniforms import UniformStream
-from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
+from securebase.model.parameters import ModelParameters
 from securebase.model.state import FIGURE_TRAITS, PRECISIONS, SETTINGS, Children, Figures, meet, new_children
 from securebase.model.step import EpisodeRecord, age_tables, constants
 from securebase.model.tally import Tally
@@ -74,13 +74,18 @@ def draw_figures(scenario: Scenario, rng: np.random.Generator, precision: str = 
 
 
 class Simulation:
-    """A scenario in progress. Build it, then ``run()``; or ``step()`` a day at a time."""
+    """A scenario in progress. Build it, then ``run()``; or ``step()`` a day at a time.
+
+    ``params`` (required) are the model's constants: a calibration's ``params``, e.g.
+    ``securebase.default_calibration().params`` for the shipped one. The engine reads no file.
+    """
 
     def __init__(
         self,
         scenario: Scenario,
         seed: int | None = None,
-        params: ModelParameters = DEFAULT_PARAMETERS,
+        *,
+        params: ModelParameters,
         kernel: str = "cpu",
         on_episode: EpisodeObserver | None = None,
         precision: str = "float64",
@@ -343,14 +348,16 @@ def _deferred_interrupt() -> Iterator[threading.Event]:
 def simulate(
     scenario: Scenario,
     seed: int | None = None,
-    params: ModelParameters = DEFAULT_PARAMETERS,
+    *,
+    params: ModelParameters,
     progress: bool = False,
     kernel: str = "cpu",
     precision: str = "float64",
 ) -> Results:
     """Run a scenario to the end and return its tables: the one-line way to use securebase.
 
-    ``kernel`` is where the step runs ('cpu', 'cuda' or the slow 'readable' path; see engine/kernels),
-    ``precision`` the float type of the state ('float64' or 'float32').
+    ``params`` are the model's constants (a calibration's ``params``; ``securebase.simulate`` passes the
+    shipped calibration's). ``kernel`` is where the step runs ('cpu', 'cuda' or the slow 'readable' path; see
+    engine/kernels), ``precision`` the float type of the state ('float64' or 'float32').
     """
     return Simulation(scenario, seed=seed, params=params, kernel=kernel, precision=precision).run(progress=progress)

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from securebase.calibration.shipped import section
-from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
+from securebase.model.parameters import ModelParameters
 from securebase.model.state import Children, Figures
 
-#: sd of the sorting error, on the [-1, 1] scale
-SORTER_SD = section("instruments").get("sorter_sd", 0.15)
+#: sd of the sorting error, on the [-1, 1] scale: the hand-set value; the calibrated one is a
+#: Calibration's ``instruments.sorter_sd``, passed in as ``sorter_sd``
+SORTER_SD = 0.15
 
 
 def security_score(
@@ -25,7 +25,7 @@ def security_score(
     figures: Figures,
     figure: str,
     rng: np.random.Generator,
-    params: ModelParameters = DEFAULT_PARAMETERS,
+    params: ModelParameters,
     sorter_sd: float = SORTER_SD,
 ) -> np.ndarray:
     """One score in [-1, 1] per child, for its relationship with ``figure``."""

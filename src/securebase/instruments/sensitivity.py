@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from securebase.calibration.shipped import section
 from securebase.engine.kernels import elementwise
 from securebase.model.caregiving import WARM, daily_attention, response, soothing_of_warm_response
-from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
+from securebase.model.parameters import ModelParameters
 from securebase.model.state import Figures
 
 BIDS_OBSERVED = 20
-#: sd of the observer's error in scale points (inter-observer r about .8 on such scales)
-OBSERVER_SD = section("instruments").get("observer_sd", 0.8)
+#: sd of the observer's error in scale points (inter-observer r about .8 on such scales): the hand-set value;
+#: the calibrated one is a Calibration's ``instruments.observer_sd``, passed in as ``observer_sd``
+OBSERVER_SD = 0.8
 #: intensity of the bids the observer sees: an ordinary request for attention
 TYPICAL_INTENSITY = 0.4
 
@@ -30,7 +30,7 @@ def observed_sensitivity(
     figures: Figures,
     figure: str,
     rng: np.random.Generator,
-    params: ModelParameters = DEFAULT_PARAMETERS,
+    params: ModelParameters,
     bids_observed: int = BIDS_OBSERVED,
     observer_sd: float = OBSERVER_SD,
 ) -> np.ndarray:

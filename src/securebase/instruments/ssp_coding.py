@@ -24,7 +24,6 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from securebase.calibration.shipped import section
 from securebase.instruments.strange_situation import REUNIONS
 
 CLASSES = ("A", "B", "C", "D")
@@ -55,8 +54,8 @@ class CodingScheme:
         return asdict(self)
 
 
-#: the shipped calibration's coding constants, else the hand-set ones above
-DEFAULT_SCHEME = CodingScheme(**section("coding"))
+#: the hand-set coding constants; the calibrated scheme is a Calibration's ``coding``, passed in as ``scheme``
+DEFAULT_SCHEME = CodingScheme()
 
 
 def true_ratings(behaviour: pd.DataFrame, scheme: CodingScheme = DEFAULT_SCHEME) -> pd.DataFrame:

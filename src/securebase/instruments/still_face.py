@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from securebase.engine.moments import Segment, run_moments
-from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
+from securebase.model.parameters import ModelParameters
 from securebase.model.state import Children, Figures
 from securebase.model.step import EpisodeRecord
 
@@ -37,7 +37,7 @@ def still_face(
     figures: Figures,
     caregiver: str,
     rng: np.random.Generator,
-    params: ModelParameters = DEFAULT_PARAMETERS,
+    params: ModelParameters,
 ) -> pd.DataFrame:
     """One row per phase: mean anxiety and exploration, bids, mismatches and the share repaired."""
     n = children.n

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from securebase.engine.moments import Segment, run_moments, steps_in
-from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
+from securebase.model.parameters import ModelParameters
 from securebase.model.state import Children, Figures
 from securebase.model.step import EpisodeRecord
 
@@ -103,7 +103,7 @@ def observe_strange_situation(
     figures: Figures,
     caregiver: str,
     rng: np.random.Generator,
-    params: ModelParameters = DEFAULT_PARAMETERS,
+    params: ModelParameters,
 ) -> pd.DataFrame:
     """Run the eight episodes; one row per child and episode with the behaviour observed.
 

@@ -11,8 +11,6 @@ import math
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
-from securebase.calibration.shipped import section
-
 
 @dataclass(frozen=True)
 class ModelParameters:
@@ -23,6 +21,11 @@ class ModelParameters:
     ``episodes_per_day`` of them into a day, the moment time scale divides one
     into seconds. Rates given per episode are converted to a step of ``dt``
     minutes by :func:`securebase.model.timescale.per_step`.
+
+    The defaults here are the hand-set values of docs/model.md. The constants
+    every study uses are a calibration's (``securebase.calibration.Calibration``,
+    by default the shipped one: ``securebase.default_calibration().params``),
+    passed down as an argument; this module reads no file.
     """
 
     episode_minutes: float = 20.0
@@ -103,8 +106,3 @@ class ModelParameters:
     def with_changes(self, **changes: Any) -> ModelParameters:
         """A copy with some constants changed (for sensitivity analyses, not studies)."""
         return replace(self, **changes)
-
-
-#: The constants every study uses: the shipped calibration where there is one
-#: (securebase/calibration/calibrated.toml), else the hand-set values above.
-DEFAULT_PARAMETERS = ModelParameters(**section("model"))

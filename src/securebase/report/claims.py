@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from securebase.calibration.calibration import SHIPPED_SOURCE, Calibration
 from securebase.report.pages import data_uri, render
 from securebase.studies import get_study
 from securebase.studies.base import Finding, Study, StudyResult
@@ -67,29 +68,20 @@ def _tally(verdicts: Sequence[str]) -> list[tuple[str, int]]:
     return [(v, verdicts.count(v)) for v in VERDICTS if verdicts.count(v)]
 
 
-def targets_within_range(calibration: dict) -> tuple[int, int]:
-    """(within range, all) of the published targets, as the calibration file records each target's fit."""
-    fits = calibration.get("fit", {})
-    return sum(bool(f.get("within_range")) for f in fits.values()), len(fits)
-
-
-def describe_constants() -> str:
-    """Which constants the studies ran on: the shipped calibration (with its date and fit) or the hand-set ones."""
-    from securebase.calibration.shipped import shipped
-
-    data = shipped()
-    if data is None:
+def describe_constants(calibration: Calibration) -> str:
+    """Which constants the studies ran on: the calibration's file, date and fit (or the hand-set values)."""
+    p = calibration.provenance
+    if p.source is None:
         return (
-            "the hand-set values of docs/model.md (no calibration ships yet; `securebase validate` shows how "
+            "the hand-set values of docs/model.md (no calibration file; `securebase validate` shows how "
             "they meet the published targets)"
         )
-    within, total = targets_within_range(data)
-    method = data.get("method", {})
+    within, total = p.within_range()
+    method = p.method
     at = f" at the fit (n = {method['n']:,}, seed {method['seed']})" if {"n", "seed"} <= set(method) else ""
-    return (
-        f"the shipped calibration of {data.get('date', '?')} (src/securebase/calibration/calibrated.toml; "
-        f"{within} of {total} published targets within range{at}, score {data.get('score', float('nan')):.2f})"
-    )
+    fit = f"{within} of {total} published targets within range{at}" if total else "no fit recorded"
+    score = f", score {p.score:.2f}" if p.score is not None else ""
+    return f"the calibration {p.source} of {p.date or 'unknown date'} ({fit}{score}; constants {calibration.constants_hash()})"
 
 
 def _claims(results: Sequence[StudyResult]) -> list[dict[str, object]]:
@@ -109,9 +101,10 @@ def _claims(results: Sequence[StudyResult]) -> list[dict[str, object]]:
     return rows
 
 
-def _section(result: StudyResult, relative: str, study: Study) -> dict[str, object]:
+def _section(result: StudyResult, relative: str, study: Study, options: str = "") -> dict[str, object]:
     return {
         "result": result,
+        "options": options,
         "study": study,
         "titles": "; ".join(CLAIM_TITLES.get(c, c) for c in result.claims),
         "image": data_uri(result.figure_png),
@@ -132,7 +125,7 @@ def _section(result: StudyResult, relative: str, study: Study) -> dict[str, obje
 def write_report(
     results: Sequence[StudyResult],
     out: Path,
-    model: str | None = None,
+    model: Calibration | str,
     elapsed_seconds: float | None = None,
     tables_folder: str = ".",
     filename: str = REPORT_FILE,
@@ -140,26 +133,33 @@ def write_report(
 ) -> Path:
     """Write ``out/report.html`` for ``results`` (stored under ``out/<tables_folder>/<study>/``).
 
-    ``model`` names the constants the studies ran on (default: :func:`describe_constants`);
-    ``lookup`` finds each result's study (its sentence and question).
+    ``model`` is the calibration the studies ran on (described by :func:`describe_constants`), or words
+    that name the constants; ``lookup`` finds each result's study (its sentence and question).
     """
-    from securebase import __version__
+    from securebase._version import version
+
+    options = ""  # what the re-run command needs beyond the study's size and seed: a calibration not shipped
+    if isinstance(model, Calibration):
+        source = model.provenance.source
+        if source is not None and source != SHIPPED_SOURCE:
+            options = f" --calibration {source}"
+        model = describe_constants(model)
 
     findings = [f for r in results for f in r.findings]
     verdicts = [f.verdict for f in findings]
     page = render(
         "report.html",
-        version=__version__,
+        version=version(),
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         took=f", in {elapsed_seconds / 60:.1f} minutes" if elapsed_seconds is not None else "",
         sizes=sorted({r.size for r in results}),
         seeds=sorted({r.seed for r in results}),
-        model=model or describe_constants(),
+        model=model,
         verdicts=VERDICTS,
         counts=[(v, verdicts.count(v)) for v in VERDICTS],
         claims=_claims(results),
         findings=_rows(findings, [r.name for r in results for _ in r.findings]),
-        sections=[_section(r, tables_folder, lookup(r.name)) for r in results],
+        sections=[_section(r, tables_folder, lookup(r.name), options) for r in results],
     )
     out.mkdir(parents=True, exist_ok=True)
     path = out / filename

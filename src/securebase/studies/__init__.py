@@ -1,10 +1,11 @@
 """The seed's claims as named, reproducible studies (S1-S12; docs/studies.md).
 
-One module per study; each defines ``STUDY``. ``run_study("repair")`` runs one
-on the calibrated model::
+One module per study; each defines ``STUDY``. ``run_study("repair", calibration)``
+runs one on a calibration's constants (here the shipped one)::
 
+    import securebase
     from securebase.studies import run_study
-    result = run_study("repair", size="quick", seed=1)
+    result = run_study("repair", securebase.default_calibration(), size="quick", seed=1)
     [f.verdict for f in result.findings]
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 
-from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
+from securebase.calibration.calibration import Calibration
 from securebase.studies.base import (
     ContractError,
     Estimate,
@@ -50,14 +51,14 @@ def get_study(name: str) -> Study:
 
 def run_study(
     name: str,
+    calibration: Calibration,
     size: Size = "full",
     seed: int = 0,
-    params: ModelParameters = DEFAULT_PARAMETERS,
     progress: Progress | None = None,
 ) -> StudyResult:
-    """Run one study on ``params`` (the calibrated model by default)."""
+    """Run one study on ``calibration``'s constants (``securebase.default_calibration()``: the shipped ones)."""
     study = get_study(name)
-    return study.run(size, seed, params, progress or NoProgress())
+    return study.run(size, seed, calibration, progress or NoProgress())
 
 
 __all__ = [

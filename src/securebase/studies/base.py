@@ -4,8 +4,9 @@ A study turns one or more of the seed's claims (S1-S12, docs/studies.md) into a
 reproducible experiment: a scenario (or a few arms of one), run on the one
 calibrated model, and an analysis that ends in statistics with 95% intervals
 and a verdict. Every study module defines ``STUDY`` (a :class:`Study`); its
-``run`` is a pure function of (size, seed, params): the same arguments give the
-same numbers.
+``run`` is a pure function of (size, seed, calibration): the same arguments give
+the same numbers. The calibration (the model's constants and the instruments')
+is passed in; a study reads no file.
 
 The contract, checked by ``check_result``:
 
@@ -25,7 +26,7 @@ from typing import Literal, Protocol
 import numpy as np
 import pandas as pd
 
-from securebase.model.parameters import ModelParameters
+from securebase.calibration.calibration import Calibration
 from securebase.plotting import PNG_SIGNATURE
 
 #: "quick" is for tests (seconds); "full" is the report's size (about a minute per study on 2 cores)
@@ -118,7 +119,7 @@ class Study:
     sentence: str
     #: the question in plain words, and what would support or contradict the claim
     question: str
-    run: Callable[[Size, int, ModelParameters, Progress], StudyResult]
+    run: Callable[[Size, int, Calibration, Progress], StudyResult]
 
 
 class ContractError(ValueError):

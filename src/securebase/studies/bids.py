@@ -24,9 +24,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from securebase.calibration.calibration import Calibration
 from securebase.engine.records import COUNTS
 from securebase.engine.simulation import Simulation
-from securebase.model.parameters import ModelParameters
 from securebase.model.state import BID_TYPES
 from securebase.plotting import Figure, figure_png, subplots
 from securebase.scenario.schema import Scenario
@@ -130,7 +130,8 @@ def band_means(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> StudyResult:
+def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> StudyResult:
+    params = calibration.params
     n = SIZES[size]
     simulation = Simulation(scenario(n), seed=seed, params=params, kernel=KERNEL)
     progress.reset(total=DAYS)

@@ -52,9 +52,9 @@ import copy
 import numpy as np
 import pandas as pd
 
+from securebase.calibration.calibration import Calibration
 from securebase.engine.records import MEANS
 from securebase.engine.simulation import Simulation
-from securebase.model.parameters import ModelParameters
 from securebase.model.state import FIGURE_TRAITS, meet
 from securebase.model.strategy import SECURE, classify
 from securebase.model.timescale import DAYS_PER_YEAR
@@ -139,7 +139,8 @@ def forget_records(simulation: Simulation) -> None:
     simulation.relationships.clear()
 
 
-def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> StudyResult:
+def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> StudyResult:
+    params = calibration.params
     s = SIZES[size]
     n, follow_up = s["n"], s["follow_up"]
     sc = scenario(n, size)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from securebase.calibration.calibration import Calibration
 from securebase.engine.dyads import live_day
 from securebase.model import dyad
 from securebase.model.parameters import ModelParameters
@@ -96,7 +97,8 @@ def run_arm(
     return table
 
 
-def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> StudyResult:
+def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> StudyResult:
+    params = calibration.params
     s = SIZES[size]
     n, days = s["n"], s["days"]
     progress.reset(total=len(ARMS) * days)

@@ -23,9 +23,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from securebase.calibration.calibration import Calibration
 from securebase.engine.records import MEANS
 from securebase.engine.simulation import Simulation
-from securebase.model.parameters import ModelParameters
 from securebase.plotting import Figure, figure_png, subplots
 from securebase.scenario.schema import Scenario
 from securebase.studies import statistics
@@ -92,7 +92,8 @@ def early_means(children: pd.DataFrame, arm: str) -> pd.DataFrame:
     return rows.groupby("child")[[c for c, _ in OUTCOMES]].mean().sort_index()
 
 
-def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> StudyResult:
+def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> StudyResult:
+    params = calibration.params
     n = SIZES[size]
     progress.reset(total=WEEKS * 7 * len(ARMS))
     frames = []

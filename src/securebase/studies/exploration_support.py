@@ -39,7 +39,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from securebase.model.parameters import ModelParameters
+from securebase.calibration.calibration import Calibration
 from securebase.plotting import Figure, figure_png, subplots
 from securebase.scenario.caregiving import fixed_caregiving
 from securebase.scenario.schema import Caregiving, Scenario
@@ -100,7 +100,8 @@ def arm_means(children: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> StudyResult:
+def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> StudyResult:
+    params = calibration.params
     n, days = SIZES[size]
     results = run_arms(scenarios(n, days), seed, params, progress)
     columns = ["child", *(c for c, _ in OUTCOMES), "intrusions", "strategy"]

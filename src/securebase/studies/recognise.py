@@ -31,10 +31,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from securebase.calibration.calibration import Calibration
 from securebase.engine.records import strategies
 from securebase.engine.simulation import Simulation
 from securebase.model import recognition
-from securebase.model.parameters import ModelParameters
 from securebase.model.state import STRATEGIES
 from securebase.plotting import Figure, figure_png, subplots
 from securebase.scenario.caregiving import caregiving_presets
@@ -117,7 +117,8 @@ def history_of(warmth: np.ndarray, consistency: np.ndarray) -> np.ndarray:
     return labels
 
 
-def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> StudyResult:
+def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> StudyResult:
+    params = calibration.params
     s = SIZES[size]
     sc = scenario(size)
     progress.reset(total=total_days(sc))

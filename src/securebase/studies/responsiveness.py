@@ -36,8 +36,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from securebase.calibration.calibration import Calibration
 from securebase.engine.simulation import Simulation
-from securebase.model.parameters import ModelParameters
 from securebase.model.state import QUALITIES
 from securebase.plotting import Figure, figure_png, subplots
 from securebase.scenario.caregiving import fixed_caregiving
@@ -103,7 +103,8 @@ def arm_means(children: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> StudyResult:
+def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> StudyResult:
+    params = calibration.params
     n_per_arm, days = SIZES[size]
     simulation = Simulation(scenario(n_per_arm, days), seed=seed, params=params, kernel=KERNEL)
     assignment = assign_arms(simulation, n_per_arm)

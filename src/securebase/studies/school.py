@@ -46,6 +46,7 @@ import copy
 import numpy as np
 import pandas as pd
 
+from securebase.calibration.calibration import Calibration
 from securebase.engine.simulation import Simulation
 from securebase.model.parameters import ModelParameters
 from securebase.model.school import DEFAULT_SCHOOL_EVENTS, SchoolEvents
@@ -201,7 +202,8 @@ def _arm_estimate(column: str, rows: pd.DataFrame) -> Estimate:
     return statistics.share(values) if column == "new_friend" else statistics.mean(values)
 
 
-def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> StudyResult:
+def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> StudyResult:
+    params = calibration.params
     n = SIZES[size]
     children = run_school_year(n, seed, params, progress)
     names = list(ARMS)

@@ -3,12 +3,12 @@
 Layout of ``folder/<study>/``: ``result.json``, ``figure.png`` and
 ``tables/<table>.csv``. A result is written to a temporary folder and renamed
 into place, so a folder that exists holds a whole result: a report interrupted
-between studies resumes from the studies already stored (``stored``).
+between studies resumes from the studies already stored (``stored``), if they
+were made with the same size, seed, code (version and commit) and constants.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from dataclasses import asdict
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from securebase.model.parameters import ModelParameters
+from securebase.calibration.calibration import Calibration
 from securebase.studies.base import Estimate, Finding, StudyResult
 
 RESULT_FILE = "result.json"
@@ -24,18 +24,23 @@ FIGURE_FILE = "figure.png"
 TABLES_FOLDER = "tables"
 
 
-def fingerprint(params: ModelParameters) -> str:
-    """A short hash of the model's constants and the instruments' coding, to tell stored results apart."""
-    from securebase.instruments.ssp_coding import DEFAULT_SCHEME
-
-    text = json.dumps({"model": params.to_dict(), "coding": DEFAULT_SCHEME.to_dict()}, sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+#: what a stored result must share with a new run to be reused in its place
+SAME = ("size", "seed", "version", "commit", "constants")
 
 
-def provenance(size: str, seed: int, params: ModelParameters) -> dict:
-    from securebase import __version__
+def provenance(size: str, seed: int, calibration: Calibration) -> dict:
+    """What a stored result records of how it was made: size, seed, code, constants (hash) and their source."""
+    from securebase._version import code_version
 
-    return {"size": size, "seed": seed, "version": __version__, "parameters": fingerprint(params)}
+    code = code_version()
+    return {
+        "size": size,
+        "seed": seed,
+        "version": code["version"],
+        "commit": code["commit"],
+        "constants": calibration.constants_hash(),
+        "calibration": calibration.provenance.source,
+    }
 
 
 def save(result: StudyResult, folder: Path, meta: dict) -> Path:
@@ -104,10 +109,11 @@ def load(folder: Path) -> StudyResult:
 
 
 def stored(folder: Path, name: str, meta: dict) -> StudyResult | None:
-    """The stored result of study ``name`` if it was made with the same size, seed, version and constants."""
+    """The stored result of study ``name`` if it was made as ``meta`` says (the keys in SAME), else None."""
     path = Path(folder) / name / RESULT_FILE
     if not path.is_file():
         return None
-    if json.loads(path.read_text(encoding="utf-8")).get("provenance") != meta:
+    made = json.loads(path.read_text(encoding="utf-8")).get("provenance")
+    if not isinstance(made, dict) or any(key not in made or made[key] != meta[key] for key in SAME):
         return None
     return load(path.parent)

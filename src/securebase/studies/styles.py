@@ -10,7 +10,7 @@ population pays the engine's fixed cost per day once rather than four times.
 Every child starts with the same newborn priors: nothing about a strategy is
 given. At 12 months each child is observed in the Strange Situation
 (``instruments.strange_situation``, on the moment scale, with the caregiver)
-and coded A, B, C or D by one coder with the shipped coding scheme
+and coded A, B, C or D by one coder with the calibration's coding scheme
 (``instruments.ssp_coding``), as in ``calibration/measure.py``.
 
 Findings, one per pattern: the share of its children coded as the class the
@@ -31,10 +31,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from securebase.calibration.calibration import Calibration
 from securebase.engine.simulation import Simulation
-from securebase.instruments.ssp_coding import CLASS_STRATEGY, CLASSES, DEFAULT_SCHEME, code
+from securebase.instruments.ssp_coding import CLASS_STRATEGY, CLASSES, code
 from securebase.instruments.strange_situation import EPISODE_NAMES, observe_strange_situation
-from securebase.model.parameters import ModelParameters
 from securebase.model.state import FIGURE_TRAITS
 from securebase.plotting import PANELS, Figure, figure_png, subplot_mosaic
 from securebase.scenario.caregiving import caregiving_presets
@@ -126,7 +126,8 @@ def episode_profile(behaviour: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values(["classification", "behaviour", "episode_number"], ignore_index=True)
 
 
-def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> StudyResult:
+def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> StudyResult:
+    params = calibration.params
     n = SIZES[size]
     simulation = Simulation(scenario(n), seed=seed, params=params, kernel=KERNEL)
     assignment = assign_patterns(simulation, n)
@@ -135,7 +136,7 @@ def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> S
     strategy = simulation.results().children[["child", "strategy"]]
     rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
     behaviour = observe_strange_situation(simulation.children, simulation.figures, CAREGIVER, rng, params)
-    coded = code(behaviour, rng, DEFAULT_SCHEME)[["child", "classification"]]
+    coded = code(behaviour, rng, calibration.coding)[["child", "classification"]]
     children = assignment.merge(strategy, on="child").merge(coded, on="child")
     behaviour = behaviour.merge(children[["child", "care_pattern", "classification"]], on="child")
 
@@ -167,7 +168,7 @@ def run(size: Size, seed: int, params: ModelParameters, progress: Progress) -> S
         f"One population of {n * len(PATTERNS)} children from birth, in four blocks of N = {n}: one caregiver "
         f"(present 90% of home episodes) with the traits of the {', '.join(PATTERNS)} caregiving presets. "
         f"{TWELVE_MONTHS} days of developmental time, then the Strange Situation with the caregiver (moment scale, "
-        f"8 episodes), coded by one coder with the shipped coding scheme. Fused kernel, seed {seed}."
+        f"8 episodes), coded by one coder with the calibration's coding scheme. Fused kernel, seed {seed}."
     )
     reading = (
         "The top panel shows, for each pattern of care, the share of its children coded A, B, C and D (bars: 95% "

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from securebase.model.parameters import DEFAULT_PARAMETERS, ModelParameters
+from securebase.calibration.calibration import Calibration
 from securebase.studies import get_study
 from securebase.studies.base import Size, StudyResult, check_result
 from securebase.studies.store import provenance, save, stored
@@ -16,19 +16,20 @@ from securebase.studies.store import provenance, save, stored
 def run_studies(
     names: Sequence[str],
     folder: Path,
+    calibration: Calibration,
     size: Size = "full",
     seed: int = 0,
-    params: ModelParameters = DEFAULT_PARAMETERS,
     resume: bool = False,
     show_progress: bool = True,
     report: Callable[[str], None] = print,
 ) -> list[StudyResult]:
     """Run each study (a progress bar each), check and store its result under ``folder``.
 
-    With ``resume``, a study already stored there with the same size, seed,
-    version and constants is read back instead of run again.
+    Every study runs on ``calibration``. With ``resume``, a study already stored
+    there with the same size, seed, code version (and commit) and constants is
+    read back instead of run again.
     """
-    meta = provenance(size, seed, params)
+    meta = provenance(size, seed, calibration)
     results = []
     for name in names:
         study = get_study(name)
@@ -38,7 +39,7 @@ def run_studies(
             results.append(previous)
             continue
         with tqdm(desc=name, unit="day", disable=not show_progress, leave=True, dynamic_ncols=True) as bar:
-            result = study.run(size, seed, params, bar)
+            result = study.run(size, seed, calibration, bar)
         check_result(study, result)
         save(result, folder, meta)
         results.append(result)

@@ -16,20 +16,31 @@ from typing import Any
 
 import pandas as pd
 
+from securebase.calibration.calibration import Calibration
 from securebase.sweep.load import Sweep, SweepError
 from securebase.sweep.overrides import scenario_data
 
 MANIFEST_NAME = "sweep.json"
+#: what sweep.json records for people only: a resumed sweep may differ in these
+INFORMATIVE = ("started", "calibration_source")
 POINTS_NAME = "points"
 
 
-def manifest(sweep: Sweep) -> dict[str, Any]:
-    """What ``sweep.json`` records: the version, the spec, the base scenario in full, and the task list."""
-    from securebase import __version__
+def manifest(sweep: Sweep, calibration: Calibration) -> dict[str, Any]:
+    """What ``sweep.json`` records: the code's version, the calibration, the spec, the base scenario, the tasks.
 
+    Of the calibration, the hash of its constants (``calibration``: a resumed sweep must use the same) and
+    where it came from (``calibration_source``, informative only).
+    """
+    from securebase._version import code_version
+
+    code = code_version()
     values = {point.index: point.values for point in sweep.points}
     return {
-        "securebase_version": __version__,
+        "securebase_version": code["version"],
+        "securebase_commit": code["commit"],
+        "calibration": calibration.constants_hash(),
+        "calibration_source": calibration.provenance.source,
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "sweep": sweep.spec.model_dump(mode="json"),
         "scenario": scenario_data(sweep.scenario),
@@ -55,11 +66,11 @@ def prepare(out: Path, record: dict[str, Any], resume: bool) -> None:
             raise SweepError(
                 f"--resume: '{path}' cannot be read ({error}); expected one written by securebase."
             ) from None
-        changed = [key for key in record if key != "started" and _normal(record[key]) != saved.get(key)]
+        changed = [key for key in record if key not in INFORMATIVE and _normal(record[key]) != saved.get(key)]
         if changed:
             raise SweepError(
                 f"--resume: the sweep in '{out}' differs from this one in {', '.join(changed)}; "
-                "expected the same sweep file, scenario and securebase version (use another --out to start afresh)."
+                "expected the same sweep file, scenario, calibration and securebase version and commit (use another --out to start afresh)."
             )
     else:
         if path.exists() or any(points.glob("*.parquet")):

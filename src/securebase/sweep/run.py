@@ -24,6 +24,7 @@ import numba
 import pandas as pd
 from tqdm.auto import tqdm
 
+from securebase.calibration.calibration import Calibration
 from securebase.engine.simulation import Interrupted
 from securebase.sweep import dataset
 from securebase.sweep.load import Sweep, SweepError, load_sweep
@@ -61,12 +62,16 @@ class SweepRun:
 def run_sweep(
     sweep: Sweep | str | Path,
     out: str | Path,
+    calibration: Calibration,
     resume: bool = False,
     scheduler: str | None = None,
     workers: int | None = None,
     progress: bool = True,
 ) -> SweepRun:
     """Run every task of ``sweep`` (a Sweep or a sweep file) not yet done in ``out``, writing each as it finishes.
+
+    Every run uses ``calibration``'s model constants (``securebase.default_calibration()``: the shipped ones);
+    ``sweep.json`` records which (the hash of its constants), and a sweep resumes only on the same constants.
 
     Runs on ``workers`` local processes (default: one per CPU; 1 runs in this process), or on the Dask
     cluster whose scheduler is at ``scheduler``. Raises SweepError when ``out`` holds another sweep (or
@@ -78,10 +83,16 @@ def run_sweep(
     with contextlib.ExitStack() as stack:
         # connect first: an unreachable scheduler should leave no sweep behind in ``out``
         client = stack.enter_context(_connect(scheduler)) if scheduler is not None else None
-        dataset.prepare(out, dataset.manifest(sweep), resume)
+        dataset.prepare(out, dataset.manifest(sweep, calibration), resume)
         done = dataset.finished(out)
         jobs = [
-            Job(task, sweep.scenarios[task.point], sweep.points[task.point].values, sweep.spec.kernel)
+            Job(
+                task,
+                sweep.scenarios[task.point],
+                sweep.points[task.point].values,
+                calibration.params,
+                sweep.spec.kernel,
+            )
             for task in sweep.tasks
             if task.id not in done
         ]

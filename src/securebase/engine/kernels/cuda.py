@@ -20,7 +20,6 @@ from functools import cache
 
 import numba
 import numpy as np
-from numba import cuda
 
 from securebase.engine.kernels.retarget import retarget
 from securebase.engine.uniforms import uniform_at
@@ -41,6 +40,20 @@ from securebase.model.step import (
 )
 from securebase.model.tally import COUNT_ROW, N_COUNTS, N_MEANS, READOUT_ROW, Tally, count_episode, read_out
 
+#: numba.cuda, imported on first use (importing it looks for the CUDA libraries, which costs time and
+#: runs programs; a CPU run never needs it)
+cuda = None
+
+
+def _numba_cuda():  # noqa: ANN202
+    global cuda  # noqa: PLW0603 (the module is bound once, on first use)
+    if cuda is None:
+        from numba import cuda as module
+
+        cuda = module
+    return cuda
+
+
 THREADS_PER_BLOCK = 256
 #: at most this many blocks: each thread then walks several children, and fewer threads add fewer rows atomically
 MAX_BLOCKS = 1024
@@ -49,7 +62,7 @@ MAX_BLOCKS = 1024
 def available() -> bool:
     """Whether a CUDA GPU (or the simulator) can run the kernels."""
     try:
-        return bool(cuda.is_available())
+        return bool(_numba_cuda().is_available())
     except Exception:  # noqa: BLE001 (a missing driver raises many kinds of errors)
         return False
 
@@ -114,6 +127,7 @@ KERNELS = (step_children, engine_episodes, end_of_days, read_outs, attention_tod
 @cache
 def compiled() -> dict:
     """The kernels compiled for the GPU (on first use), by name."""
+    _numba_cuda()
     done: dict = {}
     return {kernel.__name__: retarget(kernel, cuda.jit, cuda.jit(device=True), done) for kernel in KERNELS}
 
@@ -150,6 +164,7 @@ def step(
     """:func:`securebase.engine.kernels.step` on the GPU: copies in, one kernel, copies out (for tests and checks)."""
     from securebase.model.step import constants
 
+    _numba_cuda()
     child, rel = children.arrays()
     record = out if out is not None else new_record(children.n, children.anxiety.dtype)
     d_child, d_rel, d_fig, d_record = _to_device(child), _to_device(rel), _to_device(figures.arrays()), _to_device(record)

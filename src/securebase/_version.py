@@ -1,0 +1,40 @@
+"""The code's version (from the package metadata) and, in a git checkout, its commit; read once, when first asked."""
+
+from __future__ import annotations
+
+import subprocess
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+
+@cache
+def version() -> str:
+    """The installed package's version (pyproject.toml's ``version``), or "unknown" if it is not installed."""
+    try:
+        return metadata.version("securebase")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def commit() -> str | None:
+    """The git commit of the source tree the package runs from, or None (an installed wheel, no git).
+
+    Asked afresh each time (one ``git rev-parse``, milliseconds): a long session outlives commits.
+    """
+    root = Path(__file__).resolve().parents[2]  # src/securebase/_version.py -> the repository
+    if not (root / ".git").exists() or not (root / "pyproject.toml").is_file():
+        return None
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    text = done.stdout.strip()
+    return text if done.returncode == 0 and len(text) == 40 else None
+
+
+def code_version() -> dict[str, str | None]:
+    """What a result records of the code that made it: the version and, where there is one, the commit."""
+    return {"version": version(), "commit": commit()}
