@@ -15,6 +15,7 @@ import click
 
 from securebase.calibration.calibration import Calibration, CalibrationError
 from securebase.engine.simulation import CHECKPOINT_NAME, KERNELS, Interrupted, Simulation
+from securebase.model.state import PRECISIONS
 from securebase.report.summary import write_summary
 from securebase.scenario import ScenarioError, caregiving_presets, load_scenario, preset_scenarios
 from securebase.scenario.load import DEFAULT_SCENARIO
@@ -100,6 +101,13 @@ def main() -> None:
     show_default=True,
     help="Where the step runs: cpu (compiled, every core), cuda (an NVIDIA GPU) or readable (uncompiled, slow).",
 )
+@click.option(
+    "--precision",
+    type=click.Choice(PRECISIONS),
+    default="float64",
+    show_default=True,
+    help="Float type of the state: float64 (as calibrated) or float32 (half the memory).",
+)
 @calibration_option
 def run(
     scenario: str,
@@ -109,6 +117,7 @@ def run(
     trajectories: bool,
     progress: bool,
     kernel: str,
+    precision: str,
     calibration_file: Path | None,
 ) -> None:
     """Run SCENARIO (a built-in name or a .toml file; default: school-year) and write its tables and summary."""
@@ -145,7 +154,7 @@ def run(
             )
         click.echo(f"resuming '{spec.name}' at day {simulation.day} of {simulation.end_day}", err=True)
     else:
-        simulation = Simulation(spec, seed=seed, params=calibration.params, kernel=kernel)
+        simulation = Simulation(spec, seed=seed, params=calibration.params, kernel=kernel, precision=precision)
     started = time.perf_counter()
     try:
         results = simulation.run(progress=progress, checkpoint=checkpoint)
@@ -329,8 +338,15 @@ def calibrate(
     default=None,
     help="Also write the table (CSV), the Strange Situation behaviour (parquet) and its plot here.",
 )
+@click.option(
+    "--precision",
+    type=click.Choice(PRECISIONS),
+    default="float64",
+    show_default=True,
+    help="Float type of the state: float64 (as calibrated) or float32 (half the memory).",
+)
 @calibration_option
-def validate(n: int, seed: int, out: Path | None, calibration_file: Path | None) -> None:
+def validate(n: int, seed: int, out: Path | None, precision: str, calibration_file: Path | None) -> None:
     """Re-run the instruments on the calibrated model and compare with the published targets."""
     from securebase.calibration.fit import evaluate
     from securebase.calibration.measure import table
@@ -339,7 +355,7 @@ def validate(n: int, seed: int, out: Path | None, calibration_file: Path | None)
     calibration = _calibration(calibration_file)
     click.echo(f"validating {calibration.describe()}", err=True)
     kept: dict = {}
-    final_score, measured = evaluate(calibration, n, seed, keep=kept, align=False)
+    final_score, measured = evaluate(calibration, n, seed, keep=kept, align=False, precision=precision)
     result = table(measured)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)

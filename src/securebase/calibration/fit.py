@@ -91,7 +91,7 @@ def score(measured: dict[str, Measured]) -> float:
     return total
 
 
-def _measure(calibration: Calibration, n: int, seed: int, keep: dict) -> dict[str, Measured]:
+def _measure(calibration: Calibration, n: int, seed: int, keep: dict, precision: str = "float64") -> dict[str, Measured]:
     return measure(
         calibration.params,
         calibration.coding,
@@ -100,11 +100,17 @@ def _measure(calibration: Calibration, n: int, seed: int, keep: dict) -> dict[st
         sorter_sd=calibration.instruments.sorter_sd,
         observer_sd=calibration.instruments.observer_sd,
         keep=keep,
+        precision=precision,
     )
 
 
 def evaluate(
-    calibration: Calibration, n: int, seed: int, keep: dict | None = None, align: bool = True
+    calibration: Calibration,
+    n: int,
+    seed: int,
+    keep: dict | None = None,
+    align: bool = True,
+    precision: str = "float64",
 ) -> tuple[float, dict[str, Measured]]:
     """Score ``calibration`` on the calibration studies; with ``align``, its strategy read-out aligned first.
 
@@ -112,10 +118,11 @@ def evaluate(
     they are set by :func:`align_readout` from the same children, and the S8
     targets (which read the strategy of older children) are read with them, so
     a point cannot meet S8 by a read-out that calls nearly every child secure.
-    ``align=False`` scores the thresholds as they are (validating a calibration).
+    ``align=False`` scores the thresholds as they are (validating a calibration). ``precision`` is
+    the state's (float64, as fitted, or float32).
     """
     keep = {} if keep is None else keep
-    measured = _measure(calibration, n, seed, keep)
+    measured = _measure(calibration, n, seed, keep, precision)
     if not align:
         return score(measured), measured
     params, _ = align_readout(calibration.params, keep)

@@ -136,11 +136,12 @@ def measure(
     observer_sd: float,
     keep: dict[str, pd.DataFrame] | None = None,
     kernel: str = "cpu",
+    precision: str = "float64",
 ) -> dict[str, Measured]:
     """Every calibration statistic, named as in targets.toml, on these constants (a calibration's parts).
 
     The developmental years run on ``kernel`` (engine/kernels: the compiled CPU
-    loop by default).
+    loop by default) with the state in ``precision``.
 
     With ``keep``, the normative sample's 12-month Strange Situation (behaviour
     per child and episode, with each child's classification) is stored in it
@@ -153,7 +154,7 @@ def measure(
     out: dict[str, Measured] = {}
 
     stable = Simulation(
-        sample("normative", n, EIGHTEEN_MONTHS), seed=int(seeds[0].generate_state(1)[0]), params=params, kernel=kernel
+        sample("normative", n, EIGHTEEN_MONTHS), seed=int(seeds[0].generate_state(1)[0]), params=params, kernel=kernel, precision=precision
     )
     _run_until(stable, TWELVE_MONTHS)
     behaviour = observe_strange_situation(stable.children, stable.figures, CAREGIVER, rng, params)
@@ -174,7 +175,7 @@ def measure(
     out["stability_stable"] = share(at_12.to_numpy() == _classify(stable, rng, scheme).to_numpy())
 
     stressed_sample = sample("normative", n, EIGHTEEN_MONTHS, change_at=TWELVE_MONTHS + 1, change_to="mixed-risk")
-    stressed = Simulation(stressed_sample, seed=int(seeds[1].generate_state(1)[0]), params=params, kernel=kernel)
+    stressed = Simulation(stressed_sample, seed=int(seeds[1].generate_state(1)[0]), params=params, kernel=kernel, precision=precision)
     _run_until(stressed, TWELVE_MONTHS)
     before = _classify(stressed, rng, scheme)
     _run_until(stressed, EIGHTEEN_MONTHS)
@@ -183,14 +184,14 @@ def measure(
     emergence = {"responsive": "B", "rejecting": "A", "intermittent": "C", "frightening": "D"}
     for index, (care, expected) in enumerate(emergence.items()):
         pure = Simulation(
-            sample(care, max(n // 5, 50), TWELVE_MONTHS), seed=seed + 101 + index, params=params, kernel=kernel
+            sample(care, max(n // 5, 50), TWELVE_MONTHS), seed=seed + 101 + index, params=params, kernel=kernel, precision=precision
         )
         _run_until(pure, TWELVE_MONTHS)
         out[f"emergence_{care}_{expected}"] = share(_classify(pure, rng, scheme, keep).to_numpy() == expected)
 
     for age in (2, 14):
         late = _change_sample(age, max(n // 5, 50))
-        changed = Simulation(late, seed=seed + 211 + age, params=params, kernel=kernel)
+        changed = Simulation(late, seed=seed + 211 + age, params=params, kernel=kernel, precision=precision)
         _run_until(changed, late.schedule.days)
         strategy = classify(changed.children.gain[:, 0], changed.children.fear[:, 0], params)
         out[f"change_at_{age}_years"] = share(strategy == SECURE)
@@ -200,7 +201,7 @@ def measure(
             )
 
     mixed = Simulation(
-        sample("mixed-risk", n, TWELVE_MONTHS), seed=int(seeds[2].generate_state(1)[0]), params=params, kernel=kernel
+        sample("mixed-risk", n, TWELVE_MONTHS), seed=int(seeds[2].generate_state(1)[0]), params=params, kernel=kernel, precision=precision
     )
     _run_until(mixed, TWELVE_MONTHS)
     mixed_classes = _classify(mixed, rng, scheme, keep)

@@ -45,8 +45,8 @@ from securebase.model.tally import COUNT_ROW, N_COUNTS, N_MEANS, READOUT_ROW, Ta
 cuda = None
 
 
-def _numba_cuda():  # noqa: ANN202
-    global cuda  # noqa: PLW0603 (the module is bound once, on first use)
+def _numba_cuda():
+    global cuda
     if cuda is None:
         from numba import cuda as module
 
