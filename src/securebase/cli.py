@@ -27,6 +27,17 @@ def _fail(message: str, code: int = 2) -> NoReturn:
     sys.exit(code)
 
 
+def precision_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The ``--precision`` option of the commands that run the model."""
+    return click.option(
+        "--precision",
+        type=click.Choice(PRECISIONS),
+        default="float64",
+        show_default=True,
+        help="Float type of the state: float64 (as calibrated) or float32 (half the memory).",
+    )(command)
+
+
 def calibration_option(command: Callable[..., Any]) -> Callable[..., Any]:
     """``--calibration FILE``: the constants the command runs on (default: the shipped calibration)."""
     return click.option(
@@ -101,13 +112,7 @@ def main() -> None:
     show_default=True,
     help="Where the step runs: cpu (compiled, every core), cuda (an NVIDIA GPU) or readable (uncompiled, slow).",
 )
-@click.option(
-    "--precision",
-    type=click.Choice(PRECISIONS),
-    default="float64",
-    show_default=True,
-    help="Float type of the state: float64 (as calibrated) or float32 (half the memory).",
-)
+@precision_option
 @calibration_option
 def run(
     scenario: str,
@@ -338,13 +343,7 @@ def calibrate(
     default=None,
     help="Also write the table (CSV), the Strange Situation behaviour (parquet) and its plot here.",
 )
-@click.option(
-    "--precision",
-    type=click.Choice(PRECISIONS),
-    default="float64",
-    show_default=True,
-    help="Float type of the state: float64 (as calibrated) or float32 (half the memory).",
-)
+@precision_option
 @calibration_option
 def validate(n: int, seed: int, out: Path | None, precision: str, calibration_file: Path | None) -> None:
     """Re-run the instruments on the calibrated model and compare with the published targets."""

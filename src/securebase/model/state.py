@@ -56,48 +56,21 @@ MAX_FIGURES = 16
 PRECISIONS: tuple[str, ...] = ("float64", "float32")
 
 
-class ChildArrays(NamedTuple):
-    """The per-child arrays (n,) of :class:`Children`, as the kernels take them (views, not copies)."""
+#: the per-child arrays (n,) of :class:`Children`, and its per-relationship arrays (n, k), by name
+CHILD_ARRAYS: tuple[str, ...] = (
+    "age_days", "anxiety", "felt_security", "exploration", "competence",
+    "prior_trust", "prior_unpredictability", "prior_fear", "prior_gain",
+)  # fmt: skip
+RELATIONSHIP_ARRAYS: tuple[str, ...] = (
+    "known", "trust", "unpredictability", "fear", "gain", "payoff_baseline",
+    "rupture_kind", "rupture_elapsed_days", "rupture_due_days", "rupture_will_repair",
+)  # fmt: skip
 
-    age_days: np.ndarray
-    anxiety: np.ndarray
-    felt_security: np.ndarray
-    exploration: np.ndarray
-    competence: np.ndarray
-    prior_trust: np.ndarray
-    prior_unpredictability: np.ndarray
-    prior_fear: np.ndarray
-    prior_gain: np.ndarray
-
-
-class RelationshipArrays(NamedTuple):
-    """The per-relationship arrays (n, k) of :class:`Children`: working models and pending ruptures."""
-
-    known: np.ndarray
-    trust: np.ndarray
-    unpredictability: np.ndarray
-    fear: np.ndarray
-    gain: np.ndarray
-    payoff_baseline: np.ndarray
-    rupture_kind: np.ndarray
-    rupture_elapsed_days: np.ndarray
-    rupture_due_days: np.ndarray
-    rupture_will_repair: np.ndarray
-
-
-class FigureArrays(NamedTuple):
-    """The figures' traits (n, k) and whether each is in the child's life, as the kernels take them."""
-
-    consistency: np.ndarray
-    appropriateness: np.ndarray
-    sensitivity: np.ndarray
-    warmth: np.ndarray
-    reliability: np.ndarray
-    exploration_support: np.ndarray
-    rupture_rate: np.ndarray
-    repair_propensity: np.ndarray
-    repair_latency_days: np.ndarray
-    active: np.ndarray
+#: the state as the kernels take it: named tuples of views of the very arrays (numba and numba-cuda take them)
+ChildArrays = NamedTuple("ChildArrays", [(name, np.ndarray) for name in CHILD_ARRAYS])
+RelationshipArrays = NamedTuple("RelationshipArrays", [(name, np.ndarray) for name in RELATIONSHIP_ARRAYS])
+#: the figures' traits (n, k) and whether each is in the child's life
+FigureArrays = NamedTuple("FigureArrays", [(name, np.ndarray) for name in (*FIGURE_TRAITS, "active")])
 
 
 @dataclass
