@@ -22,7 +22,21 @@ def _fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group: SIGTERM stops any command like Ctrl-C, and a stop exits 130 (Ctrl-C) or 143 (SIGTERM)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from securebase.stopping import exit_code, sigterm_raises
+
+        try:
+            with sigterm_raises():
+                return super().invoke(ctx)
+        except KeyboardInterrupt as stop:  # a command with nothing of its own to keep
+            click.echo("\nstopped before the end.", err=True)
+            sys.exit(exit_code(stop))
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="securebase")
 def main() -> None:
     """Simulate the secure base system of attachment theory over populations of children."""

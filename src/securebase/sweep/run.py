@@ -25,6 +25,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from securebase.engine.simulation import Interrupted
+from securebase.stopping import Terminated, die_with_parent, exit_code
 from securebase.sweep import dataset
 from securebase.sweep.load import Sweep, SweepError, load_sweep
 from securebase.sweep.task import Job, run_task
@@ -101,8 +102,10 @@ def run_sweep(
             for job, table in results:
                 dataset.write(out, job.task.id, table)
                 bar.update()
-        except (KeyboardInterrupt, Interrupted):
-            raise SweepStopped("interrupted", len(dataset.finished(out)), total, 130) from None
+        except (KeyboardInterrupt, Interrupted) as stop:  # Ctrl-C, or SIGTERM (Terminated) from the CLI
+            reason = "terminated" if isinstance(stop, Terminated) else "interrupted"
+            code = exit_code(stop) if isinstance(stop, KeyboardInterrupt) else 130
+            raise SweepStopped(reason, len(dataset.finished(out)), total, code) from None
         except _WorkerDied as error:
             raise SweepStopped(str(error), len(dataset.finished(out)), total, 1) from None
     return SweepRun(out=out, total=total, already_done=total - len(jobs), seconds=time.perf_counter() - started)
@@ -116,7 +119,7 @@ def _in_process(jobs: list[Job]) -> Finished:
 def _on_pool(jobs: list[Job], workers: int) -> Finished:
     # spawn: a fresh interpreter per worker, safe whatever threads this process runs
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker)
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
     try:
         pending = {pool.submit(run_task, job): job for job in jobs}
         for future in as_completed(pending):
@@ -132,7 +135,9 @@ def _on_pool(jobs: list[Job], workers: int) -> Finished:
     pool.shutdown()
 
 
-def _start_worker() -> None:
+def _start_worker(parent: int) -> None:
+    # a worker never outlives the sweep, however the sweep ends (SIGKILL included)
+    die_with_parent(parent)
     # Ctrl-C reaches the whole process group: the driver alone decides what happens
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # tqdm would make a multiprocessing lock (a named semaphore), which leaks when the driver ends the worker
