@@ -42,6 +42,11 @@ def main() -> None:
     """Simulate the secure base system of attachment theory over populations of children."""
 
 
+def _warn(spec: object) -> None:
+    for warning in spec.warnings():
+        click.echo(f"securebase: warning: {warning}.", err=True)
+
+
 @main.command()
 @click.argument("scenario", required=False, default=DEFAULT_SCENARIO)
 @click.option(
@@ -70,6 +75,7 @@ def run(
         spec = load_scenario(scenario)
     except ScenarioError as error:
         _fail(str(error))
+    _warn(spec)
     if trajectories:
         spec = spec.model_copy(update={"output": spec.output.model_copy(update={"trajectories": True})})
     out = out or Path("securebase-output") / spec.name
@@ -124,6 +130,7 @@ def check(scenario: str) -> None:
         spec = load_scenario(scenario)
     except ScenarioError as error:
         _fail(str(error))
+    _warn(spec)
     click.echo(
         f"'{spec.name}' is a valid scenario: {spec.population.n_children:,} children, "
         f"{len(spec.figures)} figures, {spec.schedule.days} days, {len(spec.events)} events."

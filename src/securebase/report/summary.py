@@ -152,6 +152,8 @@ def write_summary(results: Results, path: Path, files: dict[str, Path] | None = 
         for spec in scenario.figures
     ]
     relationships = results.relationships
+    if relationships.empty:  # no child ever had a figure in its life (every figure left, or none entered)
+        relationships = pd.DataFrame(columns=["day", "figure", "trust", "fear", "share_secure"])
     last = relationships[relationships["day"] == relationships["day"].max()]
     relation_rows = [
         (row.figure, f"trust {row.trust:.2f}, fear {row.fear:.2f}, secure with this figure {row.share_secure:.1%}")
