@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 import sys
 import time
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -58,6 +60,9 @@ def _warn(spec: object) -> None:
 )
 @click.option("--seed", type=click.IntRange(min=0), default=None, help="Random seed [default: the scenario's].")
 @click.option("--resume", is_flag=True, help="Continue an interrupted run from the checkpoint in --out.")
+@click.option(
+    "--overwrite", is_flag=True, help="Replace the run already in --out (removes only the files a run writes)."
+)
 @click.option("--trajectories", is_flag=True, help="Also keep per-child trajectories (large).")
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
 @click.option(
@@ -68,9 +73,23 @@ def _warn(spec: object) -> None:
     help="The step's implementation: the NumPy reference, or the fused compiled loop (faster, same model).",
 )
 def run(
-    scenario: str, out: Path | None, seed: int | None, resume: bool, trajectories: bool, progress: bool, kernel: str
+    scenario: str,
+    out: Path | None,
+    seed: int | None,
+    resume: bool,
+    overwrite: bool,
+    trajectories: bool,
+    progress: bool,
+    kernel: str,
 ) -> None:
     """Run SCENARIO (a built-in name or a .toml file; default: school-year) and write its tables and summary."""
+    from securebase.outputs import OutputError, locked
+
+    if resume and overwrite:
+        _fail(
+            "--resume and --overwrite: expected one of them (--resume continues the run in --out, --overwrite "
+            "replaces it)."
+        )
     try:
         spec = load_scenario(scenario)
     except ScenarioError as error:
@@ -79,7 +98,31 @@ def run(
     if trajectories:
         spec = spec.model_copy(update={"output": spec.output.model_copy(update={"trajectories": True})})
     out = out or Path("securebase-output") / spec.name
+    try:
+        with locked(out):
+            _run_into(out, spec, scenario, seed, resume, overwrite, progress, kernel)
+    except OutputError as error:
+        _fail(str(error))
+
+
+def _run_into(
+    out: Path, spec: object, scenario: str, seed: int | None, resume: bool, overwrite: bool, progress: bool, kernel: str
+) -> None:
+    """``run`` once --out is locked: refuse to clobber, run (or resume), write the tables and the summary."""
+    from securebase.outputs import run_files
+
     checkpoint = out / CHECKPOINT_NAME
+    existing = run_files(out)
+    if existing and not resume:
+        if not overwrite:
+            names = ", ".join(p.name for p in existing)
+            what = "an interrupted run" if checkpoint in existing else "a run's files"
+            _fail(
+                f"--out '{out}' already holds {what} ({names}); expected an empty or new folder "
+                "(add --resume to continue an interrupted run, --overwrite to replace it, or choose another --out)."
+            )
+        for path in existing:
+            path.unlink()
     if resume:
         if not checkpoint.is_file():
             _fail(f"--resume: no checkpoint at '{checkpoint}'; expected the --out folder of an interrupted run.")
@@ -297,6 +340,22 @@ def _run_studies(names: list[str], out: Path, size: str, seed: int, resume: bool
         sys.exit(130)
 
 
+@contextlib.contextmanager
+def _locked_or_fail(out: Path) -> Iterator[Path]:
+    """Hold the lock of the output folder ``out`` (checked writable first) or exit 2 saying why."""
+    from securebase.outputs import OutputError, locked
+
+    try:
+        lock = locked(out)
+        folder = lock.__enter__()
+    except OutputError as error:
+        _fail(str(error))
+    try:
+        yield folder
+    finally:
+        lock.__exit__(None, None, None)
+
+
 def _echo_findings(results: list) -> None:
     for result in results:
         for f in result.findings:
@@ -324,8 +383,9 @@ def study(name: str, out: Path, seed: int, quick: bool, progress: bool) -> None:
 
     started = time.perf_counter()
     size = "quick" if quick else "full"
-    results = _run_studies([name], out, size, seed, False, progress, again="nothing of this study was kept.")
-    page = write_report(results, out, elapsed_seconds=time.perf_counter() - started, filename=f"{name}.html")
+    with _locked_or_fail(out):
+        results = _run_studies([name], out, size, seed, False, progress, again="nothing of this study was kept.")
+        page = write_report(results, out, elapsed_seconds=time.perf_counter() - started, filename=f"{name}.html")
     _echo_findings(results)
     click.echo(f"wrote {out / name}/ (result.json, figure.png, tables/) and {page}")
 
@@ -349,8 +409,9 @@ def report(out: Path, seed: int, quick: bool, resume: bool, progress: bool) -> N
     started = time.perf_counter()
     size = "quick" if quick else "full"
     again = f"resume with: securebase report --out {out} --seed {seed}{' --quick' if quick else ''} --resume"
-    results = _run_studies(list(STUDY_NAMES), out, size, seed, resume, progress, again)
-    page = write_report(results, out, elapsed_seconds=time.perf_counter() - started)
+    with _locked_or_fail(out):
+        results = _run_studies(list(STUDY_NAMES), out, size, seed, resume, progress, again)
+        page = write_report(results, out, elapsed_seconds=time.perf_counter() - started)
     _echo_findings(results)
     verdicts = [f.verdict for r in results for f in r.findings]
     tally = ", ".join(f"{verdicts.count(v)} {v}" for v in ("supported", "not shown", "contradicted"))

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from securebase.outputs import write_atomically
 from securebase.studies import get_study
 from securebase.studies.base import Finding, Study, StudyResult
 from securebase.studies.store import TABLES_FOLDER
@@ -223,5 +224,5 @@ findings (<code>securebase validate</code>) speaks to.</p>
 """
     out.mkdir(parents=True, exist_ok=True)
     path = out / filename
-    path.write_text(page, encoding="utf-8")
+    write_atomically(path, page)
     return path

@@ -15,6 +15,7 @@ import pandas as pd
 
 from securebase.engine.results import Results
 from securebase.model.state import BID_TYPES, STRATEGIES
+from securebase.outputs import write_atomically
 from securebase.studies.base import figure_png
 
 STRATEGY_COLOURS = {"secure": "#3b7d4f", "avoidant": "#4c72b0", "ambivalent": "#dd8452", "disorganised": "#8c3b8c"}
@@ -225,5 +226,5 @@ history: {scenario.population.history}.</p>
 <p class="meta">securebase: the model is described in docs/model.md. Tables are parquet; columns use the glossary.</p>
 </body></html>"""
     path = Path(path)
-    path.write_text(page, encoding="utf-8")
+    write_atomically(path, page)
     return path

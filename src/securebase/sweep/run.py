@@ -25,6 +25,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from securebase.engine.simulation import Interrupted
+from securebase.outputs import OutputError, locked
 from securebase.stopping import Terminated, die_with_parent, exit_code
 from securebase.sweep import dataset
 from securebase.sweep.load import Sweep, SweepError, load_sweep
@@ -79,6 +80,10 @@ def run_sweep(
     with contextlib.ExitStack() as stack:
         # connect first: an unreachable scheduler should leave no sweep behind in ``out``
         client = stack.enter_context(_connect(scheduler)) if scheduler is not None else None
+        try:  # one writer at a time in ``out``
+            stack.enter_context(locked(out))
+        except OutputError as error:
+            raise SweepError(str(error)) from None
         dataset.prepare(out, dataset.manifest(sweep), resume)
         done = dataset.finished(out)
         jobs = [
