@@ -59,6 +59,12 @@ def _warn(spec: object) -> None:
     help="Folder for the tables and the summary [default: securebase-output/SCENARIO].",
 )
 @click.option("--seed", type=click.IntRange(min=0), default=None, help="Random seed [default: the scenario's].")
+@click.option(
+    "--children", type=click.IntRange(min=1), default=None, help="Children to simulate [default: the scenario's]."
+)
+@click.option(
+    "--days", type=click.IntRange(min=1), default=None, help="Days of the scenario [default: the scenario's]."
+)
 @click.option("--resume", is_flag=True, help="Continue an interrupted run from the checkpoint in --out.")
 @click.option(
     "--overwrite", is_flag=True, help="Replace the run already in --out (removes only the files a run writes)."
@@ -76,6 +82,8 @@ def run(
     scenario: str,
     out: Path | None,
     seed: int | None,
+    children: int | None,
+    days: int | None,
     resume: bool,
     overwrite: bool,
     trajectories: bool,
@@ -90,11 +98,25 @@ def run(
             "--resume and --overwrite: expected one of them (--resume continues the run in --out, --overwrite "
             "replaces it)."
         )
+    from securebase.sizing import LONG_SECONDS, TooLarge, check_run
+    from securebase.sweep.overrides import with_overrides
+
     try:
         spec = load_scenario(scenario)
+        overrides = {"population.n_children": children, "schedule.days": days}
+        overrides = {path: value for path, value in overrides.items() if value is not None}
+        if overrides:
+            shown = " ".join(f"--{o} {v}" for o, v in zip(("children", "days"), (children, days), strict=True) if v)
+            spec = with_overrides(spec, overrides, origin=f"scenario '{spec.name}' with {shown}")
     except ScenarioError as error:
         _fail(str(error))
     _warn(spec)
+    try:
+        estimate = check_run(spec)
+    except TooLarge as error:
+        _fail(f"{error}.")
+    if estimate.seconds > LONG_SECONDS:
+        click.echo(f"securebase: this run needs {estimate}", err=True)
     if trajectories:
         spec = spec.model_copy(update={"output": spec.output.model_copy(update={"trajectories": True})})
     out = out or Path("securebase-output") / spec.name
@@ -340,6 +362,17 @@ def _run_studies(names: list[str], out: Path, size: str, seed: int, resume: bool
         sys.exit(130)
 
 
+def _check_studies(size: str, count: int) -> None:
+    from securebase.sizing import LONG_SECONDS, TooLarge, check_studies
+
+    try:
+        estimate = check_studies(size, count)
+    except TooLarge as error:
+        _fail(f"{error}.")
+    if estimate.seconds > LONG_SECONDS:
+        click.echo(f"securebase: {'these studies need' if count > 1 else 'this study needs'} {estimate}", err=True)
+
+
 @contextlib.contextmanager
 def _locked_or_fail(out: Path) -> Iterator[Path]:
     """Hold the lock of the output folder ``out`` (checked writable first) or exit 2 saying why."""
@@ -383,6 +416,7 @@ def study(name: str, out: Path, seed: int, quick: bool, progress: bool) -> None:
 
     started = time.perf_counter()
     size = "quick" if quick else "full"
+    _check_studies(size, 1)
     with _locked_or_fail(out):
         results = _run_studies([name], out, size, seed, False, progress, again="nothing of this study was kept.")
         page = write_report(results, out, elapsed_seconds=time.perf_counter() - started, filename=f"{name}.html")
@@ -409,6 +443,7 @@ def report(out: Path, seed: int, quick: bool, resume: bool, progress: bool) -> N
     started = time.perf_counter()
     size = "quick" if quick else "full"
     again = f"resume with: securebase report --out {out} --seed {seed}{' --quick' if quick else ''} --resume"
+    _check_studies(size, len(STUDY_NAMES))
     with _locked_or_fail(out):
         results = _run_studies(list(STUDY_NAMES), out, size, seed, resume, progress, again)
         page = write_report(results, out, elapsed_seconds=time.perf_counter() - started)

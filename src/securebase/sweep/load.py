@@ -10,8 +10,9 @@ from pydantic import ValidationError
 
 from securebase.scenario.load import ScenarioError, describe, load_scenario, preset_scenarios
 from securebase.scenario.schema import Scenario
+from securebase.sizing import TooLarge, check_points
 from securebase.sweep.overrides import PathError, apply, scenario_data, with_overrides
-from securebase.sweep.points import Point, Task, expand, tasks
+from securebase.sweep.points import Point, Task, count_points, expand, tasks
 from securebase.sweep.spec import SweepSpec
 
 
@@ -71,6 +72,10 @@ def build_sweep(spec: SweepSpec, base_folder: Path = Path(), origin: str = "swee
                 f"{origin} is not valid: field 'parameters[{i}].path' has value {parameter.path!r}; "
                 f"expected a path into scenario '{scenario.name}' ({error})."
             ) from None
+    try:  # before building them: a million points would fill the memory silently
+        check_points(count_points(spec))
+    except TooLarge as error:
+        raise SweepError(f"{origin} is too large: {error}.") from None
     points = expand(spec)
     scenarios = []
     for point in points:

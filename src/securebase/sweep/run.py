@@ -26,6 +26,7 @@ from tqdm.auto import tqdm
 
 from securebase.engine.simulation import Interrupted
 from securebase.outputs import OutputError, locked
+from securebase.sizing import TooLarge, check_sweep, run_estimate
 from securebase.stopping import Terminated, die_with_parent, exit_code
 from securebase.sweep import dataset
 from securebase.sweep.load import Sweep, SweepError, load_sweep
@@ -77,6 +78,12 @@ def run_sweep(
     """
     sweep = sweep if isinstance(sweep, Sweep) else load_sweep(sweep)
     out = Path(out)
+    largest = max(sweep.scenarios, key=lambda s: run_estimate(s).bytes)
+    processes = 1 if scheduler is not None else min(workers or os.cpu_count() or 1, len(sweep.tasks))
+    try:  # before anything is written: the driver and its workers must fit in memory
+        check_sweep(len(sweep.points), largest, processes)
+    except TooLarge as error:
+        raise SweepError(f"{error}.") from None
     with contextlib.ExitStack() as stack:
         # connect first: an unreachable scheduler should leave no sweep behind in ``out``
         client = stack.enter_context(_connect(scheduler)) if scheduler is not None else None
