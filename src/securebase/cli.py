@@ -36,6 +36,12 @@ class _Commands(click.Group):
         except KeyboardInterrupt as stop:  # a command with nothing of its own to keep
             click.echo("\nstopped before the end.", err=True)
             sys.exit(exit_code(stop))
+        except OSError as error:  # a disk filled up, a folder went away... during the work
+            from securebase.outputs import describe_os_error
+
+            where = f" '{error.filename}'" if error.filename else ""
+            click.echo(f"securebase: error: cannot write{where}: {describe_os_error(error)}.", err=True)
+            sys.exit(1)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -124,7 +130,7 @@ def run(
         with locked(out):
             _run_into(out, spec, scenario, seed, resume, overwrite, progress, kernel)
     except OutputError as error:
-        _fail(str(error))
+        _fail(f"{error}.")
 
 
 def _run_into(
@@ -286,6 +292,12 @@ def calibrate(
     """Fit the model's constants to the published targets and write them, with provenance, to OUT."""
     from securebase.calibration.fit import fit, fit_readout, read_calibration, score, write
     from securebase.calibration.measure import table
+    from securebase.outputs import OutputError, usable_folder
+
+    try:  # before the work (tens of minutes): the file's folder must be writable
+        usable_folder(out.parent if str(out.parent) else Path())
+    except OutputError as error:
+        _fail(f"{error}.".replace("--out '", "--out's folder '", 1))
 
     if constants_from is not None:
         try:
@@ -326,6 +338,13 @@ def validate(n: int, seed: int, out: Path | None) -> None:
     from securebase.calibration.measure import table
     from securebase.report.instruments import plot_ssp_pattern
 
+    if out is not None:  # before the work: a folder that cannot be written fails now, not after minutes
+        from securebase.outputs import OutputError, usable_folder
+
+        try:
+            usable_folder(out)
+        except OutputError as error:
+            _fail(f"{error}.")
     calibration = load_calibrated()
     if calibration is None:
         click.echo("no calibration shipped yet: validating the hand-set defaults", err=True)
@@ -382,7 +401,7 @@ def _locked_or_fail(out: Path) -> Iterator[Path]:
         lock = locked(out)
         folder = lock.__enter__()
     except OutputError as error:
-        _fail(str(error))
+        _fail(f"{error}.")
     try:
         yield folder
     finally:

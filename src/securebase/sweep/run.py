@@ -90,7 +90,7 @@ def run_sweep(
         try:  # one writer at a time in ``out``
             stack.enter_context(locked(out))
         except OutputError as error:
-            raise SweepError(str(error)) from None
+            raise SweepError(f"{error}.") from None
         dataset.prepare(out, dataset.manifest(sweep), resume)
         done = dataset.finished(out)
         jobs = [
