@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from securebase.scenario.load import ScenarioError, describe, load_scenario, preset_scenarios
+from securebase.scenario.load import ScenarioError, decode_text, describe, load_scenario, preset_scenarios, read_toml
 from securebase.scenario.schema import Scenario
 from securebase.sizing import TooLarge, check_points
 from securebase.sweep.overrides import PathError, apply, scenario_data, with_overrides
@@ -39,15 +38,10 @@ def load_sweep(path: str | Path) -> Sweep:
     path = Path(path)
     origin = f"sweep file '{path}'"
     try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise SweepError(f"{origin} is not a text file (byte {error.start} is not UTF-8); expected TOML.") from None
+        raw = path.read_bytes()
     except OSError as error:
         raise SweepError(f"{origin} cannot be read ({error.strerror or error}).") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise SweepError(f"{origin} is not valid TOML: {error}.") from None
+    data = read_toml(decode_text(raw, origin, SweepError), origin, SweepError)
     try:
         spec = SweepSpec(**data)
     except ValidationError as error:

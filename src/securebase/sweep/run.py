@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import re
 import signal
 import threading
 import time
@@ -169,8 +170,33 @@ def _terminate(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=True, cancel_futures=True)
 
 
+#: a Dask scheduler's address: [protocol://]host[:port]
+_ADDRESS = re.compile(r"^([a-z][a-z0-9+.-]*://)?(\[[0-9a-fA-F:]+\]|[A-Za-z0-9._-]+)(:[0-9]{1,5})?/?$")
+
+
+_PROTOCOLS = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
+
+
+def check_scheduler_address(address: str) -> None:
+    """Refuse a malformed address at once (Dask would try it for a while, then fail untidily at exit)."""
+    found = _ADDRESS.match(address)
+    port = found and found.group(3)
+    protocol = found and found.group(1) and found.group(1).removesuffix("://")
+    if protocol and protocol not in _PROTOCOLS:
+        raise SweepError(
+            f"--scheduler: cannot connect to a Dask scheduler at {address!r} (unknown protocol {protocol!r}); "
+            f"expected one of {', '.join(_PROTOCOLS)}, such as tcp://host:8786."
+        )
+    if found is None or (port and not 0 < int(port[1:]) < 65536):
+        raise SweepError(
+            f"--scheduler has value {address!r}; expected the address of a Dask scheduler, "
+            "[protocol://]host[:port] with a port from 1 to 65535, such as tcp://host:8786."
+        )
+
+
 @contextlib.contextmanager
 def _connect(address: str) -> Iterator[Any]:
+    check_scheduler_address(address)
     from distributed import Client
 
     try:
