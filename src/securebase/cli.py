@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import pickle
+import shlex
+import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -126,18 +128,35 @@ def run(
     if trajectories:
         spec = spec.model_copy(update={"output": spec.output.model_copy(update={"trajectories": True})})
     out = out or Path("securebase-output") / spec.name
+    source = click.get_current_context().get_parameter_source("kernel")
+    asked_kernel = kernel if source == click.core.ParameterSource.COMMANDLINE else None
+    again = ["securebase", "run", scenario, "--out", str(out)]
+    again += [f"--{name}={value}" for name, value in (("children", children), ("days", days)) if value is not None]
+    again += ["--trajectories"] if trajectories else []
     try:
         with locked(out):
-            _run_into(out, spec, scenario, seed, resume, overwrite, progress, kernel)
+            _run_into(out, spec, seed, resume, overwrite, progress, kernel, asked_kernel, [*again, "--resume"])
     except OutputError as error:
         _fail(f"{error}.")
 
 
 def _run_into(
-    out: Path, spec: object, scenario: str, seed: int | None, resume: bool, overwrite: bool, progress: bool, kernel: str
+    out: Path,
+    spec: object,
+    seed: int | None,
+    resume: bool,
+    overwrite: bool,
+    progress: bool,
+    kernel: str,
+    asked_kernel: str | None,
+    again: list[str],
 ) -> None:
-    """``run`` once --out is locked: refuse to clobber, run (or resume), write the tables and the summary."""
-    from securebase.outputs import run_files
+    """``run`` once --out is locked: refuse to clobber, run (or resume), write the tables and the summary.
+
+    ``asked_kernel`` is the --kernel given on the command line (None: the default); ``again``, the command
+    that resumes this run.
+    """
+    from securebase.outputs import code_version, run_files
 
     checkpoint = out / CHECKPOINT_NAME
     existing = run_files(out)
@@ -167,6 +186,12 @@ def _run_into(
                 f"--resume: the checkpoint at '{checkpoint}' is of another scenario or seed "
                 f"('{simulation.scenario.name}', seed {simulation.seed})."
             )
+        if asked_kernel is not None and asked_kernel != simulation.kernel:
+            _fail(
+                f"--resume: --kernel has value '{asked_kernel}', but the checkpoint at '{checkpoint}' was run with "
+                f"the '{simulation.kernel}' kernel; expected the same kernel (a run is continued on the step it "
+                "started with: leave --kernel out, or start afresh with --overwrite)."
+            )
         click.echo(f"resuming '{spec.name}' at day {simulation.day} of {simulation.end_day}", err=True)
     else:
         simulation = Simulation(spec, seed=seed, kernel=kernel)
@@ -174,13 +199,13 @@ def _run_into(
     try:
         results = simulation.run(progress=progress, checkpoint=checkpoint)
     except Interrupted as stop:
+        how = "terminated (SIGTERM)" if stop.signum == signal.SIGTERM else "interrupted"
         click.echo(
-            f"\ninterrupted at day {stop.day}; the run is saved in '{checkpoint}'.\n"
-            f"resume with: securebase run {scenario} --out {out} --resume",
+            f"\n{how} at day {stop.day}; the run is saved in '{checkpoint}'.\nresume with: {shlex.join(again)}",
             err=True,
         )
-        sys.exit(130)
-    files = results.save(out)
+        sys.exit(128 + stop.signum)
+    files = results.save(out, kernel=simulation.kernel, code_version=code_version())
     files["summary_html"] = write_summary(results, out / "summary.html", files)
     checkpoint.unlink(missing_ok=True)
     elapsed = time.perf_counter() - started
@@ -240,7 +265,10 @@ def sweep(
     except ScenarioError as error:
         _fail(str(error))
     except SweepStopped as stop:
-        click.echo(f"\n{stop}.\nresume with: securebase sweep {sweep_file} --out {out} --resume", err=True)
+        again = ["securebase", "sweep", str(sweep_file), "--out", str(out), "--resume"]
+        again += ["--scheduler", scheduler] if scheduler is not None else []
+        again += ["--workers", str(workers)] if workers is not None else []
+        click.echo(f"\n{stop}.\nresume with: {shlex.join(again)}", err=True)
         sys.exit(stop.exit_code)
     ran = done.total - done.already_done
     design = f"{len(loaded.points)} points x {len(loaded.spec.seed_list)} seeds"
@@ -376,9 +404,12 @@ def _run_studies(names: list[str], out: Path, size: str, seed: int, resume: bool
             show_progress=progress,
             report=lambda m: click.echo(m, err=True),
         )
-    except KeyboardInterrupt:
-        click.echo(f"\ninterrupted; the studies that finished are stored in '{out}'.\n{again}", err=True)
-        sys.exit(130)
+    except KeyboardInterrupt as stop:
+        from securebase.stopping import Terminated, exit_code
+
+        how = "terminated (SIGTERM)" if isinstance(stop, Terminated) else "interrupted"
+        click.echo(f"\n{how}; the studies that finished are stored in '{out}'.\n{again}", err=True)
+        sys.exit(exit_code(stop))
 
 
 def _check_studies(size: str, count: int) -> None:
@@ -461,7 +492,8 @@ def report(out: Path, seed: int, quick: bool, resume: bool, progress: bool) -> N
 
     started = time.perf_counter()
     size = "quick" if quick else "full"
-    again = f"resume with: securebase report --out {out} --seed {seed}{' --quick' if quick else ''} --resume"
+    command = ["securebase", "report", "--out", str(out), "--seed", str(seed), *(["--quick"] if quick else [])]
+    again = f"resume with: {shlex.join([*command, '--resume'])}"
     _check_studies(size, len(STUDY_NAMES))
     with _locked_or_fail(out):
         results = _run_studies(list(STUDY_NAMES), out, size, seed, resume, progress, again)

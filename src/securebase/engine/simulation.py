@@ -48,12 +48,13 @@ KERNELS = ("numpy", "fused")
 
 
 class Interrupted(Exception):
-    """The run was stopped (Ctrl-C) at a day boundary and its checkpoint saved."""
+    """The run was stopped (Ctrl-C or SIGTERM: ``signum``) at a day boundary and its checkpoint saved."""
 
-    def __init__(self, day: int, checkpoint: Path | None) -> None:
+    def __init__(self, day: int, checkpoint: Path | None, signum: int = signal.SIGINT) -> None:
         super().__init__(f"interrupted at day {day}")
         self.day = day
         self.checkpoint = checkpoint
+        self.signum = int(signum)
 
 
 def draw_figures(scenario: Scenario, rng: np.random.Generator) -> Figures:
@@ -201,7 +202,7 @@ class Simulation:
                 if interrupted.is_set():
                     if checkpoint is not None:
                         self.save(checkpoint)
-                    raise Interrupted(self.day, checkpoint)
+                    raise Interrupted(self.day, checkpoint, interrupted.signum)
         return self.results()
 
     def results(self) -> Results:
@@ -244,26 +245,37 @@ class Simulation:
         return simulation
 
 
+class _StopFlag(threading.Event):
+    signum: int = signal.SIGINT
+
+
 @contextlib.contextmanager
-def _deferred_interrupt() -> Iterator[threading.Event]:
-    """Turn Ctrl-C into a flag checked between days, so a checkpoint is never half a day."""
-    flag = threading.Event()
+def _deferred_interrupt() -> Iterator[_StopFlag]:
+    """Turn Ctrl-C and SIGTERM into a flag checked between days, so a checkpoint is never half a day."""
+    flag = _StopFlag()
     if threading.current_thread() is not threading.main_thread():
         yield flag
         return
-    previous = signal.getsignal(signal.SIGINT)
+    stops = (signal.SIGINT, signal.SIGTERM)
+    previous = {signum: signal.getsignal(signum) for signum in stops}
 
     def handler(signum: int, frame: object) -> None:
         if flag.is_set():  # a second Ctrl-C stops at once
-            signal.signal(signal.SIGINT, previous)
-            raise KeyboardInterrupt
+            for stop in stops:
+                signal.signal(stop, previous[stop])
+            from securebase.stopping import Terminated
+
+            raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+        flag.signum = signum
         flag.set()
 
-    signal.signal(signal.SIGINT, handler)
+    for signum in stops:
+        signal.signal(signum, handler)
     try:
         yield flag
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum in stops:
+            signal.signal(signum, previous[signum])
 
 
 def simulate(
