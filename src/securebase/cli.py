@@ -14,11 +14,27 @@ from pathlib import Path
 
 import click
 
-from securebase.engine.simulation import CHECKPOINT_NAME, KERNELS, Interrupted, Simulation
-from securebase.report.summary import write_summary
-from securebase.scenario import ScenarioError, caregiving_presets, load_scenario, preset_scenarios
-from securebase.scenario.load import DEFAULT_SCENARIO
-from securebase.studies import STUDY_NAMES
+# Heavy modules (NumPy, pandas, SciPy, pydantic, matplotlib) are imported inside the commands that use them,
+# so `securebase --help` and the errors of a mistyped command come back at once.
+
+
+class _LazyChoice(click.Choice):
+    """A click.Choice whose choices are read, when first needed, from ``module``'s ``name``."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self._source = (module, name)
+        super().__init__([])
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        import importlib
+
+        module, name = self._source
+        return tuple(getattr(importlib.import_module(module), name))
+
+    @choices.setter
+    def choices(self, value: object) -> None:
+        pass
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -58,7 +74,7 @@ def _warn(spec: object) -> None:
 
 
 @main.command()
-@click.argument("scenario", required=False, default=DEFAULT_SCENARIO)
+@click.argument("scenario", required=False, default="school-year")
 @click.option(
     "--out",
     "out",
@@ -81,7 +97,7 @@ def _warn(spec: object) -> None:
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
 @click.option(
     "--kernel",
-    type=click.Choice(sorted(KERNELS)),
+    type=_LazyChoice("securebase.engine.simulation", "KERNELS"),
     default="numpy",
     show_default=True,
     help="The step's implementation: the NumPy reference, or the fused compiled loop (faster, same model).",
@@ -100,6 +116,7 @@ def run(
 ) -> None:
     """Run SCENARIO (a built-in name or a .toml file; default: school-year) and write its tables and summary."""
     from securebase.outputs import OutputError, locked
+    from securebase.scenario import ScenarioError, load_scenario
 
     if resume and overwrite:
         _fail(
@@ -156,7 +173,9 @@ def _run_into(
     ``asked_kernel`` is the --kernel given on the command line (None: the default); ``again``, the command
     that resumes this run.
     """
+    from securebase.engine.simulation import CHECKPOINT_NAME, Interrupted, Simulation
     from securebase.outputs import code_version, run_files
+    from securebase.report.summary import write_summary
 
     checkpoint = out / CHECKPOINT_NAME
     existing = run_files(out)
@@ -222,6 +241,8 @@ def _run_into(
 @click.argument("scenario")
 def check(scenario: str) -> None:
     """Validate SCENARIO without running it."""
+    from securebase.scenario import ScenarioError, load_scenario
+
     try:
         spec = load_scenario(scenario)
     except ScenarioError as error:
@@ -250,6 +271,7 @@ def sweep(
     sweep_file: Path, out: Path | None, resume: bool, scheduler: str | None, workers: int | None, progress: bool
 ) -> None:
     """Run SWEEP_FILE: every point of its design with every seed, into one parquet dataset (see docs/sweeps.md)."""
+    from securebase.scenario import ScenarioError
     from securebase.sweep import SweepStopped, load_sweep, run_sweep
 
     if scheduler is not None and workers is not None:
@@ -280,6 +302,8 @@ def sweep(
 @main.command()
 def scenarios() -> None:
     """List the built-in scenarios and caregiving presets."""
+    from securebase.scenario import caregiving_presets, load_scenario, preset_scenarios
+
     click.echo("built-in scenarios (securebase run NAME; securebase show NAME for the file):")
     for name in preset_scenarios():
         spec = load_scenario(name)
@@ -293,6 +317,8 @@ def scenarios() -> None:
 @click.argument("name")
 def show(name: str) -> None:
     """Print the TOML of a built-in scenario, to start a scenario of your own."""
+    from securebase.scenario import preset_scenarios
+
     if name not in preset_scenarios():
         _fail(f"no built-in scenario '{name}'; expected one of: {', '.join(preset_scenarios())}.")
     text = resources.files("securebase.scenario").joinpath(f"presets/scenarios/{name}.toml").read_text("utf-8")
@@ -449,7 +475,7 @@ def _echo_findings(results: list) -> None:
 
 
 @main.command()
-@click.argument("name", type=click.Choice(STUDY_NAMES))
+@click.argument("name", type=_LazyChoice("securebase.studies", "STUDY_NAMES"))
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -494,6 +520,8 @@ def report(out: Path, seed: int, quick: bool, resume: bool, progress: bool) -> N
     size = "quick" if quick else "full"
     command = ["securebase", "report", "--out", str(out), "--seed", str(seed), *(["--quick"] if quick else [])]
     again = f"resume with: {shlex.join([*command, '--resume'])}"
+    from securebase.studies import STUDY_NAMES
+
     _check_studies(size, len(STUDY_NAMES))
     with _locked_or_fail(out):
         results = _run_studies(list(STUDY_NAMES), out, size, seed, resume, progress, again)

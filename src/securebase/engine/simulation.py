@@ -186,23 +186,29 @@ class Simulation:
     def run(self, progress: bool = False, checkpoint: Path | None = None) -> Results:
         """Run to the end. With ``checkpoint``, save there every few days and on Ctrl-C."""
         every = self.scenario.output.checkpoint_every_days
-        bar = tqdm(
-            total=self.end_day - self.first_day,
-            initial=self.day - self.first_day,
-            desc=f"{self.scenario.name} (days)",
-            unit="day",
-            disable=not progress,
-        )
-        with bar, _deferred_interrupt() as interrupted:
-            while not self.finished:
-                self.step()
-                bar.update(1)
-                if checkpoint is not None and (self.day - self.first_day) % every == 0:
-                    self.save(checkpoint)
-                if interrupted.is_set():
-                    if checkpoint is not None:
-                        self.save(checkpoint)
-                    raise Interrupted(self.day, checkpoint, interrupted.signum)
+        # two phases, each its own bar: the simulated history (the years before the scenario), then the scenario
+        phases = [("history", self.first_day, 0), ("scenario", 0, self.end_day)]
+        with _deferred_interrupt() as interrupted:
+            for phase, start, end in phases:
+                if self.day >= end:
+                    continue
+                bar = tqdm(
+                    total=end - start,
+                    initial=self.day - start,
+                    desc=f"{self.scenario.name}: {phase}",
+                    unit="day",
+                    disable=not progress,
+                )
+                with bar:
+                    while self.day < end:
+                        self.step()
+                        bar.update(1)
+                        if checkpoint is not None and (self.day - self.first_day) % every == 0:
+                            self.save(checkpoint)
+                        if interrupted.is_set():
+                            if checkpoint is not None:
+                                self.save(checkpoint)
+                            raise Interrupted(self.day, checkpoint, interrupted.signum)
         return self.results()
 
     def results(self) -> Results:
