@@ -140,8 +140,6 @@ def run(
         estimate = check_run(spec)
     except TooLarge as error:
         _fail(f"{error}.")
-    if estimate.seconds > LONG_SECONDS:
-        click.echo(f"securebase: this run needs {estimate}", err=True)
     if trajectories:
         spec = spec.model_copy(update={"output": spec.output.model_copy(update={"trajectories": True})})
     out = out or Path("securebase-output") / spec.name
@@ -152,6 +150,8 @@ def run(
     again += ["--trajectories"] if trajectories else []
     try:
         with locked(out):
+            if estimate.seconds > LONG_SECONDS:  # once --out is known to be usable: errors come alone
+                click.echo(f"securebase: this run needs {estimate}", err=True)
             _run_into(out, spec, seed, resume, overwrite, progress, kernel, asked_kernel, [*again, "--resume"])
     except OutputError as error:
         _fail(f"{error}.")
@@ -438,15 +438,21 @@ def _run_studies(names: list[str], out: Path, size: str, seed: int, resume: bool
         sys.exit(exit_code(stop))
 
 
-def _check_studies(size: str, count: int) -> None:
-    from securebase.sizing import LONG_SECONDS, TooLarge, check_studies
+def _check_studies(size: str, count: int) -> object:
+    """The estimate of running ``count`` studies of ``size``, or exit 2 when they cannot fit in memory."""
+    from securebase.sizing import TooLarge, check_studies
 
     try:
-        estimate = check_studies(size, count)
+        return check_studies(size, count)
     except TooLarge as error:
         _fail(f"{error}.")
+
+
+def _show_estimate(estimate: object, what: str) -> None:
+    from securebase.sizing import LONG_SECONDS
+
     if estimate.seconds > LONG_SECONDS:
-        click.echo(f"securebase: {'these studies need' if count > 1 else 'this study needs'} {estimate}", err=True)
+        click.echo(f"securebase: {what} {estimate}", err=True)
 
 
 @contextlib.contextmanager
@@ -492,8 +498,9 @@ def study(name: str, out: Path, seed: int, quick: bool, progress: bool) -> None:
 
     started = time.perf_counter()
     size = "quick" if quick else "full"
-    _check_studies(size, 1)
+    estimate = _check_studies(size, 1)
     with _locked_or_fail(out):
+        _show_estimate(estimate, "this study needs")
         results = _run_studies([name], out, size, seed, False, progress, again="nothing of this study was kept.")
         page = write_report(results, out, elapsed_seconds=time.perf_counter() - started, filename=f"{name}.html")
     _echo_findings(results)
@@ -522,8 +529,9 @@ def report(out: Path, seed: int, quick: bool, resume: bool, progress: bool) -> N
     again = f"resume with: {shlex.join([*command, '--resume'])}"
     from securebase.studies import STUDY_NAMES
 
-    _check_studies(size, len(STUDY_NAMES))
+    estimate = _check_studies(size, len(STUDY_NAMES))
     with _locked_or_fail(out):
+        _show_estimate(estimate, "these studies need")
         results = _run_studies(list(STUDY_NAMES), out, size, seed, resume, progress, again)
         page = write_report(results, out, elapsed_seconds=time.perf_counter() - started)
     _echo_findings(results)

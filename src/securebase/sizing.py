@@ -25,7 +25,7 @@ SECONDS_PER_CHILD_EPISODE = 1.2e-6
 BYTES_PER_SWEEP_POINT = 50_000
 #: a study's and the report's needs (populations of at most a few thousand children)
 STUDY_BYTES = {"quick": 700 * 2**20, "full": 1500 * 2**20}
-STUDY_SECONDS = {"quick": 10.0, "full": 60.0}
+STUDY_SECONDS = {"quick": 3.0, "full": 60.0}
 
 #: an estimate above this many seconds is shown before the work starts
 LONG_SECONDS = 60.0
