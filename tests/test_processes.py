@@ -80,5 +80,6 @@ def test_sigterm_or_sigint_of_the_sweep_alone_stops_it_cleanly(
         assert f"{word}:" in stderr
         assert "--resume" in stderr
         assert "Traceback" not in stderr
+        assert "leaked" not in stderr  # no semaphore left for the resource tracker to clean up
         assert not wait_gone(below, seconds=10)
         assert not alive(descendants(process.pid))

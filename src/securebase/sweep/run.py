@@ -15,7 +15,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,19 +133,56 @@ def _on_pool(jobs: list[Job], workers: int) -> Finished:
     # spawn: a fresh interpreter per worker, safe whatever threads this process runs
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
-    try:
-        pending = {pool.submit(run_task, job): job for job in jobs}
-        for future in as_completed(pending):
-            job = pending.pop(future)  # drop the reference: the driver keeps no finished table
-            try:
-                table = future.result()
-            except BrokenProcessPool as error:
-                raise _WorkerDied(f"a worker process died ({error})") from None
-            yield job, table
-    except BaseException:
-        _terminate(pool)
-        raise
+    # Ctrl-C and SIGTERM only set a flag, checked between waits: an exception raised inside the pool's waiting
+    # could leave one of its locks held, and the pool would never shut down (the sweep would hang)
+    with _stop_requests() as stop:
+        try:
+            pending = {pool.submit(run_task, job): job for job in jobs}
+            while pending:
+                done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                stop.check()
+                for future in done:
+                    job = pending.pop(future)  # drop the reference: the driver keeps no finished table
+                    try:
+                        table = future.result()
+                    except BrokenProcessPool as error:
+                        raise _WorkerDied(f"a worker process died ({error})") from None
+                    yield job, table
+                    stop.check()
+        except BaseException:
+            _terminate(pool)
+            raise
     pool.shutdown()
+
+
+class _StopRequest:
+    signum: int | None = None
+
+    def check(self) -> None:
+        """Raise, at this safe point, the stop a signal asked for (Terminated for SIGTERM)."""
+        if self.signum is not None:
+            raise Terminated if self.signum == signal.SIGTERM else KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _stop_requests() -> Iterator[_StopRequest]:
+    request = _StopRequest()
+    if threading.current_thread() is not threading.main_thread():
+        yield request
+        return
+    stops = (signal.SIGINT, signal.SIGTERM)
+    previous = {signum: signal.getsignal(signum) for signum in stops}
+
+    def handler(signum: int, frame: object) -> None:
+        request.signum = signum
+
+    for signum in stops:
+        signal.signal(signum, handler)
+    try:
+        yield request
+    finally:
+        for signum in stops:
+            signal.signal(signum, previous[signum])
 
 
 def _start_worker(parent: int) -> None:
@@ -163,7 +200,7 @@ def _terminate(pool: ProcessPoolExecutor) -> None:
     """Stop now: cancel what has not started and end the running tasks (they are redone on resume)."""
     processes = list((pool._processes or {}).values())  # no public way before Python 3.14's terminate_workers
     for process in processes:
-        process.terminate()
+        process.kill()  # SIGKILL: a task may defer SIGTERM to the end of its day (Simulation.run); never wait on it
     for process in processes:
         process.join(timeout=10)
     # the pool sees its workers gone, fails what is left, and frees its queues (no leaked semaphores)
