@@ -15,31 +15,53 @@ The model's constants come from a calibration: the shipped one by default
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from securebase.calibration.calibration import Calibration, CalibrationError
-from securebase.engine.results import Results
-from securebase.engine.simulation import Simulation
-from securebase.engine.simulation import simulate as _simulate
-from securebase.model.parameters import ModelParameters
-from securebase.model.state import BID_TYPES, QUALITIES, STRATEGIES
-from securebase.scenario import (
-    Scenario,
-    ScenarioError,
-    caregiving_presets,
-    load_scenario,
-    parse_scenario,
-    preset_scenarios,
-)
+if TYPE_CHECKING:
+    from securebase.calibration.calibration import Calibration, CalibrationError
+    from securebase.engine.results import Results
+    from securebase.engine.simulation import Simulation
+    from securebase.model.parameters import ModelParameters
+    from securebase.model.state import BID_TYPES, QUALITIES, STRATEGIES
+    from securebase.scenario import (
+        Scenario,
+        ScenarioError,
+        caregiving_presets,
+        load_scenario,
+        parse_scenario,
+        preset_scenarios,
+    )
+
+#: where each public name lives: imported on first use (``import securebase`` and ``securebase --help`` stay fast)
+_LAZY = {
+    "Calibration": "securebase.calibration.calibration",
+    "CalibrationError": "securebase.calibration.calibration",
+    "Results": "securebase.engine.results",
+    "Simulation": "securebase.engine.simulation",
+    "ModelParameters": "securebase.model.parameters",
+    "BID_TYPES": "securebase.model.state",
+    "QUALITIES": "securebase.model.state",
+    "STRATEGIES": "securebase.model.state",
+    "Scenario": "securebase.scenario",
+    "ScenarioError": "securebase.scenario",
+    "caregiving_presets": "securebase.scenario",
+    "load_scenario": "securebase.scenario",
+    "parse_scenario": "securebase.scenario",
+    "preset_scenarios": "securebase.scenario",
+}
 
 
 def default_calibration() -> Calibration:
     """The calibration shipped with securebase (read on the first call, then kept): the constants every study uses."""
+    from securebase.calibration.calibration import Calibration
+
     return Calibration.shipped()
 
 
 def load_calibration(calibration: Calibration | str | Path | None = None) -> Calibration:
     """``calibration`` as a Calibration: itself, the file at that path, or (None) the shipped one."""
+    from securebase.calibration.calibration import Calibration
+
     if calibration is None:
         return default_calibration()
     if isinstance(calibration, Calibration):
@@ -66,6 +88,8 @@ def simulate(
     shipped calibration. ``kernel`` is where the step runs: 'cpu' (compiled, every core; the default),
     'cuda' (an NVIDIA GPU) or 'readable' (uncompiled, slow); ``precision`` is 'float64' or 'float32'.
     """
+    from securebase.engine.simulation import simulate as _simulate
+
     params = load_calibration(calibration).params
     return _simulate(scenario, seed=seed, params=params, progress=progress, kernel=kernel, precision=precision)
 
@@ -75,6 +99,12 @@ def __getattr__(name: str) -> Any:
         from securebase._version import version
 
         return version()
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'securebase' has no attribute {name!r}")
 
 

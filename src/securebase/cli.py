@@ -2,24 +2,43 @@
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 import shlex
+import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from securebase.calibration.calibration import Calibration, CalibrationError
-from securebase.engine.simulation import CHECKPOINT_NAME, KERNELS, Interrupted, Simulation
-from securebase.model.state import PRECISIONS
-from securebase.report.summary import write_summary
-from securebase.scenario import ScenarioError, caregiving_presets, load_scenario, preset_scenarios
-from securebase.scenario.load import DEFAULT_SCENARIO
-from securebase.studies import STUDY_NAMES
+if TYPE_CHECKING:
+    from securebase.calibration.calibration import Calibration
+
+# Heavy modules (NumPy, pandas, SciPy, pydantic, matplotlib) are imported inside the commands that use them,
+# so `securebase --help` and the errors of a mistyped command come back at once.
+
+
+class _LazyChoice(click.Choice):
+    """A click.Choice whose choices are read, when first needed, from ``module``'s ``name``."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self._source = (module, name)
+        super().__init__([])
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        import importlib
+
+        module, name = self._source
+        return tuple(getattr(importlib.import_module(module), name))
+
+    @choices.setter
+    def choices(self, value: object) -> None:
+        pass
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -31,7 +50,7 @@ def precision_option(command: Callable[..., Any]) -> Callable[..., Any]:
     """The ``--precision`` option of the commands that run the model."""
     return click.option(
         "--precision",
-        type=click.Choice(PRECISIONS),
+        type=_LazyChoice("securebase.model.state", "PRECISIONS"),
         default="float64",
         show_default=True,
         help="Float type of the state: float64 (as calibrated) or float32 (half the memory).",
@@ -52,6 +71,8 @@ def calibration_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def _calibration(path: Path | None, option: str = "--calibration") -> Calibration:
     """The calibration at ``path`` (the shipped one if None); a bad path or file exits 2 with one clear line."""
+    from securebase.calibration.calibration import Calibration, CalibrationError
+
     try:
         return Calibration.shipped() if path is None else Calibration.load(path)
     except CalibrationError as error:
@@ -86,14 +107,39 @@ def _differences(before: Any, after: Any, most: int = 3) -> str:
     return shown + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group: SIGTERM stops any command like Ctrl-C, and a stop exits 130 (Ctrl-C) or 143 (SIGTERM)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from securebase.stopping import exit_code, sigterm_raises
+
+        try:
+            with sigterm_raises():
+                return super().invoke(ctx)
+        except KeyboardInterrupt as stop:  # a command with nothing of its own to keep
+            click.echo("\nstopped before the end.", err=True)
+            sys.exit(exit_code(stop))
+        except OSError as error:  # a disk filled up, a folder went away... during the work
+            from securebase.outputs import describe_os_error
+
+            where = f" '{error.filename}'" if error.filename else ""
+            click.echo(f"securebase: error: cannot write{where}: {describe_os_error(error)}.", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="securebase")
 def main() -> None:
     """Simulate the secure base system of attachment theory over populations of children."""
 
 
+def _warn(spec: object) -> None:
+    for warning in spec.warnings():
+        click.echo(f"securebase: warning: {warning}.", err=True)
+
+
 @main.command()
-@click.argument("scenario", required=False, default=DEFAULT_SCENARIO)
+@click.argument("scenario", required=False, default="school-year")
 @click.option(
     "--out",
     "out",
@@ -102,12 +148,21 @@ def main() -> None:
     help="Folder for the tables and the summary [default: securebase-output/SCENARIO].",
 )
 @click.option("--seed", type=click.IntRange(min=0), default=None, help="Random seed [default: the scenario's].")
+@click.option(
+    "--children", type=click.IntRange(min=1), default=None, help="Children to simulate [default: the scenario's]."
+)
+@click.option(
+    "--days", type=click.IntRange(min=1), default=None, help="Days of the scenario [default: the scenario's]."
+)
 @click.option("--resume", is_flag=True, help="Continue an interrupted run from the checkpoint in --out.")
+@click.option(
+    "--overwrite", is_flag=True, help="Replace the run already in --out (removes only the files a run writes)."
+)
 @click.option("--trajectories", is_flag=True, help="Also keep per-child trajectories (large).")
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
 @click.option(
     "--kernel",
-    type=click.Choice(sorted(KERNELS)),
+    type=_LazyChoice("securebase.engine.simulation", "KERNELS"),
     default="cpu",
     show_default=True,
     help="Where the step runs: cpu (compiled, every core), cuda (an NVIDIA GPU) or readable (uncompiled, slow).",
@@ -118,7 +173,10 @@ def run(
     scenario: str,
     out: Path | None,
     seed: int | None,
+    children: int | None,
+    days: int | None,
     resume: bool,
+    overwrite: bool,
     trajectories: bool,
     progress: bool,
     kernel: str,
@@ -126,15 +184,85 @@ def run(
     calibration_file: Path | None,
 ) -> None:
     """Run SCENARIO (a built-in name or a .toml file; default: school-year) and write its tables and summary."""
+    from securebase.outputs import OutputError, locked
+    from securebase.scenario import ScenarioError, load_scenario
+
+    if resume and overwrite:
+        _fail(
+            "--resume and --overwrite: expected one of them (--resume continues the run in --out, --overwrite "
+            "replaces it)."
+        )
+    from securebase.sizing import LONG_SECONDS, TooLarge, check_run
+    from securebase.sweep.overrides import with_overrides
+
     try:
         spec = load_scenario(scenario)
+        overrides = {"population.n_children": children, "schedule.days": days}
+        overrides = {path: value for path, value in overrides.items() if value is not None}
+        if overrides:
+            shown = " ".join(f"--{o} {v}" for o, v in zip(("children", "days"), (children, days), strict=True) if v)
+            spec = with_overrides(spec, overrides, origin=f"scenario '{spec.name}' with {shown}")
     except ScenarioError as error:
         _fail(str(error))
+    _warn(spec)
+    try:
+        estimate = check_run(spec)
+    except TooLarge as error:
+        _fail(f"{error}.")
     calibration = _calibration(calibration_file)
     if trajectories:
         spec = spec.model_copy(update={"output": spec.output.model_copy(update={"trajectories": True})})
     out = out or Path("securebase-output") / spec.name
+    source = click.get_current_context().get_parameter_source("kernel")
+    asked_kernel = kernel if source == click.core.ParameterSource.COMMANDLINE else None
+    again = ["securebase", "run", scenario, "--out", str(out)]
+    again += [f"--{name}={value}" for name, value in (("children", children), ("days", days)) if value is not None]
+    again += ["--trajectories"] if trajectories else []
+    again += ["--calibration", str(calibration_file)] if calibration_file is not None else []
+    try:
+        with locked(out):
+            if estimate.seconds > LONG_SECONDS:  # once --out is known to be usable: errors come alone
+                click.echo(f"securebase: this run needs {estimate}", err=True)
+            _run_into(out, spec, seed, resume, overwrite, progress, kernel, precision, calibration, asked_kernel,
+                      [*again, "--resume"])  # fmt: skip
+    except OutputError as error:
+        _fail(f"{error}.")
+
+
+def _run_into(
+    out: Path,
+    spec: object,
+    seed: int | None,
+    resume: bool,
+    overwrite: bool,
+    progress: bool,
+    kernel: str,
+    precision: str,
+    calibration: Calibration,
+    asked_kernel: str | None,
+    again: list[str],
+) -> None:
+    """``run`` once --out is locked: refuse to clobber, run (or resume), write the tables and the summary.
+
+    ``asked_kernel`` is the --kernel given on the command line (None: the default); ``again``, the command
+    that resumes this run.
+    """
+    from securebase.engine.simulation import CHECKPOINT_NAME, Interrupted, Simulation
+    from securebase.outputs import code_version, run_files
+    from securebase.report.summary import write_summary
+
     checkpoint = out / CHECKPOINT_NAME
+    existing = run_files(out)
+    if existing and not resume:
+        if not overwrite:
+            names = ", ".join(p.name for p in existing)
+            what = "an interrupted run" if checkpoint in existing else "a run's files"
+            _fail(
+                f"--out '{out}' already holds {what} ({names}); expected an empty or new folder "
+                "(add --resume to continue an interrupted run, --overwrite to replace it, or choose another --out)."
+            )
+        for path in existing:
+            path.unlink()
     if resume:
         if not checkpoint.is_file():
             _fail(f"--resume: no checkpoint at '{checkpoint}'; expected the --out folder of an interrupted run.")
@@ -157,6 +285,12 @@ def run(
                 f"{calibration.provenance.source} ({_differences(simulation.params, calibration.params)}); "
                 "expected the --calibration of the interrupted run (see its command line)."
             )
+        if asked_kernel is not None and asked_kernel != simulation.kernel:
+            _fail(
+                f"--resume: --kernel has value '{asked_kernel}', but the checkpoint at '{checkpoint}' was run with "
+                f"the '{simulation.kernel}' kernel; expected the same kernel (a run is continued on the step it "
+                "started with: leave --kernel out, or start afresh with --overwrite)."
+            )
         click.echo(f"resuming '{spec.name}' at day {simulation.day} of {simulation.end_day}", err=True)
     else:
         simulation = Simulation(spec, seed=seed, params=calibration.params, kernel=kernel, precision=precision)
@@ -164,14 +298,14 @@ def run(
     try:
         results = simulation.run(progress=progress, checkpoint=checkpoint)
     except Interrupted as stop:
+        how = "terminated (SIGTERM)" if stop.signum == signal.SIGTERM else "interrupted"
         click.echo(
-            f"\ninterrupted at day {stop.day}; the run is saved in '{checkpoint}'.\n"
-            f"resume with: securebase run {scenario} --out {out} --resume"
-            + (f" --calibration {calibration_file}" if calibration_file is not None else ""),
+            f"\n{how} at day {stop.day}; the run is saved in '{checkpoint}'.\nresume with: {shlex.join(again)}",
             err=True,
         )
-        sys.exit(130)
-    files = results.save(out, extra={"calibration": _calibration_record(calibration)})
+        sys.exit(128 + stop.signum)
+    record = {"kernel": simulation.kernel, "precision": simulation.precision, "code_version": code_version()}
+    files = results.save(out, **record, calibration=_calibration_record(calibration))
     files["summary_html"] = write_summary(results, out / "summary.html", files)
     checkpoint.unlink(missing_ok=True)
     elapsed = time.perf_counter() - started
@@ -188,10 +322,13 @@ def run(
 @click.argument("scenario")
 def check(scenario: str) -> None:
     """Validate SCENARIO without running it."""
+    from securebase.scenario import ScenarioError, load_scenario
+
     try:
         spec = load_scenario(scenario)
     except ScenarioError as error:
         _fail(str(error))
+    _warn(spec)
     click.echo(
         f"'{spec.name}' is a valid scenario: {spec.population.n_children:,} children, "
         f"{len(spec.figures)} figures, {spec.schedule.days} days, {len(spec.events)} events."
@@ -222,6 +359,7 @@ def sweep(
     calibration_file: Path | None,
 ) -> None:
     """Run SWEEP_FILE: every point of its design with every seed, into one parquet dataset (see docs/sweeps.md)."""
+    from securebase.scenario import ScenarioError
     from securebase.sweep import SweepStopped, load_sweep, run_sweep
 
     if scheduler is not None and workers is not None:
@@ -240,10 +378,11 @@ def sweep(
     except ScenarioError as error:
         _fail(str(error))
     except SweepStopped as stop:
-        again = f"securebase sweep {sweep_file} --out {out} --resume" + (
-            f" --calibration {calibration_file}" if calibration_file is not None else ""
-        )
-        click.echo(f"\n{stop}.\nresume with: {again}", err=True)
+        again = ["securebase", "sweep", str(sweep_file), "--out", str(out), "--resume"]
+        again += ["--scheduler", scheduler] if scheduler is not None else []
+        again += ["--workers", str(workers)] if workers is not None else []
+        again += ["--calibration", str(calibration_file)] if calibration_file is not None else []
+        click.echo(f"\n{stop}.\nresume with: {shlex.join(again)}", err=True)
         sys.exit(stop.exit_code)
     ran = done.total - done.already_done
     design = f"{len(loaded.points)} points x {len(loaded.spec.seed_list)} seeds"
@@ -255,6 +394,8 @@ def sweep(
 @main.command()
 def scenarios() -> None:
     """List the built-in scenarios and caregiving presets."""
+    from securebase.scenario import caregiving_presets, load_scenario, preset_scenarios
+
     click.echo("built-in scenarios (securebase run NAME; securebase show NAME for the file):")
     for name in preset_scenarios():
         spec = load_scenario(name)
@@ -268,6 +409,8 @@ def scenarios() -> None:
 @click.argument("name")
 def show(name: str) -> None:
     """Print the TOML of a built-in scenario, to start a scenario of your own."""
+    from securebase.scenario import preset_scenarios
+
     if name not in preset_scenarios():
         _fail(f"no built-in scenario '{name}'; expected one of: {', '.join(preset_scenarios())}.")
     text = resources.files("securebase.scenario").joinpath(f"presets/scenarios/{name}.toml").read_text("utf-8")
@@ -299,6 +442,12 @@ def calibrate(
     """
     from securebase.calibration.fit import fit, fit_readout, score, write
     from securebase.calibration.measure import table
+    from securebase.outputs import OutputError, usable_folder
+
+    try:  # before the work (tens of minutes): the file's folder must be writable
+        usable_folder(out.parent if str(out.parent) else Path())
+    except OutputError as error:
+        _fail(f"{error}.".replace("--out '", "--out's folder '", 1))
 
     command = _command_line()
     if constants_from is not None:
@@ -351,6 +500,13 @@ def validate(n: int, seed: int, out: Path | None, precision: str, calibration_fi
     from securebase.calibration.measure import table
     from securebase.report.instruments import plot_ssp_pattern
 
+    if out is not None:  # before the work: a folder that cannot be written fails now, not after minutes
+        from securebase.outputs import OutputError, usable_folder
+
+        try:
+            usable_folder(out)
+        except OutputError as error:
+            _fail(f"{error}.")
     calibration = _calibration(calibration_file)
     click.echo(f"validating {calibration.describe()}", err=True)
     kept: dict = {}
@@ -390,9 +546,45 @@ def _run_studies(
             show_progress=progress,
             report=lambda m: click.echo(m, err=True),
         )
-    except KeyboardInterrupt:
-        click.echo(f"\ninterrupted; the studies that finished are stored in '{out}'.\n{again}", err=True)
-        sys.exit(130)
+    except KeyboardInterrupt as stop:
+        from securebase.stopping import Terminated, exit_code
+
+        how = "terminated (SIGTERM)" if isinstance(stop, Terminated) else "interrupted"
+        click.echo(f"\n{how}; the studies that finished are stored in '{out}'.\n{again}", err=True)
+        sys.exit(exit_code(stop))
+
+
+def _check_studies(size: str, count: int) -> object:
+    """The estimate of running ``count`` studies of ``size``, or exit 2 when they cannot fit in memory."""
+    from securebase.sizing import TooLarge, check_studies
+
+    try:
+        return check_studies(size, count)
+    except TooLarge as error:
+        _fail(f"{error}.")
+
+
+def _show_estimate(estimate: object, what: str) -> None:
+    from securebase.sizing import LONG_SECONDS
+
+    if estimate.seconds > LONG_SECONDS:
+        click.echo(f"securebase: {what} {estimate}", err=True)
+
+
+@contextlib.contextmanager
+def _locked_or_fail(out: Path) -> Iterator[Path]:
+    """Hold the lock of the output folder ``out`` (checked writable first) or exit 2 saying why."""
+    from securebase.outputs import OutputError, locked
+
+    try:
+        lock = locked(out)
+        folder = lock.__enter__()
+    except OutputError as error:
+        _fail(f"{error}.")
+    try:
+        yield folder
+    finally:
+        lock.__exit__(None, None, None)
 
 
 def _echo_findings(results: list) -> None:
@@ -405,7 +597,7 @@ def _echo_findings(results: list) -> None:
 
 
 @main.command()
-@click.argument("name", type=click.Choice(STUDY_NAMES))
+@click.argument("name", type=_LazyChoice("securebase.studies", "STUDY_NAMES"))
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -424,10 +616,13 @@ def study(name: str, out: Path, seed: int, quick: bool, progress: bool, calibrat
     calibration = _calibration(calibration_file)
     started = time.perf_counter()
     size = "quick" if quick else "full"
-    again = "nothing of this study was kept."
-    results = _run_studies([name], out, calibration, size, seed, False, progress, again=again)
-    elapsed = time.perf_counter() - started
-    page = write_report(results, out, calibration, elapsed_seconds=elapsed, filename=f"{name}.html")
+    estimate = _check_studies(size, 1)
+    with _locked_or_fail(out):
+        _show_estimate(estimate, "this study needs")
+        again = "nothing of this study was kept."
+        results = _run_studies([name], out, calibration, size, seed, False, progress, again=again)
+        elapsed = time.perf_counter() - started
+        page = write_report(results, out, calibration, elapsed_seconds=elapsed, filename=f"{name}.html")
     _echo_findings(results)
     click.echo(f"wrote {out / name}/ (result.json, figure.png, tables/) and {page}")
 
@@ -454,11 +649,16 @@ def report(out: Path, seed: int, quick: bool, resume: bool, progress: bool, cali
     calibration = _calibration(calibration_file)
     started = time.perf_counter()
     size = "quick" if quick else "full"
-    again = f"resume with: securebase report --out {out} --seed {seed}{' --quick' if quick else ''} --resume"
-    if calibration_file is not None:
-        again += f" --calibration {calibration_file}"
-    results = _run_studies(list(STUDY_NAMES), out, calibration, size, seed, resume, progress, again)
-    page = write_report(results, out, calibration, elapsed_seconds=time.perf_counter() - started)
+    command = ["securebase", "report", "--out", str(out), "--seed", str(seed), *(["--quick"] if quick else [])]
+    command += ["--calibration", str(calibration_file)] if calibration_file is not None else []
+    again = f"resume with: {shlex.join([*command, '--resume'])}"
+    from securebase.studies import STUDY_NAMES
+
+    estimate = _check_studies(size, len(STUDY_NAMES))
+    with _locked_or_fail(out):
+        _show_estimate(estimate, "these studies need")
+        results = _run_studies(list(STUDY_NAMES), out, calibration, size, seed, resume, progress, again)
+        page = write_report(results, out, calibration, elapsed_seconds=time.perf_counter() - started)
     _echo_findings(results)
     verdicts = [f.verdict for r in results for f in r.findings]
     tally = ", ".join(f"{verdicts.count(v)} {v}" for v in ("supported", "not shown", "contradicted"))

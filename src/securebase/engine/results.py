@@ -61,16 +61,19 @@ class Results:
             "scenario_definition": self.scenario.model_dump(mode="json"),
         }
 
-    def save(self, folder: Path, extra: dict | None = None) -> dict[str, Path]:
-        """Write every table as parquet plus ``run.json`` (with ``extra`` added to it); returns the paths written."""
+    def save(self, folder: Path, **extra: object) -> dict[str, Path]:
+        """Write every table as parquet plus ``run.json`` (with ``extra`` in it), each atomically; the paths written."""
+        from securebase.outputs import atomic_target, write_atomically
+
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         written = {}
         for name, table in self.tables().items():
             path = folder / f"{name}.parquet"
-            table.to_parquet(path, index=False)
+            with atomic_target(path) as temporary:
+                table.to_parquet(temporary, index=False)
             written[name] = path
         meta = folder / "run.json"
-        meta.write_text(json.dumps({**self.metadata(), **(extra or {})}, indent=2), encoding="utf-8")
+        write_atomically(meta, json.dumps({**self.metadata(), **extra}, indent=2))
         written["metadata"] = meta
         return written

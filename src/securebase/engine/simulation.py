@@ -47,12 +47,13 @@ KERNELS = kernels.KERNELS
 
 
 class Interrupted(Exception):
-    """The run was stopped (Ctrl-C) at a day boundary and its checkpoint saved."""
+    """The run was stopped (Ctrl-C or SIGTERM: ``signum``) at a day boundary and its checkpoint saved."""
 
-    def __init__(self, day: int, checkpoint: Path | None) -> None:
+    def __init__(self, day: int, checkpoint: Path | None, signum: int = signal.SIGINT) -> None:
         super().__init__(f"interrupted at day {day}")
         self.day = day
         self.checkpoint = checkpoint
+        self.signum = int(signum)
 
 
 def draw_figures(scenario: Scenario, rng: np.random.Generator, precision: str = "float64") -> Figures:
@@ -260,23 +261,29 @@ class Simulation:
     def run(self, progress: bool = False, checkpoint: Path | None = None) -> Results:
         """Run to the end. With ``checkpoint``, save there every few days and on Ctrl-C."""
         every = self.scenario.output.checkpoint_every_days
-        bar = tqdm(
-            total=self.end_day - self.first_day,
-            initial=self.day - self.first_day,
-            desc=f"{self.scenario.name} (days)",
-            unit="day",
-            disable=not progress,
-        )
-        with bar, _deferred_interrupt() as interrupted:
-            while not self.finished:
-                self.step()
-                bar.update(1)
-                if checkpoint is not None and (self.day - self.first_day) % every == 0:
-                    self.save(checkpoint)
-                if interrupted.is_set():
-                    if checkpoint is not None:
-                        self.save(checkpoint)
-                    raise Interrupted(self.day, checkpoint)
+        # two phases, each its own bar: the simulated history (the years before the scenario), then the scenario
+        phases = [("history", self.first_day, 0), ("scenario", 0, self.end_day)]
+        with _deferred_interrupt() as interrupted:
+            for phase, start, end in phases:
+                if self.day >= end:
+                    continue
+                bar = tqdm(
+                    total=end - start,
+                    initial=self.day - start,
+                    desc=f"{self.scenario.name}: {phase}",
+                    unit="day",
+                    disable=not progress,
+                )
+                with bar:
+                    while self.day < end:
+                        self.step()
+                        bar.update(1)
+                        if checkpoint is not None and (self.day - self.first_day) % every == 0:
+                            self.save(checkpoint)
+                        if interrupted.is_set():
+                            if checkpoint is not None:
+                                self.save(checkpoint)
+                            raise Interrupted(self.day, checkpoint, interrupted.signum)
         return self.results()
 
     def results(self) -> Results:
@@ -323,26 +330,37 @@ class Simulation:
         return simulation
 
 
+class _StopFlag(threading.Event):
+    signum: int = signal.SIGINT
+
+
 @contextlib.contextmanager
-def _deferred_interrupt() -> Iterator[threading.Event]:
-    """Turn Ctrl-C into a flag checked between days, so a checkpoint is never half a day."""
-    flag = threading.Event()
+def _deferred_interrupt() -> Iterator[_StopFlag]:
+    """Turn Ctrl-C and SIGTERM into a flag checked between days, so a checkpoint is never half a day."""
+    flag = _StopFlag()
     if threading.current_thread() is not threading.main_thread():
         yield flag
         return
-    previous = signal.getsignal(signal.SIGINT)
+    stops = (signal.SIGINT, signal.SIGTERM)
+    previous = {signum: signal.getsignal(signum) for signum in stops}
 
     def handler(signum: int, frame: object) -> None:
         if flag.is_set():  # a second Ctrl-C stops at once
-            signal.signal(signal.SIGINT, previous)
-            raise KeyboardInterrupt
+            for stop in stops:
+                signal.signal(stop, previous[stop])
+            from securebase.stopping import Terminated
+
+            raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+        flag.signum = signum
         flag.set()
 
-    signal.signal(signal.SIGINT, handler)
+    for signum in stops:
+        signal.signal(signum, handler)
     try:
         yield flag
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum in stops:
+            signal.signal(signum, previous[signum])
 
 
 def simulate(

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from securebase.calibration.calibration import SHIPPED_SOURCE, Calibration
+from securebase.outputs import write_atomically
 from securebase.report.pages import data_uri, render
 from securebase.studies import get_study
 from securebase.studies.base import Finding, Study, StudyResult
@@ -163,5 +164,5 @@ def write_report(
     )
     out.mkdir(parents=True, exist_ok=True)
     path = out / filename
-    path.write_text(page, encoding="utf-8")
+    write_atomically(path, page)
     return path

@@ -9,6 +9,7 @@ import pandas as pd
 
 from securebase.engine.results import Results
 from securebase.model.state import BID_TYPES, STRATEGIES
+from securebase.outputs import write_atomically
 from securebase.plotting import Figure, figure_png, subplots
 from securebase.report.pages import data_uri, render
 
@@ -143,6 +144,8 @@ def write_summary(results: Results, path: Path, files: dict[str, Path] | None = 
         for spec in scenario.figures
     ]
     relationships = results.relationships
+    if relationships.empty:  # no child ever had a figure in its life (every figure left, or none entered)
+        relationships = pd.DataFrame(columns=["day", "figure", "trust", "fear", "share_secure"])
     last = relationships[relationships["day"] == relationships["day"].max()]
     relation_rows = [
         (row.figure, f"trust {row.trust:.2f}, fear {row.fear:.2f}, secure with this figure {row.share_secure:.1%}")
@@ -199,5 +202,5 @@ def write_summary(results: Results, path: Path, files: dict[str, Path] | None = 
         files=[str(p) for p in (files or {}).values()],
     )
     path = Path(path)
-    path.write_text(page, encoding="utf-8")
+    write_atomically(path, page)
     return path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from importlib import resources
@@ -38,25 +39,78 @@ def load_scenario(source: str | Path | None = None) -> Scenario:
             f"expected a path to a .toml file or one of: {', '.join(preset_scenarios())}."
         )
     try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ScenarioError(
-            f"scenario file '{path}' is not a text file (byte {error.start} is not UTF-8); "
-            "expected a TOML scenario file."
-        ) from None
+        raw = path.read_bytes()
     except OSError as error:
         raise ScenarioError(f"scenario file '{path}' cannot be read ({error.strerror or error}).") from None
+    text = decode_text(raw, f"scenario file '{path}'")
     return parse_scenario(text, origin=f"scenario file '{path}'")
+
+
+#: the most levels of tables and arrays a file may nest (a scenario has five; a sweep four)
+MAX_DEPTH = 10
+
+_BOMS = {b"\xef\xbb\xbf": "a UTF-8", b"\xff\xfe": "a UTF-16", b"\xfe\xff": "a UTF-16"}
+
+
+def decode_text(raw: bytes, origin: str, error: type[ScenarioError] = ScenarioError) -> str:
+    """The UTF-8 text of a file, or ``error`` naming a byte-order mark or the first byte that is not UTF-8."""
+    for bom, kind in _BOMS.items():
+        if raw.startswith(bom):
+            raise error(
+                f"{origin} starts with {kind} byte-order mark (BOM, bytes {bom.hex(' ').upper()}); "
+                "expected TOML text in UTF-8 without a BOM (save it as 'UTF-8', not 'UTF-8 with BOM' or UTF-16)."
+            )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        raise error(
+            f"{origin} is not a text file in UTF-8 (byte {bad.start}, 0x{raw[bad.start]:02X}, is not valid UTF-8); "
+            "expected a TOML file saved as UTF-8."
+        ) from None
+
+
+def read_toml(text: str, origin: str, error: type[ScenarioError] = ScenarioError) -> dict[str, Any]:
+    """TOML text into a dict, or ``error``: a syntax error with its line, or nesting deeper than MAX_DEPTH."""
+    if "\x00" in text:
+        raise error(f"{origin} contains NUL bytes; expected a TOML text file.")
+    if text.startswith("\ufeff"):
+        raise error(f"{origin} starts with a byte-order mark (BOM, U+FEFF); expected TOML text without one.")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as bad:
+        raise error(f"{origin} is not valid TOML: {bad}{_line_of(text, str(bad))}.") from None
+    except RecursionError:
+        raise error(
+            f"{origin} is nested too deeply (tables or arrays inside one another, hundreds of levels); "
+            f"expected at most {MAX_DEPTH} levels."
+        ) from None
+    deep = _too_deep(data)
+    if deep is not None:
+        raise error(
+            f"{origin} is nested too deeply: field '{deep}' is more than {MAX_DEPTH} levels of tables or arrays "
+            f"down; expected at most {MAX_DEPTH} levels."
+        )
+    return data
+
+
+def _too_deep(data: dict[str, Any]) -> str | None:
+    """The location of the first value deeper than MAX_DEPTH levels (iteratively: no recursion to exhaust)."""
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        value, where, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return where
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for key, item in items:
+            if isinstance(item, dict | list):
+                inner = f"{where}[{key}]" if isinstance(key, int) else (f"{where}.{key}" if where else str(key))
+                stack.append((item, inner, depth + 1))
+    return None
 
 
 def parse_scenario(text: str, origin: str = "scenario") -> Scenario:
     """Validate TOML text into a Scenario, resolving caregiving presets."""
-    if "\x00" in text:
-        raise ScenarioError(f"{origin} contains NUL bytes; expected a TOML text file.")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(f"{origin} is not valid TOML: {error}{_line_of(text, str(error))}.") from None
+    data = read_toml(text, origin)
     if not data:
         raise ScenarioError(
             f"{origin} is empty; expected at least 'name', [population], [[figures]] and [schedule] "
@@ -172,6 +226,20 @@ def _shown(value: Any) -> str:
 
 
 def _expected(item: dict[str, Any]) -> str:
+    value, ctx = item.get("input"), item.get("ctx") or {}
+    if isinstance(value, float) and not math.isfinite(value):
+        return "a finite number" + (
+            f" ({_expected({**item, 'input': 0.0})})" if item["type"] != "finite_number" else ""
+        )
+    if item["type"] == "too_short":
+        least = ctx.get("min_length", 1)
+        return (
+            f"an array of at least {least} item{'s' if least != 1 else ''} (it is empty)"
+            if not value
+            else (f"an array of at least {least} items")
+        )
+    if item["type"] == "too_long":
+        return f"an array of at most {ctx.get('max_length')} items (it has {ctx.get('actual_length')})"
     if item["type"] in _KINDS:
         return _KINDS[item["type"]]
     message = item["msg"].removeprefix("Value error, ")

@@ -17,6 +17,13 @@ from securebase.model.state import FIGURE_TRAITS, UNIT_TRAITS
 
 NAME_PATTERN = r"^[a-z][a-z0-9_-]{0,39}$"
 
+#: the most a rate or latency trait may be (a mean or an sd): more cannot mean anything in the model.
+#: rupture_rate is per day, at most one an episode (96 episodes a day at most); a latency is at most the
+#: longest schedule (a century of days)
+#: the narrowest distribution of a trait (an sd below it is 0: the same for every figure)
+MIN_SD = 1e-6
+TRAIT_LIMITS = {"rupture_rate": 96.0, "repair_latency_days": 36_525.0}
+
 
 class FieldError(ValueError):
     """A validator's complaint about one field: where (relative to the table validated), its value, what was expected.
@@ -73,7 +80,7 @@ class Caregiving(Strict):
     repair_propensity: Trait | None = None
     repair_latency_days: Trait | None = None
     #: correlation of the five qualities through one shared factor (a Gaussian copula)
-    quality_correlation: Annotated[float, Field(ge=0.0, lt=1.0)] | None = None
+    quality_correlation: Annotated[float, Field(ge=0.0, lt=1.0, allow_inf_nan=False)] | None = None
 
     @model_validator(mode="after")
     def _check_feasible(self) -> Caregiving:
@@ -87,6 +94,10 @@ class Caregiving(Strict):
                 continue
             is_table = isinstance(trait, TraitDistribution)
             mean, sd = (trait.mean, trait.sd) if is_table else (trait, 0.0)
+            if 0 < sd < MIN_SD:  # a distribution too narrow to draw from (its shape overflows): a constant is meant
+                raise FieldError(f"{name}.sd", sd, f"0 (every figure the same) or at least {MIN_SD:g}")
+            if (sd > 0 and 0 < mean < MIN_SD) or (name in UNIT_TRAITS and sd > 0 and 1 - MIN_SD < mean < 1):
+                raise FieldError(f"{name}.mean", mean, f"a mean at least {MIN_SD:g} from its bounds when sd > 0")
             if name in UNIT_TRAITS:
                 if mean > 1.0:
                     raise FieldError(f"{name}.mean" if is_table else name, mean, "a proportion between 0 and 1")
@@ -98,14 +109,20 @@ class Caregiving(Strict):
                     )
             elif sd > 0 and mean == 0:
                 raise FieldError(f"{name}.sd", sd, "0, as a mean of 0 cannot have a positive sd")
+            if name in TRAIT_LIMITS:
+                limit = TRAIT_LIMITS[name]
+                for part, value in (("mean", mean), ("sd", sd)):
+                    if value > limit:
+                        where = f"{name}.{part}" if is_table else name
+                        raise FieldError(where, value, f"at most {limit:g} (the most a {name} can mean)")
         return self
 
 
 class Availability(Strict):
     """Probability that the figure is with the child during an episode, by setting."""
 
-    home: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
-    school: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
+    home: Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)] = 0.0
+    school: Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)] = 0.0
 
 
 class FigureSpec(Strict):
@@ -121,7 +138,7 @@ class FigureSpec(Strict):
 
 class Population(Strict):
     n_children: Annotated[int, Field(ge=1, le=50_000_000)]
-    start_age_years: Annotated[float, Field(ge=0.0, le=80.0)] = 0.0
+    start_age_years: Annotated[float, Field(ge=0.0, le=80.0, allow_inf_nan=False)] = 0.0
     #: "simulate": live the years before the start with the figures present from birth
     history: Literal["simulate", "none"] = "simulate"
 
@@ -174,10 +191,10 @@ class Event(Strict):
     kind: Literal["replace", "change", "leave"]
     figure: Annotated[str, Field(pattern=NAME_PATTERN)]
     day: int | None = None
-    at_age_years: Annotated[float, Field(ge=0.0)] | None = None
+    at_age_years: Annotated[float, Field(ge=0.0, le=200.0, allow_inf_nan=False)] | None = None
     until_day: int | None = None
     caregiving: str | Caregiving | None = None
-    fraction: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0
+    fraction: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)] = 1.0
 
     @model_validator(mode="after")
     def _check_when_and_what(self) -> Event:
@@ -194,6 +211,8 @@ class Event(Strict):
             )
         if self.kind != "change" and self.until_day is not None:
             raise FieldError("until_day", self.until_day, f"no 'until_day' on a '{self.kind}' event (only 'change')")
+        if self.until_day is not None and self.day is not None and self.until_day <= self.day:
+            raise FieldError("until_day", self.until_day, f"a day after the event's day ({self.day})")
         return self
 
 
@@ -230,9 +249,28 @@ class Scenario(Strict):
     @model_validator(mode="after")
     def _check_references(self) -> Scenario:
         names = [f.name for f in self.figures]
+        days, first = self.schedule.days, -self.history_days
         for i, event in enumerate(self.events):
             if event.figure not in names:
                 raise FieldError(f"events[{i}].figure", event.figure, f"one of the figures: {', '.join(names)}")
+            when = "day" if event.day is not None else "at_age_years"
+            value, day = getattr(event, when), self.event_day(event)
+            if day >= days:
+                raise FieldError(
+                    f"events[{i}].{when}",
+                    value,
+                    f"a day before the end of the schedule (schedule.days = {days}); "
+                    f"an event on day {day} would never happen",
+                )
+            if day < first and not (event.at_age_years is not None and self.population.history == "none"):
+                lived = "the simulated history" if first < 0 else "the scenario (population.history is 'none')"
+                raise FieldError(
+                    f"events[{i}].{when}",
+                    value,
+                    f"day {first} or later, the first day of {lived}; an event on day {day} would never happen",
+                )
+            if event.until_day is not None and event.until_day <= day:
+                raise FieldError(f"events[{i}].until_day", event.until_day, f"a day after the event's day ({day})")
             too_early = event.at_age_years is not None and event.at_age_years < self.population.start_age_years
             if too_early and self.population.history == "none":
                 raise FieldError(
@@ -245,7 +283,41 @@ class Scenario(Strict):
                 raise FieldError(
                     f"figures[{j}].from_day", figure.from_day, "0 or later when population.history is 'none'"
                 )
+            if figure.from_day is not None and figure.from_day >= days:
+                raise FieldError(
+                    f"figures[{j}].from_day",
+                    figure.from_day,
+                    f"a day before the end of the schedule (schedule.days = {days}); "
+                    "the figure would never enter the children's lives",
+                )
         return self
+
+    def warnings(self) -> list[str]:
+        """What is legitimate but surprising in this scenario: one sentence each, naming the field and value."""
+        found = []
+        days, first = self.schedule.days, -self.history_days
+        if all(f.availability.home == 0 and f.availability.school == 0 for f in self.figures):
+            found.append("figures[*].availability is 0 at home and at school for every figure: no child ever meets one")
+        if self.schedule.school is not None:
+            for i, (start, end) in enumerate(self.schedule.school.holidays):
+                if start < 0 or end > days:
+                    found.append(
+                        f"schedule.school.holidays[{i}] is [{start}, {end}), not within the scenario's days "
+                        f"[0, {days}): the days outside it are ignored"
+                    )
+        for i, event in enumerate(self.events):
+            if event.until_day is not None and event.until_day > days:
+                found.append(
+                    f"events[{i}].until_day is {event.until_day}, after the end (schedule.days = {days}): "
+                    "the change lasts to the end of the scenario"
+                )
+        for j, figure in enumerate(self.figures):
+            if figure.from_day is not None and figure.from_day < first:
+                found.append(
+                    f"figures[{j}].from_day is {figure.from_day}, before the simulated history starts "
+                    f"(day {first}): the figure is there from birth"
+                )
+        return found
 
     @property
     def history_days(self) -> int:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from securebase.scenario.load import ScenarioError, describe, load_scenario, preset_scenarios
+from securebase.scenario.load import ScenarioError, decode_text, describe, load_scenario, preset_scenarios, read_toml
 from securebase.scenario.schema import Scenario
+from securebase.sizing import TooLarge, check_points
 from securebase.sweep.overrides import PathError, apply, scenario_data, with_overrides
-from securebase.sweep.points import Point, Task, expand, tasks
+from securebase.sweep.points import Point, Task, count_points, expand, tasks
 from securebase.sweep.spec import SweepSpec
 
 
@@ -38,15 +38,10 @@ def load_sweep(path: str | Path) -> Sweep:
     path = Path(path)
     origin = f"sweep file '{path}'"
     try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise SweepError(f"{origin} is not a text file (byte {error.start} is not UTF-8); expected TOML.") from None
+        raw = path.read_bytes()
     except OSError as error:
         raise SweepError(f"{origin} cannot be read ({error.strerror or error}).") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise SweepError(f"{origin} is not valid TOML: {error}.") from None
+    data = read_toml(decode_text(raw, origin, SweepError), origin, SweepError)
     try:
         spec = SweepSpec(**data)
     except ValidationError as error:
@@ -71,6 +66,10 @@ def build_sweep(spec: SweepSpec, base_folder: Path = Path(), origin: str = "swee
                 f"{origin} is not valid: field 'parameters[{i}].path' has value {parameter.path!r}; "
                 f"expected a path into scenario '{scenario.name}' ({error})."
             ) from None
+    try:  # before building them: a million points would fill the memory silently
+        check_points(count_points(spec))
+    except TooLarge as error:
+        raise SweepError(f"{origin} is too large: {error}.") from None
     points = expand(spec)
     scenarios = []
     for point in points:

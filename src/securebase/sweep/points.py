@@ -33,6 +33,13 @@ class Task:
     seed: int
 
 
+def count_points(spec: SweepSpec) -> int:
+    """How many points ``expand`` gives, without making them."""
+    if spec.design == "grid":
+        return math.prod(len(p.values or []) for p in spec.parameters)
+    return spec.samples or 0
+
+
 def expand(spec: SweepSpec) -> list[Point]:
     """The design's points: the cartesian product of the values (the last parameter varies fastest),
     or ``samples`` latin-hypercube points drawn with ``design_seed``."""

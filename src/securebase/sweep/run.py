@@ -10,11 +10,12 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import re
 import signal
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,9 @@ from tqdm.auto import tqdm
 
 from securebase.calibration.calibration import Calibration
 from securebase.engine.simulation import Interrupted
+from securebase.outputs import OutputError, locked
+from securebase.sizing import TooLarge, check_sweep, run_estimate
+from securebase.stopping import Terminated, die_with_parent, exit_code
 from securebase.sweep import dataset
 from securebase.sweep.load import Sweep, SweepError, load_sweep
 from securebase.sweep.task import Job, run_task
@@ -80,9 +84,19 @@ def run_sweep(
     """
     sweep = sweep if isinstance(sweep, Sweep) else load_sweep(sweep)
     out = Path(out)
+    largest = max(sweep.scenarios, key=lambda s: run_estimate(s).bytes)
+    processes = 1 if scheduler is not None else min(workers or os.cpu_count() or 1, len(sweep.tasks))
+    try:  # before anything is written: the driver and its workers must fit in memory
+        check_sweep(len(sweep.points), largest, processes)
+    except TooLarge as error:
+        raise SweepError(f"{error}.") from None
     with contextlib.ExitStack() as stack:
         # connect first: an unreachable scheduler should leave no sweep behind in ``out``
         client = stack.enter_context(_connect(scheduler)) if scheduler is not None else None
+        try:  # one writer at a time in ``out``
+            stack.enter_context(locked(out))
+        except OutputError as error:
+            raise SweepError(f"{error}.") from None
         dataset.prepare(out, dataset.manifest(sweep, calibration), resume)
         done = dataset.finished(out)
         jobs = [
@@ -112,8 +126,10 @@ def run_sweep(
             for job, table in results:
                 dataset.write(out, job.task.id, table)
                 bar.update()
-        except (KeyboardInterrupt, Interrupted):
-            raise SweepStopped("interrupted", len(dataset.finished(out)), total, 130) from None
+        except (KeyboardInterrupt, Interrupted) as stop:  # Ctrl-C, or SIGTERM (Terminated) from the CLI
+            reason = "terminated" if isinstance(stop, Terminated) else "interrupted"
+            code = exit_code(stop) if isinstance(stop, KeyboardInterrupt) else 130
+            raise SweepStopped(reason, len(dataset.finished(out)), total, code) from None
         except _WorkerDied as error:
             raise SweepStopped(str(error), len(dataset.finished(out)), total, 1) from None
     return SweepRun(out=out, total=total, already_done=total - len(jobs), seconds=time.perf_counter() - started)
@@ -127,23 +143,62 @@ def _in_process(jobs: list[Job]) -> Finished:
 def _on_pool(jobs: list[Job], workers: int) -> Finished:
     # spawn: a fresh interpreter per worker, safe whatever threads this process runs
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker)
-    try:
-        pending = {pool.submit(run_task, job): job for job in jobs}
-        for future in as_completed(pending):
-            job = pending.pop(future)  # drop the reference: the driver keeps no finished table
-            try:
-                table = future.result()
-            except BrokenProcessPool as error:
-                raise _WorkerDied(f"a worker process died ({error})") from None
-            yield job, table
-    except BaseException:
-        _terminate(pool)
-        raise
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
+    # Ctrl-C and SIGTERM only set a flag, checked between waits: an exception raised inside the pool's waiting
+    # could leave one of its locks held, and the pool would never shut down (the sweep would hang)
+    with _stop_requests() as stop:
+        try:
+            pending = {pool.submit(run_task, job): job for job in jobs}
+            while pending:
+                done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                stop.check()
+                for future in done:
+                    job = pending.pop(future)  # drop the reference: the driver keeps no finished table
+                    try:
+                        table = future.result()
+                    except BrokenProcessPool as error:
+                        raise _WorkerDied(f"a worker process died ({error})") from None
+                    yield job, table
+                    stop.check()
+        except BaseException:
+            _terminate(pool)
+            raise
     pool.shutdown()
 
 
-def _start_worker() -> None:
+class _StopRequest:
+    signum: int | None = None
+
+    def check(self) -> None:
+        """Raise, at this safe point, the stop a signal asked for (Terminated for SIGTERM)."""
+        if self.signum is not None:
+            raise Terminated if self.signum == signal.SIGTERM else KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _stop_requests() -> Iterator[_StopRequest]:
+    request = _StopRequest()
+    if threading.current_thread() is not threading.main_thread():
+        yield request
+        return
+    stops = (signal.SIGINT, signal.SIGTERM)
+    previous = {signum: signal.getsignal(signum) for signum in stops}
+
+    def handler(signum: int, frame: object) -> None:
+        request.signum = signum
+
+    for signum in stops:
+        signal.signal(signum, handler)
+    try:
+        yield request
+    finally:
+        for signum in stops:
+            signal.signal(signum, previous[signum])
+
+
+def _start_worker(parent: int) -> None:
+    # a worker never outlives the sweep, however the sweep ends (SIGKILL included)
+    die_with_parent(parent)
     # Ctrl-C reaches the whole process group: the driver alone decides what happens
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # tqdm would make a multiprocessing lock (a named semaphore), which leaks when the driver ends the worker
@@ -156,15 +211,40 @@ def _terminate(pool: ProcessPoolExecutor) -> None:
     """Stop now: cancel what has not started and end the running tasks (they are redone on resume)."""
     processes = list((pool._processes or {}).values())  # no public way before Python 3.14's terminate_workers
     for process in processes:
-        process.terminate()
+        process.kill()  # SIGKILL: a task may defer SIGTERM to the end of its day (Simulation.run); never wait on it
     for process in processes:
         process.join(timeout=10)
     # the pool sees its workers gone, fails what is left, and frees its queues (no leaked semaphores)
     pool.shutdown(wait=True, cancel_futures=True)
 
 
+#: a Dask scheduler's address: [protocol://]host[:port]
+_ADDRESS = re.compile(r"^([a-z][a-z0-9+.-]*://)?(\[[0-9a-fA-F:]+\]|[A-Za-z0-9._-]+)(:[0-9]{1,5})?/?$")
+
+
+_PROTOCOLS = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
+
+
+def check_scheduler_address(address: str) -> None:
+    """Refuse a malformed address at once (Dask would try it for a while, then fail untidily at exit)."""
+    found = _ADDRESS.match(address)
+    port = found and found.group(3)
+    protocol = found and found.group(1) and found.group(1).removesuffix("://")
+    if protocol and protocol not in _PROTOCOLS:
+        raise SweepError(
+            f"--scheduler: cannot connect to a Dask scheduler at {address!r} (unknown protocol {protocol!r}); "
+            f"expected one of {', '.join(_PROTOCOLS)}, such as tcp://host:8786."
+        )
+    if found is None or (port and not 0 < int(port[1:]) < 65536):
+        raise SweepError(
+            f"--scheduler has value {address!r}; expected the address of a Dask scheduler, "
+            "[protocol://]host[:port] with a port from 1 to 65535, such as tcp://host:8786."
+        )
+
+
 @contextlib.contextmanager
 def _connect(address: str) -> Iterator[Any]:
+    check_scheduler_address(address)
     from distributed import Client
 
     try:

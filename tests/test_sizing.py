@@ -1,0 +1,92 @@
+"""Sizes checked up front: a run, a sweep or the studies that cannot fit in memory are refused before any work,
+saying what would fit; the estimate is measured, not guessed (it bounds a real run's peak)."""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from helpers import small
+from test_sweep import write_sweep
+
+from securebase.cli import main
+from securebase.engine.simulation import Simulation
+from securebase.sizing import BASE_BYTES, available_memory, run_estimate
+
+SMALL_MACHINE = str(600 * 2**20)  # 600 MB available
+
+
+def refused(result: object, *named: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("securebase: error: ")
+    assert "Traceback" not in result.output
+    for text in named:
+        assert text in result.stderr, result.stderr
+
+
+def test_available_memory_is_read_from_the_machine() -> None:
+    available = available_memory()
+    assert available is not None
+    assert 10 * 2**20 < available < 2**50
+
+
+def test_the_estimate_bounds_a_real_runs_peak_memory_and_time() -> None:
+    scenario = small("school-year", n_children=4000, days=3, start_age_years=0.0)
+    Simulation(small("school-year", n_children=10, days=1, start_age_years=0.0)).run()  # warm: imports, caches
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        Simulation(scenario).run()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    seconds = time.perf_counter() - started
+    estimate = run_estimate(scenario)
+    assert peak <= estimate.bytes - BASE_BYTES, (peak, estimate)
+    assert estimate.bytes - BASE_BYTES < 4 * peak  # not absurdly large either
+    assert estimate.seconds < 50 * seconds + 1
+
+
+def test_a_run_too_large_for_the_memory_is_refused_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SECUREBASE_MEMORY_AVAILABLE", SMALL_MACHINE)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", "--children", "50000000", "--out", str(out), "--no-progress"])
+    refused(result, "50,000,000 children", "needs", "600 MB available", "--children")
+    assert not out.exists()
+
+
+def test_a_sweep_with_too_many_points_is_refused_before_building_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SECUREBASE_MEMORY_AVAILABLE", SMALL_MACHINE)
+    text = """name = "huge"\nscenario = "small.toml"\nseeds = 1\ndesign = "latin-hypercube"\nsamples = 1000000\n
+[[parameters]]\npath = "figures.parent.caregiving.warmth"\nlow = 0.2\nhigh = 0.8\n"""
+    started = time.perf_counter()
+    result = CliRunner().invoke(main, ["sweep", str(write_sweep(tmp_path, text)), "--out", str(tmp_path / "o")])
+    refused(result, "1,000,000 points", "fewer points")
+    assert time.perf_counter() - started < 10
+
+
+def test_a_sweep_whose_workers_cannot_fit_is_told_how_many_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SECUREBASE_MEMORY_AVAILABLE", str(1200 * 2**20))
+    text = """name = "wide"\nscenario = "small.toml"\nseeds = 1\n
+[[parameters]]\npath = "population.n_children"\nvalues = [300, 400000]\n"""
+    out = tmp_path / "o"
+    result = CliRunner().invoke(main, ["sweep", str(write_sweep(tmp_path, text)), "--out", str(out), "--workers", "2"])
+    refused(result, "2 worker processes", "400,000 children", "--workers 1")
+    assert not out.exists()
+
+
+def test_the_studies_are_refused_on_a_machine_without_the_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SECUREBASE_MEMORY_AVAILABLE", str(100 * 2**20))
+    result = CliRunner().invoke(main, ["report", "--quick", "--out", str(tmp_path / "r"), "--no-progress"])
+    refused(result, "quick studies need", "100 MB available")
