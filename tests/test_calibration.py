@@ -40,7 +40,7 @@ def test_calibration_vector_round_trips():
     assert (vector(with_vector(Calibration(), values)) == values).all()
 
 
-def _fake_measure(params, scheme, n, seed, *, sorter_sd, observer_sd, keep=None):
+def _fake_measure(params, scheme, n, seed, *, sorter_sd, observer_sd, keep=None, **options):
     """A stand-in for the studies (which take minutes): every statistic moves with two constants.
 
     It lets the test check the search and the file it writes; the real studies

@@ -83,7 +83,7 @@ def test_a_stopped_run_checkpoints_exits_with_its_code_and_its_quoted_hint_resum
             pd.read_parquet(out / f"{table}.parquet"), pd.read_parquet(reference / f"{table}.parquet"), check_exact=True
         )
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    assert record["kernel"] == "numpy"
+    assert record["kernel"] == "cpu"
     assert record["code_version"].startswith(record["securebase_version"] + "+")
 
 

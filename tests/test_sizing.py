@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import small
+from helpers import SHIPPED, small
 from test_sweep import write_sweep
 
 from securebase.cli import main
@@ -35,11 +35,11 @@ def test_available_memory_is_read_from_the_machine() -> None:
 
 def test_the_estimate_bounds_a_real_runs_peak_memory_and_time() -> None:
     scenario = small("school-year", n_children=4000, days=3, start_age_years=0.0)
-    Simulation(small("school-year", n_children=10, days=1, start_age_years=0.0)).run()  # warm: imports, caches
+    Simulation(small("school-year", n_children=10, days=1, start_age_years=0.0), params=SHIPPED.params).run()  # warm: imports, caches
     tracemalloc.start()
     started = time.perf_counter()
     try:
-        Simulation(scenario).run()
+        Simulation(scenario, params=SHIPPED.params).run()
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
