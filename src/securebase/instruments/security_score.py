@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from securebase.model.anxiety import expected_security
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import Children, Figures
 
@@ -30,7 +31,7 @@ def security_score(
 ) -> np.ndarray:
     """One score in [-1, 1] per child, for its relationship with ``figure``."""
     k = figures.index(figure)
-    base_use = children.trust[:, k] * (1.0 - children.fear[:, k])
+    base_use = expected_security(children.trust[:, k], children.fear[:, k])
     distortion = np.abs(children.gain[:, k]) / params.gain_limit
     raw = 2.0 * base_use - distortion - children.fear[:, k] - 0.5
     return np.clip(raw + sorter_sd * rng.standard_normal(children.n), -1.0, 1.0)

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from securebase.engine.kernels import elementwise
 from securebase.engine.moments import Segment, run_moments, steps_in
+from securebase.model.bids import habitual_signal
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import Children, Figures
 from securebase.model.step import EpisodeRecord
@@ -76,7 +78,7 @@ class _Recorder:
         s = self.sums
         s["exploration"][episode] += children.exploration
         # distress shown: arousal as the child's habitual signalling lets it show
-        s["distress"][episode] += np.minimum(1.0, anxiety * np.exp(children.gain[:, c]))
+        s["distress"][episode] += np.minimum(1.0, elementwise(habitual_signal)(anxiety, children.gain[:, c]))
         s["proximity_seeking"][episode] += intensity
         # still seeking contact in the second half of the episode
         late = step >= self.steps_per_episode[episode] // 2

@@ -26,7 +26,7 @@ def tantrum_probability(rate_per_day: float, dt_days: float, anxiety: float, ref
 
 
 def upset(anxiety: float, rupture_anxiety: float) -> float:
-    """Anxiety after a rupture (either side's)."""
+    """Anxiety after an upset: a rupture (either side's), or a setback at school (model/school.py)."""
     return anxiety + (1.0 - anxiety) * rupture_anxiety
 
 

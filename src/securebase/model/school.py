@@ -32,7 +32,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from securebase.model.ruptures import upset
 from securebase.model.state import SCHOOL, Children, Figures
+from securebase.model.working_model import toward
 
 #: uniforms drawn per child in every school episode, whatever happens:
 #: task offered, attempted, succeeded; peer approach tried; friend made
@@ -168,13 +170,13 @@ class SchoolEvents:
         self.tasks_attempted_after_setback += after_setback & attempted
         self.awaiting_next_task = (self.awaiting_next_task & ~offered) | setback
 
-        children.competence = np.where(mastered, competence + p.mastery_gain * (1.0 - competence), competence)
+        children.competence = np.where(mastered, toward(competence, 1.0, p.mastery_gain), competence)
         # a setback starts a recovery clock from the anxiety just before it (one clock at a time)
         starting = setback & (self.episodes_since_setback < 0)
         self.anxiety_before_setback = np.where(starting, children.anxiety, self.anxiety_before_setback)
         self.episodes_since_setback[starting] = 0
         anxiety = children.anxiety
-        children.anxiety = np.where(setback, anxiety + (1.0 - anxiety) * p.setback_anxiety, anxiety)
+        children.anxiety = np.where(setback, upset(anxiety, p.setback_anxiety), anxiety)
 
         approached = u[3] < approach_probability(exploration, children.felt_security, p)
         self.peer_approaches += approached
