@@ -7,8 +7,10 @@
 - ``readable``: the same loops and functions, not compiled: slow, for
   teaching and debugging (a breakpoint in model/step.py stops there).
 
-There is no second implementation: every kernel runs model/step.py. They agree
-to floating-point rounding (tests/test_kernels.py).
+There is no second implementation: every kernel runs model/step.py. The CPU and
+the readable path give the same numbers bit for bit; a GPU agrees with them to
+rounding (CUDA's exp and log, and sums added atomically in no fixed order):
+tests/test_kernels.py, benchmarks/gpu_check.py.
 """
 
 from __future__ import annotations
