@@ -148,7 +148,8 @@ def _on_pool(jobs: list[Job], workers: int) -> Finished:
     # could leave one of its locks held, and the pool would never shut down (the sweep would hang)
     with _stop_requests() as stop:
         try:
-            pending = {pool.submit(run_task, job): job for job in jobs}
+            with _children_ignore_ctrl_c():
+                pending = {pool.submit(run_task, job): job for job in jobs}
             while pending:
                 done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
                 stop.check()
@@ -194,6 +195,24 @@ def _stop_requests() -> Iterator[_StopRequest]:
     finally:
         for signum in stops:
             signal.signal(signum, previous[signum])
+
+
+@contextlib.contextmanager
+def _children_ignore_ctrl_c() -> Iterator[None]:
+    """Start the pool's workers (on the first submits) with Ctrl-C ignored from their first instruction.
+
+    Ctrl-C reaches the whole process group; a worker still importing would print a traceback. An ignored
+    signal stays ignored in a spawned child, and Python then leaves it so. The driver's own handler comes
+    back at once: the submits take milliseconds, and a Ctrl-C within them is not seen (press it again).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _start_worker(parent: int) -> None:
