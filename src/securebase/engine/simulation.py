@@ -105,8 +105,8 @@ class Simulation:
         self.on_episode = on_episode
         self.seed = scenario.seed if seed is None else seed
         population_seed, run_seed, draws_seed = np.random.SeedSequence(self.seed).spawn(3)
-        self.rng = np.random.Generator(np.random.PCG64(run_seed))  # daily attention, events
-        self.uniforms = UniformStream.from_seed(draws_seed)  # every step's draws, filled on every core
+        self.rng = np.random.Generator(np.random.PCG64(run_seed))  # events (which children a random event touches)
+        self.uniforms = UniformStream.from_seed(draws_seed)  # each day's attention and every step's draws
         self.figures = draw_figures(scenario, np.random.Generator(np.random.PCG64(population_seed)), precision)
         n, k = scenario.population.n_children, len(scenario.figures)
         start_age = 0.0 if scenario.population.history == "simulate" else scenario.population.start_age_years
