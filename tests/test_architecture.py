@@ -20,9 +20,9 @@ FLOORS = {
     "model": 0,
     "plotting": 0,
     "_version": 0,  # the package's version and commit: imports nothing
-    "stopping": 0,  # signals turned into exceptions and exit codes
-    "outputs": 0,  # atomic writes, locks and checks of an output folder
-    "sizing": 0,  # up-front estimates of memory and time
+    "stopping": 1,  # signals turned into exceptions and exit codes
+    "outputs": 1,  # atomic writes, locks and checks of an output folder
+    "sizing": 1,  # up-front estimates of memory and time
     "scenario": 1,  # the schema and the caregiving draws, read by the engine
     "engine": 2,
     "instruments": 3,

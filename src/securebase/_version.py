@@ -35,6 +35,22 @@ def commit() -> str | None:
     return text if done.returncode == 0 and len(text) == 40 else None
 
 
+@cache
+def source_hash() -> str:
+    """A SHA-256 of the package's Python sources (names and contents): tells apart two trees of one version.
+
+    Read once per process, when first asked (the compiled kernels' cache is keyed on it too).
+    """
+    import hashlib
+
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def code_version() -> dict[str, str | None]:
     """What a result records of the code that made it: the version and, where there is one, the commit."""
     return {"version": version(), "commit": commit()}

@@ -139,13 +139,6 @@ def run_files(out: Path) -> list[Path]:
 
 def code_version() -> str:
     """The package version and a short hash of its source files (tells apart two checkouts of one version)."""
-    import hashlib
+    from securebase._version import source_hash, version
 
-    from securebase import __version__
-
-    digest = hashlib.sha256()
-    package = Path(__file__).parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(str(path.relative_to(package)).encode())
-        digest.update(path.read_bytes())
-    return f"{__version__}+{digest.hexdigest()[:12]}"
+    return f"{version()}+{source_hash()[:12]}"

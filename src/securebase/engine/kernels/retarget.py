@@ -12,13 +12,12 @@ uncompiled, the same functions are the readable path.
 from __future__ import annotations
 
 import dis
-import hashlib
 import types
 from collections.abc import Callable
-from functools import cache
-from pathlib import Path
 
 from numba.core.caching import FunctionCache
+
+from securebase._version import source_hash
 
 
 def _called_globals(code: types.CodeType) -> set[str]:
@@ -53,22 +52,11 @@ def retarget(function: Callable, compile_root: Callable, compile_callee: Callabl
     return compile_root(clone)
 
 
-@cache
-def _sources_hash() -> str:
-    """A hash of every securebase source file: a compiled kernel depends on all the model functions it inlines."""
-    root = Path(__file__).resolve().parents[2]
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 class _ModelCache(FunctionCache):
     """numba's on-disk cache, keyed on the sources of every function a kernel calls, not its own file alone."""
 
     def _index_key(self, sig, codegen):
-        return (*super()._index_key(sig, codegen), _sources_hash())
+        return (*super()._index_key(sig, codegen), source_hash())
 
 
 def cached(dispatcher: Callable) -> Callable:
