@@ -191,3 +191,21 @@ def test_the_gpu_kernels_agree_with_the_cpu_under_the_simulator() -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert "GPU kernels agree with the CPU" in done.stdout
+
+
+def test_a_checkpoint_of_the_old_kernels_resumes_on_the_cpu(tmp_path: Path) -> None:
+    """Checkpoints written before 2026-11-27 name the kernels 'numpy' or 'fused' and hold no precision."""
+    import pickle
+
+    simulation = Simulation(small("school-year", n_children=20, days=3), seed=1, params=SHIPPED.params)
+    simulation.step()
+    path = tmp_path / "checkpoint.pkl"
+    simulation.save(path)
+    state = pickle.loads(path.read_bytes())
+    state["kernel"] = "fused"
+    del state["precision"]
+    path.write_bytes(pickle.dumps(state))
+    resumed = Simulation.resume(path)
+    assert (resumed.kernel, resumed.precision) == ("cpu", "float64")
+    resumed.run()
+    assert resumed.finished

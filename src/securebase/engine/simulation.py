@@ -327,6 +327,8 @@ class Simulation:
         simulation.precision = "float64"  # checkpoints from before precision was a choice
         simulation._device = None  # a GPU run copies its state to the GPU again
         simulation.__dict__.update(state)
+        if simulation.kernel in ("numpy", "fused"):  # the kernels before 2026-11-27: the same model, now on cpu
+            simulation.kernel = "cpu"
         return simulation
 
 
