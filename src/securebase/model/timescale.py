@@ -72,20 +72,3 @@ def plasticity(age_days: np.ndarray, params: ModelParameters) -> np.ndarray:
     """Multiplier of learning rates: 1 at birth, slowing with age, never below the floor (S8)."""
     table = plasticity_by_day(params.plasticity_floor, params.plasticity_timescale_years)
     return table.take(days_of_age(age_days))
-
-
-def internalisation(age_days: np.ndarray, params: ModelParameters) -> np.ndarray:
-    """How much of the general prior's security a child carries when no figure is present."""
-    table = internalisation_by_day(params.internalisation_max, params.internalisation_timescale_years)
-    return table.take(days_of_age(age_days))
-
-
-def tantrum_rate_per_day(age_days: np.ndarray, params: ModelParameters) -> np.ndarray:
-    """Expected tantrums per day of a child at middling anxiety, peaking in toddlerhood."""
-    table = tantrum_rate_by_day(
-        params.tantrum_floor_per_day,
-        params.tantrum_peak_per_day,
-        params.tantrum_peak_age_years,
-        params.tantrum_age_width_years,
-    )
-    return table.take(days_of_age(age_days))

@@ -59,14 +59,6 @@ THREADS_PER_BLOCK = 256
 MAX_BLOCKS = 1024
 
 
-def available() -> bool:
-    """Whether a CUDA GPU (or the simulator) can run the kernels."""
-    try:
-        return bool(_numba_cuda().is_available())
-    except Exception:  # noqa: BLE001 (a missing driver raises many kinds of errors)
-        return False
-
-
 # ---- the kernels: thread loops around the model's functions --------------------------------------
 
 
