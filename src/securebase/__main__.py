@@ -1,7 +1,20 @@
 """``python -m securebase``: the command line."""
 
+import os
 import signal
 import sys
+import threading
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C as KeyboardInterrupt, except inside a finalizer (a weakref callback), where Python would print the
+    exception and carry on: there the signal is sent again a moment later, to land outside it."""
+    code = getattr(frame, "f_code", None)
+    if code is not None and "weakref" in code.co_filename:
+        threading.Timer(0.05, os.kill, (os.getpid(), signum)).start()
+        return
+    raise KeyboardInterrupt
+
 
 if __name__ == "__main__":  # spawned worker processes import this module as __mp_main__: they must not run it
     # A stop that comes while the command line is still being imported is noted, not raised (an exception
@@ -15,6 +28,6 @@ if __name__ == "__main__":  # spawned worker processes import this module as __m
 
     if stops:
         sys.exit(128 + stops[0])
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     main()
