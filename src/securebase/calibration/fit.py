@@ -40,7 +40,8 @@ from securebase.model.strategy import SECURE, classify
 
 #: the constants calibration fits: (where, name, low, high)
 FREE: tuple[tuple[str, str, float, float], ...] = (
-    ("model", "distortion_cost", 0.005, 0.06),
+    ("model", "rejection_drive", 0.5, 6.0),
+    ("model", "unavailability_drive", 0.5, 6.0),
     # fear may learn slowly both ways: then disorganisation follows a carer's lasting rate of
     # unrepaired ruptures rather than last week's (docs/model.md §13, "What limits stability")
     ("model", "fear_learning_rate", 0.01, 0.4),

@@ -28,6 +28,7 @@ from securebase.model.parameters import ModelParameters
 from securebase.model.state import FIGURE_TRAITS, PRECISIONS, SETTINGS, Children, Figures, meet, new_children
 from securebase.model.step import EpisodeRecord, age_tables, constants
 from securebase.model.tally import Tally
+from securebase.model.temperament import draw_temperament
 from securebase.model.timescale import DAYS_PER_YEAR
 from securebase.scenario.caregiving import draw_traits, resolve
 from securebase.scenario.schema import Scenario
@@ -104,13 +105,15 @@ class Simulation:
         #: called after every episode's step (see EpisodeObserver); not saved in checkpoints
         self.on_episode = on_episode
         self.seed = scenario.seed if seed is None else seed
-        population_seed, run_seed, draws_seed = np.random.SeedSequence(self.seed).spawn(3)
+        population_seed, run_seed, draws_seed, temperament_seed = np.random.SeedSequence(self.seed).spawn(4)
         self.rng = np.random.Generator(np.random.PCG64(run_seed))  # events (which children a random event touches)
         self.uniforms = UniformStream.from_seed(draws_seed)  # each day's attention and every step's draws
         self.figures = draw_figures(scenario, np.random.Generator(np.random.PCG64(population_seed)), precision)
         n, k = scenario.population.n_children, len(scenario.figures)
         start_age = 0.0 if scenario.population.history == "simulate" else scenario.population.start_age_years
         self.children = new_children(n, k, age_days=start_age * DAYS_PER_YEAR, precision=precision)
+        temperament = draw_temperament(n, np.random.Generator(np.random.PCG64(temperament_seed)), params.temperament_sd)
+        self.children.negative_emotionality[:], self.children.soothability[:] = temperament
         self.first_day = -scenario.history_days
         self.end_day = scenario.schedule.days
         self.day = self.first_day
@@ -123,6 +126,9 @@ class Simulation:
         for index, spec in enumerate(scenario.figures):
             if spec.from_day is None or spec.from_day <= self.first_day:
                 self._join(index)
+                if scenario.population.history == "none":
+                    # no history simulated: the figures a child has from the start are its familiar ones
+                    self.children.familiarity[:, index] = 1.0
 
     # ---- one day -------------------------------------------------------------
 

@@ -30,8 +30,14 @@ def relax(anxiety: float, felt_security: float, self_regulation: float, base_cal
 
 
 def expected_security(trust: float, fear: float) -> float:
-    """The security a child expects of a figure: trust, less the fear it has learned (also its hierarchy)."""
+    """The security a child expects of a figure: trust, less the fear it has learned."""
     return trust * (1.0 - fear)
+
+
+def secure_base(trust: float, fear: float, familiarity: float) -> float:
+    """How far a figure is a secure base now (also the child's hierarchy): the security expected of it, as far
+    as shared history has made it an attachment figure (an unfamiliar adult is not yet one)."""
+    return expected_security(trust, fear) * familiarity
 
 
 def security_alone(internalised: float, prior_trust: float, prior_fear: float) -> float:

@@ -4,7 +4,8 @@ A child explores when anxiety is low and felt security high (Bowlby's and
 Bischof's control loops). Competence grows only while exploring, and best
 inside a band of moderate arousal (Hiolle & Cañamero). A figure who supports
 exploration multiplies what exploring teaches; an inappropriate one intrudes
-and interrupts it (Feeney).
+and interrupts it (Feeney); a trusted figure's encouragement raises exploration
+itself; an avoidant child keeps exploring while aroused, as a diversion.
 
 Scalar functions (see model/step.py).
 """
@@ -19,9 +20,22 @@ def exploration_level(anxiety: float, felt_security: float, exploration_floor: f
     return min(max((1.0 - anxiety) * (exploration_floor + (1.0 - exploration_floor) * felt_security), 0.0), 1.0)
 
 
-def intrusion_probability(appropriateness: float, intrusion_rate: float) -> float:
-    """Chance that a present figure intrudes on the child's exploration this episode."""
-    return (1.0 - appropriateness) * intrusion_rate
+def diverted_anxiety(anxiety: float, gain: float, gain_limit: float, exploration_diversion: float) -> float:
+    """The arousal that holds an avoidant child back from exploring: less than it feels, as suppressing its
+    signals keeps its attention on the toys (exploration as a diversion: Ainsworth et al. 1978; Main 1981)."""
+    return anxiety * (1.0 - exploration_diversion * max(0.0, -gain) / gain_limit)
+
+
+def encouraged(level: float, support: float, security_with_figure: float, encouragement: float) -> float:
+    """Exploration with a figure who encourages it: raised in proportion to the support and to how far the child
+    takes the figure for a secure base (the seed: "support and encouragement ... to venture into the unknown";
+    Grossmann et al. 2008; Feeney & Thrush 2010)."""
+    return min(level * (1.0 + encouragement * support * security_with_figure), 1.0)
+
+
+def intrusion_probability(intrusiveness: float, intrusion_rate: float) -> float:
+    """Chance that a present figure intrudes on the child's exploration this episode (help that takes over)."""
+    return intrusiveness * intrusion_rate
 
 
 def learning_band(anxiety: float, centre: float, width: float) -> float:

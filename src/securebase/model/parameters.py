@@ -38,11 +38,16 @@ class ModelParameters:
     security_timescale_minutes: float = 2.0
     internalisation_max: float = 0.6
     internalisation_timescale_years: float = 5.0
+    #: sd of the log of each temperament multiplier (negative emotionality, soothability) across children
+    temperament_sd: float = 0.25
 
     # bids (signals)
     bid_threshold: float = 0.15
     signal_noise: float = 0.35
-    distortion_cost: float = 0.02
+    #: age (years) over which signals stop being addressed to anyone who is there (Bowlby's phases 1-2)
+    undirected_timescale_years: float = 0.25
+    #: how far a child with no trust in its prior approaches unfamiliar adults as if familiar (Zeanah et al. 2005)
+    indiscriminate_approach: float = 0.5
 
     # responses
     soothing: float = 0.7
@@ -59,6 +64,15 @@ class ModelParameters:
     anxiety_weighting: float = 2.0
     gain_learning_rate: float = 0.02
     gain_limit: float = 2.0
+    #: the signalling gain a child learns: suppressed by expected rejection, amplified by expected unavailability
+    rejection_drive: float = 2.0
+    unavailability_drive: float = 2.0
+    #: how much of a warm response an avoidant prior discounts in a new relationship (defensive exclusion)
+    defensive_exclusion: float = 0.6
+    #: how much more an ambivalent prior learns from a lapse in a new relationship
+    lapse_overweighting: float = 1.0
+    #: days together over which a new figure becomes familiar (1 - 1/e of the way)
+    familiarity_timescale_days: float = 30.0
     plasticity_floor: float = 0.2
     plasticity_timescale_years: float = 4.0
     prior_rate_per_day: float = 0.02
@@ -80,9 +94,17 @@ class ModelParameters:
     unrepaired_trust_cost: float = 1.0
     fear_learning_rate: float = 0.15
     fear_extinction: float = 0.5
+    #: how frightening a loss of temper is, on the scale of anomalous behaviour's severity (0..1)
+    temper_severity: float = 0.3
+    #: share of a fright's effect on fear that a fully sensitive figure takes away (it notices and soothes)
+    sensitivity_moderation: float = 0.5
 
     # exploration and competence
     exploration_floor: float = 0.2
+    #: how much a trusted figure's encouragement raises exploration (at full support and full security)
+    encouragement: float = 0.3
+    #: how much an avoidant child's suppression keeps it exploring while aroused (exploration as diversion)
+    exploration_diversion: float = 0.5
     intrusion_rate: float = 0.4
     intrusion_cost: float = 0.6
     support_boost: float = 1.0

@@ -7,7 +7,8 @@ events may change). One child and a million children use the same arrays.
 Documented ranges (checked by :func:`check_ranges`):
 
 - anxiety, felt_security, exploration, competence: [0, 1]
-- trust, unpredictability, fear and their priors: [0, 1]
+- trust, unpredictability, fear, rejection, unavailability and their priors, familiarity: [0, 1]
+- negative_emotionality, soothability (temperament, multipliers around 1): > 0
 - gain (signalling gain, log scale): [-gain_limit, gain_limit]
 - age_days: >= 0
 """
@@ -27,16 +28,22 @@ QUALITIES: tuple[str, ...] = (
     "warmth",
     "reliability",
 )
-#: Everything else a figure brings: exploration support (S6), ruptures and repair (S5).
+#: Everything else a figure brings: support of exploration and intrusion (S6), ruptures and repair (S5),
+#: anomalous (frightening, frightened, disrupted) behaviour (Main & Hesse 1990): its rate per day and severity.
 HABITS: tuple[str, ...] = (
     "exploration_support",
+    "intrusiveness",
     "rupture_rate",
     "repair_propensity",
     "repair_latency_days",
+    "anomalous_rate",
+    "anomalous_severity",
 )
 FIGURE_TRAITS: tuple[str, ...] = QUALITIES + HABITS
 #: Traits that are probabilities or proportions, kept in [0, 1].
-UNIT_TRAITS: tuple[str, ...] = (*QUALITIES, "exploration_support", "repair_propensity")
+UNIT_TRAITS: tuple[str, ...] = (
+    *QUALITIES, "exploration_support", "intrusiveness", "repair_propensity", "anomalous_severity",
+)  # fmt: skip
 
 SETTINGS: tuple[str, ...] = ("home", "school")
 HOME, SCHOOL = 0, 1
@@ -59,10 +66,11 @@ PRECISIONS: tuple[str, ...] = ("float64", "float32")
 #: the per-child arrays (n,) of :class:`Children`, and its per-relationship arrays (n, k), by name
 CHILD_ARRAYS: tuple[str, ...] = (
     "age_days", "anxiety", "felt_security", "exploration", "competence",
-    "prior_trust", "prior_unpredictability", "prior_fear", "prior_gain",
+    "negative_emotionality", "soothability",
+    "prior_trust", "prior_unpredictability", "prior_fear", "prior_gain", "prior_rejection", "prior_unavailability",
 )  # fmt: skip
 RELATIONSHIP_ARRAYS: tuple[str, ...] = (
-    "known", "trust", "unpredictability", "fear", "gain", "payoff_baseline",
+    "known", "trust", "unpredictability", "fear", "gain", "rejection", "unavailability", "familiarity",
     "rupture_kind", "rupture_elapsed_days", "rupture_due_days", "rupture_will_repair",
 )  # fmt: skip
 
@@ -84,9 +92,12 @@ class Figures:
     warmth: np.ndarray
     reliability: np.ndarray
     exploration_support: np.ndarray
+    intrusiveness: np.ndarray
     rupture_rate: np.ndarray
     repair_propensity: np.ndarray
     repair_latency_days: np.ndarray
+    anomalous_rate: np.ndarray
+    anomalous_severity: np.ndarray
     #: probability of being with the child during an episode, shape (n_figures, len(SETTINGS))
     availability: np.ndarray
     #: whether the figure is part of the child's life now, shape (n_children, n_figures)
@@ -112,18 +123,27 @@ class Children:
     felt_security: np.ndarray
     exploration: np.ndarray
     competence: np.ndarray
+    # temperament (Thomas & Chess 1977; Rothbart 1981): multipliers of need and of soothing, mean 1
+    negative_emotionality: np.ndarray
+    soothability: np.ndarray
     # general prior: seeds every new relationship (history carries over)
     prior_trust: np.ndarray
     prior_unpredictability: np.ndarray
     prior_fear: np.ndarray
     prior_gain: np.ndarray
+    prior_rejection: np.ndarray
+    prior_unavailability: np.ndarray
     # working model per figure
     known: np.ndarray
     trust: np.ndarray
     unpredictability: np.ndarray
     fear: np.ndarray
     gain: np.ndarray
-    payoff_baseline: np.ndarray
+    #: expected share of answered bids that are rebuffed, and of bids that go unanswered
+    rejection: np.ndarray
+    unavailability: np.ndarray
+    #: shared history with the figure: 0 a stranger, 1 a fully familiar attachment figure
+    familiarity: np.ndarray
     # the one pending rupture per relationship
     rupture_kind: np.ndarray
     rupture_elapsed_days: np.ndarray
@@ -143,7 +163,11 @@ class Children:
 
 
 #: Initial working-model belief of a newborn: no history, middling expectations.
-NEWBORN_PRIOR = {"trust": 0.5, "unpredictability": 0.25, "fear": 0.0, "gain": 0.0}
+NEWBORN_PRIOR = {
+    "trust": 0.5, "unpredictability": 0.25, "fear": 0.0, "gain": 0.0, "rejection": 0.0, "unavailability": 0.0,
+}  # fmt: skip
+#: the working-model expectations that a new relationship takes from the general prior
+PRIOR_SEEDED: tuple[str, ...] = tuple(NEWBORN_PRIOR)
 
 
 def new_children(n: int, n_figures: int, age_days: float = 0.0, precision: str = "float64") -> Children:
@@ -163,16 +187,12 @@ def new_children(n: int, n_figures: int, age_days: float = 0.0, precision: str =
         felt_security=np.full(n, 0.5, f),
         exploration=np.zeros(n, f),
         competence=np.zeros(n, f),
-        prior_trust=np.full(n, NEWBORN_PRIOR["trust"], f),
-        prior_unpredictability=np.full(n, NEWBORN_PRIOR["unpredictability"], f),
-        prior_fear=np.full(n, NEWBORN_PRIOR["fear"], f),
-        prior_gain=np.full(n, NEWBORN_PRIOR["gain"], f),
+        negative_emotionality=np.ones(n, f),
+        soothability=np.ones(n, f),
+        **{f"prior_{name}": np.full(n, value, f) for name, value in NEWBORN_PRIOR.items()},
         known=np.zeros((n, n_figures), bool),
-        trust=np.full((n, n_figures), NEWBORN_PRIOR["trust"], f),
-        unpredictability=np.full((n, n_figures), NEWBORN_PRIOR["unpredictability"], f),
-        fear=np.zeros((n, n_figures), f),
-        gain=np.zeros((n, n_figures), f),
-        payoff_baseline=np.zeros((n, n_figures), f),
+        **{name: np.full((n, n_figures), value, f) for name, value in NEWBORN_PRIOR.items()},
+        familiarity=np.zeros((n, n_figures), f),
         rupture_kind=np.zeros((n, n_figures), np.int8),
         rupture_elapsed_days=np.zeros((n, n_figures), f),
         rupture_due_days=np.zeros((n, n_figures), f),
@@ -181,13 +201,14 @@ def new_children(n: int, n_figures: int, age_days: float = 0.0, precision: str =
 
 
 def meet(children: Children, mask: np.ndarray) -> None:
-    """Start new relationships where ``mask`` (n, n_figures) is true, seeded by the prior."""
+    """Start new relationships where ``mask`` (n, n_figures) is true: expectations seeded by the prior, no shared
+    history yet (familiarity 0: a new figure is not yet an attachment figure)."""
     children.known |= mask
-    for name in ("trust", "unpredictability", "fear", "gain"):
+    for name in PRIOR_SEEDED:
         wm = getattr(children, name)
         prior = getattr(children, f"prior_{name}")
         np.copyto(wm, np.broadcast_to(prior[:, None], wm.shape), where=mask)
-    children.payoff_baseline[mask] = 0.0
+    children.familiarity[mask] = 0.0
     children.rupture_kind[mask] = NO_RUPTURE
 
 
@@ -199,9 +220,14 @@ _UNIT_STATE = (
     "prior_trust",
     "prior_unpredictability",
     "prior_fear",
+    "prior_rejection",
+    "prior_unavailability",
     "trust",
     "unpredictability",
     "fear",
+    "rejection",
+    "unavailability",
+    "familiarity",
 )
 
 
@@ -217,3 +243,7 @@ def check_ranges(children: Children, gain_limit: float) -> None:
             raise AssertionError(f"{name} left [-{gain_limit}, {gain_limit}]")
     if children.age_days.min() < 0:
         raise AssertionError("age_days is negative")
+    for name in ("negative_emotionality", "soothability"):
+        values = getattr(children, name)
+        if not np.all(np.isfinite(values)) or values.min() <= 0.0:
+            raise AssertionError(f"{name} must be positive")

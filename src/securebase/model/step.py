@@ -31,21 +31,24 @@ from typing import NamedTuple
 import numpy as np
 
 from securebase.model.anxiety import (
-    expected_security,
     follow_security,
     need_magnitude,
     raise_by_need,
     relax,
+    secure_base,
     security_alone,
 )
 from securebase.model.bids import bid_type, habitual_signal, intensity, logistic_noise, repertoire_by_day
 from securebase.model.caregiving import UNANSWERED, WARM, anxiety_after_response, response
 from securebase.model.exploration import (
     competence_gain,
+    diverted_anxiety,
+    encouraged,
     exploration_level,
     intrusion_probability,
     learning_band,
 )
+from securebase.model.fright import anomalous_probability, fright
 from securebase.model.parameters import ModelParameters
 from securebase.model.ruptures import (
     adult_rupture_probability,
@@ -64,27 +67,31 @@ from securebase.model.timescale import (
     per_step,
     plasticity_by_day,
     tantrum_rate_by_day,
+    undirected_by_day,
 )
 from securebase.model.working_model import (
-    bounded_gain,
-    distortion_cost,
+    expected_share,
     expected_surprise,
     expected_warmth,
     extinguish_fear,
+    filtered_weight,
     frighten,
-    gain_step,
+    grow_familiarity,
     learning_weight,
+    reach,
+    strategy_target,
     toward,
 )
 
 #: uniforms drawn per child and per (child, figure) in every step, whatever happens:
 #: a fixed count keeps two runs that differ in one parameter on the same random numbers.
-CHILD_DRAWS = 11
+CHILD_DRAWS = 12
 FIGURE_DRAWS = 1
 #: what each child's uniform is for (row of the child draws)
-U_NEED, U_NOISE, U_NOTICE, U_RESPOND, U_WARM, U_RUPTURE, U_TANTRUM, U_INTRUSION, U_BID_TYPE, U_REPAIR, U_LATENCY = range(
-    CHILD_DRAWS
-)
+(
+    U_NEED, U_NOISE, U_NOTICE, U_RESPOND, U_WARM, U_RUPTURE, U_TANTRUM, U_INTRUSION, U_BID_TYPE, U_REPAIR, U_LATENCY,
+    U_ANOMALOUS,
+) = range(CHILD_DRAWS)  # fmt: skip
 
 #: the steps' constants: every model parameter, and the conversions to one kind of step (see :func:`constants`)
 Constants = namedtuple(
@@ -118,6 +125,7 @@ class AgeTables(NamedTuple):
     internalisation: np.ndarray
     tantrum_rate: np.ndarray
     repertoire: np.ndarray
+    undirected: np.ndarray
 
 
 def age_tables(params: ModelParameters) -> AgeTables:
@@ -129,6 +137,7 @@ def age_tables(params: ModelParameters) -> AgeTables:
             p.tantrum_floor_per_day, p.tantrum_peak_per_day, p.tantrum_peak_age_years, p.tantrum_age_width_years
         ),
         repertoire=repertoire_by_day(),
+        undirected=undirected_by_day(p.undirected_timescale_years),
     )
 
 
@@ -172,6 +181,13 @@ def with_child(i, j, present, rel, fig):
     return ((present >> j) & 1) == 1 and rel.known[i, j] and fig.active[i, j]
 
 
+def _fright(i, target, rel, fig, severity, plast, c):
+    """An alarming moment from figure ``target`` (anomalous behaviour, or a loss of temper): anxiety and fear."""
+    scare = fright(severity, fig.sensitivity[i, target], c.sensitivity_moderation)
+    rel.fear[i, target] = frighten(rel.fear[i, target], c.fear_learning_rate * plast * scare)
+    return scare
+
+
 def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
     """Advance child ``i`` by one step, in place, and write what happened to ``out`` (an EpisodeRecord).
 
@@ -184,16 +200,18 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
     day = day_of_age(child.age_days[i])
     plast = tables.plasticity[day]
 
-    # felt security follows the best figure present, else what the child has internalised;
-    # the child turns to the figure it expects most from (its hierarchy: the same score)
+    # felt security follows the best secure base present, else what the child has internalised; the child
+    # turns to the figure that is most a secure base to it (its hierarchy: the same score), and spends time
+    # with those present becoming familiar with them
     with_figure = 0.0
     best = -1.0
     target = 0
     for j in range(k):
         score = -1.0
         if with_child(i, j, present, rel, fig):
-            score = expected_security(rel.trust[i, j], rel.fear[i, j])
+            score = secure_base(rel.trust[i, j], rel.fear[i, j], rel.familiarity[i, j])
             with_figure = max(with_figure, score)
+            rel.familiarity[i, j] = grow_familiarity(rel.familiarity[i, j], c.dt_days, c.familiarity_timescale_days)
         if score > best:
             best = score
             target = j
@@ -202,15 +220,15 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
     s = follow_security(child.felt_security[i], max(with_figure, alone), c.tracking)
     child.felt_security[i] = s
 
-    a_before = raise_by_need(child.anxiety[i], need, s, c.security_buffering)
+    a_before = raise_by_need(child.anxiety[i], need * child.negative_emotionality[i], s, c.security_buffering)
 
-    # the bid: whether to bid follows the habitual signal; the noise only varies how hard (so the
-    # gain learns from what intensity achieves, not from the bid/no-bid threshold)
+    # the bid: whether to bid follows the habitual signal, addressed to the figure as far as it is familiar
+    # (or the child's signals are still undirected); the noise only varies how hard
     g = rel.gain[i, target]
+    addressed = reach(rel.familiarity[i, target], tables.undirected[day], child.prior_trust[i], c.indiscriminate_approach)
     noise = logistic_noise(uniform(u, U_NOISE, i))
-    distorted = g + c.signal_noise * noise
-    bid_intensity = intensity(a_before, distorted)
-    bidding = has_figure and habitual_signal(a_before, g) > c.bid_threshold
+    bid_intensity = intensity(a_before, g + c.signal_noise * noise) * addressed
+    bidding = has_figure and habitual_signal(a_before, g) * addressed > c.bid_threshold
     outcome = UNANSWERED
     if bidding:
         outcome = response(
@@ -220,35 +238,52 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
     warm = outcome == WARM
     a_after = anxiety_after_response(
         a_before, bidding, outcome, fig.appropriateness[i, target], bid_intensity,
-        c.soothing, c.fit_floor, c.unanswered_distress, c.steps_per_response,
+        min(c.soothing * child.soothability[i], 1.0), c.fit_floor, c.unanswered_distress, c.steps_per_response,
     )  # fmt: skip
 
-    # learning from the outcome, weighted by the anxiety it came with
+    # learning from the outcome, weighted by the anxiety it came with and, while the figure is new,
+    # filtered by the general prior; the signalling gain follows what the expectations call for
     weight = learning_weight(a_before, plast, c.learning_rate, c.anxiety_weighting, c.max_learning_weight)
     weight = weight / c.steps_per_episode
     if bidding:
         t = rel.trust[i, target]
+        taken = filtered_weight(
+            weight, warm, child.prior_gain[i], rel.familiarity[i, target], c.gain_limit,
+            c.defensive_exclusion, c.lapse_overweighting,
+        )  # fmt: skip
         warmth_seen = 1.0 if warm else 0.0
-        rel.unpredictability[i, target] = expected_surprise(rel.unpredictability[i, target], t, warmth_seen, weight)
-        rel.trust[i, target] = expected_warmth(t, warmth_seen, weight)
+        rel.unpredictability[i, target] = expected_surprise(rel.unpredictability[i, target], t, warmth_seen, taken)
+        rel.trust[i, target] = expected_warmth(t, warmth_seen, taken)
+        rel.unavailability[i, target] = expected_share(
+            rel.unavailability[i, target], 1.0 if outcome == UNANSWERED else 0.0, taken
+        )
+        if outcome != UNANSWERED:
+            rel.rejection[i, target] = expected_share(rel.rejection[i, target], 0.0 if warm else 1.0, taken)
+        wanted = strategy_target(
+            rel.rejection[i, target], rel.unavailability[i, target], c.rejection_drive, c.unavailability_drive,
+            c.gain_limit,
+        )  # fmt: skip
+        rel.gain[i, target] = toward(g, wanted, c.gain_learning_rate * plast / c.steps_per_episode)
     if has_figure:
-        payoff = (a_before - a_after) - distortion_cost(distorted, c.distortion_cost)
-        advantage = payoff - rel.payoff_baseline[i, target]
-        step = gain_step(advantage, noise, plast / c.steps_per_episode, c.gain_learning_rate)
-        rel.gain[i, target] = bounded_gain(g + step, c.gain_limit)
-        rel.payoff_baseline[i, target] = rel.payoff_baseline[i, target] + weight * advantage
         rel.fear[i, target] = extinguish_fear(rel.fear[i, target], weight, c.fear_extinction)
 
-    # ruptures from both sides (the adult's first: one pending rupture per relationship)
-    adult_rupture = has_figure and uniform(u, U_RUPTURE, i) < adult_rupture_probability(fig.rupture_rate[i, target], c.dt_days)
-    if adult_rupture:
+    # alarm and ruptures from both sides: the figure's anomalous moments and losses of temper frighten the
+    # child (model/fright.py); one pending rupture per relationship, the adult's first
+    anomalous = has_figure and uniform(u, U_ANOMALOUS, i) < anomalous_probability(fig.anomalous_rate[i, target], c.dt_days)
+    if anomalous:
+        scare = _fright(i, target, rel, fig, fig.anomalous_severity[i, target], plast, c)
+        a_after = upset(a_after, c.rupture_anxiety * scare)
+    temper = has_figure and uniform(u, U_RUPTURE, i) < adult_rupture_probability(fig.rupture_rate[i, target], c.dt_days)
+    if temper:
+        _fright(i, target, rel, fig, c.temper_severity, plast, c)
         a_after = upset(a_after, c.rupture_anxiety)
-        rel.fear[i, target] = frighten(rel.fear[i, target], c.fear_learning_rate * plast)
+    adult_rupture = anomalous or temper
     tantrum = has_figure and uniform(u, U_TANTRUM, i) < tantrum_probability(
         tables.tantrum_rate[day], c.dt_days, a_after, c.tantrum_reference_anxiety
     )
     if tantrum:
         a_after = upset(a_after, c.tantrum_anxiety)
+
     if (adult_rupture or tantrum) and rel.rupture_kind[i, target] == NO_RUPTURE:
         will_repair = uniform(u, U_REPAIR, i) < fig.repair_propensity[i, target]
         rel.rupture_kind[i, target] = ADULT_RUPTURE if adult_rupture else CHILD_RUPTURE
@@ -290,11 +325,17 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
     a_after = a_after * (1.0 - soothing_by_repair)
 
     # exploring, and learning from it
-    level = exploration_level(a_after, s, c.exploration_floor)
-    intruded = has_figure and uniform(u, U_INTRUSION, i) < intrusion_probability(fig.appropriateness[i, target], c.intrusion_rate)
+    level = exploration_level(
+        diverted_anxiety(a_after, rel.gain[i, target] if has_figure else child.prior_gain[i], c.gain_limit,
+                         c.exploration_diversion),
+        s, c.exploration_floor,
+    )  # fmt: skip
+    support = fig.exploration_support[i, target] if has_figure else 0.0
+    if has_figure:
+        level = encouraged(level, support, best, c.encouragement)
+    intruded = has_figure and uniform(u, U_INTRUSION, i) < intrusion_probability(fig.intrusiveness[i, target], c.intrusion_rate)
     if intruded:
         level = level * (1.0 - c.intrusion_cost)
-    support = fig.exploration_support[i, target] if has_figure else 0.0
     child.exploration[i] = level
     band = learning_band(a_after, c.learning_band_centre, c.learning_band_width)
     competence = child.competence[i]
@@ -302,7 +343,8 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
         competence, level, band, support, c.dt_days, c.competence_rate_per_day, c.support_boost
     )
 
-    child.anxiety[i] = min(max(relax(a_after, s, c.self_regulation_step, c.base_calming_step), 0.0), 1.0)
+    regulation = min(c.self_regulation_step * child.soothability[i], 1.0)
+    child.anxiety[i] = min(max(relax(a_after, s, regulation, c.base_calming_step), 0.0), 1.0)
     kind = -1
     if bidding:
         kind = bid_type(tables.repertoire, day, bid_intensity, uniform(u, U_BID_TYPE, i))
@@ -374,3 +416,5 @@ def end_of_day(i, child, rel, tables, c):
     _settle(i, rel.unpredictability, child.prior_unpredictability, rel.known, rate, pull)
     _settle(i, rel.fear, child.prior_fear, rel.known, rate, pull)
     _settle(i, rel.gain, child.prior_gain, rel.known, rate, pull)
+    _settle(i, rel.rejection, child.prior_rejection, rel.known, rate, pull)
+    _settle(i, rel.unavailability, child.prior_unavailability, rel.known, rate, pull)

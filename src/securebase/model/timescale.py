@@ -68,6 +68,13 @@ def tantrum_rate_by_day(floor: float, peak: float, peak_age_years: float, width_
     return _read_only(floor + peak * np.exp(-(((_YEARS_OF_DAY - peak_age_years) / width_years) ** 2)))
 
 
+@lru_cache(maxsize=32)
+def undirected_by_day(timescale_years: float) -> np.ndarray:
+    """Share of an infant's signalling addressed to whoever is there, at each whole day of age: all of it at
+    birth, fading over the first months as attachment becomes discriminating (Bowlby 1969, phases 1-3)."""
+    return _read_only(np.exp(-_YEARS_OF_DAY / timescale_years))
+
+
 def plasticity(age_days: np.ndarray, params: ModelParameters) -> np.ndarray:
     """Multiplier of learning rates: 1 at birth, slowing with age, never below the floor (S8)."""
     table = plasticity_by_day(params.plasticity_floor, params.plasticity_timescale_years)

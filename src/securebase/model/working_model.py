@@ -1,14 +1,20 @@
 """The working model: a child's learned expectations of each figure, and the general prior (S4, S8).
 
 Learning is weighted by the anxiety at the time (anxious episodes teach more,
-Petters), slows with age and never stops (plasticity). The signalling gain is
-learned by reinforcement from what bids achieve (adaptive signalling): it is
-how the A/B/C strategies emerge without being assigned.
+Petters), slows with age and never stops (plasticity). The child learns what
+its bids meet - warmth (trust), rebuffs (rejection), no answer
+(unavailability) - and its signalling gain follows what those expectations
+call for (:func:`strategy_target`): that is how the A/B/C strategies emerge
+without being assigned. While a figure is new, the general prior filters
+what is learned of it (:func:`filtered_weight`); familiarity grows with time
+together (:func:`grow_familiarity`).
 
 Scalar functions of one relationship (see model/step.py).
 """
 
 from __future__ import annotations
+
+import math
 
 
 def learning_weight(anxiety_before: float, plasticity: float, learning_rate: float, anxiety_weighting: float,
@@ -28,24 +34,52 @@ def expected_surprise(unpredictability: float, trust: float, warm: float, weight
     return unpredictability + weight * (surprise * surprise - unpredictability)
 
 
-def distortion_cost(distorted_gain: float, cost: float) -> float:
-    """Effort of distorting the signal either way (Spangler & Grossmann 1993)."""
-    return cost * abs(distorted_gain)
+def expected_share(expectation: float, happened: float, weight: float) -> float:
+    """Delta-rule update of an expected share (rejection, unavailability) from one outcome (1 it happened, 0 not)."""
+    return expectation + weight * (happened - expectation)
 
 
-def gain_step(advantage: float, noise: float, plasticity: float, gain_learning_rate: float) -> float:
-    """Policy-gradient step on the signalling gain (REINFORCE, Williams 1992).
+def strategy_target(rejection: float, unavailability: float, rejection_drive: float, unavailability_drive: float,
+                    gain_limit: float) -> float:  # fmt: skip
+    """The signalling gain a relationship's expectations call for (Main 1990's conditional strategies).
 
-    The gain moves in the direction of the signal noise when a bid paid more
-    than usual (``advantage`` over a learned payoff baseline). The payoff
-    includes the cost of distorting the signal either way, which keeps open
-    signalling (gain 0) where nothing else pays.
+    Expected rejection of attachment signals calls for suppressing them (avoidance: Ainsworth et al. 1978;
+    Main 1981); expected unavailability - bids that go unanswered, as under inconsistent care - calls for
+    amplifying them (resistance/ambivalence: Cassidy & Berlin 1994). Where neither is expected the signal stays
+    open (secure): the best care cannot make a child suppress or amplify.
     """
-    return gain_learning_rate * plasticity * advantage * noise
+    target = unavailability_drive * unavailability - rejection_drive * rejection
+    return min(max(target, -gain_limit), gain_limit)
 
 
-def bounded_gain(gain: float, gain_limit: float) -> float:
-    return min(max(gain, -gain_limit), gain_limit)
+def filtered_weight(weight: float, warm: bool, prior_gain: float, familiarity: float, gain_limit: float,
+                    defensive_exclusion: float, lapse_overweighting: float) -> float:  # fmt: skip
+    """How much one outcome with a figure teaches, filtered by the child's general prior while the figure is new.
+
+    An avoidant prior (suppressed gain) discounts warm responses (defensive exclusion: Bowlby 1980; Dykas &
+    Cassidy 2011); an ambivalent prior (amplified gain) over-weights lapses (Cassidy & Berlin 1994). The filter
+    fades as the figure becomes familiar, so a new relationship is learned slower, never not at all (S8).
+    """
+    novelty = 1.0 - familiarity
+    if warm:
+        avoidant = max(0.0, -prior_gain) / gain_limit
+        return weight * (1.0 - defensive_exclusion * avoidant * novelty)
+    ambivalent = max(0.0, prior_gain) / gain_limit
+    return min(weight * (1.0 + lapse_overweighting * ambivalent * novelty), 1.0)
+
+
+def grow_familiarity(familiarity: float, dt_days: float, familiarity_timescale_days: float) -> float:
+    """Familiarity after ``dt_days`` together: attachment is built from shared experience over months
+    (Bowlby 1969; Ainsworth 1967), a new carer's within weeks to months (Stovall & Dozier 2000)."""
+    return familiarity + (1.0 - familiarity) * -math.expm1(-dt_days / familiarity_timescale_days)
+
+
+def reach(familiarity: float, undirected: float, prior_trust: float, indiscriminate_approach: float) -> float:
+    """How fully a child addresses its signals to a figure: to a familiar one fully; to an unfamiliar one as far
+    as its signals are still undirected (early infancy) or its approach indiscriminate after deprivation
+    (disinhibited social engagement: Zeanah et al. 2005), whichever is more."""
+    unfamiliar = max(undirected, indiscriminate_approach * (1.0 - prior_trust))
+    return familiarity + (1.0 - familiarity) * unfamiliar
 
 
 def frighten(fear: float, rate: float) -> float:

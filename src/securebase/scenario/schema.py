@@ -22,7 +22,7 @@ NAME_PATTERN = r"^[a-z][a-z0-9_-]{0,39}$"
 #: longest schedule (a century of days)
 #: the narrowest distribution of a trait (an sd below it is 0: the same for every figure)
 MIN_SD = 1e-6
-TRAIT_LIMITS = {"rupture_rate": 96.0, "repair_latency_days": 36_525.0}
+TRAIT_LIMITS = {"rupture_rate": 96.0, "anomalous_rate": 96.0, "repair_latency_days": 36_525.0}
 
 
 class FieldError(ValueError):
@@ -76,9 +76,12 @@ class Caregiving(Strict):
     warmth: Trait | None = None
     reliability: Trait | None = None
     exploration_support: Trait | None = None
+    intrusiveness: Trait | None = None
     rupture_rate: Trait | None = None
     repair_propensity: Trait | None = None
     repair_latency_days: Trait | None = None
+    anomalous_rate: Trait | None = None
+    anomalous_severity: Trait | None = None
     #: correlation of the five qualities through one shared factor (a Gaussian copula)
     quality_correlation: Annotated[float, Field(ge=0.0, lt=1.0, allow_inf_nan=False)] | None = None
 
