@@ -20,7 +20,8 @@ def test_targets_are_the_published_figures():
     assert by_name["normative_B"].value == 0.66
     assert by_name["mixed_risk_D"].value == 0.235
     assert by_name["sensitivity_security_r"].value == 0.24
-    assert by_name["stability_stressed"].value == 0.62
+    assert by_name["stability_kappa"].value == 0.23
+    assert by_name["anomalous_disorganisation_r"].value == 0.34
     for target in targets():
         assert target.low <= target.value <= target.high
         assert target.source
@@ -46,7 +47,7 @@ def _fake_measure(params, scheme, n, seed, *, sorter_sd, observer_sd, keep=None,
     It lets the test check the search and the file it writes; the real studies
     are exercised by test_validate_writes_the_table_and_plot.
     """
-    value = min(1.0, params.distortion_cost * 10 + scheme.avoidance_full)
+    value = min(1.0, params.rejection_drive / 10 + scheme.avoidance_full)
     if keep is not None:  # what the real studies keep for aligning the read-out
         keep["working_models"] = [
             pd.DataFrame({"gain": [-1.0, 0.0, 1.0], "fear": [0.0, 0.0, 0.0], "classification": ["A", "B", "C"]})
@@ -67,10 +68,10 @@ def test_fit_searches_and_writes_constants_with_provenance(tmp_path, monkeypatch
     assert data["command"] == "securebase calibrate --n 100 --seed 1"
     assert data["securebase_version"]
     assert set(data["fit"]) == {t.name for t in targets()}
-    assert data["model"]["distortion_cost"] == round(calibration.params.distortion_cost, 6)
+    assert data["model"]["rejection_drive"] == round(calibration.params.rejection_drive, 6)
     assert data["coding"]["avoidance_full"] == round(calibration.coding.avoidance_full, 6)
     back = Calibration.load(path)  # what the file says, read back through the Calibration object
-    assert back.params.distortion_cost == round(calibration.params.distortion_cost, 6)
+    assert back.params.rejection_drive == round(calibration.params.rejection_drive, 6)
     assert back.provenance.command == "securebase calibrate --n 100 --seed 1"
     assert back.provenance.fit["normative_B"]["published"] == 0.66
 

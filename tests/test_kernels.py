@@ -61,11 +61,14 @@ def random_population(seed: int, n: int, k: int) -> tuple[Children, Figures]:
                  "prior_fear"):  # fmt: skip
         getattr(children, name)[:] = rng.random(n)
     children.prior_gain[:] = rng.uniform(-1, 1, n)
+    for name in ("prior_rejection", "prior_unavailability"):
+        getattr(children, name)[:] = rng.random(n)
+    children.negative_emotionality[:] = rng.uniform(0.5, 1.5, n)
+    children.soothability[:] = rng.uniform(0.5, 1.5, n)
     children.known[:] = rng.random((n, k)) < 0.8
-    for name in ("trust", "unpredictability", "fear"):
+    for name in ("trust", "unpredictability", "fear", "rejection", "unavailability", "familiarity"):
         getattr(children, name)[:] = rng.random((n, k))
     children.gain[:] = rng.uniform(-1.5, 1.5, (n, k))
-    children.payoff_baseline[:] = rng.normal(0, 0.1, (n, k))
     children.rupture_kind[:] = rng.integers(0, 3, (n, k))
     children.rupture_elapsed_days[:] = rng.uniform(0, 2, (n, k))
     children.rupture_due_days[:] = rng.uniform(0, 2, (n, k))
@@ -73,6 +76,7 @@ def random_population(seed: int, n: int, k: int) -> tuple[Children, Figures]:
     traits = {name: rng.random((n, k)) for name in FIGURE_TRAITS}
     traits["rupture_rate"] *= 3.0
     traits["repair_latency_days"] *= 2.0
+    traits["anomalous_rate"] *= 2.0
     figures = Figures(
         names=tuple(f"figure{j}" for j in range(k)),
         availability=rng.random((k, 2)),

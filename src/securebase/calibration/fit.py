@@ -40,22 +40,22 @@ from securebase.model.strategy import SECURE, classify
 
 #: the constants calibration fits: (where, name, low, high)
 FREE: tuple[tuple[str, str, float, float], ...] = (
-    ("model", "rejection_drive", 0.5, 6.0),
-    ("model", "unavailability_drive", 0.5, 6.0),
-    # fear may learn slowly both ways: then disorganisation follows a carer's lasting rate of
-    # unrepaired ruptures rather than last week's (docs/model.md §13, "What limits stability")
-    ("model", "fear_learning_rate", 0.01, 0.4),
-    ("model", "fear_extinction", 0.02, 2.0),
+    # strategy learning: how strongly expected rejection and unavailability call for a strategy, and the
+    # lapses good-enough care has anyway (model/working_model.py strategy_target)
+    ("model", "rejection_drive", 1.0, 10.0),
+    ("model", "unavailability_drive", 1.0, 10.0),
+    ("model", "strategy_tolerance", 0.0, 0.4),
+    ("model", "gain_learning_rate", 0.005, 0.06),
+    # fright (model/fright.py): how fast fear is learned and extinguished, and how alarming a loss of temper is
+    ("model", "fear_learning_rate", 0.05, 0.8),
+    ("model", "fear_extinction", 0.1, 2.0),
+    ("model", "temper_severity", 0.1, 0.9),
     ("model", "lapse_attention", 0.0, 0.5),
-    ("model", "unanswered_distress", 0.1, 0.5),
-    ("model", "gain_learning_rate", 0.005, 0.04),
-    ("model", "plasticity_timescale_years", 1.0, 8.0),
     ("coding", "avoidance_full", 0.1, 0.5),
     ("coding", "resistance_full", 0.2, 0.8),
     ("coding", "disorganisation_full", 0.1, 0.6),
-    ("coding", "coder_sd", 0.3, 0.8),
     ("instruments", "sorter_sd", 0.1, 0.8),
-    ("instruments", "observer_sd", 0.5, 2.5),
+    ("instruments", "observer_sd", 0.3, 2.5),
 )
 
 

@@ -1,18 +1,20 @@
 """The calibration studies: the instruments applied to the named populations, as published studies did.
 
-- a stable normative sample from birth, Strange Situation at 12 and 18
-  months, observed sensitivity and a security score at 12 months;
+- a stable normative sample from birth, Strange Situation at 12 and 24
+  months (four-way kappa, secure/insecure r, each class's stability),
+  observed sensitivity and a security score at 12 months;
 - a sample under stress: normative care to 12 months, then each family's care
   re-drawn from the mixed-risk population (life stress changes care), Strange
-  Situation at 12 and 18 months;
-- a mixed-risk sample, Strange Situation at 12 months;
+  Situation at 12 and 24 months (kappa lower than the stable sample's);
+- a mixed-risk sample, Strange Situation at 12 months, and observed anomalous
+  caregiver behaviour (instruments/anomalous.py) against disorganisation;
 - four small samples each under one pure pattern of care (responsive,
   rejecting, intermittent, frightening), Strange Situation at 12 months;
 - two small samples, from age 2 and from age 14, with two years of rejecting
   then two of responsive care: the share secure at the end (S8).
 
 Each statistic comes with a 95% interval (binomial for shares, Fisher's z for
-the correlation).
+correlations, a bootstrap over children for kappa and the differences).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from securebase.engine.simulation import Simulation
+from securebase.instruments.anomalous import observed_anomalous_behaviour
 from securebase.instruments.security_score import security_score
 from securebase.instruments.sensitivity import observed_sensitivity
 from securebase.instruments.ssp_coding import CLASSES, CodingScheme, code
@@ -34,7 +37,11 @@ from securebase.model.strategy import SECURE, classify
 from securebase.scenario.schema import Scenario
 
 TWELVE_MONTHS = 365
-EIGHTEEN_MONTHS = 548
+#: the later Strange-Situation-based assessment of the stability targets (Opie et al. 2021 pool infancy to
+#: toddlerhood and preschool; 24 months is inside that span)
+LATER = 730
+#: bootstrap resamples for the intervals of kappa and of the differences
+BOOTSTRAP = 200
 CAREGIVER = "parent"
 
 
@@ -76,6 +83,47 @@ def _correlation(x: np.ndarray, y: np.ndarray) -> Measured:
     r = float(np.corrcoef(x, y)[0, 1])
     z, half = np.arctanh(r), 1.96 / np.sqrt(n - 3)
     return Measured(r, float(np.tanh(z - half)), float(np.tanh(z + half)), n)
+
+
+def kappa(first: np.ndarray, second: np.ndarray) -> float:
+    """Cohen's kappa of two classifications of the same children (A/B/C/D)."""
+    observed = float(np.mean(first == second))
+    expected = sum(float(np.mean(first == c)) * float(np.mean(second == c)) for c in CLASSES)
+    return (observed - expected) / (1.0 - expected) if expected < 1.0 else 0.0
+
+
+def _bootstrap(statistic, samples: tuple[tuple[np.ndarray, np.ndarray], ...], rng: np.random.Generator) -> Measured:
+    """A statistic of paired classifications, with a percentile bootstrap interval (resampling children)."""
+    value = statistic(*samples)
+    draws = []
+    for _ in range(BOOTSTRAP):
+        resampled = []
+        for first, second in samples:
+            pick = rng.integers(0, len(first), len(first))
+            resampled.append((first[pick], second[pick]))
+        draws.append(statistic(*resampled))
+    low, high = np.percentile(draws, [2.5, 97.5])
+    return Measured(float(value), float(low), float(high), len(samples[0][0]))
+
+
+def stability(first: np.ndarray, second: np.ndarray, rng: np.random.Generator) -> dict[str, Measured]:
+    """Four-way kappa, secure/insecure r (phi), and security's lead as the most stable class."""
+
+    def phi(pair: tuple[np.ndarray, np.ndarray]) -> float:
+        a, b = (pair[0] == "B").astype(float), (pair[1] == "B").astype(float)
+        return float(np.corrcoef(a, b)[0, 1]) if a.std() > 0 and b.std() > 0 else 0.0
+
+    def lead(pair: tuple[np.ndarray, np.ndarray]) -> float:
+        kept = {c: float(np.mean(pair[1][pair[0] == c] == c)) for c in CLASSES if np.any(pair[0] == c)}
+        others = [v for c, v in kept.items() if c != "B"]
+        return kept.get("B", 0.0) - (max(others) if others else 0.0)
+
+    pair = (first, second)
+    return {
+        "kappa": _bootstrap(lambda p: kappa(*p), (pair,), rng),
+        "secure_r": _bootstrap(phi, (pair,), rng),
+        "secure_lead": _bootstrap(lead, (pair,), rng),
+    }
 
 
 def sample(caregiving: str, n: int, days: int, change_at: int | None = None, change_to: str = "") -> Scenario:
@@ -154,7 +202,7 @@ def measure(
     out: dict[str, Measured] = {}
 
     stable = Simulation(
-        sample("normative", n, EIGHTEEN_MONTHS), seed=int(seeds[0].generate_state(1)[0]), params=params, kernel=kernel, precision=precision
+        sample("normative", n, LATER), seed=int(seeds[0].generate_state(1)[0]), params=params, kernel=kernel, precision=precision
     )
     _run_until(stable, TWELVE_MONTHS)
     behaviour = observe_strange_situation(stable.children, stable.figures, CAREGIVER, rng, params)
@@ -171,15 +219,22 @@ def measure(
     sensitivity = observed_sensitivity(stable.figures, CAREGIVER, rng, params, observer_sd=observer_sd)
     security = security_score(stable.children, stable.figures, CAREGIVER, rng, params, sorter_sd=sorter_sd)
     out["sensitivity_security_r"] = _correlation(sensitivity, security)
-    _run_until(stable, EIGHTEEN_MONTHS)
-    out["stability_stable"] = share(at_12.to_numpy() == _classify(stable, rng, scheme).to_numpy())
+    _run_until(stable, LATER)
+    stable_pair = (at_12.to_numpy(), _classify(stable, rng, scheme).to_numpy())
+    kept = stability(*stable_pair, rng)
+    out["stability_kappa"] = kept["kappa"]
+    out["stability_secure_r"] = kept["secure_r"]
+    out["security_most_stable"] = kept["secure_lead"]
 
-    stressed_sample = sample("normative", n, EIGHTEEN_MONTHS, change_at=TWELVE_MONTHS + 1, change_to="mixed-risk")
+    stressed_sample = sample("normative", n, LATER, change_at=TWELVE_MONTHS + 1, change_to="mixed-risk")
     stressed = Simulation(stressed_sample, seed=int(seeds[1].generate_state(1)[0]), params=params, kernel=kernel, precision=precision)
     _run_until(stressed, TWELVE_MONTHS)
     before = _classify(stressed, rng, scheme)
-    _run_until(stressed, EIGHTEEN_MONTHS)
-    out["stability_stressed"] = share(before.to_numpy() == _classify(stressed, rng, scheme).to_numpy())
+    _run_until(stressed, LATER)
+    stressed_pair = (before.to_numpy(), _classify(stressed, rng, scheme).to_numpy())
+    out["stability_lower_under_stress"] = _bootstrap(
+        lambda stable, stressed: kappa(*stable) - kappa(*stressed), (stable_pair, stressed_pair), rng
+    )
 
     emergence = {"responsive": "B", "rejecting": "A", "intermittent": "C", "frightening": "D"}
     for index, (care, expected) in enumerate(emergence.items()):
@@ -207,6 +262,8 @@ def measure(
     mixed_classes = _classify(mixed, rng, scheme, keep)
     for c in CLASSES:
         out[f"mixed_risk_{c}"] = share(mixed_classes.to_numpy() == c)
+    anomalous = observed_anomalous_behaviour(mixed.figures, CAREGIVER, rng, params)
+    out["anomalous_disorganisation_r"] = _correlation(anomalous, (mixed_classes.to_numpy() == "D").astype(float))
     return out
 
 

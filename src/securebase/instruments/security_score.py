@@ -3,7 +3,7 @@
 The AQS correlates a child's observed secure-base behaviour with the
 criterion sort of the prototypically secure child, giving a score in [-1, 1].
 Here the behaviour is summarised from the working model the child acts on:
-smooth use of the figure as a base (trust), neither suppressing nor
+smooth use of the figure as a secure base (trust, as far as the figure is familiar), neither suppressing nor
 amplifying signals (|gain|), and no fear of the figure; the observer's sort
 adds error (AQS observer reliability is about .7-.8: van IJzendoorn et al. 2004).
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from securebase.model.anxiety import expected_security
+from securebase.model.anxiety import secure_base
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import Children, Figures
 
@@ -31,7 +31,7 @@ def security_score(
 ) -> np.ndarray:
     """One score in [-1, 1] per child, for its relationship with ``figure``."""
     k = figures.index(figure)
-    base_use = expected_security(children.trust[:, k], children.fear[:, k])
+    base_use = secure_base(children.trust[:, k], children.fear[:, k], children.familiarity[:, k])
     distortion = np.abs(children.gain[:, k]) / params.gain_limit
     raw = 2.0 * base_use - distortion - children.fear[:, k] - 0.5
     return np.clip(raw + sorter_sd * rng.standard_normal(children.n), -1.0, 1.0)

@@ -54,19 +54,21 @@ class ModelParameters:
     #: share of ``soothing`` that a warm response gives when it does not fit the need at all
     fit_floor: float = 0.5
     response_minutes: float = 2.0
-    unanswered_distress: float = 0.3
-    lapse_attention: float = 0.15
+    unanswered_distress: float = 0.28
+    lapse_attention: float = 0.23
 
     # working model learning
     learning_rate: float = 0.04
     #: the most one outcome can move a working model (a learning weight of at most this)
     max_learning_weight: float = 0.5
     anxiety_weighting: float = 2.0
-    gain_learning_rate: float = 0.02
+    gain_learning_rate: float = 0.03
     gain_limit: float = 2.0
     #: the signalling gain a child learns: suppressed by expected rejection, amplified by expected unavailability
-    rejection_drive: float = 2.0
-    unavailability_drive: float = 2.0
+    rejection_drive: float = 6.0
+    unavailability_drive: float = 4.0
+    #: the rejection and unavailability that good-enough care has anyway, and call for no strategy
+    strategy_tolerance: float = 0.2
     #: how much of a warm response an avoidant prior discounts in a new relationship (defensive exclusion)
     defensive_exclusion: float = 0.6
     #: how much more an ambivalent prior learns from a lapse in a new relationship
@@ -74,7 +76,7 @@ class ModelParameters:
     #: days together over which a new figure becomes familiar (1 - 1/e of the way)
     familiarity_timescale_days: float = 30.0
     plasticity_floor: float = 0.2
-    plasticity_timescale_years: float = 4.0
+    plasticity_timescale_years: float = 5.0
     prior_rate_per_day: float = 0.02
     prototype_pull_per_day: float = 0.002
 
@@ -92,10 +94,10 @@ class ModelParameters:
     unrepaired_after_days: float = 1.0
     repair_trust_gain: float = 0.5
     unrepaired_trust_cost: float = 1.0
-    fear_learning_rate: float = 0.15
-    fear_extinction: float = 0.5
+    fear_learning_rate: float = 0.45
+    fear_extinction: float = 0.6
     #: how frightening a loss of temper is, on the scale of anomalous behaviour's severity (0..1)
-    temper_severity: float = 0.3
+    temper_severity: float = 0.5
     #: share of a fright's effect on fear that a fully sensitive figure takes away (it notices and soothes)
     sensitivity_moderation: float = 0.5
 

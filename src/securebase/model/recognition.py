@@ -4,7 +4,9 @@ An individual who meets several candidate figures cannot see their traits:
 it infers them through its working model of each (trust, fear), learned from
 the bids it sends (model/working_model.py). Its *choice* is the candidate it
 expects most from, by the very rule the episode step uses to choose whom to
-bid to (model/step.py): the highest trust x (1 - fear) (model.anxiety.expected_security).
+bid to (model/step.py): the highest trust x (1 - fear) (model.anxiety.expected_security). The step's
+hierarchy also weighs each figure by familiarity (model.anxiety.secure_base); the judgement here is of the
+candidates' quality, which the working model holds apart from how familiar each is.
 
 The *truly best* candidate is the one whose hidden traits give a bid the best
 chance of being met warmly: noticed (sensitivity, on a day of full attention

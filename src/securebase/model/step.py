@@ -261,7 +261,7 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
             rel.rejection[i, target] = expected_share(rel.rejection[i, target], 0.0 if warm else 1.0, taken)
         wanted = strategy_target(
             rel.rejection[i, target], rel.unavailability[i, target], c.rejection_drive, c.unavailability_drive,
-            c.gain_limit,
+            c.strategy_tolerance, c.gain_limit,
         )  # fmt: skip
         rel.gain[i, target] = toward(g, wanted, c.gain_learning_rate * plast / c.steps_per_episode)
     if has_figure:

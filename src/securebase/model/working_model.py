@@ -40,15 +40,18 @@ def expected_share(expectation: float, happened: float, weight: float) -> float:
 
 
 def strategy_target(rejection: float, unavailability: float, rejection_drive: float, unavailability_drive: float,
-                    gain_limit: float) -> float:  # fmt: skip
+                    strategy_tolerance: float, gain_limit: float) -> float:  # fmt: skip
     """The signalling gain a relationship's expectations call for (Main 1990's conditional strategies).
 
     Expected rejection of attachment signals calls for suppressing them (avoidance: Ainsworth et al. 1978;
     Main 1981); expected unavailability - bids that go unanswered, as under inconsistent care - calls for
     amplifying them (resistance/ambivalence: Cassidy & Berlin 1994). Where neither is expected the signal stays
-    open (secure): the best care cannot make a child suppress or amplify.
+    open (secure): the best care cannot make a child suppress or amplify. Lapses up to ``strategy_tolerance``
+    are ordinary in good-enough care (Winnicott 1953; Tronick & Gianino 1986: most interactions are
+    mismatched much of the time) and call for nothing.
     """
-    target = unavailability_drive * unavailability - rejection_drive * rejection
+    amplify = unavailability_drive * max(0.0, unavailability - strategy_tolerance)
+    target = amplify - rejection_drive * max(0.0, rejection - strategy_tolerance)
     return min(max(target, -gain_limit), gain_limit)
 
 
