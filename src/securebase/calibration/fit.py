@@ -44,16 +44,20 @@ FREE: tuple[tuple[str, str, float, float], ...] = (
     # lapses good-enough care has anyway (model/working_model.py strategy_target)
     ("model", "rejection_drive", 1.0, 10.0),
     ("model", "unavailability_drive", 1.0, 10.0),
-    ("model", "strategy_tolerance", 0.0, 0.4),
+    ("model", "strategy_tolerance", 0.0, 0.6),
     ("model", "gain_learning_rate", 0.005, 0.06),
     # fright (model/fright.py): how fast fear is learned and extinguished, and how alarming a loss of temper is
-    ("model", "fear_learning_rate", 0.05, 0.8),
-    ("model", "fear_extinction", 0.1, 2.0),
-    ("model", "temper_severity", 0.1, 0.9),
+    ("model", "fear_learning_rate", 0.1, 1.0),
+    ("model", "fear_extinction", 0.5, 8.0),
+    ("model", "temper_severity", 0.0, 0.6),
     ("model", "lapse_attention", 0.0, 0.5),
     ("coding", "avoidance_full", 0.1, 0.5),
     ("coding", "resistance_full", 0.2, 0.8),
-    ("coding", "disorganisation_full", 0.1, 0.6),
+    ("coding", "disorganisation_full", 0.03, 0.4),
+    ("coding", "unsettled_full", 0.5, 1.5),
+    # the coder's error, within what trained coders' agreement allows (.80-.95 two-coder agreement on ABC(D):
+    # Ainsworth et al. 1978; van IJzendoorn et al. 1999; docs/model.md §13)
+    ("coding", "coder_sd", 0.4, 0.9),
     ("instruments", "sorter_sd", 0.1, 0.8),
     ("instruments", "observer_sd", 0.3, 2.5),
 )
@@ -138,8 +142,11 @@ def _read_change_with(params: ModelParameters, kept: dict, measured: dict[str, M
 
 
 def _evaluate_vector(args: tuple[np.ndarray, int, int]) -> float:
+    """The score of one point; a point whose statistics cannot be computed (a correlation of a constant, as when
+    no child is coded D) scores infinity, so that the search moves away from it (NaN would win ``argmin``)."""
     vector, n, seed = args
-    return evaluate(with_vector(Calibration(), vector), n, seed)[0]
+    value = evaluate(with_vector(Calibration(), vector), n, seed)[0]
+    return value if np.isfinite(value) else float("inf")
 
 
 def fit(

@@ -9,7 +9,12 @@ disagree as real ones do. The classification follows explicit rules:
 1. D if the disorganisation rating is 5 or more (Main & Solomon 1990);
 2. else A if avoidance, averaged over the two reunions, is 5 or more and
    exceeds resistance;
-3. else C if resistance, averaged over the two reunions, is 5 or more;
+3. else C if resistance, averaged over the two reunions, is 5 or more, or
+   if the child is not settled by the reunions (a 1-7 rating of the distress
+   still shown, averaged over the two reunions, is 5 or more): Ainsworth's
+   resistant infants are "not readily comforted" (Ainsworth et al. 1978,
+   ch. 4), and a child whose distress is at its ceiling cannot show
+   amplification beyond it;
 4. else B.
 
 Averaging the two reunions, rather than taking the more extreme, makes the
@@ -45,7 +50,9 @@ class CodingScheme:
     contact_maintaining_full: float = 1.0
     resistance_full: float = 0.45
     avoidance_full: float = 0.24
-    disorganisation_full: float = 0.3
+    disorganisation_full: float = 0.08
+    #: distress shown through the reunions that earns the top of the "not settled" rating
+    unsettled_full: float = 1.3
     class_cut: float = 5.0
     #: sd of a coder's rating error, in scale points (coders agree within one point most of the time)
     coder_sd: float = 0.6
@@ -67,6 +74,8 @@ def true_ratings(behaviour: pd.DataFrame, scheme: CodingScheme = DEFAULT_SCHEME)
         full = getattr(scheme, f"{scale}_full")
         for reunion in REUNIONS:
             out[f"{scale}_{reunion}"] = 1.0 + 6.0 * np.clip(wide[(scale, reunion)] / full, 0.0, 1.0)
+    distress = sum(wide[("distress", r)] for r in REUNIONS) / len(REUNIONS)
+    out["unsettled"] = 1.0 + 6.0 * np.clip(distress / scheme.unsettled_full, 0.0, 1.0)
     disorganisation = np.maximum(*(wide[("disorganisation", r)] for r in REUNIONS))
     out["disorganisation"] = 1.0 + 8.0 * np.clip(disorganisation / scheme.disorganisation_full, 0.0, 1.0)
     return out
@@ -87,7 +96,7 @@ def classify(ratings: pd.DataFrame, scheme: CodingScheme = DEFAULT_SCHEME) -> pd
     avoidance = ratings[[f"avoidance_{r}" for r in REUNIONS]].mean(axis=1)
     resistance = ratings[[f"resistance_{r}" for r in REUNIONS]].mean(axis=1)
     classes = np.full(len(ratings), "B", dtype=object)
-    classes[resistance >= scheme.class_cut] = "C"
+    classes[(resistance >= scheme.class_cut) | (ratings["unsettled"] >= scheme.class_cut)] = "C"
     classes[(avoidance >= scheme.class_cut) & (avoidance > resistance)] = "A"
     classes[ratings["disorganisation"] >= scheme.class_cut] = "D"
     return pd.Series(classes, index=ratings.index, name="classification")

@@ -65,10 +65,10 @@ class ModelParameters:
     gain_learning_rate: float = 0.03
     gain_limit: float = 2.0
     #: the signalling gain a child learns: suppressed by expected rejection, amplified by expected unavailability
-    rejection_drive: float = 6.0
-    unavailability_drive: float = 4.0
+    rejection_drive: float = 5.0
+    unavailability_drive: float = 3.0
     #: the rejection and unavailability that good-enough care has anyway, and call for no strategy
-    strategy_tolerance: float = 0.2
+    strategy_tolerance: float = 0.3
     #: how much of a warm response an avoidant prior discounts in a new relationship (defensive exclusion)
     defensive_exclusion: float = 0.6
     #: how much more an ambivalent prior learns from a lapse in a new relationship
@@ -94,10 +94,10 @@ class ModelParameters:
     unrepaired_after_days: float = 1.0
     repair_trust_gain: float = 0.5
     unrepaired_trust_cost: float = 1.0
-    fear_learning_rate: float = 0.45
-    fear_extinction: float = 0.6
+    fear_learning_rate: float = 1.0
+    fear_extinction: float = 4.0
     #: how frightening a loss of temper is, on the scale of anomalous behaviour's severity (0..1)
-    temper_severity: float = 0.5
+    temper_severity: float = 0.15
     #: share of a fright's effect on fear that a fully sensitive figure takes away (it notices and soothes)
     sensitivity_moderation: float = 0.5
 

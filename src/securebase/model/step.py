@@ -223,14 +223,18 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
     a_before = raise_by_need(child.anxiety[i], need * child.negative_emotionality[i], s, c.security_buffering)
 
     # the bid: whether to bid follows the habitual signal, addressed to the figure as far as it is familiar
-    # (or the child's signals are still undirected); the noise only varies how hard
+    # (or the child's signals are still undirected); the noise only varies how hard. A child aroused past the
+    # threshold who does not bid (a suppressed signal) still shows subtle cues, which a sensitive figure may
+    # notice and answer on its own initiative (Spangler & Grossmann 1993: avoidant infants are aroused without
+    # showing it; responding to subtle cues is how such a child meets evidence of warmth)
     g = rel.gain[i, target]
     addressed = reach(rel.familiarity[i, target], tables.undirected[day], child.prior_trust[i], c.indiscriminate_approach)
     noise = logistic_noise(uniform(u, U_NOISE, i))
     bid_intensity = intensity(a_before, g + c.signal_noise * noise) * addressed
     bidding = has_figure and habitual_signal(a_before, g) * addressed > c.bid_threshold
+    cue = has_figure and not bidding and a_before > c.bid_threshold
     outcome = UNANSWERED
-    if bidding:
+    if bidding or cue:
         outcome = response(
             fig.sensitivity[i, target], attention[i, target], fig.reliability[i, target], fig.warmth[i, target],
             bid_intensity, uniform(u, U_NOTICE, i), uniform(u, U_RESPOND, i), uniform(u, U_WARM, i),
@@ -242,10 +246,11 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
     )  # fmt: skip
 
     # learning from the outcome, weighted by the anxiety it came with and, while the figure is new,
-    # filtered by the general prior; the signalling gain follows what the expectations call for
+    # filtered by the general prior; the signalling gain follows what the expectations call for. A bid
+    # teaches whatever its outcome; a cue teaches only when the figure answers it (nothing was asked)
     weight = learning_weight(a_before, plast, c.learning_rate, c.anxiety_weighting, c.max_learning_weight)
     weight = weight / c.steps_per_episode
-    if bidding:
+    if bidding or outcome != UNANSWERED:
         t = rel.trust[i, target]
         taken = filtered_weight(
             weight, warm, child.prior_gain[i], rel.familiarity[i, target], c.gain_limit,
@@ -254,9 +259,10 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
         warmth_seen = 1.0 if warm else 0.0
         rel.unpredictability[i, target] = expected_surprise(rel.unpredictability[i, target], t, warmth_seen, taken)
         rel.trust[i, target] = expected_warmth(t, warmth_seen, taken)
-        rel.unavailability[i, target] = expected_share(
-            rel.unavailability[i, target], 1.0 if outcome == UNANSWERED else 0.0, taken
-        )
+        if bidding:
+            rel.unavailability[i, target] = expected_share(
+                rel.unavailability[i, target], 1.0 if outcome == UNANSWERED else 0.0, taken
+            )
         if outcome != UNANSWERED:
             rel.rejection[i, target] = expected_share(rel.rejection[i, target], 0.0 if warm else 1.0, taken)
         wanted = strategy_target(
@@ -353,8 +359,8 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
     out.target[i] = target if has_figure else -1
     out.bid_type[i] = kind
     out.intensity[i] = bid_intensity if bidding else 0.0
-    out.answered[i] = outcome != UNANSWERED
-    out.warm[i] = warm
+    out.answered[i] = bidding and outcome != UNANSWERED
+    out.warm[i] = bidding and warm
     out.adult_rupture[i] = adult_rupture
     out.tantrum[i] = tantrum
     out.repairs[i] = repairs

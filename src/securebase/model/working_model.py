@@ -48,10 +48,13 @@ def strategy_target(rejection: float, unavailability: float, rejection_drive: fl
     amplifying them (resistance/ambivalence: Cassidy & Berlin 1994). Where neither is expected the signal stays
     open (secure): the best care cannot make a child suppress or amplify. Lapses up to ``strategy_tolerance``
     are ordinary in good-enough care (Winnicott 1953; Tronick & Gianino 1986: most interactions are
-    mismatched much of the time) and call for nothing.
+    mismatched much of the time) and call for nothing. The stronger call sets the strategy: rejection and
+    unavailability do not cancel into an open signal (a child who meets both is not secure), so the size of
+    the call never grows as care gets better on either count.
     """
+    suppress = rejection_drive * max(0.0, rejection - strategy_tolerance)
     amplify = unavailability_drive * max(0.0, unavailability - strategy_tolerance)
-    target = amplify - rejection_drive * max(0.0, rejection - strategy_tolerance)
+    target = amplify if amplify > suppress else -suppress
     return min(max(target, -gain_limit), gain_limit)
 
 

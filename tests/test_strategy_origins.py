@@ -1,0 +1,85 @@
+"""Where A, C and D come from, and better care never making fewer secure children (issue: model v2).
+
+Children live a year with one caregiver who is the same for all of them (the normative preset's means),
+except one quality set to a level in 0..1; the Strange Situation at 12 months is coded by the calibrated
+coder. Every level runs on the same seed (common random numbers), so a difference between levels is the
+effect of the quality, plus what is left of sampling error, which the tolerance allows for: two standard
+errors of a difference of two independent shares (conservative with common random numbers).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+
+import numpy as np
+import pytest
+from helpers import SHIPPED, one_figure
+
+from securebase.engine.simulation import Simulation
+from securebase.instruments.ssp_coding import code, distribution
+from securebase.instruments.strange_situation import observe_strange_situation
+from securebase.model.state import QUALITIES
+from securebase.scenario.caregiving import fixed_caregiving
+
+LEVELS = (0.0, 0.25, 0.5, 0.75, 1.0)
+SIZES = {"small": 300, "full": 1500}
+
+
+@cache
+def coded(n: int, **traits: float) -> dict[str, float]:
+    """Shares A/B/C/D at 12 months under the normative means with ``traits`` changed, on a fixed seed."""
+    scenario = one_figure(fixed_caregiving("normative", **traits).model_dump(exclude_none=True), n_children=n, days=365)
+    simulation = Simulation(scenario, seed=11, params=SHIPPED.params)
+    simulation.run()
+    rng = np.random.default_rng(5)
+    behaviour = observe_strange_situation(simulation.children, simulation.figures, "parent", rng, SHIPPED.params)
+    return distribution(code(behaviour, rng, SHIPPED.coding)["classification"])
+
+
+def allowance(p: float, q: float, n: int) -> float:
+    """Two standard errors of the difference of two shares of ``n`` children each."""
+    return 2.0 * math.sqrt((p * (1 - p) + q * (1 - q)) / n) + 1e-9
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("quality", QUALITIES)
+def test_the_share_secure_never_falls_as_one_quality_improves(quality, slow_size):
+    n = SIZES[slow_size]
+    secure = [coded(n, **{quality: level})["B"] for level in LEVELS]
+    for level, before, after in zip(LEVELS[1:], secure[:-1], secure[1:], strict=True):
+        assert after >= before - allowance(before, after, n), (quality, level, secure)
+
+
+@pytest.mark.slow
+def test_avoidance_comes_from_rejection(slow_size):
+    n = SIZES[slow_size]
+    avoidant = [coded(n, warmth=level)["A"] for level in LEVELS]  # less warmth: more bids rebuffed
+    for level, before, after in zip(LEVELS[1:], avoidant[:-1], avoidant[1:], strict=True):
+        assert after <= before + allowance(before, after, n), (level, avoidant)
+    assert avoidant[0] > avoidant[-1] + 0.3
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("quality", ["consistency", "reliability"])
+def test_ambivalence_comes_from_inconsistent_availability(quality, slow_size):
+    n = SIZES[slow_size]
+    ambivalent = [coded(n, **{quality: level})["C"] for level in LEVELS]
+    for level, before, after in zip(LEVELS[1:], ambivalent[:-1], ambivalent[1:], strict=True):
+        assert after <= before + allowance(before, after, n), (quality, level, ambivalent)
+    assert ambivalent[0] > ambivalent[-1] + 0.1
+
+
+@pytest.mark.slow
+def test_disorganisation_comes_from_fright_graded_and_moderated_by_repair(slow_size):
+    n = SIZES[slow_size]
+    rates = (0.0, 0.2, 0.5, 1.0, 2.0)
+    disorganised = [coded(n, anomalous_rate=r, anomalous_severity=0.7)["D"] for r in rates]
+    for rate, before, after in zip(rates[1:], disorganised[:-1], disorganised[1:], strict=True):
+        assert after >= before - allowance(before, after, n), (rate, disorganised)
+    assert disorganised[-1] > disorganised[0] + 0.3
+    # graded: some rate gives neither none nor nearly all
+    assert any(0.1 < d < 0.9 for d in disorganised), disorganised
+    unrepaired = coded(n, anomalous_rate=1.0, anomalous_severity=0.7, repair_propensity=0.0)["D"]
+    repaired = coded(n, anomalous_rate=1.0, anomalous_severity=0.7, repair_propensity=1.0, repair_latency_days=0.05)
+    assert repaired["D"] < unrepaired - allowance(repaired["D"], unrepaired, n)
