@@ -9,6 +9,7 @@ from helpers import SHIPPED, one_figure, small
 
 import securebase
 from securebase.instruments import ssp_coding
+from securebase.instruments.anomalous import observed_anomalous_behaviour
 from securebase.instruments.security_score import security_score
 from securebase.instruments.sensitivity import observed_sensitivity
 from securebase.instruments.still_face import still_face
@@ -17,11 +18,14 @@ from securebase.instruments.strange_situation import EPISODE_NAMES, observe_stra
 REUNION_SCALES = [f"{s}_{r}" for s in ssp_coding.SCALES for r in ("first_reunion", "second_reunion")]
 
 
-def _profile(proximity: int, contact: int, resistance: int, avoidance: int, disorganisation: int) -> pd.DataFrame:
+def _profile(
+    proximity: int, contact: int, resistance: int, avoidance: int, disorganisation: int, unsettled: int = 1
+) -> pd.DataFrame:
     values = {"proximity_seeking": proximity, "contact_maintaining": contact, "resistance": resistance}
     values["avoidance"] = avoidance
     row = {f"{s}_{r}": values[s] for s in ssp_coding.SCALES for r in ("first_reunion", "second_reunion")}
     row["disorganisation"] = disorganisation
+    row["unsettled"] = unsettled
     return pd.DataFrame([row])
 
 
@@ -34,6 +38,10 @@ def _profile(proximity: int, contact: int, resistance: int, avoidance: int, diso
         (_profile(proximity=4, contact=3, resistance=3, avoidance=3, disorganisation=7), "D"),
         # a B4 child: some resistance, below the cut
         (_profile(proximity=6, contact=6, resistance=4, avoidance=1, disorganisation=1), "B"),
+        # not comforted: distress at its ceiling through both reunions, no room to show amplification (C)
+        (_profile(proximity=6, contact=6, resistance=2, avoidance=1, disorganisation=1, unsettled=6), "C"),
+        # a secure child still a little upset is B
+        (_profile(proximity=6, contact=5, resistance=1, avoidance=1, disorganisation=1, unsettled=3), "B"),
     ],
 )
 def test_coding_rules_on_textbook_reunions(profile, expected):
@@ -105,6 +113,33 @@ def test_observed_sensitivity_tracks_true_sensitivity_with_error():
     truth = simulation.figures.sensitivity[:, 0] * simulation.figures.warmth[:, 0]
     r = np.corrcoef(rating, truth)[0, 1]
     assert 0.3 < r < 0.95  # informative, not perfect
+
+
+def test_observed_sensitivity_reads_the_sensitivity_trait():
+    """Every caregiver's sensitivity set near 1: the rating moves clearly (model v1's instrument: d = 0.22)."""
+    ratings = []
+    for sensitivity in (None, 0.98):
+        care = {"preset": "normative"} | ({} if sensitivity is None else {"sensitivity": sensitivity})
+        simulation = securebase.Simulation(one_figure(care, n_children=3000, days=1), seed=0, params=SHIPPED.params)
+        ratings.append(
+            observed_sensitivity(simulation.figures, "parent", np.random.default_rng(0), SHIPPED.params,
+                                 observer_sd=SHIPPED.instruments.observer_sd)
+        )
+    pooled_sd = np.sqrt((ratings[0].var() + ratings[1].var()) / 2)
+    assert (ratings[1].mean() - ratings[0].mean()) / pooled_sd > 0.5
+
+
+def test_observed_anomalous_behaviour_rises_with_rate_and_severity():
+    rng = np.random.default_rng(3)
+    levels = {}
+    for rate, severity in ((0.0, 0.5), (0.5, 0.3), (0.5, 0.9), (2.0, 0.9)):
+        care = {"preset": "normative", "anomalous_rate": rate, "anomalous_severity": severity, "rupture_rate": 0.0}
+        simulation = securebase.Simulation(one_figure(care, n_children=2000, days=1), seed=0, params=SHIPPED.params)
+        rating = observed_anomalous_behaviour(simulation.figures, "parent", rng, SHIPPED.params)
+        assert rating.min() >= 1.0
+        assert rating.max() <= 7.0
+        levels[(rate, severity)] = rating.mean()
+    assert levels[(0.0, 0.5)] < levels[(0.5, 0.3)] < levels[(0.5, 0.9)] < levels[(2.0, 0.9)]
 
 
 def test_security_score_is_higher_for_secure_infants(infants):
