@@ -153,3 +153,19 @@ caregiving = "foster-care"
     assert len(figures) == 200
     # after the placement every child's caregiver is a foster carer: no more ruptures than the low-risk mean allows
     assert figures["rupture_rate"].mean() == pytest.approx(preset_means("foster-care")["rupture_rate"], rel=0.2)
+
+
+def test_docs_tables_give_the_files_numbers():
+    """docs/model.md §11 has a table per named population, one line a trait: its numbers are the file's."""
+    import re
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "model.md").read_text("utf-8")
+    for name in POPULATIONS:
+        table = docs.split(f"**`{name}`**", 1)[1].split("\n\n", 2)[1]
+        rows = dict(re.findall(r"^\| `(\w+)` \| ([^|]+) \|", table, flags=re.MULTILINE))
+        assert set(rows) == {*FIGURE_TRAITS, "quality_correlation"}, name
+        for trait in FIGURE_TRAITS:
+            mean, sd = _distribution(name, trait)
+            assert rows[trait].strip() == f"{mean:g} ({sd:g})", (name, trait)
+        assert float(rows["quality_correlation"]) == caregiving_presets()[name].quality_correlation
