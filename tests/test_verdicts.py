@@ -7,6 +7,7 @@ import dataclasses
 import importlib
 import inspect
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -214,3 +215,10 @@ def test_a_hand_made_effect_is_judged_on_its_own_scale():
     assert r.low > 0
     assert verdict(r, 1, 0.1) == "not shown"
     assert verdict(r, 1, 0.02) == "supported"
+
+
+def test_docs_list_every_minimum_effect_with_its_reason():
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "studies.md").read_text("utf-8")
+    for name, module in zip(STUDY_NAMES, _study_modules(), strict=True):
+        for minimum in _declared_minimums(module):
+            assert f"| {minimum.value:g} | {minimum.reason} |" in docs, (name, minimum)
