@@ -190,8 +190,8 @@ def test_the_report_shows_minimum_effects_and_marks_constrained_claims(tmp_path)
     statistic = {t.name: t.statistic for t in targets()}["emergence_rejecting_A"]
     assert "5 points on a 0-1 scale" in page  # the reason beside each finding
     # the minimum, signed in the claimed direction
-    assert '<span class="num">−0.05</span>' in page
-    assert '<span class="num">+0.1</span>' in page
+    assert '<span class="num" title="5 points on a 0-1 scale">-0.05</span>' in page
+    assert '<span class="num" title="a tenth of the scale">+0.1</span>' in page
     assert page.count(f'<span class="badge constrained">{CONSTRAINED}</span>') >= 4  # key, claim row, section, rows
     assert "S1 is constrained by calibration." in page
     assert f"<code>emergence_rejecting_A</code>: {statistic}" in page

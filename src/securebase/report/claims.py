@@ -64,7 +64,7 @@ def _estimate(finding: Finding) -> str:
 
 def _minimum(finding: Finding) -> str:
     """The minimum effect that would matter, signed in the claimed direction."""
-    return f"{'+' if finding.expected > 0 else '−'}{_number(finding.minimum_effect.value)}"
+    return f"{'+' if finding.expected > 0 else '-'}{_number(finding.minimum_effect.value)}"
 
 
 def _rows(
