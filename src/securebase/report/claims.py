@@ -77,7 +77,7 @@ def _rows(
             "predicts": "above zero" if f.expected > 0 else "below zero",
             "estimate": _estimate(f),
             "minimum": _minimum(f),
-            "constrained": constrained[i],
+            "constrained": CONSTRAINED if constrained[i] else "",
             "study": studies[i] if studies else None,
         }
         for i, f in enumerate(findings)
