@@ -61,3 +61,10 @@ def tiny_png() -> bytes:
     fig, ax = subplots()
     ax.plot([0, 1], [0, 1])
     return figure_png(fig)
+
+
+def clear_of_zero(finding) -> bool:
+    """The finding's 95% interval excludes zero on the side its claim predicts: the model's direction, whatever
+    its size (the verdict also asks for the minimum effect that would matter, docs/studies.md)."""
+    near = min(finding.estimate.low * finding.expected, finding.estimate.high * finding.expected)
+    return bool(near > 0)

@@ -14,7 +14,7 @@ from helpers import small, tiny_png
 from securebase import simulate
 from securebase.report.claims import write_report
 from securebase.report.summary import write_summary
-from securebase.studies import Estimate, Finding, Study, StudyResult
+from securebase.studies import Estimate, Finding, MinimumEffect, Study, StudyResult
 
 SCRIPT = "<script>alert('x')</script>"
 
@@ -33,9 +33,16 @@ RESULT = StudyResult(
     seed=2,
     design="one arm, N = 5 children, seed 2",
     findings=[
-        Finding("S1", f"anxiety {SCRIPT}", Estimate(-0.2, -0.3, -0.1), expected=-1, units="<i>units</i>"),
-        Finding("S5", "trust, repair minus none", Estimate(-0.1, -0.2, -0.05)),
-        Finding("S5", "fear, repair minus none", Estimate(0.0, -0.1, 0.1)),
+        Finding(
+            "S1",
+            f"anxiety {SCRIPT}",
+            Estimate(-0.2, -0.3, -0.1),
+            expected=-1,
+            units="<i>units</i>",
+            minimum_effect=MinimumEffect(0.05, f"a reason {SCRIPT}"),
+        ),
+        Finding("S5", "trust, repair minus none", Estimate(-0.1, -0.2, -0.05), minimum_effect=MinimumEffect(0.05, "r")),
+        Finding("S5", "fear, repair minus none", Estimate(0.0, -0.1, 0.1), minimum_effect=MinimumEffect(0.05, "r")),
     ],
     tables={"children": pd.DataFrame({"child": [0, 1], "anxiety": [0.4, 0.2]})},
     figure_png=tiny_png(),

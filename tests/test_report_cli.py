@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from markupsafe import escape
 
 from securebase.cli import main
 from securebase.studies import STUDY_NAMES
@@ -35,6 +37,25 @@ def test_report_has_every_study_and_every_finding(report_dir):
         assert all(len(pd.read_csv(t)) > 0 for t in tables)
     assert page.count("data:image/png;base64,") == len(STUDY_NAMES)
     assert "findings:" in output
+
+
+def test_every_finding_states_its_minimum_effect_and_s8_s12_are_constrained_by_calibration(report_dir):
+    out, _ = report_dir
+    page = (out / "report.html").read_text(encoding="utf-8")
+    for name in STUDY_NAMES:
+        for finding in json.loads((out / name / "result.json").read_text())["findings"]:
+            assert finding["minimum_effect"] > 0
+            assert finding["minimum_effect_reason"].strip()
+            assert str(escape(finding["minimum_effect_reason"])) in page
+    badge = '<span class="badge constrained">constrained by calibration</span>'
+    by_claim = page[page.index('id="summary"') : page.index("Every finding")]
+    rows = {m.group(1): m.group(0) for m in re.finditer(r"<tr><td>(S\d+)</td>.*?</tr>", by_claim, re.DOTALL)}
+    assert len(rows) == 12
+    assert {claim for claim, row in rows.items() if badge in row} == {"S8", "S12"}
+    assert "S8 is constrained by calibration." in page
+    assert "S12 is constrained by calibration." in page
+    assert "<code>change_at_14_years</code>" in page
+    assert "<code>emergence_frightening_D</code>" in page
 
 
 def test_resume_reuses_every_stored_study(report_dir):

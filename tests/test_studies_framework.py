@@ -13,9 +13,21 @@ from helpers import SHIPPED, tiny_png
 from scipy import stats
 
 from securebase.report.claims import write_report
-from securebase.studies import STUDY_NAMES, ContractError, Estimate, Finding, Study, StudyResult, check_result
+from securebase.studies import (
+    STUDY_NAMES,
+    ContractError,
+    Estimate,
+    Finding,
+    MinimumEffect,
+    Study,
+    StudyResult,
+    check_result,
+)
 from securebase.studies import statistics as st
 from securebase.studies.store import load, provenance, save, stored
+
+#: a minimum effect for the hand-made findings
+SMALL = MinimumEffect(0.05, "5 points on a 0-1 scale")
 
 FAKE = Study(
     name="fake",
@@ -31,8 +43,15 @@ RESULT = StudyResult(
     seed=3,
     design="two arms, N = 10 children each, 30 days, seed 3",
     findings=[
-        Finding("S1", "anxiety, high minus low consistency", Estimate(-0.2, -0.3, -0.1), expected=-1, units="0-1"),
-        Finding("S1", "exploration, high minus low consistency", Estimate(0.05, -0.01, 0.11)),
+        Finding(
+            "S1",
+            "anxiety, high minus low consistency",
+            Estimate(-0.2, -0.3, -0.1),
+            expected=-1,
+            units="0-1",
+            minimum_effect=SMALL,
+        ),
+        Finding("S1", "exploration, high minus low consistency", Estimate(0.05, -0.01, 0.11), minimum_effect=SMALL),
     ],
     tables={"children": pd.DataFrame({"child": [0, 1], "arm": ["low", "high"], "anxiety": [0.4, 0.2]})},
     figure_png=tiny_png(),
@@ -79,7 +98,7 @@ def test_slope_and_correlation_intervals_contain_the_truth():
     ],
 )
 def test_verdict_follows_the_interval_and_the_claimed_sign(interval, expected, verdict):
-    assert Finding("S1", "x", Estimate(*interval), expected=expected).verdict == verdict
+    assert Finding("S1", "x", Estimate(*interval), expected=expected, minimum_effect=SMALL).verdict == verdict
 
 
 def test_an_estimate_outside_its_interval_is_refused():
@@ -92,7 +111,7 @@ def test_contract_checker_names_the_problem():
     bad = StudyResult(**{**RESULT.__dict__, "findings": []})
     with pytest.raises(ContractError, match="fake: no findings"):
         check_result(FAKE, bad)
-    other_claim = StudyResult(**{**RESULT.__dict__, "findings": [Finding("S7", "x", Estimate(0, -1, 1))]})
+    other_claim = StudyResult(**{**RESULT.__dict__, "findings": [Finding("S7", "x", Estimate(0, -1, 1), minimum_effect=SMALL)]})
     with pytest.raises(ContractError, match="S7"):
         check_result(FAKE, other_claim)
     no_seed = StudyResult(**{**RESULT.__dict__, "design": "two arms"})

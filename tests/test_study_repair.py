@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers import SHIPPED
+from helpers import SHIPPED, clear_of_zero
 
 from securebase.studies import check_result, get_study, run_study
 from securebase.studies import repair as study
@@ -15,12 +15,14 @@ def result():
     return run_study("repair", SHIPPED, size="quick", seed=1)
 
 
-def findings(result, kind: str, other: str) -> dict[str, str]:
-    """Verdict by outcome label for one kind of rupture and one comparison."""
+def findings(result, kind: str, other: str) -> dict[str, bool]:
+    """Whether the model shows the claimed direction (interval clear of zero), by outcome, for one kind of rupture
+    and one comparison. Not the verdict: at quick size several of these effects are smaller than the minimum
+    effect that would matter (5 points), and the report says so."""
     label = study.KINDS[kind]
     chosen = [f for f in result.findings if f.statistic.startswith(label) and f"minus {other}" in f.statistic]
     assert len(chosen) == len(study.OUTCOMES)
-    return {column: f.verdict for (column, _, _), f in zip(study.OUTCOMES, chosen, strict=True)}
+    return {column: clear_of_zero(f) for (column, _, _), f in zip(study.OUTCOMES, chosen, strict=True)}
 
 
 def test_contract(result):
@@ -30,15 +32,15 @@ def test_contract(result):
 
 def test_prompt_apology_beats_no_repair_and_slow_repair_on_every_outcome(result):
     for other in ("no repair", "slow repair"):
-        assert set(findings(result, "adult", other).values()) == {"supported"}
+        assert set(findings(result, "adult", other).values()) == {True}
 
 
 def test_prompt_soothing_of_tantrums_lowers_anxiety_and_frees_exploration(result):
     for other in ("no repair", "slow repair"):
-        verdicts = findings(result, "tantrum", other)
-        assert verdicts["mean_exploration"] == "supported"
-        assert verdicts["mean_anxiety"] == "supported"
-    assert findings(result, "tantrum", "no repair")["trust"] == "supported"
+        shown = findings(result, "tantrum", other)
+        assert shown["mean_exploration"]
+        assert shown["mean_anxiety"]
+    assert findings(result, "tantrum", "no repair")["trust"]
     # not asserted (not shown at quick size): the share secure after tantrums, which an unrepaired tantrum
     # moves only through trust and anxiety (it frightens no one), and trust, prompt minus slow soothing
 

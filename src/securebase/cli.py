@@ -592,7 +592,8 @@ def _echo_findings(results: list) -> None:
         for f in result.findings:
             e = f.estimate
             click.echo(
-                f"{result.name:20s} {f.claim:4s} {f.verdict:12s} {e.value:+.4g} [{e.low:+.4g}, {e.high:+.4g}]  {f.statistic}"
+                f"{result.name:20s} {f.claim:4s} {f.verdict:12s} {e.value:+.4g} [{e.low:+.4g}, {e.high:+.4g}] "
+                f"(matters from {f.expected * f.minimum_effect.value:+.4g})  {f.statistic}"
             )
 
 
@@ -652,7 +653,7 @@ def report(out: Path, seed: int, quick: bool, resume: bool, progress: bool, cali
     command = ["securebase", "report", "--out", str(out), "--seed", str(seed), *(["--quick"] if quick else [])]
     command += ["--calibration", str(calibration_file)] if calibration_file is not None else []
     again = f"resume with: {shlex.join([*command, '--resume'])}"
-    from securebase.studies import STUDY_NAMES
+    from securebase.studies import STUDY_NAMES, get_study
 
     estimate = _check_studies(size, len(STUDY_NAMES))
     with _locked_or_fail(out):
@@ -660,7 +661,20 @@ def report(out: Path, seed: int, quick: bool, resume: bool, progress: bool, cali
         results = _run_studies(list(STUDY_NAMES), out, calibration, size, seed, resume, progress, again)
         page = write_report(results, out, calibration, elapsed_seconds=time.perf_counter() - started)
     _echo_findings(results)
-    verdicts = [f.verdict for r in results for f in r.findings]
-    tally = ", ".join(f"{verdicts.count(v)} {v}" for v in ("supported", "not shown", "contradicted"))
-    click.echo(f"{len(results)} studies, {len(verdicts)} findings: {tally}")
+    # findings of claims whose direction the calibration targets require are no independent evidence: told apart
+    findings = [(f, bool(get_study(r.name).constrained_by_calibration(f.claim))) for r in results for f in r.findings]
+    verdicts = [f.verdict for f, constrained in findings if not constrained]
+    constrained = [f for f, constrained in findings if constrained]
+
+    def tally(found: list[str]) -> str:
+        return ", ".join(f"{found.count(v)} {v}" for v in ("supported", "not shown", "contradicted"))
+
+    claims = ", ".join(sorted({f.claim for f in constrained}, key=lambda c: int(c[1:])))
+    also = (
+        f"; besides, {len(constrained)} findings of claims constrained by calibration ({claims}): "
+        f"{tally([f.verdict for f in constrained])}"
+        if constrained
+        else ""
+    )
+    click.echo(f"{len(results)} studies, {len(verdicts)} independent findings: {tally(verdicts)}{also}")
     click.echo(f"open {page} in a browser (self-contained; the tables sit beside it).")

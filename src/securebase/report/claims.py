@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from securebase.calibration.calibration import SHIPPED_SOURCE, Calibration
+from securebase.calibration.measure import Target, targets
 from securebase.outputs import write_atomically
 from securebase.report.pages import data_uri, render
 from securebase.studies import get_study
@@ -22,10 +23,20 @@ REPORT_FILE = "report.html"
 
 #: what each verdict means, in the reader's words
 VERDICTS = {
-    "supported": "the 95% interval lies wholly on the side the claim predicts",
-    "not shown": "the 95% interval includes zero: this run cannot tell the claimed direction from none",
-    "contradicted": "the 95% interval lies wholly on the opposite side: the model says the reverse",
+    "supported": (
+        "the 95% interval lies wholly beyond the minimum effect that would matter, on the side the claim predicts"
+    ),
+    "not shown": (
+        "the 95% interval includes zero, or it excludes zero but reaches effects smaller than the minimum that would "
+        "matter: this run does not show an effect of the claimed direction large enough to matter"
+    ),
+    "contradicted": (
+        "the 95% interval lies wholly beyond the minimum effect on the opposite side: the model shows the reverse, "
+        "large enough to matter"
+    ),
 }
+#: what marks a claim whose direction the calibration targets already require
+CONSTRAINED = "constrained by calibration"
 CLAIM_TITLES = {
     "S1": "Responding consistently, appropriately, sensitively, warmly and reliably reduces anxiety",
     "S2": "With anxiety reduced, the child feels secure and explores, plays and learns",
@@ -51,16 +62,33 @@ def _estimate(finding: Finding) -> str:
     return f"{_number(e.value)} [{_number(e.low)}, {_number(e.high)}]"
 
 
-def _rows(findings: Sequence[Finding], studies: Sequence[str] | None = None) -> list[dict[str, object]]:
+def _minimum(finding: Finding) -> str:
+    """The minimum effect that would matter, signed in the claimed direction."""
+    return f"{'+' if finding.expected > 0 else '-'}{_number(finding.minimum_effect.value)}"
+
+
+def _rows(
+    findings: Sequence[Finding], constrained: Sequence[bool], studies: Sequence[str] | None = None
+) -> list[dict[str, object]]:
     """The findings as rows of the findings table (with the study of each, for the table of every finding)."""
     return [
         {
             "finding": f,
             "predicts": "above zero" if f.expected > 0 else "below zero",
             "estimate": _estimate(f),
+            "minimum": _minimum(f),
+            "constrained": CONSTRAINED if constrained[i] else "",
             "study": studies[i] if studies else None,
         }
         for i, f in enumerate(findings)
+    ]
+
+
+def _constraints(study: Study, claim: str, known: dict[str, Target]) -> list[dict[str, str]]:
+    """The calibration targets that constrain ``claim``'s direction: name and what each requires."""
+    return [
+        {"name": name, "statistic": known[name].statistic if name in known else "(not in targets.toml)"}
+        for name in study.constrained_by_calibration(claim)
     ]
 
 
@@ -85,31 +113,42 @@ def describe_constants(calibration: Calibration) -> str:
     return f"the calibration {p.source} of {p.date or 'unknown date'} ({fit}{score}; constants {calibration.constants_hash()})"
 
 
-def _claims(results: Sequence[StudyResult]) -> list[dict[str, object]]:
-    """One row per claim: what the seed says in short, the studies, and how their findings came out."""
+def _claims(
+    results: Sequence[StudyResult], studies: dict[str, Study], known: dict[str, Target]
+) -> list[dict[str, object]]:
+    """One row per claim: what the seed says in short, the studies, how their findings came out, and the
+    calibration targets that constrain its direction (if any)."""
     rows = []
     for claim in sorted({c for r in results for c in r.claims}, key=lambda c: int(c[1:])):
-        studies = [r for r in results if claim in r.claims]
-        verdicts = [f.verdict for r in studies for f in r.findings if f.claim == claim]
+        mine = [r for r in results if claim in r.claims]
+        verdicts = [f.verdict for r in mine for f in r.findings if f.claim == claim]
         rows.append(
             {
                 "claim": claim,
                 "title": CLAIM_TITLES.get(claim, ""),
-                "studies": [r.name for r in studies],
+                "studies": [r.name for r in mine],
                 "tally": _tally(verdicts),
+                "constraints": [t for r in mine for t in _constraints(studies[r.name], claim, known)],
             }
         )
     return rows
 
 
-def _section(result: StudyResult, relative: str, study: Study, options: str = "") -> dict[str, object]:
+def _section(
+    result: StudyResult, relative: str, study: Study, known: dict[str, Target], options: str = ""
+) -> dict[str, object]:
     return {
         "result": result,
         "options": options,
         "study": study,
         "titles": "; ".join(CLAIM_TITLES.get(c, c) for c in result.claims),
         "image": data_uri(result.figure_png),
-        "findings": _rows(result.findings),
+        "findings": _rows(result.findings, [bool(study.constrained_by_calibration(f.claim)) for f in result.findings]),
+        "constrained": [
+            {"claim": claim, "targets": _constraints(study, claim, known)}
+            for claim in result.claims
+            if study.constrained_by_calibration(claim)
+        ],
         "tally": _tally([f.verdict for f in result.findings]),
         "tables": [
             {
@@ -146,8 +185,13 @@ def write_report(
             options = f" --calibration {source}"
         model = describe_constants(model)
 
+    studies = {r.name: lookup(r.name) for r in results}
+    known = {t.name: t for t in targets()}
     findings = [f for r in results for f in r.findings]
-    verdicts = [f.verdict for f in findings]
+    constrained = [bool(studies[r.name].constrained_by_calibration(f.claim)) for r in results for f in r.findings]
+    # the headline counts only the independent findings: a direction the model was fitted to show is no evidence
+    independent = [f.verdict for f, c in zip(findings, constrained, strict=True) if not c]
+    dependent = [f.verdict for f, c in zip(findings, constrained, strict=True) if c]
     page = render(
         "report.html",
         version=version(),
@@ -157,10 +201,12 @@ def write_report(
         seeds=sorted({r.seed for r in results}),
         model=model,
         verdicts=VERDICTS,
-        counts=[(v, verdicts.count(v)) for v in VERDICTS],
-        claims=_claims(results),
-        findings=_rows(findings, [r.name for r in results for _ in r.findings]),
-        sections=[_section(r, tables_folder, lookup(r.name), options) for r in results],
+        constrained_label=CONSTRAINED,
+        counts=[(v, independent.count(v)) for v in VERDICTS],
+        constrained_counts=_tally(dependent),
+        claims=_claims(results, studies, known),
+        findings=_rows(findings, constrained, [r.name for r in results for _ in r.findings]),
+        sections=[_section(r, tables_folder, studies[r.name], known, options) for r in results],
     )
     out.mkdir(parents=True, exist_ok=True)
     path = out / filename

@@ -31,7 +31,7 @@ from securebase.model.state import BID_TYPES
 from securebase.plotting import Figure, figure_png, subplots
 from securebase.scenario.schema import Scenario
 from securebase.studies import statistics
-from securebase.studies.base import Finding, Progress, Size, Study, StudyResult
+from securebase.studies.base import Finding, MinimumEffect, Progress, Size, Study, StudyResult
 from securebase.studies.running import KERNEL, run_until
 
 CAREGIVER = "parent"
@@ -130,6 +130,10 @@ def band_means(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: S3: the smallest change in a bid type's share of a child's bids that would matter
+S3_MINIMUM = MinimumEffect(0.05, "5 percentage points of a child's bids: a smaller shift would not change the repertoire")
+
+
 def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> StudyResult:
     params = calibration.params
     n = SIZES[size]
@@ -156,6 +160,7 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
             ),
             expected=expected,
             units="share of a child's bids (0-1)",
+            minimum_effect=S3_MINIMUM,
         )
         for label, types, expected in comparisons
     ]

@@ -62,7 +62,7 @@ from securebase.plotting import Figure, figure_png, subplots
 from securebase.scenario.caregiving import preset_means
 from securebase.scenario.schema import Scenario
 from securebase.studies import statistics
-from securebase.studies.base import Finding, Progress, Size, Study, StudyResult
+from securebase.studies.base import Finding, MinimumEffect, Progress, Size, Study, StudyResult
 from securebase.studies.running import KERNEL, run_until
 
 CAREGIVER = "parent"
@@ -137,6 +137,17 @@ def forget_records(simulation: Simulation) -> None:
     """Drop the daily tables the study does not read, so copies stay small."""
     simulation.summary.clear()
     simulation.relationships.clear()
+
+
+#: S8: the smallest change in the share secure that would matter
+S8_MINIMUM = MinimumEffect(0.05, "a risk difference of 5 percentage points secure, the usual smallest that matters")
+#: S9: the smallest difference between histories that would matter, for each adult outcome
+S9_MINIMUM = {
+    "mean_exploration": MinimumEffect(0.05, "5 points of exploration (share of an episode): less would go unseen"),
+    "relative_competence_gain": MinimumEffect(0.05, "5 points of what was left to learn, gained in the year"),
+}
+#: the calibration targets that already require S8's direction (insecure children become secure when care improves)
+CALIBRATION_TARGETS = {"S8": ("change_at_2_years", "change_at_14_years")}
 
 
 def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> StudyResult:
@@ -260,6 +271,7 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
                             estimate=effect,
                             expected=-1 if history == "secure history" else 1,
                             units="share of children",
+                            minimum_effect=S8_MINIMUM,
                         )
                     )
                 summary.append(row)
@@ -287,6 +299,7 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
                 ),
                 expected=1,
                 units=units,
+                minimum_effect=S9_MINIMUM[column],
             )
         )
     adults_by_history = []
@@ -424,4 +437,5 @@ STUDY = Study(
         "exploration support the claims; no change, or the reverse, fails to support or contradicts them."
     ),
     run=run,
+    calibration_targets=CALIBRATION_TARGETS,
 )

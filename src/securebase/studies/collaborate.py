@@ -35,7 +35,7 @@ from securebase.model.parameters import ModelParameters
 from securebase.plotting import Axes, Figure, figure_png, subplots
 from securebase.scenario.caregiving import draw_traits, resolve
 from securebase.studies import statistics
-from securebase.studies.base import Estimate, Finding, Progress, Size, Study, StudyResult
+from securebase.studies.base import Estimate, Finding, MinimumEffect, Progress, Size, Study, StudyResult
 
 TOGETHER = 0.6
 EPISODES_PER_DAY = 8
@@ -97,6 +97,12 @@ def run_arm(
     return table
 
 
+#: S11: the smallest difference in a share of the couple's warm care that would matter
+S11_SHARE_MINIMUM = MinimumEffect(0.05, "5 percentage points of the couple's warm care: less would not be an exchange")
+#: S11: the smallest difference in exploration or trust (0-1 scales) that would matter
+S11_POINTS_MINIMUM = MinimumEffect(0.05, "5 points on a 0-1 scale: a smaller difference would go unseen in a couple")
+
+
 def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> StudyResult:
     params = calibration.params
     s = SIZES[size]
@@ -120,30 +126,35 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
             statistic="share of warm care given by the less-giving partner, mutual minus one-sided dyads (paired per couple)",
             estimate=paired("share_of_care_by_less_giving_partner", mutual, one_sided),
             units="share of the couple's warm responses",
+            minimum_effect=S11_SHARE_MINIMUM,
         ),
         Finding(
             claim="S11",
             statistic="share of warm care given to the partner who was the more anxious at the time, minus one half (mutual dyads)",
             estimate=Estimate(anxious.value - 0.5, anxious.low - 0.5, anxious.high - 0.5),
             units="share of the couple's warm responses",
+            minimum_effect=S11_SHARE_MINIMUM,
         ),
         Finding(
             claim="S11",
             statistic="exploration of partner a (gives care in both arms), mutual minus one-sided (paired per couple)",
             estimate=paired("mean_exploration_a", mutual, one_sided),
             units="points on a 0-1 scale",
+            minimum_effect=S11_POINTS_MINIMUM,
         ),
         Finding(
             claim="S11",
             statistic="exploration of partner b (never gives care in the one-sided arm), mutual minus one-sided (paired per couple)",
             estimate=paired("mean_exploration_b", mutual, one_sided),
             units="points on a 0-1 scale",
+            minimum_effect=S11_POINTS_MINIMUM,
         ),
         Finding(
             claim="S11",
             statistic="trust in the partner at the end (mean of both), repairing minus non-repairing couples (paired per couple)",
             estimate=paired("trust_in_partner", mutual, no_repair),
             units="points on a 0-1 scale",
+            minimum_effect=S11_POINTS_MINIMUM,
         ),
     ]
     arms = []

@@ -29,7 +29,7 @@ from securebase.engine.simulation import Simulation
 from securebase.plotting import Figure, figure_png, subplots
 from securebase.scenario.schema import Scenario
 from securebase.studies import statistics
-from securebase.studies.base import Finding, Progress, Size, Study, StudyResult
+from securebase.studies.base import Finding, MinimumEffect, Progress, Size, Study, StudyResult
 from securebase.studies.running import KERNEL, run_until
 
 CAREGIVER = "parent"
@@ -92,6 +92,10 @@ def early_means(children: pd.DataFrame, arm: str) -> pd.DataFrame:
     return rows.groupby("child")[[c for c, _ in OUTCOMES]].mean().sort_index()
 
 
+#: S4: the smallest difference in trust, anxiety or exploration (0-1 scales) that would matter
+S4_MINIMUM = MinimumEffect(0.05, "5 points on a 0-1 scale: a smaller difference would not be seen in a child's week")
+
+
 def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> StudyResult:
     params = calibration.params
     n = SIZES[size]
@@ -113,6 +117,7 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
             estimate=statistics.paired_difference(consistent[column].to_numpy(), inconsistent[column].to_numpy()),
             expected=expected,
             units="points on a 0-1 scale",
+            minimum_effect=S4_MINIMUM,
         )
         for (column, label), expected in zip(OUTCOMES, (1, -1, 1), strict=True)
     ]

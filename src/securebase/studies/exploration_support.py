@@ -44,7 +44,7 @@ from securebase.plotting import Figure, figure_png, subplots
 from securebase.scenario.caregiving import fixed_caregiving
 from securebase.scenario.schema import Caregiving, Scenario
 from securebase.studies import statistics
-from securebase.studies.base import Finding, Progress, Size, Study, StudyResult
+from securebase.studies.base import Finding, MinimumEffect, Progress, Size, Study, StudyResult
 from securebase.studies.running import run_arms
 
 CAREGIVER = "parent"
@@ -100,6 +100,14 @@ def arm_means(children: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: S6: the smallest difference in competence gained that would matter
+S6_COMPETENCE_MINIMUM = MinimumEffect(
+    0.01, "a point of competence (0-1): a tenth of a typical year's growth (0.0008 a day while exploring, about 0.1 a year)"
+)
+#: S6: the smallest difference in exploration that would matter
+S6_EXPLORATION_MINIMUM = MinimumEffect(0.05, "5 points of exploration (share of an episode): less would go unseen")
+
+
 def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> StudyResult:
     params = calibration.params
     n, days = SIZES[size]
@@ -124,6 +132,7 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
             estimate=paired("comfort and support", "comfort only", "competence_gain"),
             expected=1,
             units="competence (0-1 scale)",
+            minimum_effect=S6_COMPETENCE_MINIMUM,
         ),
         Finding(
             claim="S6",
@@ -131,6 +140,7 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
             estimate=paired("intrusive support", "comfort and support", "mean_exploration"),
             expected=-1,
             units="share of an episode spent exploring (0-1)",
+            minimum_effect=S6_EXPLORATION_MINIMUM,
         ),
         Finding(
             claim="S6",
@@ -138,6 +148,7 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
             estimate=paired("intrusive support", "comfort and support", "competence_gain"),
             expected=-1,
             units="competence (0-1 scale)",
+            minimum_effect=S6_COMPETENCE_MINIMUM,
         ),
     ]
     security = paired("comfort and support", "comfort only", "mean_felt_security")

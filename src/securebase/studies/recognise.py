@@ -40,7 +40,7 @@ from securebase.plotting import Figure, figure_png, subplots
 from securebase.scenario.caregiving import caregiving_presets
 from securebase.scenario.schema import Caregiving, Scenario
 from securebase.studies import statistics
-from securebase.studies.base import Estimate, Finding, Progress, Size, Study, StudyResult
+from securebase.studies.base import Estimate, Finding, MinimumEffect, Progress, Size, Study, StudyResult
 from securebase.studies.running import KERNEL, run_until, total_days
 
 PARENT = "parent"
@@ -115,6 +115,12 @@ def history_of(warmth: np.ndarray, consistency: np.ndarray) -> np.ndarray:
     if (labels == "").any():
         raise RuntimeError("a parent matches none of the history presets")
     return labels
+
+
+#: S10: the smallest difference in the share choosing the truly best candidate that would matter
+S10_SHARE_MINIMUM = MinimumEffect(0.05, "5 percentage points of individuals choosing the best: less would not matter")
+#: S10: the smallest rank correlation of expected support with true quality that would matter
+S10_CORRELATION_MINIMUM = MinimumEffect(0.1, "r = .1, Cohen's small correlation: a weaker one barely tells candidates apart")
 
 
 def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> StudyResult:
@@ -226,6 +232,7 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
             estimate=Estimate(acc.value - chance, acc.low - chance, acc.high - chance),
             expected=1,
             units="share of individuals",
+            minimum_effect=S10_SHARE_MINIMUM,
         ),
         Finding(
             claim="S10",
@@ -233,6 +240,7 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
             estimate=statistics.mean(rho),
             expected=1,
             units="Spearman's correlation",
+            minimum_effect=S10_CORRELATION_MINIMUM,
         ),
         Finding(
             claim="S10",
@@ -240,6 +248,7 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
             estimate=statistics.share_difference(correct[secure], correct[~secure]),
             expected=1,
             units="share of individuals",
+            minimum_effect=S10_SHARE_MINIMUM,
         ),
         Finding(
             claim="S10",
@@ -250,6 +259,7 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
             estimate=statistics.share_difference(early[secure], early[~secure]),
             expected=1,
             units="share of individuals",
+            minimum_effect=S10_SHARE_MINIMUM,
         ),
     ]
     n = s["n"]

@@ -45,7 +45,7 @@ from securebase.plotting import Figure, figure_png, subplots
 from securebase.scenario.caregiving import fixed_caregiving
 from securebase.scenario.schema import Caregiving, Scenario
 from securebase.studies import statistics
-from securebase.studies.base import Finding, Progress, Size, Study, StudyResult
+from securebase.studies.base import Finding, MinimumEffect, Progress, Size, Study, StudyResult
 from securebase.studies.running import run_arms
 
 CAREGIVER = "parent"
@@ -152,6 +152,15 @@ def arm_means(children: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: S5: the smallest difference that would matter, for each outcome (a share, or points on a 0-1 scale)
+S5_MINIMUM = {
+    "trust": MinimumEffect(0.05, "5 points of trust (0-1): a smaller difference would not change how a child relies"),
+    "secure": MinimumEffect(0.05, "a risk difference of 5 percentage points secure, the usual smallest that matters"),
+    "mean_exploration": MinimumEffect(0.05, "5 points of exploration (0-1): a smaller difference would go unseen"),
+    "mean_anxiety": MinimumEffect(0.05, "5 points of anxiety (0-1): a smaller difference would not calm a child"),
+}
+
+
 def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> StudyResult:
     params = calibration.params
     s = SIZES[size]
@@ -180,6 +189,7 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
                         estimate=estimate,
                         expected=sign,
                         units="share of children" if column == "secure" else "points on a 0-1 scale",
+                        minimum_effect=S5_MINIMUM[column],
                     )
                 )
 

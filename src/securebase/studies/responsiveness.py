@@ -43,7 +43,7 @@ from securebase.plotting import Figure, figure_png, subplots
 from securebase.scenario.caregiving import fixed_caregiving
 from securebase.scenario.schema import Caregiving, Scenario
 from securebase.studies import statistics
-from securebase.studies.base import Finding, Progress, Size, Study, StudyResult
+from securebase.studies.base import Finding, MinimumEffect, Progress, Size, Study, StudyResult
 from securebase.studies.running import KERNEL, run_until
 
 LEVELS: tuple[float, ...] = (0.3, 0.5, 0.7, 0.9)
@@ -103,6 +103,26 @@ def arm_means(children: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: S1: the smallest slope of anxiety on one quality that would matter (anxiety per unit of the quality)
+S1_MINIMUM = MinimumEffect(
+    0.05, "5 points of anxiety (0-1) from the lowest to the highest level of one quality: less would not calm a child"
+)
+#: S2: the smallest slope of each outcome on anxiety across arms that would matter (outcome per unit of anxiety)
+S2_MINIMUM = {
+    "mean_felt_security": MinimumEffect(
+        0.25, "20 points less anxiety (a large difference in care) should bring at least 5 points more felt security"
+    ),
+    "mean_exploration": MinimumEffect(
+        0.25, "20 points less anxiety (a large difference in care) should bring at least 5 points more exploration"
+    ),
+    "competence_gain": MinimumEffect(
+        0.05,
+        "20 points less anxiety should bring 1 point more competence: a tenth of a typical year's growth "
+        "(0.0008 a day while exploring, about 0.1 a year)",
+    ),
+}
+
+
 def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> StudyResult:
     params = calibration.params
     n_per_arm, days = SIZES[size]
@@ -124,6 +144,7 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
                 estimate=statistics.slope(rows["level"].to_numpy(), rows["mean_anxiety"].to_numpy()),
                 expected=-1,
                 units=f"anxiety (0-1) per unit of {quality} (0-1)",
+                minimum_effect=S1_MINIMUM,
             )
         )
     for column, label in OUTCOMES[1:]:
@@ -134,6 +155,7 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
                 estimate=statistics.slope(by_arm["mean_anxiety"].to_numpy(), by_arm[column].to_numpy()),
                 expected=-1,
                 units=f"{column} per unit of anxiety (0-1)",
+                minimum_effect=S2_MINIMUM[column],
             )
         )
 

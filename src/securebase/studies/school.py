@@ -55,7 +55,7 @@ from securebase.plotting import Figure, figure_png, subplots
 from securebase.scenario.load import load_scenario
 from securebase.scenario.schema import Scenario
 from securebase.studies import statistics
-from securebase.studies.base import Estimate, Finding, Progress, Size, Study, StudyResult
+from securebase.studies.base import Estimate, Finding, MinimumEffect, Progress, Size, Study, StudyResult
 from securebase.studies.running import KERNEL, run_until
 
 HOME_CAREGIVER = "parent"
@@ -84,6 +84,22 @@ OUTCOMES: tuple[tuple[str, str, str, int], ...] = (
     ),
     ("competence_gain", "competence gained", "points on the 0-1 competence scale", 1),
 )
+#: S7: the smallest difference in each outcome that would matter (a school year has about 185 school days, 740
+#: school episodes)
+S7_MINIMUM = {
+    "tasks_attempted": MinimumEffect(
+        10, "about 185 hard tasks are offered in the year (task_rate 0.25): 10 more attempted is 5 points of those"
+    ),
+    "peer_approaches": MinimumEffect(
+        20, "a peer is there in about 370 school episodes (peer_rate 0.5): 20 more approaches is 5 points of those"
+    ),
+    "new_friend": MinimumEffect(0.05, "a risk difference of 5 percentage points, the usual smallest that matters"),
+    "recovery_episodes": MinimumEffect(1, "one school episode (a quarter of a school day) sooner: less goes unnoticed"),
+    "attempted_next_task_after_setback": MinimumEffect(0.05, "5 percentage points of the tasks after a setback"),
+    "competence_gain": MinimumEffect(
+        0.01, "a point of competence (0-1): a tenth of a typical year's growth (0.0008 a day while exploring)"
+    ),
+}
 
 
 def school_year() -> dict:
@@ -215,6 +231,7 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
             estimate=_estimate(column, a, b),
             expected=expected,
             units=units,
+            minimum_effect=S7_MINIMUM[column],
         )
         for column, words, units, expected in OUTCOMES
     ]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from securebase.calibration.calibration import Calibration
-from securebase.studies.base import Estimate, Finding, StudyResult
+from securebase.studies.base import Estimate, Finding, MinimumEffect, StudyResult
 
 RESULT_FILE = "result.json"
 FIGURE_FILE = "figure.png"
@@ -68,6 +68,8 @@ def save(result: StudyResult, folder: Path, meta: dict) -> Path:
                 "units": f.units,
                 "expected": f.expected,
                 **asdict(f.estimate),
+                "minimum_effect": f.minimum_effect.value,
+                "minimum_effect_reason": f.minimum_effect.reason,
                 "verdict": f.verdict,
             }
             for f in result.findings
@@ -90,6 +92,7 @@ def load(folder: Path) -> StudyResult:
             estimate=Estimate(f["value"], f["low"], f["high"]),
             expected=f["expected"],
             units=f["units"],
+            minimum_effect=MinimumEffect(f["minimum_effect"], f["minimum_effect_reason"]),
         )
         for f in document["findings"]
     ]

@@ -40,7 +40,7 @@ from securebase.plotting import PANELS, Figure, figure_png, subplot_mosaic
 from securebase.scenario.caregiving import caregiving_presets
 from securebase.scenario.schema import Scenario
 from securebase.studies import statistics
-from securebase.studies.base import Finding, Progress, Size, Study, StudyResult
+from securebase.studies.base import Finding, MinimumEffect, Progress, Size, Study, StudyResult
 from securebase.studies.running import KERNEL, run_until
 
 CAREGIVER = "parent"
@@ -126,6 +126,14 @@ def episode_profile(behaviour: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values(["classification", "behaviour", "episode_number"], ignore_index=True)
 
 
+#: S12: the smallest difference in the share coded as a pattern's class that would matter
+S12_MINIMUM = MinimumEffect(0.05, "a risk difference of 5 percentage points, the usual smallest that matters")
+#: the calibration targets that already require S12's direction (each pure pattern of care yields its class)
+CALIBRATION_TARGETS = {
+    "S12": ("emergence_responsive_B", "emergence_rejecting_A", "emergence_intermittent_C", "emergence_frightening_D")
+}
+
+
 def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> StudyResult:
     params = calibration.params
     n = SIZES[size]
@@ -154,6 +162,7 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
                 estimate=statistics.share_difference(hit[mine.to_numpy()], hit[~mine.to_numpy()]),
                 expected=1,
                 units="share of children",
+                minimum_effect=S12_MINIMUM,
             )
         )
 
@@ -256,4 +265,5 @@ STUDY = Study(
         "supports the claim that styles emerge from experience; no difference, or the reverse, would not."
     ),
     run=run,
+    calibration_targets=CALIBRATION_TARGETS,
 )
