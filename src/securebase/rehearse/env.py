@@ -148,6 +148,7 @@ class RehearsalEnv(gymnasium.Env):
                 "situation": self.scenario.situation(self.moment).text,
                 "response": chosen.key,
                 "cues": self.cues.words(),
+                "cue_levels": self.cues.vector().tolist(),
                 "strength": self.cues.strength(),
                 "shows_need": self.cues.shows_need(),
                 "miscue": bool(miscue),
