@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import gymnasium
 import numpy as np
@@ -86,7 +86,7 @@ class RehearsalEnv(gymnasium.Env):
     child (its history) and every random number; without a seed, the scenario's own seed.
     """
 
-    metadata = {"render_modes": ["ansi"]}
+    metadata: ClassVar[dict[str, Any]] = {"render_modes": ["ansi"], "render_fps": 1}
 
     def __init__(
         self,
@@ -181,6 +181,8 @@ class RehearsalEnv(gymnasium.Env):
     def render(self) -> str | None:
         if self.render_mode != "ansi":
             return None
+        if not hasattr(self, "cues"):
+            return "(call reset() first)"
         situation = self.scenario.situation(min(self.moment, self.scenario.term.moments - 1)).text
         return "\n".join([situation, *self.cues.words()])
 
@@ -301,3 +303,9 @@ class RehearsalEnv(gymnasium.Env):
         for action in actions:
             self.step(action)
         return self.trace
+
+
+#: the environment's id for ``gymnasium.make(ENV_ID, scenario=..., params=...)``
+ENV_ID = "securebase/Rehearse-v0"
+if ENV_ID not in gymnasium.registry:
+    gymnasium.register(ENV_ID, entry_point=RehearsalEnv, max_episode_steps=None)

@@ -24,6 +24,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 #: the most characters a trainee's note may have
@@ -94,7 +95,7 @@ def signing_key(engine: Engine) -> bytes:
             session.add(Setting(name="signing_key", value=secrets.token_hex(32)))
             try:
                 session.commit()
-            except Exception:  # another process made it first
+            except IntegrityError:  # another process made it first
                 session.rollback()
             row = session.get(Setting, "signing_key")
         return bytes.fromhex(row.value)
