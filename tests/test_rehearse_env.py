@@ -44,7 +44,7 @@ def test_a_bad_scenario_file_names_the_field() -> None:
     text += '[[situations]]\nkind = "task"\ntext = "t"\nstress_per_minute = 0.1\n'
     with pytest.raises(ScenarioFileError, match=r"age_years has value 40\.0"):
         parse(text, "test")
-    with pytest.raises(ScenarioFileError, match="home.caregiving"):
+    with pytest.raises(ScenarioFileError, match=r"home\.caregiving"):
         parse(text.replace("40.0", "5.0").replace('"normative"', '"nobody"'), "test")
 
 
@@ -119,7 +119,8 @@ def test_the_avoidant_child_looks_fine_while_aroused() -> None:
     for m in miscues:
         assert m["anxiety_mean_before"] >= 0.35
         assert not m["shows_need"]
-        assert m["cue_levels"][0] <= 1 and m["cue_levels"][1] <= 1  # calm or quiet, not seeking
+        assert m["cue_levels"][0] <= 1
+        assert m["cue_levels"][1] <= 1
     # a child with a secure history in a calm situation gives none
     assert not any(m["miscue"] for m in constant("stay_close", "peer"))
 
@@ -139,7 +140,8 @@ def test_a_rupture_repaired_soon_costs_less_than_one_left() -> None:
     s = library.get("rupture")
     repaired = replay.play_actions(s, s.seed, PARAMS, [index_of("repair")] + [index_of("stay_close")] * 5)
     left = replay.play_actions(s, s.seed, PARAMS, [index_of("stay_close")] * 6)
-    assert repaired[0]["repaired"] and repaired[0]["repair_latency_days"] is not None
+    assert repaired[0]["repaired"]
+    assert repaired[0]["repair_latency_days"] is not None
     assert left[0]["left_unrepaired"]
     assert repaired[-1]["trust"] > left[-1]["trust"]
     assert repaired[0]["fear"] < left[0]["fear"]

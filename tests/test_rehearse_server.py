@@ -44,7 +44,8 @@ def assert_clear_page(answer, status: int, words: str) -> None:  # type: ignore[
     assert answer.status_code == status, answer.text[:500]
     assert answer.headers["content-type"].startswith("text/html")
     assert words in answer.text
-    assert "Traceback" not in answer.text and "File \"" not in answer.text
+    assert "Traceback" not in answer.text
+    assert "File \"" not in answer.text
     assert "Nothing was changed" in answer.text or status == 413
 
 
@@ -65,15 +66,18 @@ def test_a_whole_term_debrief_replay_and_export(client: TestClient, database: st
     partial = client.get(f"{attempt}/debrief", params={"moment": "5", "instead": "comfort"}, headers={"HX-Request": "true"})
     assert partial.text.lstrip().startswith("<section id=\"what-if-result\"")
     exported = client.get(f"{attempt}/export")
-    assert exported.status_code == 200 and "<style>" in exported.text
-    assert "<script" not in exported.text and 'rel="stylesheet"' not in exported.text  # self-contained
+    assert exported.status_code == 200
+    assert "<style>" in exported.text
+    assert "<script" not in exported.text
+    assert 'rel="stylesheet"' not in exported.text
 
 
 def test_headers_and_cookie(client: TestClient) -> None:
     answer = client.get("/")
     assert "default-src 'self'" in answer.headers["content-security-policy"]
     assert answer.headers["x-frame-options"] == "DENY"
-    assert "HttpOnly" in answer.headers["set-cookie"] and "SameSite=Strict" in answer.headers["set-cookie"]
+    assert "HttpOnly" in answer.headers["set-cookie"]
+    assert "SameSite=Strict" in answer.headers["set-cookie"]
 
 
 def test_tokens_are_checked_and_a_refused_form_changes_nothing(client: TestClient, database: str) -> None:
@@ -159,7 +163,8 @@ def test_coaching_comments_after_each_response(client: TestClient) -> None:
     assert "Coaching on the last moment" not in client.get(trainee.attempt).text
     trainee.respond(0, "ignore")
     text_ = client.get(trainee.attempt).text
-    assert "Coaching on the last moment" in text_ and "You chose \u201cCarry on with something else\u201d" in text_
+    assert "Coaching on the last moment" in text_
+    assert "You chose \u201cCarry on with something else\u201d" in text_
 
 
 def test_a_passphrase_guards_a_shared_installation(database: str) -> None:
@@ -167,7 +172,8 @@ def test_a_passphrase_guards_a_shared_installation(database: str) -> None:
         assert c.get("/").headers["location"] == "/login"
         login = c.get("/login")
         refused = c.post("/login", data={"csrf": token_of(login.text), "passphrase": "wrong"})
-        assert refused.status_code == 403 and "not accepted" in refused.text
+        assert refused.status_code == 403
+        assert "not accepted" in refused.text
         accepted = c.post("/login", data={"csrf": token_of(login.text), "passphrase": "correct horse"})
         assert accepted.status_code == 303
         assert c.get("/").status_code == 200
@@ -177,9 +183,11 @@ def test_the_command_refuses_a_network_address_without_a_passphrase() -> None:
     runner = CliRunner()
     result = runner.invoke(main, ["rehearse", "--host", "0.0.0.0"], env={"SECUREBASE_PASSPHRASE": ""})
     assert result.exit_code == 2
-    assert "--host 0.0.0.0 is not loopback" in result.output and "--passphrase" in result.output
+    assert "--host 0.0.0.0 is not loopback" in result.output
+    assert "--passphrase" in result.output
     result = runner.invoke(main, ["rehearse", "--host", "0.0.0.0", "--passphrase", "short"])
-    assert result.exit_code == 2 and "at least 8" in result.output
+    assert result.exit_code == 2
+    assert "at least 8" in result.output
 
 
 def test_a_database_from_the_first_schema_upgrades_cleanly(tmp_path: Path) -> None:
@@ -199,7 +207,8 @@ def test_a_database_from_the_first_schema_upgrades_cleanly(tmp_path: Path) -> No
     engine.dispose()
     with TestClient(create_app(url, SHIPPED.params), follow_redirects=False) as client:  # migrates at start
         page = client.get("/attempts/00000000000000aa")
-        assert page.status_code == 200 and "Moment 3 of 14" in page.text
+        assert page.status_code == 200
+        assert "Moment 3 of 14" in page.text
     engine = create_engine(url)
     assert "finished_at" in {c["name"] for c in inspect(engine).get_columns("attempts")}
     with engine.connect() as connection:
