@@ -57,16 +57,30 @@ def engine_scenario(scenario: RehearsalScenario) -> Scenario:
 _CACHE: OrderedDict[tuple, Simulation] = OrderedDict()
 _LOCK = threading.Lock()
 _CACHE_SIZE = 32
+_MAKING: dict[tuple, threading.Lock] = {}
 
 
 def child_at_start(scenario: RehearsalScenario, seed: int, params: ModelParameters) -> Simulation:
     """A Simulation at day 0 of the term: the child's history lived, the trainee just met (a fresh copy)."""
     key = (scenario.model_dump_json(), seed, tuple(sorted(params.to_dict().items())))
     with _LOCK:
-        cached = _CACHE.get(key)
-        if cached is not None:
-            _CACHE.move_to_end(key)
-            return copy.deepcopy(cached)
+        making = _MAKING.setdefault(key, threading.Lock())
+    with making:  # many trainees starting the same child at once: one makes the history, the others wait for it
+        with _LOCK:
+            cached = _CACHE.get(key)
+            if cached is not None:
+                _CACHE.move_to_end(key)
+                return copy.deepcopy(cached)
+        simulation = _history(scenario, seed, params)
+        with _LOCK:
+            _CACHE[key] = simulation
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+            _MAKING.pop(key, None)
+    return copy.deepcopy(simulation)
+
+
+def _history(scenario: RehearsalScenario, seed: int, params: ModelParameters) -> Simulation:
     simulation = Simulation(engine_scenario(scenario), seed=seed, params=params)
     while simulation.day < 0:
         simulation.step()
@@ -75,8 +89,4 @@ def child_at_start(scenario: RehearsalScenario, seed: int, params: ModelParamete
     trainee = simulation.figures.index(TRAINEE)
     simulation._join(trainee)  # the engine's joining: the relationship starts from the general prior
     simulation.figures.availability[trainee, SCHOOL] = scenario.term.availability
-    with _LOCK:
-        _CACHE[key] = simulation
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return copy.deepcopy(simulation)
+    return simulation
