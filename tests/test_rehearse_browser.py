@@ -138,24 +138,29 @@ def test_pages_at_three_widths_and_axe(browser, server: Server) -> None:  # type
     page.goto(server.url + "/")
     page.get_by_role("checkbox").first.check()  # coaching, on the first scenario
     page.get_by_role("button", name="Start: Saying goodbye at the start of the day").click()
+    found = {}
     for moment in range(14):
         page.get_by_role("heading", name=f"Moment {moment + 1} of 14").wait_for()
-        if moment == 1:
-            play_url = page.url
+        if moment == 1:  # the play page, with the coaching comment on the first moment
+            found["play"] = _at_three_widths(page, "play", page.url)
         page.get_by_label("Comfort", exact=True).check()
         page.get_by_role("button", name="Respond").click()
+    page.get_by_role("heading", name="Across the term").wait_for()
     debrief_url = page.url
-    page.goto(debrief_url + "?moment=3&instead=ignore")
-    found = {}
-    for name, url in (("index", server.url + "/"), ("play", play_url), ("debrief", debrief_url + "?moment=3&instead=ignore")):
-        for width_name, (width, height) in WIDTHS.items():
-            page.set_viewport_size({"width": width, "height": height})
-            page.goto(url)
-            page.screenshot(path=ARTEFACTS / f"{name}-{width_name}.png", full_page=True)
-            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            assert overflow <= 0, f"{name} at {width_name} width scrolls sideways by {overflow}px"
-        found[name] = axe_violations(page)
+    found["debrief"] = _at_three_widths(page, "debrief", debrief_url + "?moment=3&instead=ignore")
+    found["index"] = _at_three_widths(page, "index", server.url + "/")
     page.goto(server.url + "/attempts/0123456789abcdef")
     found["error"] = axe_violations(page)
     assert found == {name: [] for name in found}
     page.close()
+
+
+def _at_three_widths(page, name: str, url: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Screenshots of ``url`` at the three widths (no sideways scrolling at any); axe's violations there."""
+    for width_name, (width, height) in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(url)
+        page.screenshot(path=ARTEFACTS / f"{name}-{width_name}.png", full_page=True)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name} at {width_name} width scrolls sideways by {overflow}px"
+    return axe_violations(page)

@@ -142,13 +142,13 @@ _NO_RANDOMNESS = np.random.default_rng(0)
 def _coaching(last: dict[str, Any]) -> str:
     """A short comment on the last response: what the child showed, and what the expert practice would do."""
     chosen = response(index_of(last["response"]))
-    seen = " ".join(last["cues"][:2])
+    seen = " ".join(last["cues"][:3])
     suggestion = response(policies.expert(Cues.from_vector(last["cue_levels"]), _NO_RANDOMNESS))
     if suggestion.key == chosen.key:
-        return f"You chose \u201c{chosen.label}\u201d. That fits what the child showed ({seen.lower()})"
+        return f"What you saw: {seen} You chose \u201c{chosen.label}\u201d, as the expert practice would."
     return (
-        f"You chose \u201c{chosen.label}\u201d. What the child showed: {seen.lower()} "
-        f"Another response that often helps here: \u201c{suggestion.label}\u201d."
+        f"What you saw: {seen} You chose \u201c{chosen.label}\u201d. "
+        f"Another response that often helps when a child shows this: \u201c{suggestion.label}\u201d."
     )
 
 
