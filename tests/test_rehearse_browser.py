@@ -94,7 +94,9 @@ def test_a_term_the_debrief_the_replay_and_the_export(browser, server: Server) -
     exported = ARTEFACTS / "debrief-export.html"
     download.value.save_as(exported)
     text = exported.read_text("utf-8")
-    assert "<style>" in text and "Debrief: A new child" in text and "<script" not in text
+    assert "<style>" in text
+    assert "Debrief: A new child" in text
+    assert "<script" not in text
     context.close()
 
 
