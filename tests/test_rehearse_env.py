@@ -165,3 +165,20 @@ def test_profile_shows_inconsistency() -> None:
     mixed = debrief.profile(replay.play_actions(s, s.seed, PARAMS, mixed_actions))
     assert steady["consistency"] > mixed["consistency"] + 0.2
     assert np.isclose(steady["warmth"], 0.95)
+
+
+def test_the_docs_table_is_the_repertoire() -> None:
+    """docs/rehearse.md's table of responses says what responses.toml says (every response, every value)."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "rehearse.md").read_text("utf-8")
+    for r in repertoire():
+        row = next(line for line in doc.splitlines() if line.startswith(f"| {r.label} (`{r.key}`) |"))
+        cells = [c.strip() for c in row.strip("|").split("|")][1:]
+        numbers = [float(c) for c in cells[:8]]
+        expected = [r.consistency, r.appropriateness, r.sensitivity, r.warmth, r.reliability,
+                    r.exploration_support, r.rupture, r.repair_propensity]  # fmt: skip
+        assert numbers == expected, r.key
+        assert cells[8:10] == ["yes" if r.repairs else "no", "yes" if r.attends_to_need else "no"], r.key
+    for name in library.library():
+        assert f"| `{name}` |" in doc

@@ -215,3 +215,34 @@ def test_a_database_from_the_first_schema_upgrades_cleanly(tmp_path: Path) -> No
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
     engine.dispose()
     assert re.fullmatch(r"[0-9a-f]{16}", "00000000000000aa")
+
+
+#: words that judge the trainee or label a child; none may appear on a page a trainee reads
+JUDGING = re.compile(
+    r"\b(avoidant|ambivalent|disorgani[sz]ed|insecure|naughty|bad|wrong choice|mistake|failed|fault|should have|poor)\b",
+    re.IGNORECASE,
+)
+
+
+def test_earlier_attempts_in_the_debrief_and_no_judging_words(client: TestClient) -> None:
+    pages = [client.get("/").text]
+    for attempt_number in range(2):
+        trainee = Trainee(client)
+        attempt = trainee.start("new-avoidant")
+        for moment in range(14):
+            pages.append(client.get(attempt).text)
+            trainee.respond(moment, ("ignore", "notice_name")[attempt_number])
+        pages.append(client.get(f"{attempt}/debrief").text)
+    assert "Your earlier attempt 1" in pages[-1]
+    assert "Your earlier attempt" not in pages[15]
+    whatif = client.get(f"{attempt}/debrief", params={"moment": "2", "instead": "redirect_sharply"}).text
+    coached = client.post("/attempts", data={"csrf": token_of(pages[0]), "scenario": "clinging", "coaching": "on"})
+    trainee = Trainee(client)
+    trainee.attempt = coached.headers["location"]
+    for moment, move in enumerate(("ignore", "take_over", "redirect_sharply", "comfort")):
+        trainee.respond(moment, move)
+        pages.append(client.get(trainee.attempt).text)
+    for page in [*pages, whatif]:
+        visible = re.sub(r"<[^>]+>", " ", page)
+        found = JUDGING.search(visible)
+        assert found is None, visible[max(0, found.start() - 80) : found.end() + 80]
