@@ -737,4 +737,7 @@ def rehearse(port: int, host: str, passphrase: str | None, database: Path | None
 
         webbrowser.open(address)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=5)
-    uvicorn.Server(config).run()
+    try:
+        uvicorn.Server(config).run()
+    except KeyboardInterrupt:  # Ctrl-C is how a server is stopped: every answered moment is already saved
+        click.echo("securebase rehearse: stopped (the attempts are saved).")
