@@ -26,7 +26,7 @@ from securebase.engine.uniforms import draw
 from securebase.model.bids import habitual_signal
 from securebase.model.caregiving import daily_attention
 from securebase.model.parameters import ModelParameters
-from securebase.model.state import ADULT_RUPTURE, CHILD_RUPTURE, NO_RUPTURE
+from securebase.model.state import CHILD_RUPTURE, NO_RUPTURE
 from securebase.rehearse import scenario as library
 from securebase.rehearse.child import HOME_FIGURE, TRAINEE, child_at_start
 from securebase.rehearse.cues import CHANNELS, Cues, cues_from
@@ -118,8 +118,6 @@ class RehearsalEnv(gymnasium.Env):
         self.trace = []
         self.chosen = []
         self.moment = 0
-        self._open_since: float | None = None
-        self._open_kind = NO_RUPTURE
         if self.scenario.opens_with is not None:
             scripted = response(index_of(self.scenario.opens_with))
             self._set_style(scripted.traits())
@@ -273,9 +271,6 @@ class RehearsalEnv(gymnasium.Env):
         c, j = self.sim.children, self.trainee
         if c.rupture_kind[0, j] == NO_RUPTURE:
             return
-        if self._open_since is None:
-            self._open_since = float(self.sim.day) + self.moment * 0.0  # the day it opened (latency in days)
-            self._open_kind = int(c.rupture_kind[0, j])
         c.rupture_will_repair[0, j] = True
         c.rupture_due_days[0, j] = HELD_DAYS
 
@@ -285,16 +280,11 @@ class RehearsalEnv(gymnasium.Env):
         c, j = self.sim.children, self.trainee
         kind = int(c.rupture_kind[0, j])
         if kind == NO_RUPTURE:
-            self._open_since = None
             return None
         mends = chosen.repairs or (kind == CHILD_RUPTURE and chosen.attends_to_need)
-        if kind == ADULT_RUPTURE and not chosen.repairs:
-            mends = False
         c.rupture_will_repair[0, j] = bool(mends)
         c.rupture_due_days[0, j] = c.rupture_elapsed_days[0, j]  # due in the response's first step
-        latency = float(c.rupture_elapsed_days[0, j]) if mends else None
-        self._open_since = None
-        return latency
+        return float(c.rupture_elapsed_days[0, j]) if mends else None
 
     # ---- for the web app and the tests -----------------------------------------------------
 
