@@ -182,3 +182,12 @@ def test_the_docs_table_is_the_repertoire() -> None:
         assert cells[8:10] == ["yes" if r.repairs else "no", "yes" if r.attends_to_need else "no"], r.key
     for name in library.library():
         assert f"| `{name}` |" in doc
+
+
+def test_cues_in_words_that_fit_the_age() -> None:
+    cues = Cues(distress=0, seeking=3, play=2, tantrum=1, left_difficult=0, situation=0)
+    young, older = cues.words(4.0), cues.words(14.0)
+    assert "Holds on to you and will not let go." in young
+    assert "Stays right by you and keeps asking for you." in older
+    assert young[2] == older[2] == "Busy with the activity."
+    assert cues.strength() == "very strong"

@@ -31,10 +31,10 @@ SEEKING_CUTS = (0.05, 0.25, 0.5)
 PLAY_CUTS = (0.2, 0.4, 0.6)
 
 DISTRESS_WORDS = (
-    "Face calm, voice ordinary.",
-    "Quiet, a small frown now and then.",
-    "Tearful, voice wobbling.",
-    "Crying or shouting, hard to reach.",
+    "Face calm, voice ordinary, shoulders loose.",
+    "Quiet, a small frown now and then; sits a little stiffly.",
+    "Tearful, voice wobbling; shoulders hunched.",
+    "Crying or shouting, body tense, hard to reach.",
 )
 SEEKING_WORDS = (
     "Does not look for you; stays where they are. Says \u201cI\u2019m fine\u201d if asked.",
@@ -42,6 +42,21 @@ SEEKING_WORDS = (
     "Comes to you and asks, or calls your name.",
     "Holds on to you and will not let go.",
 )
+#: the same levels in the words that fit a child of OLDER_FROM_YEARS or more
+OLDER_FROM_YEARS = 11.0
+OLDER_DISTRESS_WORDS = (
+    "Face calm, voice ordinary, sitting easily.",
+    "Quiet, jaw set; a sigh now and then.",
+    "Eyes wet, voice tight; head down on the desk.",
+    "Shouting or in tears, hard to reach.",
+)
+OLDER_SEEKING_WORDS = (
+    "Does not look for you; carries on alone. Says \u201cI\u2019m fine\u201d if asked.",
+    "Looks across at you now and then.",
+    "Comes over to you, or asks you something.",
+    "Stays right by you and keeps asking for you.",
+)
+OLDER_TANTRUM_WORDS = "Slams things down, shouts \u201cLeave me alone!\u201d, storms off."
 PLAY_WORDS = (
     "Not doing anything with the activity.",
     "Fiddles with things; half-hearted.",
@@ -79,11 +94,13 @@ class Cues:
         """How strong the signals are, in a word (the intensity cue)."""
         return STRENGTH_WORDS[max(self.distress, self.seeking, 3 * self.tantrum)]
 
-    def words(self) -> list[str]:
-        """The cues in plain words, one sentence each, as the page shows them."""
-        lines = [DISTRESS_WORDS[self.distress], SEEKING_WORDS[self.seeking], PLAY_WORDS[self.play]]
+    def words(self, age_years: float = 6.0) -> list[str]:
+        """The cues in plain words, one sentence each, as the page shows them (older children's for 11 and over)."""
+        older = age_years >= OLDER_FROM_YEARS
+        distress, seeking = (OLDER_DISTRESS_WORDS, OLDER_SEEKING_WORDS) if older else (DISTRESS_WORDS, SEEKING_WORDS)
+        lines = [distress[self.distress], seeking[self.seeking], PLAY_WORDS[self.play]]
         if self.tantrum:
-            lines.append(TANTRUM_WORDS)
+            lines.append(OLDER_TANTRUM_WORDS if older else TANTRUM_WORDS)
         if self.left_difficult:
             lines.append(LEFT_DIFFICULT_WORDS)
         return lines

@@ -145,7 +145,7 @@ class RehearsalEnv(gymnasium.Env):
                 "day": self.scenario.moment_day(self.moment),
                 "situation": self.scenario.situation(self.moment).text,
                 "response": chosen.key,
-                "cues": self.cues.words(),
+                "cues": self.cues.words(self.scenario.age_years),
                 "cue_levels": self.cues.vector().tolist(),
                 "strength": self.cues.strength(),
                 "shows_need": self.cues.shows_need(),
@@ -182,7 +182,7 @@ class RehearsalEnv(gymnasium.Env):
         if not hasattr(self, "cues"):
             return "(call reset() first)"
         situation = self.scenario.situation(min(self.moment, self.scenario.term.moments - 1)).text
-        return "\n".join([situation, *self.cues.words()])
+        return "\n".join([situation, *self.cues.words(self.scenario.age_years)])
 
     # ---- a moment ------------------------------------------------------------------------
 
