@@ -29,9 +29,11 @@ FLOORS = {
     "calibration object": 4,  # calibration/calibration.py: the Calibration type that is passed down (no I/O at import)
     "studies": 5,
     "sweep": 5,
+    "rehearse": 5,  # the rehearsal's Gymnasium environment, scenario library and policies
     "calibration": 6,  # config at the edges: the fit and its measurements; only the interfaces load a file
     "api": 7,
     "report": 8,
+    "web": 8,  # the rehearsal app (securebase rehearse)
     "cli": 9,
 }
 

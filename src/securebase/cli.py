@@ -678,3 +678,80 @@ def report(out: Path, seed: int, quick: bool, resume: bool, progress: bool, cali
     )
     click.echo(f"{len(results)} studies, {len(verdicts)} independent findings: {tally(verdicts)}{also}")
     click.echo(f"open {page} in a browser (self-contained; the tables sit beside it).")
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _default_database() -> Path:
+    import os
+
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "securebase" / "rehearse.sqlite"
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8765, show_default=True,
+              help="Port to listen on (0: any free port).")  # fmt: skip
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback needs --passphrase (or SECUREBASE_PASSPHRASE).")  # fmt: skip
+@click.option("--passphrase", envvar="SECUREBASE_PASSPHRASE", default=None,
+              help="Passphrase that trainees enter (required with a --host other than loopback).")  # fmt: skip
+@click.option("--database", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="SQLite file for saved attempts [default: ~/.local/share/securebase/rehearse.sqlite].")  # fmt: skip
+@click.option("--database-url", default=None, help="A SQLAlchemy URL instead of --database (e.g. PostgreSQL).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the app in the default browser.")
+@calibration_option
+def rehearse(port: int, host: str, passphrase: str | None, database: Path | None, database_url: str | None,
+             open_browser: bool, calibration_file: Path | None) -> None:  # fmt: skip
+    """Start the rehearsal app: practise being a secure base for a simulated child, in a browser."""
+    import socket
+
+    if host not in LOOPBACK and not passphrase:
+        _fail(f"--host {host} is not loopback: others on the network could reach it; "
+              "expected --passphrase TEXT (or SECUREBASE_PASSPHRASE) as well, or --host 127.0.0.1")  # fmt: skip
+    if passphrase is not None and len(passphrase) < 8:
+        _fail(f"--passphrase has {len(passphrase)} characters; expected at least 8")
+    if database is not None and database_url is not None:
+        _fail("--database and --database-url both given; expected one of them")
+    calibration = _calibration(calibration_file)
+    if database_url is None:
+        path = database if database is not None else _default_database()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            _fail(f"--database {path}: its folder cannot be made ({error.strerror or error})")
+        database_url = f"sqlite:///{path.resolve()}"
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        probe = socket.socket(family, socket.SOCK_STREAM)
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+        port = probe.getsockname()[1]
+        probe.close()
+    except OSError as error:
+        _fail(f"--host {host} --port {port}: cannot listen there ({error.strerror or error}); "
+              "expected a free port (try --port 0 for any free one)")  # fmt: skip
+    import uvicorn
+    from alembic.util import CommandError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from securebase.web.app import create_app
+
+    try:
+        app = create_app(database_url, calibration.params, passphrase=passphrase)
+    except (SQLAlchemyError, CommandError, OSError) as error:  # a database that cannot be opened or migrated
+        _fail(f"the database {database_url} cannot be used ({type(error).__name__}: {error})")
+    shown = f"[{host}]" if ":" in host else host
+    address = f"http://{shown}:{port}/"
+    click.echo(f"securebase rehearse: open {address} in a browser (Ctrl-C to stop)", err=False)
+    sys.stdout.flush()
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(address)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=5)
+    try:
+        uvicorn.Server(config).run()
+    except KeyboardInterrupt:  # Ctrl-C is how a server is stopped: every answered moment is already saved
+        click.echo("securebase rehearse: stopped (the attempts are saved).")

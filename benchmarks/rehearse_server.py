@@ -1,0 +1,111 @@
+"""The rehearsal server's time per moment (p50/p95) and a load of concurrent trainees on loopback.
+
+Starts ``securebase rehearse`` in its own process on a fresh SQLite file, as a trainee would, and times
+through HTTP on loopback:
+
+- per moment: the GET of the moment's page (for its form token), the form's POST (save the response, step
+  the environment: the response, the days until the next moment, the next situation) and the GET of the next
+  page, one trainee alone (an upper bound on the server's time: three requests and their HTTP on loopback);
+  the first page of an attempt (the child's history, made once per child and process) is reported apart;
+- load: ``--trainees`` trainees at once, each playing a whole term; then every attempt is checked in the
+  database (all moments saved, in order, as sent).
+
+    .venv/bin/python benchmarks/rehearse_server.py [--terms 3] [--trainees 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from rehearse_client import Server, Trainee
+
+SCENARIOS = ("drop-off", "new-avoidant", "rupture", "tantrum", "setback")
+MOVES = ("comfort", "notice_name", "encourage", "help_little", "stay_close", "ignore", "limit_warmly", "repair")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def play(url: str, scenario: str, offset: int) -> tuple[str, list[str], float, list[float]]:
+    """One trainee's term: (attempt id, responses, first page seconds, seconds per moment)."""
+    with httpx.Client(base_url=url, timeout=300) as client:
+        trainee = Trainee(client)
+        trainee.start(scenario)
+        started = time.perf_counter()
+        page = client.get(trainee.attempt)
+        first = time.perf_counter() - started
+        assert page.status_code == 200
+        moves = [MOVES[(offset + m) % len(MOVES)] for m in range(14)]
+        times = []
+        for moment, move in enumerate(moves):
+            started = time.perf_counter()
+            answer = trainee.respond(moment, move)  # GET this moment's page (its token), POST the response
+            after = client.get(answer.headers["location"])  # the next page (or the debrief's redirect)
+            times.append(time.perf_counter() - started)
+            assert answer.status_code == 303
+            assert after.status_code in (200, 303)
+        return trainee.attempt.rsplit("/", 1)[-1], moves, first, times
+
+
+def check(database: Path, done: list[tuple[str, list[str], float, list[float]]]) -> int:
+    """How many attempts are missing a moment or have one that differs from what was sent."""
+    engine = create_engine(f"sqlite:///{database}")
+    bad = 0
+    with engine.connect() as connection:
+        for attempt, moves, _, _ in done:
+            rows = connection.execute(
+                text("SELECT moment, response FROM choices WHERE attempt_id = :a ORDER BY moment"), {"a": attempt}
+            ).all()
+            bad += [tuple(r) for r in rows] != list(enumerate(moves))
+    engine.dispose()
+    return bad
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--terms", type=int, default=3, help="terms per scenario played alone (timing)")
+    parser.add_argument("--trainees", type=int, default=20, help="trainees at once (load)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        database = Path(folder) / "rehearse.sqlite"
+        server = Server(database)
+        try:
+            firsts, per_moment = [], []
+            for scenario in SCENARIOS:
+                for term in range(args.terms):
+                    _, _, first, times = play(server.url, scenario, term)
+                    firsts.append(first)
+                    per_moment += times
+            print(f"alone: {len(per_moment)} moments in {len(SCENARIOS) * args.terms} terms")
+            print(f"  per moment (page, POST, next page): p50 {1000 * statistics.median(per_moment):.1f} ms, "
+                  f"p95 {1000 * percentile(per_moment, 0.95):.1f} ms, max {1000 * max(per_moment):.1f} ms")  # fmt: skip
+            print(f"  first page of an attempt: median {statistics.median(firsts):.2f} s, max {max(firsts):.2f} s "
+                  "(the child's history is made once per child and process)")  # fmt: skip
+            started = time.perf_counter()
+            with ThreadPoolExecutor(args.trainees) as pool:
+                done = list(pool.map(lambda n: play(server.url, SCENARIOS[n % len(SCENARIOS)], n), range(args.trainees)))
+            wall = time.perf_counter() - started
+        finally:
+            server.stop()
+        loaded = [t for _, _, _, times in done for t in times]
+        print(f"load: {args.trainees} trainees at once, {len(loaded)} moments in {wall:.1f} s "
+              f"({len(loaded) / wall:.1f} moments/s)")  # fmt: skip
+        print(f"  per moment under load: p50 {1000 * statistics.median(loaded):.0f} ms, "
+              f"p95 {1000 * percentile(loaded, 0.95):.0f} ms")  # fmt: skip
+        print(f"  attempts lost or changed: {check(database, done)} of {len(done)}")
+
+
+if __name__ == "__main__":
+    main()

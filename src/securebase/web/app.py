@@ -1,0 +1,385 @@
+"""The rehearsal app: pages to choose a scenario, play the moments, read the debrief and export it.
+
+Server-rendered (Starlette + Jinja2, one stylesheet); htmx (vendored) only swaps the what-if panel.
+Every form carries a token bound to a cookie and to its purpose; a bad token, a forged value, an
+unknown id, a body too large or a moment already answered gets a 4xx page and changes nothing.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any
+
+import numpy as np
+from jinja2 import Environment, PackageLoader, select_autoescape
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from securebase.model.parameters import ModelParameters
+from securebase.rehearse import debrief, policies, replay
+from securebase.rehearse import scenario as library
+from securebase.rehearse.cues import Cues
+from securebase.rehearse.repertoire import index_of, keys, repertoire, response
+from securebase.web import db, security
+from securebase.web.charts import chart
+from securebase.web.migrate import upgrade
+from securebase.web.play import Environments
+
+ID_PATTERN = re.compile(r"^[0-9a-f]{16}$")
+
+_templates = Environment(loader=PackageLoader("securebase.web", "templates"), autoescape=select_autoescape())
+
+
+def stylesheet() -> str:
+    return resources.files("securebase.web").joinpath("static/rehearse.css").read_text("utf-8")
+
+
+def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    cookie = request.cookies.get(security.CSRF_COOKIE) or request.state.new_cookie
+    key = request.app.state.key
+    html = _templates.get_template(name).render(
+        token=lambda purpose: security.token(key, cookie, purpose), request=request, **context
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def _error(request: Request, status: int, title: str, detail: str) -> HTMLResponse:
+    return _page(request, "error.html", status=status, title=title, detail=detail)
+
+
+def _attempt_or_404(session: Session, attempt_id: str) -> db.Attempt:
+    attempt = session.get(db.Attempt, attempt_id) if ID_PATTERN.match(attempt_id) else None
+    if attempt is None:
+        raise HTTPException(404, f"There is no attempt '{attempt_id[:40]}'. It may have been typed wrongly.")
+    return attempt
+
+
+def _check_token(request: Request, form: Any, purpose: str) -> None:
+    if not security.token_ok(request.app.state.key, request.cookies.get(security.CSRF_COOKIE), purpose,
+                             form.get("csrf")):  # fmt: skip
+        raise HTTPException(
+            403, "This form has expired or did not come from this page. Go back, reload the page and try again."
+        )
+
+
+async def _form(request: Request) -> Any:
+    try:
+        return await request.form(max_files=0, max_fields=10, max_part_size=security.MAX_BODY_BYTES)
+    except HTTPException:
+        raise
+    except Exception as error:
+        if isinstance(error, security.BodyTooLarge):
+            raise
+        raise HTTPException(400, "The form could not be read. Reload the page and try again.") from None
+
+
+# ---- pages ---------------------------------------------------------------------------------------
+
+
+def index(request: Request) -> HTMLResponse:
+    with Session(request.app.state.engine) as session:
+        recent = list(session.scalars(select(db.Attempt).order_by(db.Attempt.created_at.desc()).limit(10)))
+        rows = [(a, len(a.choices), library.library().get(a.scenario)) for a in recent]
+    return _page(request, "index.html", scenarios=list(library.library().values()), recent=rows)
+
+
+async def start(request: Request) -> Response:
+    form = await _form(request)
+    _check_token(request, form, "start")
+    name = form.get("scenario", "")
+    if name not in library.library():
+        raise HTTPException(400, f"There is no scenario '{str(name)[:40]}'. Choose one from the list.")
+    if form.get("coaching") not in (None, "on"):
+        raise HTTPException(400, "The coaching choice was not one the form offers.")
+    attempt = db.Attempt(id=db.new_attempt_id(), scenario=name, seed=library.get(name).seed,
+                         coaching=form.get("coaching") == "on", created_at=db.now())  # fmt: skip
+    with Session(request.app.state.engine) as session:
+        session.add(attempt)
+        session.commit()
+        attempt_id = attempt.id
+    return RedirectResponse(f"/attempts/{attempt_id}", status_code=303)
+
+
+def attempt_page(request: Request) -> Response:
+    attempt_id = request.path_params["attempt"]
+    with Session(request.app.state.engine) as session:
+        attempt = _attempt_or_404(session, attempt_id)
+        responses = [c.response for c in attempt.choices]
+        notes = [c.note for c in attempt.choices]
+        scenario = library.get(attempt.scenario)
+        if len(responses) >= scenario.term.moments:
+            return RedirectResponse(f"/attempts/{attempt_id}/debrief", status_code=303)
+        coaching, seed = attempt.coaching, attempt.seed
+    envs: Environments = request.app.state.envs
+    with envs.lock_for(attempt_id):
+        env = envs.env_for(attempt_id, scenario.name, seed, responses)
+        cues = env.cues
+        last = env.trace[-1] if env.trace else None
+    comment = _coaching(last) if coaching and last else None
+    return _page(
+        request, "play.html", scenario=scenario, attempt_id=attempt_id, moment=len(responses),
+        day=scenario.moment_day(len(responses)), situation=scenario.situation(len(responses)).text,
+        cues=cues, repertoire=repertoire(), comment=comment, last_note=notes[-1] if notes else "",
+    )  # fmt: skip
+
+
+#: the expert policy draws no random numbers; it is given a generator all the same
+_NO_RANDOMNESS = np.random.default_rng(0)
+
+
+def _coaching(last: dict[str, Any]) -> str:
+    """A short comment on the last response: what the child showed, and what the expert practice would do."""
+    chosen = response(index_of(last["response"]))
+    seen = " ".join(last["cues"][:3])
+    suggestion = response(policies.expert(Cues.from_vector(last["cue_levels"]), _NO_RANDOMNESS))
+    if suggestion.key == chosen.key:
+        return f"What you saw: {seen} You chose \u201c{chosen.label}\u201d, as the expert practice would."
+    return (
+        f"What you saw: {seen} You chose \u201c{chosen.label}\u201d. "
+        f"Another response that often helps when a child shows this: \u201c{suggestion.label}\u201d."
+    )
+
+
+async def respond(request: Request) -> Response:
+    attempt_id = request.path_params["attempt"]
+    moment = request.path_params["moment"]
+    form = await _form(request)
+    envs: Environments = request.app.state.envs
+    with Session(request.app.state.engine) as session:
+        attempt = _attempt_or_404(session, attempt_id)
+        _check_token(request, form, f"{attempt_id}:{moment}")
+        key = form.get("response")
+        if key not in keys():
+            raise HTTPException(400, "Choose one of the responses listed, then press \u201cRespond\u201d.")
+        note = str(form.get("note", ""))
+        if len(note) > db.NOTE_LIMIT:
+            raise HTTPException(400, f"The note is {len(note)} characters long; keep it to {db.NOTE_LIMIT}.")
+        scenario = library.get(attempt.scenario)
+        with envs.lock_for(attempt_id):
+            session.refresh(attempt)
+            done = len(attempt.choices)
+            if moment != done or done >= scenario.term.moments:
+                raise HTTPException(
+                    409, "This moment has already been answered (the form was sent twice, or from an older page)."
+                )
+            session.add(db.Choice(attempt_id=attempt_id, moment=moment, response=key, note=note, created_at=db.now()))
+            if moment + 1 >= scenario.term.moments:
+                attempt.finished_at = datetime.now(UTC)
+            try:
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+                raise HTTPException(409, "This moment has already been answered.") from None
+            responses = [c.response for c in attempt.choices]
+            envs.env_for(attempt_id, scenario.name, attempt.seed, responses)
+    return RedirectResponse(f"/attempts/{attempt_id}", status_code=303)
+
+
+def _debrief_context(request: Request, attempt_id: str) -> dict[str, Any]:
+    envs: Environments = request.app.state.envs
+    with Session(request.app.state.engine) as session:
+        attempt = _attempt_or_404(session, attempt_id)
+        responses = [c.response for c in attempt.choices]
+        notes = [c.note for c in attempt.choices]
+        earlier = [
+            (a.created_at, [c.response for c in a.choices])
+            for a in db.attempts_like(session, attempt.scenario, attempt.seed, attempt.created_at)
+        ]
+        seed, created = attempt.seed, attempt.created_at
+        scenario = library.get(attempt.scenario)
+    if not responses:
+        raise HTTPException(409, "The debrief opens once at least one moment has been played.")
+    with envs.lock_for(attempt_id):
+        trace = list(envs.env_for(attempt_id, scenario.name, seed, responses).trace)
+    expert = envs.expert(scenario.name, seed)
+    params: ModelParameters = request.app.state.params
+    earlier_traces = [(when, replay.play_actions(scenario, seed, params, [index_of(r) for r in rs])) for when, rs in earlier]
+    moments = scenario.term.moments
+    series = {}
+    for key, title in (("exploration", "Exploration"), ("anxiety", "Anxiety"), ("felt_security", "Felt security"),
+                       ("trust", "Trust in you")):  # fmt: skip
+        lines = {"Your responses": [m[key] for m in trace], "Expert practice": [m[key] for m in expert]}
+        if key == "exploration":
+            for number, (when, t) in enumerate(earlier_traces, start=1):
+                lines[f"Your earlier attempt {number} ({when:%d %b %H:%M})"] = [m[key] for m in t]
+        series[key] = chart(title, lines, moments)
+    what_if = None
+    moment_text, instead_text = request.query_params.get("moment"), request.query_params.get("instead")
+    if moment_text is not None or instead_text is not None:
+        what_if = _what_if(scenario, seed, params, responses, moment_text, instead_text, trace)
+    expert_by_moment = [m["response"] for m in expert]
+    return {
+        "scenario": scenario,
+        "attempt_id": attempt_id,
+        "created": created,
+        "trace": trace,
+        "notes": notes,
+        "labels": {r.key: r.label for r in repertoire()},
+        "expert_choice": expert_by_moment,
+        "charts": series,
+        "profile": debrief.profile(trace),
+        "expert_profile": debrief.profile(expert[: len(trace)]),
+        "repairs": debrief.repair_summary(trace),
+        "miscues": debrief.miscue_summary(trace),
+        "arc": debrief.arc(trace),
+        "expert_arc": debrief.arc(expert),
+        "finished": len(trace) >= moments,
+        "what_if": what_if,
+        "repertoire": repertoire(),
+        "earlier": len(earlier_traces),
+    }
+
+
+def _what_if(scenario, seed, params, responses, moment_text, instead_text, trace) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    if moment_text is None or not moment_text.isdigit() or not 1 <= int(moment_text) <= len(responses):
+        raise HTTPException(400, f"Choose a moment between 1 and {len(responses)} for the replay.")
+    if instead_text not in keys():
+        raise HTTPException(400, "Choose one of the listed responses for the replay.")
+    moment = int(moment_text) - 1
+    other = replay.what_if(scenario, seed, params, [index_of(r) for r in responses], moment, index_of(instead_text))
+    lines = {"As you played": [m["exploration"] for m in trace], "With the other response": [m["exploration"] for m in other]}
+    return {
+        "moment": moment + 1,
+        "instead": response(index_of(instead_text)).label,
+        "played": response(index_of(responses[moment])).label,
+        "chart": chart("Exploration", lines, scenario.term.moments),
+        "then": trace[moment],
+        "now": other[moment],
+        "end_played": trace[-1],
+        "end_other": other[-1],
+    }
+
+
+def debrief_page(request: Request) -> HTMLResponse:
+    context = _debrief_context(request, request.path_params["attempt"])
+    if request.headers.get("hx-request") and context["what_if"] is not None:
+        return _page(request, "what_if.html", **context)
+    return _page(request, "debrief.html", **context)
+
+
+def export(request: Request) -> HTMLResponse:
+    context = _debrief_context(request, request.path_params["attempt"])
+    response_ = _page(request, "export.html", css=stylesheet(), exported=datetime.now(UTC), **context)
+    response_.headers["content-disposition"] = f'inline; filename="rehearsal-{context["attempt_id"]}.html"'
+    return response_
+
+
+def login_page(request: Request) -> HTMLResponse:
+    return _page(request, "login.html", failed=False)
+
+
+async def login(request: Request) -> Response:
+    form = await _form(request)
+    _check_token(request, form, "login")
+    given = str(form.get("passphrase", ""))
+    if not hmac.compare_digest(given.encode(), request.app.state.passphrase.encode()):
+        return _page(request, "login.html", status=403, failed=True)
+    answer = RedirectResponse("/", status_code=303)
+    answer.set_cookie(security.AUTH_COOKIE, security.auth_value(request.app.state.key), httponly=True,
+                      samesite="strict")  # fmt: skip
+    return answer
+
+
+# ---- errors, cookies, headers ---------------------------------------------------------------------
+
+TITLES = {400: "Something in the form was not right", 403: "Not accepted", 404: "Not found",
+          405: "Not allowed", 409: "Already answered", 413: "Too much sent"}  # fmt: skip
+
+
+async def http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    _ensure_state(request)
+    return _error(request, error.status_code, TITLES.get(error.status_code, "Not possible"), str(error.detail))
+
+
+async def server_error(request: Request, error: Exception) -> Response:
+    _ensure_state(request)
+    return _error(request, 500, "Something went wrong on the server",
+                  "Your earlier moments are saved. Reload the page to carry on.")  # fmt: skip
+
+
+def _ensure_state(request: Request) -> None:
+    if not hasattr(request.state, "new_cookie"):
+        request.state.new_cookie = security.new_cookie()
+
+
+class Guard:
+    """Cookies for the forms' tokens, the passphrase (when set) and the safe headers, on every response."""
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        state = scope["app"].state
+        had_cookie = security.CSRF_COOKIE in request.cookies
+        new_cookie = security.new_cookie()
+        scope.setdefault("state", {})["new_cookie"] = new_cookie
+        open_path = scope["path"] == "/login" or scope["path"].startswith("/static/")
+        if state.passphrase and not open_path:
+            accepted = request.cookies.get(security.AUTH_COOKIE, "")
+            if not hmac.compare_digest(accepted, security.auth_value(state.key)):
+                await RedirectResponse("/login", status_code=303)(scope, receive, send)
+                return
+
+        async def with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [(k.encode(), v.encode()) for k, v in security.HEADERS.items()]
+                if not had_cookie:
+                    cookie = f"{security.CSRF_COOKIE}={new_cookie}; Path=/; HttpOnly; SameSite=Strict"
+                    headers.append((b"set-cookie", cookie.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def create_app(database_url: str, params: ModelParameters, passphrase: str | None = None) -> Starlette:
+    """The app on ``database_url`` (migrated to the latest schema first), with the model's ``params``."""
+    upgrade(database_url)
+    engine = db.make_engine(database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette):  # type: ignore[no-untyped-def]
+        yield
+        engine.dispose()
+
+    routes = [
+        Route("/", index),
+        Route("/attempts", start, methods=["POST"]),
+        Route("/attempts/{attempt}", attempt_page),
+        Route("/attempts/{attempt}/moments/{moment:int}", respond, methods=["POST"]),
+        Route("/attempts/{attempt}/debrief", debrief_page),
+        Route("/attempts/{attempt}/export", export),
+        Route("/login", login_page),
+        Route("/login", login, methods=["POST"]),
+        Mount("/static", StaticFiles(packages=[("securebase.web", "static")]), name="static"),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(security.BodyLimit), Middleware(Guard)],
+        exception_handlers={HTTPException: http_error, Exception: server_error},
+        lifespan=lifespan,
+    )
+    app.state.engine = engine
+    app.state.key = db.signing_key(engine)
+    app.state.params = params
+    app.state.passphrase = passphrase
+    app.state.envs = Environments(params)
+    return app

@@ -1,0 +1,63 @@
+"""The app's side of a rehearsal: attempts replayed into environments, cached, one lock per attempt.
+
+The web app drives ``rehearse.env.RehearsalEnv``: an attempt's environment is rebuilt from its seed
+and saved responses whenever it is not in the cache (after a restart, or evicted), and gives the same
+numbers as if it had never left memory.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from securebase.model.parameters import ModelParameters
+from securebase.rehearse import policies, replay
+from securebase.rehearse import scenario as library
+from securebase.rehearse.env import RehearsalEnv
+from securebase.rehearse.repertoire import index_of
+
+CACHE_SIZE = 256
+
+
+class Environments:
+    """Live environments by attempt id (least recently used dropped first)."""
+
+    def __init__(self, params: ModelParameters):
+        self.params = params
+        self._live: OrderedDict[str, RehearsalEnv] = OrderedDict()
+        self._lock = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
+        self._expert: dict[tuple[str, int], list] = {}
+
+    def lock_for(self, attempt: str) -> threading.Lock:
+        with self._lock:
+            return self._locks.setdefault(attempt, threading.Lock())
+
+    def env_for(self, attempt: str, scenario: str, seed: int, responses: list[str]) -> RehearsalEnv:
+        """The attempt's environment after ``responses`` (call with the attempt's lock held)."""
+        with self._lock:
+            env = self._live.get(attempt)
+            if env is not None:
+                self._live.move_to_end(attempt)
+        played = [m["response"] for m in env.trace] if env is not None else None
+        if env is not None and played == responses[: len(played)]:
+            env.play([index_of(r) for r in responses[len(played) :]])  # the moments saved since: on from here
+            return env
+        env = RehearsalEnv(library.get(scenario), params=self.params)
+        env.reset(seed=seed)
+        env.play([index_of(r) for r in responses])
+        with self._lock:
+            self._live[attempt] = env
+            while len(self._live) > CACHE_SIZE:
+                self._live.popitem(last=False)
+        return env
+
+    def expert(self, scenario: str, seed: int) -> list:
+        key = (scenario, seed)
+        with self._lock:
+            found = self._expert.get(key)
+        if found is None:
+            found = replay.play_policy(library.get(scenario), seed, self.params, policies.expert)
+            with self._lock:
+                self._expert[key] = found
+        return found

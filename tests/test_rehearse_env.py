@@ -1,0 +1,193 @@
+"""The rehearsal's Gymnasium environment: the contract, determinism, the baselines' directions, miscues, replay."""
+
+from __future__ import annotations
+
+import gymnasium
+import numpy as np
+import pytest
+from gymnasium.utils.env_checker import check_env
+from helpers import SHIPPED
+
+from securebase.rehearse import debrief, policies, replay
+from securebase.rehearse import scenario as library
+from securebase.rehearse.cues import CHANNELS, Cues
+from securebase.rehearse.env import ENV_ID, RehearsalEnv
+from securebase.rehearse.repertoire import index_of, repertoire
+from securebase.rehearse.scenario import ScenarioFileError, parse
+
+PARAMS = SHIPPED.params
+
+
+def constant(key: str, scenario: str, seed: int | None = None) -> list[dict]:
+    s = library.get(scenario)
+    return replay.play_actions(s, s.seed if seed is None else seed, PARAMS, [index_of(key)] * s.term.moments)
+
+
+def test_passes_gymnasiums_checker() -> None:
+    env = gymnasium.make(ENV_ID, scenario="drop-off", params=PARAMS)
+    check_env(env.unwrapped)
+    assert env.action_space.n == len(repertoire())
+    assert list(env.observation_space.nvec) == [levels for _, levels in CHANNELS]
+
+
+def test_the_library_has_the_nine_situations_of_the_issue() -> None:
+    kinds = {s.name: s for s in library.library().values()}
+    assert len(kinds) >= 9
+    for scenario in kinds.values():
+        assert scenario.term.moments >= 12
+    assert library.get("rupture").opens_with == "redirect_sharply"
+    assert library.get("new-avoidant").home.caregiving == "rejecting"
+
+
+def test_a_bad_scenario_file_names_the_field() -> None:
+    text = 'name = "x"\ntitle = "t"\nsummary = "s"\nchild = "A"\nage_years = 40.0\nhome = { caregiving = "normative" }\n'
+    text += '[[situations]]\nkind = "task"\ntext = "t"\nstress_per_minute = 0.1\n'
+    with pytest.raises(ScenarioFileError, match=r"age_years has value 40\.0"):
+        parse(text, "test")
+    with pytest.raises(ScenarioFileError, match=r"home\.caregiving"):
+        parse(text.replace("40.0", "5.0").replace('"normative"', '"nobody"'), "test")
+
+
+def test_same_seed_same_term_and_another_seed_another_child() -> None:
+    choices = [index_of(k) for k in ("comfort", "ignore", "encourage", "redirect_sharply", "repair", "help_little")]
+    s = library.get("tantrum")
+    first = replay.play_actions(s, s.seed, PARAMS, choices)
+    again = replay.play_actions(s, s.seed, PARAMS, choices)
+    assert first == again
+    other = replay.play_actions(s, s.seed + 1, PARAMS, choices)
+    assert [m["anxiety"] for m in other] != [m["anxiety"] for m in first]
+
+
+def test_the_observation_is_the_cues_only() -> None:
+    env = RehearsalEnv("new-avoidant", params=PARAMS)
+    observation, info = env.reset()
+    assert env.observation_space.contains(observation)
+    assert set(info) == {"moment", "day", "situation"}  # nothing of the child's state
+    cues = Cues.from_vector(observation)
+    assert all(isinstance(line, str) and line for line in cues.words())
+
+
+def test_the_counterfactual_changes_nothing_before_the_moment_replayed() -> None:
+    s = library.get("tantrum")
+    played = [index_of("ignore")] * 8
+    other = replay.what_if(s, s.seed, PARAMS, played, 4, index_of("comfort"))
+    mine = replay.play_actions(s, s.seed, PARAMS, played)
+    assert other[:4] == mine[:4]
+    assert other[4]["response"] == "comfort"
+    assert other[4]["anxiety"] != mine[4]["anxiety"]
+    assert replay.what_if(s, s.seed, PARAMS, played, 4, index_of("ignore")) == mine
+
+
+@pytest.mark.parametrize("scenario", ["drop-off", "setback", "hard-task", "new-avoidant", "clinging"])
+def test_responsive_play_raises_exploration_across_the_term(scenario: str) -> None:
+    for key in ("comfort", "notice_name"):
+        start, end = debrief.arc(constant(key, scenario))
+        assert end > start, (key, start, end)
+
+
+@pytest.mark.parametrize("scenario", ["drop-off", "setback", "hard-task"])
+def test_ignoring_or_redirecting_sharply_lowers_exploration(scenario: str) -> None:
+    warm_end = debrief.arc(constant("comfort", scenario))[1]
+    for key in ("ignore", "redirect_sharply"):
+        start, end = debrief.arc(constant(key, scenario))
+        assert end < start, (key, start, end)
+        assert end < warm_end / 2, (key, end, warm_end)
+
+
+@pytest.mark.parametrize("scenario", ["drop-off", "new-avoidant", "hard-task"])
+def test_the_baselines_differ_in_the_documented_directions(scenario: str) -> None:
+    s = library.get(scenario)
+    end = {}
+    for name, policy in policies.BASELINES.items():
+        trace = replay.play_policy(s, s.seed, PARAMS, policy)
+        end[name] = {
+            "exploration": debrief.arc(trace)[1],
+            "trust": trace[-1]["trust"],
+            "fear": trace[-1]["fear"],
+        }
+    assert end["responsive"]["exploration"] > end["intermittent"]["exploration"] > end["rejecting"]["exploration"]
+    assert end["responsive"]["exploration"] > end["frightening"]["exploration"]
+    assert end["responsive"]["trust"] > end["intermittent"]["trust"] > end["rejecting"]["trust"]
+    assert end["frightening"]["fear"] > max(end[n]["fear"] for n in ("responsive", "intermittent", "rejecting")) + 0.1
+
+
+def test_the_avoidant_child_looks_fine_while_aroused() -> None:
+    """A miscue: the child is anxious inside but shows no need; the page (the cues) cannot tell."""
+    trace = constant("stay_close", "new-avoidant")
+    miscues = [m for m in trace if m["miscue"]]
+    assert miscues, "the avoidant child gave no miscue in a term"
+    for m in miscues:
+        assert m["anxiety_mean_before"] >= 0.35
+        assert not m["shows_need"]
+        assert m["cue_levels"][0] <= 1
+        assert m["cue_levels"][1] <= 1
+    # a child whose history taught it to signal (intermittent care) gives none
+    assert not any(m["miscue"] for m in constant("stay_close", "drop-off"))
+
+
+def test_reading_the_miscues_makes_a_difference_seen_only_in_the_debrief() -> None:
+    """Responding to visible signals only (the responsive baseline) does less for the avoidant child than the
+    expert practice, which also answers a stressful situation in which the child shows nothing."""
+    s = library.get("new-avoidant")
+    visible_only = replay.play_policy(s, s.seed, PARAMS, policies.responsive)
+    expert = replay.play_policy(s, s.seed, PARAMS, policies.expert)
+    assert debrief.miscue_summary(expert)["read"] > debrief.miscue_summary(visible_only)["read"]
+    assert expert[-1]["trust"] > visible_only[-1]["trust"] + 0.1
+    assert debrief.arc(expert)[1] > debrief.arc(visible_only)[1]
+
+
+def test_a_rupture_repaired_soon_costs_less_than_one_left() -> None:
+    s = library.get("rupture")
+    repaired = replay.play_actions(s, s.seed, PARAMS, [index_of("repair")] + [index_of("stay_close")] * 5)
+    left = replay.play_actions(s, s.seed, PARAMS, [index_of("stay_close")] * 6)
+    assert repaired[0]["repaired"]
+    assert repaired[0]["repair_latency_days"] is not None
+    assert left[0]["left_unrepaired"]
+    assert repaired[-1]["trust"] > left[-1]["trust"]
+    assert repaired[0]["fear"] < left[0]["fear"]
+
+
+def test_reward_is_configurable() -> None:
+    from securebase.rehearse.env import Reward
+
+    env = RehearsalEnv("setback", params=PARAMS, reward=Reward(exploration=1.0, anxiety=0.0))
+    env.reset()
+    _, reward, *_ = env.step(index_of("encourage"))
+    assert reward == pytest.approx(env.trace[-1]["exploration"])
+    with pytest.raises(ValueError, match="not a response index"):
+        env.step(99)
+
+
+def test_profile_shows_inconsistency() -> None:
+    steady = debrief.profile(constant("comfort", "setback"))
+    mixed_actions = [index_of("comfort"), index_of("redirect_sharply")] * 7
+    s = library.get("setback")
+    mixed = debrief.profile(replay.play_actions(s, s.seed, PARAMS, mixed_actions))
+    assert steady["consistency"] > mixed["consistency"] + 0.2
+    assert np.isclose(steady["warmth"], 0.95)
+
+
+def test_the_docs_table_is_the_repertoire() -> None:
+    """docs/rehearse.md's table of responses says what responses.toml says (every response, every value)."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "rehearse.md").read_text("utf-8")
+    for r in repertoire():
+        row = next(line for line in doc.splitlines() if line.startswith(f"| {r.label} (`{r.key}`) |"))
+        cells = [c.strip() for c in row.strip("|").split("|")][1:]
+        numbers = [float(c) for c in cells[:8]]
+        expected = [r.consistency, r.appropriateness, r.sensitivity, r.warmth, r.reliability,
+                    r.exploration_support, r.rupture, r.repair_propensity]  # fmt: skip
+        assert numbers == expected, r.key
+        assert cells[8:10] == ["yes" if r.repairs else "no", "yes" if r.attends_to_need else "no"], r.key
+    for name in library.library():
+        assert f"| `{name}` |" in doc
+
+
+def test_cues_in_words_that_fit_the_age() -> None:
+    cues = Cues(distress=0, seeking=3, play=2, tantrum=1, left_difficult=0, situation=0)
+    young, older = cues.words(4.0), cues.words(14.0)
+    assert "Holds on to you and will not let go." in young
+    assert "Stays right by you and keeps asking for you." in older
+    assert young[2] == older[2] == "Busy with the activity."
+    assert cues.strength() == "very strong"

@@ -1,0 +1,248 @@
+"""The rehearsal app through its forms: a whole term, and every bad request a 4xx page that changes nothing."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from helpers import SHIPPED
+from rehearse_client import Trainee, token_of
+from sqlalchemy import create_engine, inspect, text
+from starlette.testclient import TestClient
+
+from securebase.cli import main
+from securebase.web.app import create_app
+from securebase.web.migrate import upgrade
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'rehearse.sqlite'}"
+
+
+@pytest.fixture
+def client(database: str) -> TestClient:
+    with TestClient(create_app(database, SHIPPED.params), follow_redirects=False) as test_client:
+        yield test_client
+
+
+def choices(database: str, attempt: str) -> list[tuple[int, str]]:
+    engine = create_engine(database)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT moment, response FROM choices WHERE attempt_id = :a ORDER BY moment"),
+            {"a": attempt.rsplit("/", 1)[-1]},
+        )
+        found = [(m, r) for m, r in rows]
+    engine.dispose()
+    return found
+
+
+def assert_clear_page(answer, status: int, words: str) -> None:  # type: ignore[no-untyped-def]
+    assert answer.status_code == status, answer.text[:500]
+    assert answer.headers["content-type"].startswith("text/html")
+    assert words in answer.text
+    assert "Traceback" not in answer.text
+    assert "File \"" not in answer.text
+    assert "Nothing was changed" in answer.text or status == 413
+
+
+def test_a_whole_term_debrief_replay_and_export(client: TestClient, database: str) -> None:
+    trainee = Trainee(client)
+    attempt = trainee.start("rupture")
+    moves = ["repair", "notice_name", "comfort", "encourage", "ignore", "help_little", "stay_close"] * 2
+    for moment, move in enumerate(moves):
+        assert trainee.respond(moment, move, note=f"note {moment}").status_code == 303
+    assert [r for _, r in choices(database, attempt)] == moves
+    assert client.get(attempt).headers["location"].endswith("/debrief")  # the term is over
+    page = client.get(f"{attempt}/debrief")
+    assert page.status_code == 200
+    for words in ("Across the term", "Trust in you", "Ruptures and repair", "Miscues", "note 3", "Expert practice"):
+        assert words in page.text
+    whatif = client.get(f"{attempt}/debrief", params={"moment": "5", "instead": "comfort"})
+    assert "Moment 5: \u201cComfort\u201d instead of \u201cCarry on with something else\u201d" in whatif.text
+    partial = client.get(f"{attempt}/debrief", params={"moment": "5", "instead": "comfort"}, headers={"HX-Request": "true"})
+    assert partial.text.lstrip().startswith("<section id=\"what-if-result\"")
+    exported = client.get(f"{attempt}/export")
+    assert exported.status_code == 200
+    assert "<style>" in exported.text
+    assert "<script" not in exported.text
+    assert 'rel="stylesheet"' not in exported.text
+
+
+def test_headers_and_cookie(client: TestClient) -> None:
+    answer = client.get("/")
+    assert "default-src 'self'" in answer.headers["content-security-policy"]
+    assert answer.headers["x-frame-options"] == "DENY"
+    assert "HttpOnly" in answer.headers["set-cookie"]
+    assert "SameSite=Strict" in answer.headers["set-cookie"]
+
+
+def test_tokens_are_checked_and_a_refused_form_changes_nothing(client: TestClient, database: str) -> None:
+    trainee = Trainee(client)
+    attempt = trainee.start()
+    assert trainee.respond(0, "comfort").status_code == 303
+    page = client.get(attempt)
+    good = token_of(page.text)
+    for data in ({"response": "comfort"}, {"response": "comfort", "csrf": "0" * 64},
+                 {"response": "comfort", "csrf": good[:-1] + ("0" if good[-1] != "0" else "1")}):  # fmt: skip
+        assert_clear_page(client.post(f"{attempt}/moments/1", data=data), 403, "expired")
+    # a token for another moment, and a token from another browser (another cookie)
+    assert_clear_page(client.post(f"{attempt}/moments/2", data={"response": "comfort", "csrf": good}), 403, "expired")
+    other = TestClient(client.app, follow_redirects=False)
+    other.get("/")
+    assert_clear_page(other.post(f"{attempt}/moments/1", data={"response": "comfort", "csrf": good}), 403, "expired")
+    start = client.get("/")
+    assert_clear_page(client.post("/attempts", data={"scenario": "drop-off"}), 403, "expired")
+    assert token_of(start.text)
+    assert choices(database, attempt) == [(0, "comfort")]
+
+
+def test_forged_values_are_refused(client: TestClient, database: str) -> None:
+    trainee = Trainee(client)
+    attempt = trainee.start()
+    start_token = token_of(client.get("/").text)
+    assert_clear_page(client.post("/attempts", data={"csrf": start_token, "scenario": "../etc"}), 400, "no scenario")
+    assert_clear_page(client.post("/attempts", data={"csrf": start_token, "scenario": "drop-off", "coaching": "yes"}),
+                      400, "coaching")  # fmt: skip
+    good = token_of(client.get(attempt).text)
+    for forged in ({"response": "hug-forever"}, {"response": ""}, {}):
+        assert_clear_page(client.post(f"{attempt}/moments/0", data={"csrf": good, **forged}), 400, "Choose one")
+    long_note = {"csrf": good, "response": "comfort", "note": "x" * 1001}
+    assert_clear_page(client.post(f"{attempt}/moments/0", data=long_note), 400, "1000")
+    assert choices(database, attempt) == []
+    assert trainee.respond(0, "comfort").status_code == 303
+    for params in ({"moment": "9", "instead": "comfort"}, {"moment": "1", "instead": "x"}, {"moment": "-1"},
+                   {"instead": "comfort"}):  # fmt: skip
+        assert_clear_page(client.get(f"{attempt}/debrief", params=params), 400, "Choose")
+
+
+def test_unknown_ids(client: TestClient) -> None:
+    for path in ("/attempts/0123456789abcdef", "/attempts/nope", "/attempts/0123456789abcdef/debrief",
+                 "/attempts/0123456789abcdef/export", "/attempts/%3Cscript%3E"):  # fmt: skip
+        assert_clear_page(client.get(path), 404, "no attempt")
+    assert_clear_page(client.get("/nothing-here"), 404, "Not Found")
+    answer = client.post("/attempts/0123456789abcdef/moments/0", data={"csrf": "x", "response": "comfort"})
+    assert_clear_page(answer, 404, "no attempt")
+
+
+def test_oversized_bodies_are_refused(client: TestClient, database: str) -> None:
+    trainee = Trainee(client)
+    attempt = trainee.start()
+    good = token_of(client.get(attempt).text)
+    big = {"csrf": good, "response": "comfort", "note": "x" * 40_000}
+    assert_clear_page(client.post(f"{attempt}/moments/0", data=big), 413, "Too much sent")
+
+    def chunks():  # no Content-Length: the limit counts what arrives
+        for _ in range(40):
+            yield b"note=" + b"x" * 1000
+
+    answer = client.post(f"{attempt}/moments/0", content=chunks(),
+                         headers={"content-type": "application/x-www-form-urlencoded"})  # fmt: skip
+    assert_clear_page(answer, 413, "Too much sent")
+    assert choices(database, attempt) == []
+
+
+def test_a_replayed_submission_is_refused(client: TestClient, database: str) -> None:
+    trainee = Trainee(client)
+    attempt = trainee.start()
+    page = client.get(attempt)
+    form = {"csrf": token_of(page.text), "response": "comfort"}
+    assert client.post(f"{attempt}/moments/0", data=form).status_code == 303
+    assert_clear_page(client.post(f"{attempt}/moments/0", data=form), 409, "already been answered")
+    assert choices(database, attempt) == [(0, "comfort")]
+
+
+def test_coaching_comments_after_each_response(client: TestClient) -> None:
+    page = client.get("/")
+    answer = client.post("/attempts", data={"csrf": token_of(page.text), "scenario": "new-avoidant", "coaching": "on"})
+    trainee = Trainee(client)
+    trainee.attempt = answer.headers["location"]
+    assert "Coaching on the last moment" not in client.get(trainee.attempt).text
+    trainee.respond(0, "ignore")
+    text_ = client.get(trainee.attempt).text
+    assert "Coaching on the last moment" in text_
+    assert "You chose \u201cCarry on with something else\u201d. Another response" in text_
+
+
+def test_a_passphrase_guards_a_shared_installation(database: str) -> None:
+    with TestClient(create_app(database, SHIPPED.params, passphrase="correct horse"), follow_redirects=False) as c:
+        assert c.get("/").headers["location"] == "/login"
+        login = c.get("/login")
+        refused = c.post("/login", data={"csrf": token_of(login.text), "passphrase": "wrong"})
+        assert refused.status_code == 403
+        assert "not accepted" in refused.text
+        accepted = c.post("/login", data={"csrf": token_of(login.text), "passphrase": "correct horse"})
+        assert accepted.status_code == 303
+        assert c.get("/").status_code == 200
+
+
+def test_the_command_refuses_a_network_address_without_a_passphrase() -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["rehearse", "--host", "0.0.0.0"], env={"SECUREBASE_PASSPHRASE": ""})
+    assert result.exit_code == 2
+    assert "--host 0.0.0.0 is not loopback" in result.output
+    assert "--passphrase" in result.output
+    result = runner.invoke(main, ["rehearse", "--host", "0.0.0.0", "--passphrase", "short"])
+    assert result.exit_code == 2
+    assert "at least 8" in result.output
+
+
+def test_a_database_from_the_first_schema_upgrades_cleanly(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    upgrade(url, "0001")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO attempts (id, scenario, seed, coaching, created_at) "
+                                "VALUES ('00000000000000aa', 'setback', 13, 0, '2026-01-01 10:00:00')"))  # fmt: skip
+        for moment, response in enumerate(["comfort", "encourage"]):
+            connection.execute(
+                text("INSERT INTO choices (attempt_id, moment, response, note, created_at) "
+                     "VALUES ('00000000000000aa', :m, :r, '', '2026-01-01 10:01:00')"),
+                {"m": moment, "r": response},
+            )  # fmt: skip
+    assert "finished_at" not in {c["name"] for c in inspect(engine).get_columns("attempts")}
+    engine.dispose()
+    with TestClient(create_app(url, SHIPPED.params), follow_redirects=False) as client:  # migrates at start
+        page = client.get("/attempts/00000000000000aa")
+        assert page.status_code == 200
+        assert "Moment 3 of 14" in page.text
+    engine = create_engine(url)
+    assert "finished_at" in {c["name"] for c in inspect(engine).get_columns("attempts")}
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+    engine.dispose()
+    assert re.fullmatch(r"[0-9a-f]{16}", "00000000000000aa")
+
+
+#: words that judge the trainee or label a child; none may appear on a page a trainee reads
+JUDGING = re.compile(
+    r"\b(avoidant|ambivalent|disorgani[sz]ed|insecure|naughty|bad|wrong choice|mistake|failed|fault|should have|poor)\b",
+    re.IGNORECASE,
+)
+
+
+def test_earlier_attempts_in_the_debrief_and_no_judging_words(client: TestClient) -> None:
+    pages = [client.get("/").text]
+    for attempt_number in range(2):
+        trainee = Trainee(client)
+        attempt = trainee.start("new-avoidant")
+        for moment in range(14):
+            pages.append(client.get(attempt).text)
+            trainee.respond(moment, ("ignore", "notice_name")[attempt_number])
+        pages.append(client.get(f"{attempt}/debrief").text)
+    assert "Your earlier attempt 1" in pages[-1]
+    assert "Your earlier attempt" not in pages[15]
+    whatif = client.get(f"{attempt}/debrief", params={"moment": "2", "instead": "redirect_sharply"}).text
+    coached = client.post("/attempts", data={"csrf": token_of(pages[0]), "scenario": "clinging", "coaching": "on"})
+    trainee = Trainee(client)
+    trainee.attempt = coached.headers["location"]
+    for moment, move in enumerate(("ignore", "take_over", "redirect_sharply", "comfort")):
+        trainee.respond(moment, move)
+        pages.append(client.get(trainee.attempt).text)
+    for page in [*pages, whatif]:
+        visible = re.sub(r"<[^>]+>", " ", page)
+        found = JUDGING.search(visible)
+        assert found is None, visible[max(0, found.start() - 80) : found.end() + 80]
