@@ -25,6 +25,7 @@ from securebase.engine import kernels
 from securebase.engine.uniforms import draw
 from securebase.model.bids import habitual_signal
 from securebase.model.caregiving import daily_attention
+from securebase.model.exploration import diverted_anxiety, exploration_level
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import CHILD_RUPTURE, NO_RUPTURE
 from securebase.rehearse import scenario as library
@@ -61,6 +62,8 @@ class Phase:
     distress: float = 0.0
     seeking: float = 0.0
     play: float = 0.0
+    #: the play that is exploring rather than diversion (an avoidant child's toy play while aroused)
+    engaged: float = 0.0
     anxiety: float = 0.0
     tantrum: bool = False
     adult_rupture: bool = False
@@ -68,6 +71,15 @@ class Phase:
     unrepaired: int = 0
     steps: int = 0
     end: dict[str, float] = field(default_factory=dict)
+
+
+def engaged_share(children, j: int, params) -> float:
+    """The share of child 0's play that is exploring rather than diversion: the model's exploration level at its
+    arousal over the level at the arousal its suppression lets through (model.exploration, docs/model.md §9)."""
+    a, s, floor = float(children.anxiety[0]), float(children.felt_security[0]), params.exploration_floor
+    diverted = diverted_anxiety(a, float(children.gain[0, j]), params.gain_limit, params.exploration_diversion)
+    shown = exploration_level(diverted, s, floor)
+    return exploration_level(a, s, floor) / shown if shown > 0 else 1.0
 
 
 def rupture_rate(chance: float, steps: int, dt_days: float) -> float:
@@ -136,7 +148,7 @@ class RehearsalEnv(gymnasium.Env):
         self._set_style(chosen.traits())
         phase = self._phase("response", RESPONSE_MINUTES, chosen.rupture)
         w = self.reward_weights
-        reward = w.exploration * phase.play - w.anxiety * phase.anxiety
+        reward = w.exploration * phase.engaged - w.anxiety * phase.anxiety
         opening = self._opening_phase
         miscue = opening.anxiety >= MISCUE_ANXIETY and not self.cues.shows_need()
         self.trace.append(
@@ -158,8 +170,9 @@ class RehearsalEnv(gymnasium.Env):
                 "felt_security": phase.end["felt_security"],
                 "trust": phase.end["trust"],
                 "fear": phase.end["fear"],
-                "exploration": phase.play,
-                "exploration_before": opening.play,
+                "exploration": phase.engaged,
+                "exploration_before": opening.engaged,
+                "play_shown": phase.play,
                 "rupture_opened": bool(phase.adult_rupture),
                 "tantrum": bool(phase.tantrum or opening.tantrum),
                 "repaired": phase.repairs > 0,
@@ -212,6 +225,8 @@ class RehearsalEnv(gymnasium.Env):
         for name in TRAITS:
             getattr(figures, name)[0, j] = traits[name]
         figures.repair_latency_days[0, j] = EVERYDAY_REPAIR_LATENCY_DAYS
+        # the trainee's conduct is the responses chosen: no anomalous (frightening) moments of its own
+        figures.anomalous_rate[0, j] = 0.0
         # between moments: the adult's share of sharp moments, as ruptures per school day (a modelling choice)
         figures.rupture_rate[0, j] = traits.get("rupture", 0.0) if everyday else 0.0
 
@@ -240,13 +255,14 @@ class RehearsalEnv(gymnasium.Env):
             phase.distress += min(1.0, habitual_signal(float(children.anxiety[0]), float(children.gain[0, j])))
             phase.seeking += float(record.intensity[0]) if record.target[0] == j else 0.0
             phase.play += float(children.exploration[0])
+            phase.engaged += float(children.exploration[0]) * engaged_share(children, j, params)
             phase.anxiety += float(children.anxiety[0])
             phase.tantrum |= bool(record.tantrum[0])
             phase.adult_rupture |= bool(record.adult_rupture[0]) and record.target[0] == j
             phase.repairs += int(record.repairs[0])
             phase.unrepaired += int(record.unrepaired[0])
             phase.steps += 1
-        for attribute in ("distress", "seeking", "play", "anxiety"):
+        for attribute in ("distress", "seeking", "play", "engaged", "anxiety"):
             setattr(phase, attribute, getattr(phase, attribute) / steps)
         figures.rupture_rate[0, j] = 0.0
         self._hold_rupture()

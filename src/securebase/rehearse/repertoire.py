@@ -19,7 +19,7 @@ from securebase.model.state import QUALITIES
 Proportion = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
 
 #: what a response sets on the trainee's column of the figures, besides the five qualities
-TRAITS: tuple[str, ...] = (*QUALITIES, "exploration_support", "repair_propensity")
+TRAITS: tuple[str, ...] = (*QUALITIES, "exploration_support", "intrusiveness", "repair_propensity")
 
 
 class Response(BaseModel):
@@ -36,6 +36,8 @@ class Response(BaseModel):
     warmth: Proportion
     reliability: Proportion
     exploration_support: Proportion
+    #: help that takes over: interrupts the child's exploration (the model's intrusion, docs/model.md §9)
+    intrusiveness: Proportion
     #: chance that the child experiences this response as a rupture, over the moment
     rupture: Proportion
     repair_propensity: Proportion
