@@ -454,7 +454,9 @@ class Simulation:
             if availability is None:
                 raise care.CareError(f"figure {figure!r} is new; expected its availability (home, school)")
             if self.figures.n_figures >= MAX_FIGURES:
-                raise care.CareError(f"figure {figure!r} would be figure {MAX_FIGURES + 1}; expected {MAX_FIGURES} at most")
+                raise care.CareError(
+                    f"figure {figure!r} would be figure {MAX_FIGURES + 1}; expected {MAX_FIGURES} figures at most"
+                )
             self._sync_from_device()
             self._device = None  # the GPU's arrays are rebuilt with the new column
             care.add_column(self.figures, self.children, figure, tuple(float(a) for a in availability))
