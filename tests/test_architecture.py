@@ -29,6 +29,7 @@ FLOORS = {
     "calibration object": 4,  # calibration/calibration.py: the Calibration type that is passed down (no I/O at import)
     "studies": 5,
     "sweep": 5,
+    "trials": 5.5,  # virtual trials: the engine's API for changes of care; their power replicates run as a sweep
     "calibration": 6,  # config at the edges: the fit and its measurements; only the interfaces load a file
     "api": 7,
     "report": 8,
