@@ -17,7 +17,7 @@ from securebase.report.pages import data_uri, render
 from securebase.trials.measures import INSTRUMENTS
 from securebase.trials.run import TrialResult
 from securebase.trials.run import run_trial as _run_trial
-from securebase.trials.simulate import is_binary, own_arm
+from securebase.trials.simulate import is_binary, outcome_class, own_arm
 from securebase.trials.spec import AgeDraw, Change
 
 
@@ -56,12 +56,13 @@ def _outcome_figure(result: TrialResult, measure: str) -> str:
     arms = trial.arm_names
     fig, ax = subplots(figsize=(8, 3.6), layout="constrained")
     if is_binary(trial, measure):
-        classes = ["A", "B", "C", "D"]
+        spec = next(m for m in trial.spec.measures if m.name == measure)
+        classes = list(INSTRUMENTS[spec.instrument].classes)
         width = 0.8 / len(arms)
         for i, arm in enumerate(arms):
             shares = seen.loc[seen["arm"] == arm, "classification"].value_counts(normalize=True)
-            ax.bar(np.arange(4) + i * width, [shares.get(c, 0.0) for c in classes], width, label=arm)
-        ax.set_xticks(np.arange(4) + 0.4 - width / 2, classes)
+            ax.bar(np.arange(len(classes)) + i * width, [shares.get(c, 0.0) for c in classes], width, label=arm)
+        ax.set_xticks(np.arange(len(classes)) + 0.4 - width / 2, classes)
         ax.set_ylabel("share of children")
     else:
         data = [seen.loc[seen["arm"] == arm, "value"].to_numpy(float) for arm in arms]
@@ -105,7 +106,8 @@ def trial_page(result: TrialResult) -> str:
                  "; ".join(describe_change(c) for c in arm.changes) or "no change (usual care)") for arm in spec.arms]  # fmt: skip
     measure_rows = [
         (m.name, f"{m.instrument} of {m.figure}, at {_age(m.at_age_months)}"
-         + (f" (outcome: share classified {m.outcome_class})" if INSTRUMENTS[m.instrument].kind == "classification" else ""))
+         + (f" (outcome: share classified {outcome_class(m)})" if INSTRUMENTS[m.instrument].kind == "classification"
+            else ""))
         for m in spec.measures
     ]  # fmt: skip
     estimate_rows = [

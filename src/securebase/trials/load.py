@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from pydantic import ValidationError
 
 from securebase.model.timescale import DAYS_PER_YEAR
@@ -98,8 +99,9 @@ def build_trial(spec: TrialSpec, base_folder: Path = Path(), origin: str = "tria
         for figure in data["figures"]:
             if figure["name"] == target:
                 figure["caregiving"] = population.caregiving
-    if population.months is not None:
-        data["schedule"]["days"] = max(1, round(population.months / 12.0 * DAYS_PER_YEAR))
+    if population.months is not None:  # to the day the children reach the age months after the start
+        end_months = scenario.population.start_age_years * 12.0 + population.months
+        data["schedule"]["days"] = max(1, day_of_age(scenario, end_months))
     try:
         scenario = Scenario(**data)
     except ValidationError as error:
@@ -118,11 +120,18 @@ def _shown(age: object) -> object:
     return age.model_dump(exclude_none=True) if hasattr(age, "model_dump") else age
 
 
+def day_of_age(scenario: Scenario, months: float) -> int:
+    """The scenario day a child reaches ``months``, counted as the engine counts it (engine/care.py days_of_ages)."""
+    if scenario.population.history == "simulate":  # the children are born on the history's first day
+        return -scenario.history_days + int(np.rint(months / 12.0 * DAYS_PER_YEAR))
+    return int(np.rint(months / 12.0 * DAYS_PER_YEAR - scenario.population.start_age_years * DAYS_PER_YEAR))
+
+
 def _check_age(trial: Trial, origin: str, field: str, age: object, end_allowed: bool = False) -> None:
     """Refuse ages outside the run (as the engine counts them: the day each age falls on)."""
     start, end = trial.start_months, trial.end_months
     days = trial.scenario.schedule.days
-    low, high = (round((months - start) / 12.0 * DAYS_PER_YEAR) for months in age_bounds(age))
+    low, high = (day_of_age(trial.scenario, months) for months in age_bounds(age))
     if low < 0 or (high > days if end_allowed else high >= days):
         raise _fail(
             origin,
@@ -194,6 +203,9 @@ def _check_measures(trial: Trial, origin: str) -> None:
         if measure.figure not in names:
             raise _fail(origin, f"{where}.figure", measure.figure, f"one of the figures: {', '.join(sorted(names))}")
         info = INSTRUMENTS[measure.instrument]
+        if measure.outcome_class is not None and measure.outcome_class not in info.classes:
+            expected = f"one of {', '.join(info.classes)}" if info.classes else "none (its reading is a number)"
+            raise _fail(origin, f"{where}.outcome_class", measure.outcome_class, f"{expected} for {measure.instrument}")
         low, high = age_bounds(measure.at_age_months)
         valid_low, valid_high = info.valid_months
         if low < valid_low or high > valid_high:

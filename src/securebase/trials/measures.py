@@ -20,7 +20,8 @@ from securebase.instruments.sensitivity import observed_sensitivity
 from securebase.instruments.ssp_coding import code
 from securebase.instruments.strange_situation import observe_strange_situation
 from securebase.model.parameters import ModelParameters
-from securebase.model.state import Children, Figures
+from securebase.model.state import STRATEGIES, Children, Figures
+from securebase.model.strategy import classify
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,9 @@ class InstrumentInfo:
     kind: str
     reading: str
     source: str
+    #: the classes of a classification, and the one whose share is the outcome unless the file names another
+    classes: tuple[str, ...] = ()
+    default_class: str = ""
 
 
 INSTRUMENTS: dict[str, InstrumentInfo] = {
@@ -43,6 +47,8 @@ INSTRUMENTS: dict[str, InstrumentInfo] = {
         "A/B/C/D classification (outcome: the share in one class, B unless named)",
         "Ainsworth et al. 1978 (12 months); coded for infants of about 11 to 20 months, older children need the "
         "preschool systems (Cassidy & Marvin 1992)",
+        ("A", "B", "C", "D"),
+        "B",
     ),
     "observed-sensitivity": InstrumentInfo(
         "observed-sensitivity",
@@ -57,6 +63,23 @@ INSTRUMENTS: dict[str, InstrumentInfo] = {
         "continuous",
         "the Attachment Q-sort security score, -1 to 1",
         "Waters & Deane 1985: children of 1 to 5 years",
+    ),
+    "model-strategy": InstrumentInfo(
+        "model-strategy",
+        (0.0, 1200.0),
+        "classification",
+        "the strategy the child's working model of the figure reads as (the model's own read-out, no observer)",
+        "modelling choice: a read-out of the model's state (docs/model.md, the strategy read-out), valid at any "
+        "age; no real study observes it without error",
+        STRATEGIES,
+        "secure",
+    ),
+    "model-trust": InstrumentInfo(
+        "model-trust",
+        (0.0, 1200.0),
+        "continuous",
+        "the child's trust in the figure, 0 to 1 (the model's own read-out, no observer)",
+        "modelling choice: a read-out of the model's state, valid at any age; no real study observes it",
     ),
 }
 
@@ -86,7 +109,23 @@ def _security_score(
     return pd.DataFrame({"child": np.arange(children.n), "value": score})
 
 
+def _model_strategy(
+    children: Children, figures: Figures, rng: np.random.Generator, *, figure: str, calibration: Calibration
+) -> pd.DataFrame:
+    k = figures.index(figure)
+    index = classify(children.gain[:, k], children.fear[:, k], calibration.params)
+    return pd.DataFrame({"child": np.arange(children.n), "classification": np.asarray(STRATEGIES)[index]})
+
+
+def _model_trust(
+    children: Children, figures: Figures, rng: np.random.Generator, *, figure: str, calibration: Calibration
+) -> pd.DataFrame:
+    return pd.DataFrame({"child": np.arange(children.n), "value": children.trust[:, figures.index(figure)]})
+
+
 _RUNS = {
+    "model-strategy": _model_strategy,
+    "model-trust": _model_trust,
     "strange-situation": _strange_situation,
     "observed-sensitivity": _observed_sensitivity,
     "security-score": _security_score,

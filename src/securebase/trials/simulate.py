@@ -22,7 +22,7 @@ from securebase.engine.simulation import Simulation
 from securebase.trials import analysis
 from securebase.trials.load import Trial, TrialError
 from securebase.trials.measures import INSTRUMENTS, instrument, logit_shift_for_sd
-from securebase.trials.spec import AgeDraw, Change
+from securebase.trials.spec import AgeDraw, Change, Measure
 
 #: keys of the trial's own generators (the randomisation, the measures' ages, the replicates' seeds)
 RANDOMISE_KEY, AGES_KEY, REPLICATE_KEY = 0x7A1, 0x7A2, 0x7A3
@@ -111,11 +111,14 @@ def simulate_trial(
     n = base.children.n
     ages_rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence((seed, AGES_KEY))))
     for measure in spec.measures:
-        base.schedule(
-            measure.name,
-            instrument(measure.instrument, measure.figure, calibration),
-            at_age_years=_ages(measure.at_age_months, n, ages_rng),
-        )
+        try:
+            base.schedule(
+                measure.name,
+                instrument(measure.instrument, measure.figure, calibration),
+                at_age_years=_ages(measure.at_age_months, n, ages_rng),
+            )
+        except CareError as error:
+            raise TrialError(f"{trial.origin}: measure '{measure.name}' cannot be scheduled: {error}.") from None
     while base.day < 0:  # the history every arm shares
         base.step()
         if progress is not None:
@@ -136,13 +139,18 @@ def simulate_trial(
     outcomes = pd.concat(frames, ignore_index=True)
     assigned = assignment(seed, n_per_arm, len(names))
     outcomes.insert(1, "assigned", np.asarray(names, dtype=object)[assigned[outcomes["child"].to_numpy()]])
-    kinds = {m.name: (INSTRUMENTS[m.instrument].kind, m.outcome_class) for m in spec.measures}
+    kinds = {m.name: (INSTRUMENTS[m.instrument].kind, outcome_class(m)) for m in spec.measures}
     if "classification" in outcomes:
         is_class = outcomes["measure"].map(lambda m: kinds[m][0] == "classification").to_numpy()
         counted = outcomes["measure"].map(lambda m: kinds[m][1]).to_numpy()
         value = outcomes["value"].to_numpy(float) if "value" in outcomes else np.full(len(outcomes), np.nan)
         outcomes["value"] = np.where(is_class, (outcomes["classification"] == counted).astype(float), value)
     return TrialRun(outcomes=outcomes, assigned=assigned)
+
+
+def outcome_class(measure: Measure) -> str:
+    """The class whose share is a classification's outcome: the file's, or the instrument's default."""
+    return measure.outcome_class or INSTRUMENTS[measure.instrument].default_class
 
 
 def days_of(trial: Trial) -> int:

@@ -156,11 +156,11 @@ class Measure(Strict):
     """An instrument run on every child at ``at_age_months`` (each child its own age when drawn)."""
 
     name: Annotated[str, Field(pattern=NAME_PATTERN)]
-    instrument: Literal["strange-situation", "observed-sensitivity", "security-score"]
+    instrument: Literal["strange-situation", "observed-sensitivity", "security-score", "model-strategy", "model-trust"]
     figure: Annotated[str, Field(pattern=NAME_PATTERN)]
     at_age_months: Age
-    #: the Strange Situation class whose share is the outcome
-    outcome_class: Literal["A", "B", "C", "D"] = "B"
+    #: the class whose share is the outcome (a classification: B for the Strange Situation, secure for the strategy)
+    outcome_class: str | None = None
 
 
 class Analysis(Strict):
