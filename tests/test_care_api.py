@@ -127,8 +127,10 @@ def test_life_event_ages_are_drawn_per_child_and_reproducibly() -> None:
 
     who, at = ages()
     again_who, again_at = ages()
-    assert np.array_equal(who, again_who) and np.array_equal(at, again_at)
-    assert 60 < who.size < 140 and np.all((at >= 1.2) & (at < 1.8))
+    assert np.array_equal(who, again_who)
+    assert np.array_equal(at, again_at)
+    assert 60 < who.size < 140
+    assert np.all((at >= 1.2) & (at < 1.8))
 
 
 @pytest.mark.parametrize(

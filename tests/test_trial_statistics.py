@@ -57,7 +57,8 @@ def test_means_against_scipy() -> None:
 
 def test_power_and_the_n_for_80_percent() -> None:
     share, low, high = analysis.power_from(np.array([True] * 160 + [False] * 40))
-    assert share == 0.8 and low < 0.8 < high
+    assert share == 0.8
+    assert low < 0.8 < high
     assert analysis.n_for_power([50, 100, 200], [0.5, 0.7, 0.9]) == pytest.approx(150.0)
     assert analysis.n_for_power([50, 100], [0.85, 0.9]) == 50.0
     assert analysis.n_for_power([50, 100], [0.3, 0.5]) is None

@@ -12,7 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
@@ -122,14 +121,20 @@ def test_a_trial_writes_its_page_and_tables_and_the_same_seed_gives_the_same_tab
     other = securebase.run_trial(path, out=tmp_path / "c", seed=4)
     assert not other.outcomes["value"].equals(first.outcomes["value"])
     for name in ("outcomes", "estimates"):
-        assert (tmp_path / "a" / f"{name}.parquet").is_file() and (tmp_path / "a" / f"{name}.csv").is_file()
+        assert (tmp_path / "a" / f"{name}.parquet").is_file()
+        assert (tmp_path / "a" / f"{name}.csv").is_file()
     page = (tmp_path / "a" / "trial.html").read_text(encoding="utf-8")
-    assert "tiny-trial" in page and "the model's predictions" in page and "<img" in page
+    assert "tiny-trial" in page
+    assert "the model's predictions" in page
+    assert "<img" in page
     record = json.loads((tmp_path / "a" / "trial.json").read_text(encoding="utf-8"))
-    assert record["trial_file_sha256"] == load_trial(path).file_hash and len(record["trial_file_sha256"]) == 64
-    assert record["seed"] == 3 and record["calibration"] == securebase.default_calibration().constants_hash()
+    assert record["trial_file_sha256"] == load_trial(path).file_hash
+    assert len(record["trial_file_sha256"]) == 64
+    assert record["seed"] == 3
+    assert record["calibration"] == securebase.default_calibration().constants_hash()
     table = pd.read_parquet(tmp_path / "a" / "estimates.parquet")
-    assert set(table["trial_file_sha256"]) == {record["trial_file_sha256"]} and set(table["seed"]) == {3}
+    assert set(table["trial_file_sha256"]) == {record["trial_file_sha256"]}
+    assert set(table["seed"]) == {3}
     # randomised: each arm has n_per_arm children, each child in one arm
     seen = first.outcomes[(first.outcomes["arm"] == first.outcomes["assigned"]) & (first.outcomes["measure"] == "trust")]
     assert seen.groupby("arm").size().to_dict() == {"control": 40, "nothing": 40, "rejecting": 40}
@@ -187,9 +192,11 @@ def test_a_stopped_trial_keeps_its_finished_tasks_and_resumes(tmp_path: Path) ->
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 130, stderr
-    assert "resume with: securebase trial" in stderr and "Traceback" not in stderr
+    assert "resume with: securebase trial" in stderr
+    assert "Traceback" not in stderr
     kept = {p.name: p.stat().st_mtime_ns for p in (out / "tasks").glob("*.parquet")}
-    assert "trial.parquet" in kept and 3 <= len(kept) < 151
+    assert "trial.parquet" in kept
+    assert 3 <= len(kept) < 151
     assert not (out / "trial.html").exists()
     again = subprocess.run([*command, "--resume"], capture_output=True, text=True, env=env, timeout=300, check=False)
     assert again.returncode == 0, again.stderr
