@@ -426,19 +426,20 @@ def trial(
     observed-sensitivity, security-score at ages they are valid for), the analysis (primary and
     secondary outcomes) and [power] (N per arm to try, replicates). Example: examples/trial-home-visiting.toml.
     """
-    import pandas as pd
-
-    from securebase.report.trial import trial_page
-    from securebase.scenario import ScenarioError
-    from securebase.trials import TrialStopped, load_trial, run_trial
+    from securebase.scenario.load import ScenarioError
+    from securebase.trials.load import load_trial
 
     if scheduler is not None and workers is not None:
         _fail("--workers is for local processes; with --scheduler the Dask cluster's workers run the replicates.")
-    calibration = _calibration(calibration_file)
-    try:
+    try:  # first: a bad file is refused before the kernels and the executor are loaded
         loaded = load_trial(trial_file)
     except ScenarioError as error:
         _fail(str(error))
+    calibration = _calibration(calibration_file)
+    import pandas as pd
+
+    from securebase.report.trial import trial_page
+    from securebase.trials.run import TrialStopped, run_trial
     out = out or Path("securebase-output") / "trials" / loaded.spec.name
     try:
         done = run_trial(loaded, out, calibration, seed=seed, resume=resume, scheduler=scheduler, workers=workers,

@@ -14,7 +14,7 @@ import pandas as pd
 from securebase.calibration.calibration import Calibration
 from securebase.plotting import figure_png, subplots
 from securebase.report.pages import data_uri, render
-from securebase.trials.measures import INSTRUMENTS
+from securebase.trials.catalogue import INSTRUMENTS
 from securebase.trials.run import TrialResult
 from securebase.trials.run import run_trial as _run_trial
 from securebase.trials.simulate import is_binary, outcome_class, own_arm

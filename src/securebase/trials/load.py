@@ -13,8 +13,8 @@ from securebase.model.timescale import DAYS_PER_YEAR
 from securebase.scenario.caregiving import UnknownPresetError, resolve
 from securebase.scenario.load import ScenarioError, decode_text, describe, load_scenario, preset_scenarios, read_toml
 from securebase.scenario.schema import Scenario
-from securebase.sizing import TooLarge, check_run
-from securebase.trials.measures import INSTRUMENTS
+from securebase.sizing import BASE_BYTES, available_memory, run_estimate, size_text
+from securebase.trials.catalogue import INSTRUMENTS
 from securebase.trials.spec import Change, TrialSpec, age_bounds
 
 
@@ -138,7 +138,7 @@ def _check_age(trial: Trial, origin: str, field: str, age: object, end_allowed: 
             field,
             _shown(age),
             f"ages within the run, from {start:g} months (the population's start) to "
-            f"{'' if end_allowed else 'before '}{end:.4g} months (its end)",
+            f"{'' if end_allowed else 'before '}{end:.3g} months (its end)",
         )
 
 
@@ -219,13 +219,18 @@ def _check_measures(trial: Trial, origin: str) -> None:
 
 
 def check_size(trial: Trial, n_per_arm: int, origin: str) -> None:
-    """Refuse, before running, a trial whose population cannot fit in memory (a run and its fork at once)."""
+    """Refuse, before running, a trial whose population cannot fit in memory (a run and one fork at a time)."""
     scenario = trial.scenario_for(n_per_arm)
-    doubled = scenario.population.model_copy(update={"n_children": 2 * scenario.population.n_children})
-    try:
-        check_run(scenario.model_copy(update={"population": doubled}))
-    except TooLarge as error:
+    n = scenario.population.n_children
+    doubled = scenario.population.model_copy(update={"n_children": 2 * n})
+    estimate = run_estimate(scenario.model_copy(update={"population": doubled}))
+    available = available_memory()
+    if available is not None and estimate.bytes > available:
+        per_arm = (estimate.bytes - BASE_BYTES) / n_per_arm
+        fits = max(int((available - BASE_BYTES) / per_arm), 0)
         raise TrialError(
-            f"{origin} is too large: n_per_arm = {n_per_arm:,} with {len(trial.spec.arms)} arms (every child lives "
-            f"every arm, a run and one fork at a time): {error}."
-        ) from None
+            f"{origin} is too large: n_per_arm = {n_per_arm:,} with {len(trial.spec.arms)} arms needs "
+            f"{size_text(estimate.bytes)} of memory (every child lives every arm: {n:,} children and one fork of "
+            f"them at a time), and this machine has {size_text(available)} available; expected a trial that fits "
+            f"(at most about {fits:,} children per arm here, or a machine with more memory)."
+        )

@@ -20,8 +20,9 @@ from securebase.calibration.calibration import Calibration
 from securebase.engine.care import CareError, care_generator
 from securebase.engine.simulation import Simulation
 from securebase.trials import analysis
+from securebase.trials.catalogue import INSTRUMENTS
 from securebase.trials.load import Trial, TrialError
-from securebase.trials.measures import INSTRUMENTS, instrument, logit_shift_for_sd
+from securebase.trials.measures import instrument, logit_shift_for_sd
 from securebase.trials.spec import AgeDraw, Change, Measure
 
 #: keys of the trial's own generators (the randomisation, the measures' ages, the replicates' seeds)
