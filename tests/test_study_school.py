@@ -80,10 +80,15 @@ def test_the_fork_at_school_entry_shares_the_history_and_draws_the_arms_teacher(
     arms = {arm: fork(history, arm) for arm in ("ordinary teacher", "integration teacher")}
     again = fork(history, "ordinary teacher")
     teacher = history.figures.index("teacher")
-    for name in ("anxiety", "felt_security", "competence", "trust", "fear", "gain"):
-        np.testing.assert_array_equal(getattr(arms["ordinary teacher"].children, name), getattr(history.children, name))
-    assert not np.array_equal(arms["ordinary teacher"].figures.warmth[:, teacher], history.figures.warmth[:, teacher])
     home = history.figures.index("parent")
+    for name in ("anxiety", "felt_security", "competence", "prior_trust"):
+        np.testing.assert_array_equal(getattr(arms["ordinary teacher"].children, name), getattr(history.children, name))
+    for name in ("trust", "fear", "gain"):  # the relationship with the parent is the one lived so far
+        forked = getattr(arms["ordinary teacher"].children, name)[:, home]
+        np.testing.assert_array_equal(forked, getattr(history.children, name)[:, home])
+    # the teacher is a new person for the child, met on day 0 from its general prior
+    np.testing.assert_array_equal(arms["ordinary teacher"].children.trust[:, teacher], history.children.prior_trust)
+    assert not np.array_equal(arms["ordinary teacher"].figures.warmth[:, teacher], history.figures.warmth[:, teacher])
     for name in FIGURE_TRAITS:  # the home caregiver is the same person in every arm
         np.testing.assert_array_equal(getattr(arms["integration teacher"].figures, name)[:, home],
                                       getattr(history.figures, name)[:, home])  # fmt: skip

@@ -47,7 +47,7 @@ months = 1
 name = "control"
 [[arms]]
 name = "nothing"
-description = "an arm that changes nothing"
+description = "an arm that changes nothing <script>alert(1)</script>"
 [[arms]]
 name = "rejecting"
 [[arms.changes]]
@@ -127,6 +127,14 @@ def test_a_trial_writes_its_page_and_tables_and_the_same_seed_gives_the_same_tab
     assert "tiny-trial" in page
     assert "the model's predictions" in page
     assert "<img" in page
+    assert page.startswith("<!doctype html>")
+    assert "<script" not in page  # the file's text is shown escaped, and the page runs nothing
+    assert "&lt;script&gt;" in page
+    style = (Path(securebase.__file__).parent / "report" / "templates" / "style.css").read_text(encoding="utf-8")
+    assert style.strip() in page  # the report's one stylesheet, inlined
+    assert page.count("<style>") == 1
+    for syntax in ("{{", "}}", "{%", "%}"):
+        assert syntax not in page
     record = json.loads((tmp_path / "a" / "trial.json").read_text(encoding="utf-8"))
     assert record["trial_file_sha256"] == load_trial(path).file_hash
     assert len(record["trial_file_sha256"]) == 64
