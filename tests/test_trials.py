@@ -212,3 +212,14 @@ def test_a_stopped_trial_keeps_its_finished_tasks_and_resumes(tmp_path: Path) ->
     for name, mtime in kept.items():  # the finished tasks were kept, not redone
         assert (out / "tasks" / name).stat().st_mtime_ns == mtime
     assert len(pd.read_parquet(out / "power.parquet")["replicate"].unique()) == 150
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "examples").glob("trial-*.toml")), ids=lambda p: p.stem)
+def test_the_example_trials_are_valid(path: Path) -> None:
+    trial = load_trial(path)
+    assert len(trial.spec.arms) >= 2
+    assert "prediction" in path.read_text(encoding="utf-8")  # each says its results are the model's predictions
+
+
+def test_there_are_four_example_trials() -> None:
+    assert len(list((REPO / "examples").glob("trial-*.toml"))) >= 4
