@@ -144,7 +144,8 @@ def test_a_trial_writes_its_page_and_tables_and_the_same_seed_gives_the_same_tab
     assert set(table["trial_file_sha256"]) == {record["trial_file_sha256"]}
     assert set(table["seed"]) == {3}
     # randomised: each arm has n_per_arm children, each child in one arm
-    seen = first.outcomes[(first.outcomes["arm"] == first.outcomes["assigned"]) & (first.outcomes["measure"] == "trust")]
+    outcomes = first.outcomes
+    seen = outcomes[(outcomes["arm"] == outcomes["assigned"]) & (outcomes["measure"] == "trust")]
     assert seen.groupby("arm").size().to_dict() == {"control": 40, "nothing": 40, "rejecting": 40}
     assert seen["child"].is_unique
 

@@ -77,8 +77,8 @@ def _outcome_figure(result: TrialResult, measure: str) -> str:
 def _power_figure(curve: pd.DataFrame) -> str:
     fig, ax = subplots(figsize=(8, 3.6), layout="constrained")
     for arm, group in curve.groupby("arm", sort=False):
-        ax.errorbar(group["n_per_arm"], group["power"], yerr=[group["power"] - group["low"], group["high"] - group["power"]],
-                    marker="o", capsize=3, label=arm)  # fmt: skip
+        below, above = group["power"] - group["low"], group["high"] - group["power"]
+        ax.errorbar(group["n_per_arm"], group["power"], yerr=[below, above], marker="o", capsize=3, label=arm)
     ax.axhline(0.8, color="#888", linestyle="--", linewidth=1, label="80% power")
     ax.set_xscale("log")
     ax.set_ylim(0, 1)
@@ -93,7 +93,8 @@ def trial_page(result: TrialResult) -> str:
     trial, spec = result.trial, result.trial.spec
     scenario = trial.scenario
     design = [
-        f"{spec.n_per_arm:,} children per arm in {len(spec.arms)} arms, randomised (seed {result.seed}); the population "
+        f"{spec.n_per_arm:,} children per arm in {len(spec.arms)} arms, randomised (seed {result.seed}); "
+        "the population "
         f"is scenario '{spec.population.scenario}'"
         + (f" with the caregiving of its {spec.population.figure or scenario.figures[0].name} replaced by "
            f"{spec.population.caregiving if isinstance(spec.population.caregiving, str) else 'a table'}"
@@ -102,8 +103,11 @@ def trial_page(result: TrialResult) -> str:
         (f"Primary outcome: {spec.analysis.primary}; secondary: {', '.join(spec.outcomes[1:]) or 'none'}; "
          f"two-sided tests at alpha = {spec.analysis.alpha:g}."),
     ]  # fmt: skip
-    arm_rows = [(arm.name + (f": {arm.description}" if arm.description else ""),
-                 "; ".join(describe_change(c) for c in arm.changes) or "no change (usual care)") for arm in spec.arms]  # fmt: skip
+    arm_rows = [
+        (arm.name + (f": {arm.description}" if arm.description else ""),
+         "; ".join(describe_change(c) for c in arm.changes) or "no change (usual care)")
+        for arm in spec.arms
+    ]  # fmt: skip
     measure_rows = [
         (m.name, f"{m.instrument} of {m.figure}, at {_age(m.at_age_months)}"
          + (f" (outcome: share classified {outcome_class(m)})" if INSTRUMENTS[m.instrument].kind == "classification"

@@ -1,4 +1,4 @@
-"""Reading trial files: TOML in, a validated Trial out (its scenario built and every age checked), or one paragraph of error."""
+"""Reading trial files: TOML in, a validated Trial out (its scenario built, every age checked), or one paragraph of error."""
 
 from __future__ import annotations
 
@@ -149,8 +149,8 @@ def _check_arms(trial: Trial, origin: str) -> None:
         for j, change in enumerate(arm.changes):
             where = f"arms[{i}].changes[{j}]"
             if change.figure not in present | added:
-                raise _fail(origin, f"{where}.figure", change.figure,
-                            f"one of the population's figures ({', '.join(sorted(present))}) or one an 'add' brings")  # fmt: skip
+                expected = f"one of the population's figures ({', '.join(sorted(present))}) or one an 'add' brings"
+                raise _fail(origin, f"{where}.figure", change.figure, expected)
             if change.kind == "add" and change.figure not in present and change.availability is None:
                 raise _fail(origin, f"{where}.availability", None, "the new figure's availability { home, school }")
             for name in ("caregiving",):

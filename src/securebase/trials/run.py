@@ -122,7 +122,9 @@ def _prepare(out: Path, record: dict[str, Any], resume: bool) -> None:
         try:
             saved = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise TrialError(f"--resume: '{path}' cannot be read ({error}); expected one written by securebase.") from None
+            raise TrialError(
+                f"--resume: '{path}' cannot be read ({error}); expected one written by securebase."
+            ) from None
         changed = [k for k in record if k not in INFORMATIVE and json.loads(json.dumps(record[k])) != saved.get(k)]
         if changed:
             raise TrialError(
@@ -205,12 +207,14 @@ def run_trial(
         done = _finished(out)
         todo = [job for job in jobs if job.id not in done]
         bar = stack.enter_context(
-            tqdm(total=len(jobs), initial=len(jobs) - len(todo), desc=trial.spec.name, unit="task", disable=not progress)
+            tqdm(total=len(jobs), initial=len(jobs) - len(todo), desc=trial.spec.name, unit="task",
+                 disable=not progress)  # fmt: skip
         )
         try:
             main = [job for job in todo if job.replicate is None]
             if main:  # the trial itself, here (every core), with a bar of its simulated days
-                with tqdm(total=days_of(trial), desc="the trial", unit="day", disable=not progress, leave=False) as days:
+                days = tqdm(total=days_of(trial), desc="the trial", unit="day", disable=not progress, leave=False)
+                with days:
                     table = simulate_trial(trial, trial.spec.n_per_arm, seed, calibration, trial.spec.kernel,
                                            progress=days.update).outcomes  # fmt: skip
                 _write_task(out, "trial", table)

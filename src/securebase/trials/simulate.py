@@ -179,7 +179,8 @@ def estimates(trial: Trial, outcomes: pd.DataFrame) -> pd.DataFrame:
     control = trial.spec.control
     seen = own_arm(outcomes)
     rows = []
-    for role, measure in [("primary", trial.spec.analysis.primary)] + [("secondary", m) for m in trial.spec.outcomes[1:]]:
+    roles = [("primary", trial.spec.analysis.primary)] + [("secondary", m) for m in trial.spec.outcomes[1:]]
+    for role, measure in roles:
         binary = is_binary(trial, measure)
         mine = seen[seen["measure"] == measure]
         base = mine.loc[mine["arm"] == control, "value"].to_numpy(float)
