@@ -208,7 +208,7 @@ def run_trial(
         todo = [job for job in jobs if job.id not in done]
         bar = stack.enter_context(
             tqdm(total=len(jobs), initial=len(jobs) - len(todo), desc=trial.spec.name, unit="task",
-                 disable=not progress)  # fmt: skip
+                 disable=not progress)
         )
         try:
             main = [job for job in todo if job.replicate is None]
