@@ -81,6 +81,9 @@ def _power_figure(curve: pd.DataFrame) -> str:
         ax.errorbar(group["n_per_arm"], group["power"], yerr=[below, above], marker="o", capsize=3, label=arm)
     ax.axhline(0.8, color="#888", linestyle="--", linewidth=1, label="80% power")
     ax.set_xscale("log")
+    sizes = sorted(curve["n_per_arm"].unique())
+    ax.set_xticks(sizes, [f"{n:,}" for n in sizes])
+    ax.minorticks_off()
     ax.set_ylim(0, 1)
     ax.set_xlabel("children per arm")
     ax.set_ylabel("probability of a significant result")
@@ -132,7 +135,8 @@ def trial_page(result: TrialResult) -> str:
             f"significant at alpha = {spec.analysis.alpha:g}: {spec.power.replicates} trials simulated afresh (new "
             "children, new randomisation) for each N; 95% Wilson intervals."
         )
-        images.append({"title": "Power curve", "text": power_text, "src": _power_figure(curve)})
+        images.append({"title": "Power curve", "text": "The dashed line is 80% power; the table below has the figures.",
+                       "src": _power_figure(curve)})  # fmt: skip
         power_rows = [
             {"arm": r.arm, "n": f"{r.n_per_arm:,}", "replicates": r.replicates,
              "power": _interval(r.power, r.low, r.high), "estimate": f"{r.mean_estimate:.3g}"}

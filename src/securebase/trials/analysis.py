@@ -72,7 +72,8 @@ def _wilson(x: int, n: int, z: float) -> tuple[float, float]:
     p = x / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return centre - half, centre + half
+    # at 0 or n the interval touches the bound exactly (the sum above leaves rounding dust there)
+    return (0.0 if x == 0 else centre - half), (1.0 if x == n else centre + half)
 
 
 def student_p(arm: np.ndarray, control: np.ndarray) -> float:
