@@ -78,8 +78,9 @@ def test_a_placement_starts_a_new_relationship_on_each_childs_day() -> None:
             assert np.all(simulation.children.known[placed, 0])
 
 
-def test_a_null_fork_lives_exactly_the_days_of_its_parent() -> None:
-    main = Simulation(small(n=50, days=40), seed=4, params=PARAMS)
+@pytest.mark.parametrize("kernel", ["cpu", "readable"])
+def test_a_null_fork_lives_exactly_the_days_of_its_parent(kernel: str) -> None:
+    main = Simulation(small(n=20, days=20), seed=4, params=PARAMS, kernel=kernel)
     step_days(main, 5)
     twin = main.fork()
     changed = main.fork()

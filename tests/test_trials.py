@@ -224,3 +224,24 @@ def test_the_example_trials_are_valid(path: Path) -> None:
 
 def test_there_are_four_example_trials() -> None:
     assert len(list((REPO / "examples").glob("trial-*.toml"))) >= 4
+
+
+def test_an_arm_can_bring_a_figure_the_population_lacks(tmp_path: Path) -> None:
+    text = SIMPLE.replace(
+        """[[arms.changes]]
+kind = "replace"
+figure = "parent"
+caregiving = "rejecting"
+at_age_months = 12""",
+        """[[arms.changes]]
+kind = "add"
+figure = "mentor"
+caregiving = "responsive"
+availability = {{ home = 0.5 }}
+at_age_months = {{ uniform = [12.1, 12.5] }}""",
+    ).replace('instrument = "model-strategy"\nfigure = "parent"', 'instrument = "model-trust"\nfigure = "mentor"')
+    result = securebase.run_trial(write_trial(tmp_path, n=15, text=text), out=tmp_path / "out")
+    trust = result.outcomes.set_index(["arm", "child"])["value"]
+    control, added = trust.loc["control"], trust.loc["rejecting"]
+    assert (control == control.iloc[0]).all()  # never met: the newborn prior, untouched
+    assert (added != control).all()  # met at the child's own age, and learned since
