@@ -30,6 +30,7 @@ FLOORS = {
     "studies": 5,
     "sweep": 5,
     "rehearse": 5,  # the rehearsal's Gymnasium environment, scenario library and policies
+    "trials": 5.5,  # virtual trials: the engine's API for changes of care; their power replicates run as a sweep
     "calibration": 6,  # config at the edges: the fit and its measurements; only the interfaces load a file
     "api": 7,
     "report": 8,

@@ -78,7 +78,7 @@ def test_change_keeps_the_working_model_and_replace_starts_from_the_prior(small)
         assert np.isclose(values[1], responsive[name])  # a secure-history child not named keeps its care
     assert np.array_equal(small.children.trust[:, k], trust_before)
     assert not np.allclose(small.children.trust[who, k], small.children.prior_trust[who])
-    study.new_caregiver(small, who)
+    study.new_caregiver(small, who, "rejecting")
     assert np.allclose(small.children.trust[who, k], small.children.prior_trust[who])
     assert np.allclose(small.children.gain[who, k], small.children.prior_gain[who])
     assert np.array_equal(small.children.trust[1, k], trust_before[1])

@@ -69,7 +69,7 @@ def test_recovery_from_setbacks_is_measured_but_not_shown_at_quick_size(result) 
     assert np.isfinite(recovery.estimate.value)
 
 
-def test_the_fork_at_school_entry_equals_a_run_from_birth(one_numba_thread) -> None:
+def test_the_fork_at_school_entry_shares_the_history_and_draws_the_arms_teacher(one_numba_thread) -> None:
     def small(arm: str):
         full = scenario(arm, 12)
         population = full.population.model_copy(update={"start_age_years": 0.1})
@@ -78,12 +78,22 @@ def test_the_fork_at_school_entry_equals_a_run_from_birth(one_numba_thread) -> N
 
     history = Simulation(small("integration teacher"), seed=3, params=SHIPPED.params, kernel=KERNEL)
     run_until(history, 0, NoProgress())
-    forked = fork(history, small("ordinary teacher"))
-    run_until(forked, forked.end_day, NoProgress())
-    direct = Simulation(small("ordinary teacher"), seed=3, params=SHIPPED.params, kernel=KERNEL)
-    run_until(direct, direct.end_day, NoProgress())
-    for name in ("anxiety", "felt_security", "competence", "trust", "fear", "gain"):
-        np.testing.assert_array_equal(getattr(forked.children, name), getattr(direct.children, name))
-    for name in FIGURE_TRAITS:
-        np.testing.assert_array_equal(getattr(forked.figures, name), getattr(direct.figures, name))
-    assert forked.results().summary.equals(direct.results().summary)
+    arms = {arm: fork(history, arm) for arm in ("ordinary teacher", "integration teacher")}
+    again = fork(history, "ordinary teacher")
+    teacher = history.figures.index("teacher")
+    home = history.figures.index("parent")
+    for name in ("anxiety", "felt_security", "competence", "prior_trust"):
+        np.testing.assert_array_equal(getattr(arms["ordinary teacher"].children, name), getattr(history.children, name))
+    for name in ("trust", "fear", "gain"):  # the relationship with the parent is the one lived so far
+        forked = getattr(arms["ordinary teacher"].children, name)[:, home]
+        np.testing.assert_array_equal(forked, getattr(history.children, name)[:, home])
+    # the teacher is a new person for the child, met on day 0 from its general prior
+    np.testing.assert_array_equal(arms["ordinary teacher"].children.trust[:, teacher], history.children.prior_trust)
+    assert not np.array_equal(arms["ordinary teacher"].figures.warmth[:, teacher], history.figures.warmth[:, teacher])
+    for name in FIGURE_TRAITS:  # the home caregiver is the same person in every arm
+        np.testing.assert_array_equal(getattr(arms["integration teacher"].figures, name)[:, home],
+                                      getattr(history.figures, name)[:, home])  # fmt: skip
+    for simulation in (*arms.values(), again):
+        run_until(simulation, simulation.end_day, NoProgress())
+    assert arms["ordinary teacher"].results().summary.equals(again.results().summary)  # same seed, same numbers
+    assert not arms["ordinary teacher"].results().summary.equals(arms["integration teacher"].results().summary)

@@ -6,6 +6,10 @@ The common tasks are one line::
     results = securebase.simulate(securebase.load_scenario("school-year"), seed=1)
     results.summary  # one row per day
 
+A virtual trial (arms of changes of care, measures, the analysis, a power curve) is one line too::
+
+    securebase.run_trial("examples/trial-home-visiting.toml", out="trial-out")  # trial.html and tables
+
 The model's constants come from a calibration: the shipped one by default
 (:func:`default_calibration`), or any calibration file::
 
@@ -48,6 +52,10 @@ _LAZY = {
     "load_scenario": "securebase.scenario",
     "parse_scenario": "securebase.scenario",
     "preset_scenarios": "securebase.scenario",
+    "load_trial": "securebase.trials",
+    # the trial's page is written by the report (the interfaces' floor): this name is that module's entry point,
+    # reached by name on first use so that importing securebase imports neither
+    "run_trial": "securebase.report.trial",
 }
 
 
@@ -124,7 +132,9 @@ __all__ = [
     "default_calibration",
     "load_calibration",
     "load_scenario",
+    "load_trial",
     "parse_scenario",
     "preset_scenarios",
+    "run_trial",
     "simulate",
 ]

@@ -392,6 +392,82 @@ def sweep(
 
 
 @main.command()
+@click.argument("trial_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for trial.html, the tables and trial.json [default: securebase-output/trials/NAME].",
+)
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Replace the trial file's seed.")
+@click.option("--resume", is_flag=True, help="Continue an interrupted trial in --out; finished tasks are kept.")
+@click.option("--scheduler", metavar="ADDRESS", default=None, help="Run the power replicates on this Dask cluster.")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Local processes [default: one per CPU].")
+@click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
+@calibration_option
+def trial(
+    trial_file: Path,
+    out: Path | None,
+    seed: int | None,
+    resume: bool,
+    scheduler: str | None,
+    workers: int | None,
+    progress: bool,
+    calibration_file: Path | None,
+) -> None:
+    """Run TRIAL_FILE: a virtual trial (arms of changes of care, a measurement schedule, the analysis and an
+    optional power curve), writing trial.html and tidy tables (see docs/trials.md).
+
+    \b
+    The file (TOML) names: the population (a scenario, its caregiving replaced by a preset or a mixture),
+    n_per_arm, the arms (a control and interventions: changes of care of kind change, replace, add or
+    remove, at ages in months, each child its own age when drawn), the measures (strange-situation,
+    observed-sensitivity, security-score at ages they are valid for), the analysis (primary and
+    secondary outcomes) and [power] (N per arm to try, replicates). Example: examples/trial-home-visiting.toml.
+    """
+    from securebase.scenario.load import ScenarioError
+    from securebase.trials.load import load_trial
+
+    if scheduler is not None and workers is not None:
+        _fail("--workers is for local processes; with --scheduler the Dask cluster's workers run the replicates.")
+    try:  # first: a bad file is refused before the kernels and the executor are loaded
+        loaded = load_trial(trial_file)
+    except ScenarioError as error:
+        _fail(str(error))
+    calibration = _calibration(calibration_file)
+    import pandas as pd
+
+    from securebase.report.trial import trial_page
+    from securebase.trials.run import TrialStopped, run_trial
+    out = out or Path("securebase-output") / "trials" / loaded.spec.name
+    try:
+        done = run_trial(loaded, out, calibration, seed=seed, resume=resume, scheduler=scheduler, workers=workers,
+                         progress=progress, page=trial_page)  # fmt: skip
+    except ScenarioError as error:
+        _fail(str(error))
+    except TrialStopped as stop:
+        again = ["securebase", "trial", str(trial_file), "--out", str(out), "--resume"]
+        again += ["--seed", str(seed)] if seed is not None else []
+        again += ["--scheduler", scheduler] if scheduler is not None else []
+        again += ["--workers", str(workers)] if workers is not None else []
+        again += ["--calibration", str(calibration_file)] if calibration_file is not None else []
+        click.echo(f"\n{stop}.\nresume with: {shlex.join(again)}", err=True)
+        sys.exit(stop.exit_code)
+    primary = done.estimates[(done.estimates["role"] == "primary") & (done.estimates["sample"] == "randomised")]
+    for row in primary.itertuples():
+        if row.statistic in ("risk difference", "Cohen's d"):
+            click.echo(f"{row.arm} vs {row.control}, {row.outcome}: {row.statistic} {row.value:+.3g} "
+                       f"[{row.low:+.3g}, {row.high:+.3g}], p = {row.p_value:.3g}")  # fmt: skip
+    if done.power_curve is not None:
+        for arm, group in done.power_curve.groupby("arm", sort=False):
+            needed = group["n_for_80_percent"].iloc[0]
+            said = f"about {needed:,.0f} per arm" if pd.notna(needed) else "not reached at the sizes run"
+            click.echo(f"{arm}: 80% power {said}")
+    click.echo(f"wrote {out / 'trial.html'} and the tables (outcomes, estimates) in {done.seconds:.0f} s")
+
+
+@main.command()
 def scenarios() -> None:
     """List the built-in scenarios and caregiving presets."""
     from securebase.scenario import caregiving_presets, load_scenario, preset_scenarios

@@ -33,6 +33,8 @@ class Results:
     children: pd.DataFrame
     child_figures: pd.DataFrame
     trajectories: pd.DataFrame | None = None
+    #: the scheduled measurements (Simulation.schedule): one row per child measured; None when none were scheduled
+    measurements: pd.DataFrame | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         tables = {
@@ -43,6 +45,8 @@ class Results:
         }
         if self.trajectories is not None:
             tables["trajectories"] = self.trajectories
+        if self.measurements is not None:
+            tables["measurements"] = self.measurements
         return tables
 
     def metadata(self) -> dict:

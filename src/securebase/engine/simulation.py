@@ -9,6 +9,7 @@ resumed run gives exactly the numbers of an uninterrupted one.
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import pickle
 import signal
@@ -20,12 +21,21 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from securebase.engine import calendar, kernels, records
+from securebase.engine import calendar, care, kernels, records
 from securebase.engine.events import SavedCaregiving, apply_event, restore
 from securebase.engine.results import Results
 from securebase.engine.uniforms import UniformStream
 from securebase.model.parameters import ModelParameters
-from securebase.model.state import FIGURE_TRAITS, PRECISIONS, SETTINGS, Children, Figures, meet, new_children
+from securebase.model.state import (
+    FIGURE_TRAITS,
+    MAX_FIGURES,
+    PRECISIONS,
+    SETTINGS,
+    Children,
+    Figures,
+    meet,
+    new_children,
+)
 from securebase.model.step import EpisodeRecord, age_tables, constants
 from securebase.model.tally import Tally
 from securebase.model.temperament import draw_temperament
@@ -123,6 +133,12 @@ class Simulation:
         self.relationships: list[dict] = []
         self.trajectories: list[pd.DataFrame] = []
         self.totals = records.ChildTotals.empty(n)
+        #: changes of care and measurements registered through the API below (engine/care.py), in order
+        self.care: list[care.CareChange | care.Arrival] = []
+        self.schedules: list[care.Measurement] = []
+        #: the instruments' rows so far, one frame per measurement day (see :meth:`schedule`)
+        self.measurements: list[pd.DataFrame] = []
+        self.care_calls = 0  # changes registered so far: each draws from its own generator (care.care_generator)
         for index, spec in enumerate(scenario.figures):
             if spec.from_day is None or spec.from_day <= self.first_day:
                 self._join(index)
@@ -151,6 +167,10 @@ class Simulation:
                 saved = apply_event(event, self.figures, self.children, self.rng)
                 if saved is not None:
                     self.restores.append(saved)
+        for item in self.care:
+            if item.due(day):
+                self._apply(item, day)
+        self._measure(day)
         if day == 0:
             self.totals.competence_at_start = self.children.competence.copy()
 
@@ -205,6 +225,32 @@ class Simulation:
             self._sync_from_device()
             self.trajectories.append(records.trajectory_frame(self.day, self.children, self.figures, self.params))
         self.day += 1
+        if self.day == self.end_day and any(item.due(self.day) for item in self.schedules):
+            self._sync_from_device()  # measurements at the end of the run: on the state the last day left
+            self._measure(self.day)
+
+    def _apply(self, item: care.CareChange | care.Arrival, day: int) -> None:
+        if isinstance(item, care.CareChange):
+            item.apply(day, self.figures)
+        else:
+            item.apply(day, self.figures, self.children)
+
+    def _register(self, item: care.CareChange | care.Arrival) -> None:
+        """Keep a change; its part for today (the day not yet lived) is made at once, so the state shows it now."""
+        self.care.append(item)
+        if item.due(self.day):
+            self._sync_from_device()
+            self._apply(item, self.day)
+            if self._device is not None:
+                self._device.push_children(self.children)
+                self._device.push_figures(self.figures)
+
+    def _measure(self, day: int) -> None:
+        for item in self.schedules:
+            if item.due(day):
+                table = item.apply(day, self.seed, self.children, self.figures)
+                if table is not None and len(table):
+                    self.measurements.append(table)
 
     def _engine(self) -> kernels.Loops:
         return kernels.loops_for(self.kernel)
@@ -217,6 +263,7 @@ class Simulation:
             or any(spec.from_day == day and day > self.first_day for spec in self.scenario.figures)
             or any(saved.until_day == day for saved in self.restores)
             or any(self.scenario.event_day(event) == day for event in self.scenario.events)
+            or any(item.due(day) for item in (*self.care, *self.schedules))
         )
 
     def _step_on_device(self) -> None:
@@ -257,6 +304,254 @@ class Simulation:
         if self._device is not None:
             self._device.pull_children(self.children)
             self._device.pull_totals(self.totals.count_matrix, self.totals.sum_matrix)
+
+    # ---- changes of care and measurements (engine/care.py) -------------------
+
+    def fork(self) -> Simulation:
+        """A copy that lives on from here with the same random numbers (common random numbers).
+
+        The fork and this run draw the same numbers from here on: a fork that changes nothing lives
+        exactly the days this run lives, so a difference between them is the change alone. Changes of
+        care and measurements already registered carry over; an episode observer does not.
+        """
+        self._sync_from_device()
+        shared = {id(self.scenario): self.scenario, id(self.params): self.params}  # frozen: no need to copy
+        state = {key: value for key, value in self.__dict__.items() if key not in ("on_episode", "_device")}
+        twin = Simulation.__new__(Simulation)
+        twin.__dict__.update(copy.deepcopy(state, shared))
+        twin.on_episode, twin._device = None, None
+        return twin
+
+    def _figure(self, figure: str) -> int:
+        if figure not in self.figures.names:
+            raise care.CareError(f"figure has value {figure!r}; expected one of {', '.join(self.figures.names)}")
+        return self.figures.index(figure)
+
+    def _days(self, ages_years: float | np.ndarray | None, who: np.ndarray, name: str) -> np.ndarray:
+        """Each child's day of ``ages_years`` (None: today), refused when outside what is left of the run."""
+        if ages_years is None:
+            return np.full(who.shape, self.day, np.int64)
+        ages = care.per_child(ages_years, who.size, name)
+        days = care.days_of_ages(ages, self.children.age_days[who], self.day)
+        for bad, expected in ((days < self.day, "an age the children have not passed yet"),
+                              (days >= self.end_day, "an age the children reach before the run ends")):  # fmt: skip
+            if np.any(bad):
+                i = int(np.argmax(bad))
+                now = self.children.age_days[who[i]] / DAYS_PER_YEAR
+                last = now + (self.end_day - self.day) / DAYS_PER_YEAR
+                raise care.CareError(
+                    f"{name} has value {float(ages[i]):g} years for child {int(who[i])}; expected {expected} "
+                    f"(it is {now:.3f} years old now, and the run ends at {last:.3f} years)"
+                )
+        return days
+
+    def _next_generator(self) -> np.random.Generator:
+        self.care_calls += 1
+        return care.care_generator(self.seed, care.CARE_KEY, self.care_calls)
+
+    def change_care(
+        self,
+        figure: str,
+        traits: dict[str, float | np.ndarray],
+        *,
+        who: np.ndarray | slice | None = None,
+        mode: str = "set",
+        from_age_years: float | np.ndarray | None = None,
+        until_age_years: float | np.ndarray | None = None,
+        ramp_days: int = 0,
+    ) -> None:
+        """Change ``figure``'s ``traits`` for the children ``who`` (indices, a mask or a slice; None: all).
+
+        ``mode`` 'set' moves each trait to the value given, 'add' by it, 'logit' by it in logit units (a
+        proportion stays in (0, 1)); a value is a number or one per child of ``who``. The change starts on
+        the day each child reaches ``from_age_years`` (a number or one per child; None: today), reaches its
+        full size over ``ramp_days`` (a step a day), and ends, the traits going back to what they were, on the
+        day the child reaches ``until_age_years`` (None: for good). The same person goes on: the relationship
+        carries on, and the child learns the change through its experience.
+        """
+        k = self._figure(figure)
+        if mode not in care.CHANGE_MODES:
+            raise care.CareError(f"mode has value {mode!r}; expected one of {', '.join(care.CHANGE_MODES)}")
+        if not traits:
+            raise care.CareError("traits is empty; expected at least one of " + ", ".join(FIGURE_TRAITS))
+        for name in traits:
+            if name not in FIGURE_TRAITS:
+                raise care.CareError(f"traits has {name!r}; expected traits among {', '.join(FIGURE_TRAITS)}")
+            if mode == "logit" and name not in care.UNIT_TRAITS:
+                raise care.CareError(f"traits has {name!r} with mode 'logit'; expected a proportion for a logit shift")
+        if not isinstance(ramp_days, int | np.integer) or ramp_days < 0:
+            raise care.CareError(f"ramp_days has value {ramp_days!r}; expected a whole number of days, 0 or more")
+        index = care.children_of(who, self.children.n)
+        first = self._days(from_age_years, index, "from_age_years")
+        end = None
+        if until_age_years is not None:
+            ages = care.per_child(until_age_years, index.size, "until_age_years")
+            end = care.days_of_ages(ages, self.children.age_days[index], self.day)
+            if np.any(end <= first):
+                i = int(np.argmax(end <= first))
+                raise care.CareError(
+                    f"until_age_years has value {float(ages[i]):g} for child {int(index[i])}; "
+                    "expected an age after the change starts"
+                )
+        change = care.CareChange(
+            who=index,
+            day=first,
+            figure=k,
+            amounts={name: care.per_child(value, index.size, f"traits.{name}") for name, value in traits.items()},
+            mode=mode,
+            ramp_days=int(ramp_days),
+            end_day=end,
+        )
+        care.check_no_overlap(change, self.care, figure)
+        self._register(change)
+
+    def _new_person(
+        self, index: np.ndarray, caregiving: object | None, traits: dict[str, float | np.ndarray] | None
+    ) -> dict[str, np.ndarray]:
+        """The traits of a new person for each child of ``index``: given, or drawn from a caregiving population."""
+        if (caregiving is None) == (traits is None):
+            raise care.CareError("a new person needs exactly one of caregiving (to draw from) or traits (given)")
+        rng = self._next_generator()
+        if traits is not None:
+            unknown = [name for name in traits if name not in FIGURE_TRAITS]
+            if unknown:
+                raise care.CareError(f"traits has {unknown[0]!r}; expected traits among {', '.join(FIGURE_TRAITS)}")
+            return {name: care.per_child(value, index.size, f"traits.{name}") for name, value in traits.items()}
+        return draw_traits(resolve(caregiving), index.size, rng)
+
+    def replace_figure(
+        self,
+        figure: str,
+        *,
+        who: np.ndarray | slice | None = None,
+        at_age_years: float | np.ndarray | None = None,
+        caregiving: object | None = None,
+        traits: dict[str, float | np.ndarray] | None = None,
+    ) -> None:
+        """A new person takes ``figure``'s place for the children ``who``, each on the day it reaches ``at_age_years``.
+
+        The person is drawn from ``caregiving`` (a preset name or a scenario Caregiving table) or has the
+        ``traits`` given (a number or one per child, for the traits named; the others stay); the child's
+        relationship starts anew from its general prior, which carries its history.
+        """
+        k = self._figure(figure)
+        index = care.children_of(who, self.children.n)
+        days = self._days(at_age_years, index, "at_age_years")
+        person = self._new_person(index, caregiving, traits)
+        self._register(care.Arrival(who=index, day=days, figure=k, traits=person, new_person=True))
+
+    def add_figure(
+        self,
+        figure: str,
+        *,
+        availability: tuple[float, float] | None = None,
+        who: np.ndarray | slice | None = None,
+        at_age_years: float | np.ndarray | None = None,
+        caregiving: object | None = None,
+        traits: dict[str, float | np.ndarray] | None = None,
+    ) -> None:
+        """A figure (a teacher, a partner) enters the lives of the children ``who``, each at ``at_age_years``.
+
+        A figure the scenario does not have is made first, absent from every child's life, with its
+        ``availability`` (home, school); ``who`` empty makes it alone. Make it before forking, so that every
+        arm has the same figures and keeps its common random numbers (the day's draws are per figure).
+        """
+        if figure not in self.figures.names:
+            if availability is None:
+                raise care.CareError(f"figure {figure!r} is new; expected its availability (home, school)")
+            if self.figures.n_figures >= MAX_FIGURES:
+                raise care.CareError(
+                    f"figure {figure!r} would be figure {MAX_FIGURES + 1}; expected {MAX_FIGURES} figures at most"
+                )
+            self._sync_from_device()
+            self._device = None  # the GPU's arrays are rebuilt with the new column
+            care.add_column(self.figures, self.children, figure, tuple(float(a) for a in availability))
+        k = self.figures.index(figure)
+        index = care.children_of(who, self.children.n)
+        if index.size == 0:
+            return
+        days = self._days(at_age_years, index, "at_age_years")
+        person = self._new_person(index, caregiving, traits)
+        self._register(care.Arrival(who=index, day=days, figure=k, traits=person, new_person=True))
+
+    def remove_figure(
+        self, figure: str, *, who: np.ndarray | slice | None = None, at_age_years: float | np.ndarray | None = None
+    ) -> None:
+        """``figure`` leaves the lives of the children ``who``, each on the day it reaches ``at_age_years``."""
+        k = self._figure(figure)
+        index = care.children_of(who, self.children.n)
+        days = self._days(at_age_years, index, "at_age_years")
+        self._register(care.Arrival(who=index, day=days, figure=k, present=False, new_person=False))
+
+    def random_ages(
+        self,
+        distribution: str,
+        first: float,
+        second: float,
+        *,
+        who: np.ndarray | slice | None = None,
+        probability: float = 1.0,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Ages for a life event drawn per child: (the children it happens to, their ages in years).
+
+        ``distribution`` 'uniform' (from ``first`` to ``second``), 'normal' (mean ``first``, sd ``second``) or
+        'exponential' (from age ``first``, mean wait ``second`` years); each child of ``who`` has the event
+        with ``probability``, and a child whose age falls outside what is left of the run has none. Pass the
+        result to a change: ``sim.replace_figure('parent', who=w, at_age_years=a, ...)``.
+        """
+        index = care.children_of(who, self.children.n)
+        rng = self._next_generator()
+        happens = rng.random(index.size) < probability
+        if distribution == "uniform":
+            ages = rng.uniform(first, second, index.size)
+        elif distribution == "normal":
+            ages = rng.normal(first, second, index.size)
+        elif distribution == "exponential":
+            ages = first + rng.exponential(second, index.size)
+        else:
+            raise care.CareError(f"distribution has value {distribution!r}; expected uniform, normal or exponential")
+        days = care.days_of_ages(ages, self.children.age_days[index], self.day)
+        inside = happens & (days >= self.day) & (days < self.end_day)
+        return index[inside], ages[inside]
+
+    def schedule(
+        self,
+        name: str,
+        instrument: care.Instrument,
+        *,
+        who: np.ndarray | slice | None = None,
+        at_age_years: float | np.ndarray | None = None,
+    ) -> None:
+        """Run ``instrument`` on the children ``who``, each on the day it reaches ``at_age_years``.
+
+        ``instrument(children, figures, rng)`` gets a copy of the state of the children measured that day
+        and returns one row per child (a 'child' column, 0.. within them); the rows, with the population's
+        child index, the day and the age, gather in :attr:`measurements` (and ``results().measurements``).
+        A measurement observes: it changes nothing and draws from its own generator, never the run's. An
+        age the run ends at is measured on the state the last day left.
+        """
+        index = care.children_of(who, self.children.n)
+        if at_age_years is None:
+            days = np.full(index.shape, self.day, np.int64)
+        else:
+            ages = care.per_child(at_age_years, index.size, "at_age_years")
+            days = care.days_of_ages(ages, self.children.age_days[index], self.day)
+            bad = (days < self.day) | (days > self.end_day)
+            if np.any(bad):
+                i = int(np.argmax(bad))
+                raise care.CareError(
+                    f"at_age_years has value {float(ages[i]):g} for child {int(index[i])}; expected an age "
+                    "between the children's age now and their age at the end of the run"
+                )
+        self.schedules.append(
+            care.Measurement(who=index, day=days, name=name, instrument=instrument, order=len(self.schedules))
+        )
+
+    def measurement_table(self) -> pd.DataFrame:
+        """Every measurement so far: one row per child measured (tidy; empty when none)."""
+        if not self.measurements:
+            return pd.DataFrame({"measure": [], "child": [], "day": [], "age_years": []})
+        return pd.concat(self.measurements, ignore_index=True)
 
     # ---- the whole run -------------------------------------------------------
 
@@ -305,6 +600,7 @@ class Simulation:
             children=records.children_table(self.children, self.figures, self.totals, params),
             child_figures=records.relationships_table(self.children, self.figures, params),
             trajectories=trajectories,
+            measurements=self.measurement_table() if self.schedules else None,
         )
 
     # ---- checkpoints ---------------------------------------------------------
@@ -332,6 +628,7 @@ class Simulation:
         simulation.on_episode = None  # an observer is not saved: attach it again after resuming
         simulation.precision = "float64"  # checkpoints from before precision was a choice
         simulation._device = None  # a GPU run copies its state to the GPU again
+        simulation.care, simulation.schedules, simulation.measurements, simulation.care_calls = [], [], [], 0
         simulation.__dict__.update(state)
         if simulation.kernel in ("numpy", "fused"):  # the kernels before 2026-11-27: the same model, now on cpu
             simulation.kernel = "cpu"

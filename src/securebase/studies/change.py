@@ -47,15 +47,13 @@ Findings.
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 import pandas as pd
 
 from securebase.calibration.calibration import Calibration
 from securebase.engine.records import MEANS
 from securebase.engine.simulation import Simulation
-from securebase.model.state import FIGURE_TRAITS, meet
+from securebase.model.state import FIGURE_TRAITS
 from securebase.model.strategy import SECURE, classify
 from securebase.model.timescale import DAYS_PER_YEAR
 from securebase.plotting import Figure, figure_png, subplots
@@ -112,19 +110,13 @@ def blocks(n: int) -> dict[str, np.ndarray]:
 
 
 def set_care(simulation: Simulation, who: np.ndarray, preset: str) -> None:
-    """The caregiver of the children ``who`` gets the preset's traits (in place)."""
-    k = simulation.figures.index(CAREGIVER)
-    for name, value in preset_means(preset).items():
-        getattr(simulation.figures, name)[who, k] = value
+    """From today the caregiver of the children ``who`` cares with the preset's mean traits (the same person)."""
+    simulation.change_care(CAREGIVER, preset_means(preset), who=who)
 
 
-def new_caregiver(simulation: Simulation, who: np.ndarray) -> None:
-    """A new person in the caregiver's place: the relationship starts from the general prior (in place)."""
-    k = simulation.figures.index(CAREGIVER)
-    mask = np.zeros_like(simulation.children.known)
-    mask[who, k] = True
-    simulation.children.known[mask] = False
-    meet(simulation.children, mask)
+def new_caregiver(simulation: Simulation, who: np.ndarray, preset: str) -> None:
+    """From today a new person with the preset's mean traits is the caregiver: the relationship starts anew."""
+    simulation.replace_figure(CAREGIVER, who=who, traits=preset_means(preset))
 
 
 def secure_with_caregiver(simulation: Simulation) -> np.ndarray:
@@ -159,9 +151,9 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
     groups = blocks(n)
     set_care(main, groups["insecure history"], HISTORIES["insecure history"])
     partner = main.figures.index(PARTNER)
-    for name in FIGURE_TRAITS:  # the same partner for child i of each block: the same present conditions
-        traits = getattr(main.figures, name)
-        traits[groups["insecure history"], partner] = traits[groups["secure history"], partner]
+    # the same partner for child i of each block: the same present conditions
+    same_partner = {name: getattr(main.figures, name)[groups["secure history"], partner] for name in FIGURE_TRAITS}
+    main.change_care(PARTNER, same_partner, who=groups["insecure history"])
     adult_day = day_of_age(s["adult_age"])
     actions = sorted(
         [(day_of_age(a), "change", a) for a in s["ages"]]
@@ -178,11 +170,12 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
         if action == "change":
             secure[(age, "before")] = secure_with_caregiver(main)
             for kind in KINDS:
-                branch = copy.deepcopy(main)
+                branch = main.fork()
                 for history, who in groups.items():
-                    set_care(branch, who, CHANGED_TO[history])
                     if kind == "replace":
-                        new_caregiver(branch, who)
+                        new_caregiver(branch, who, CHANGED_TO[history])
+                    else:
+                        set_care(branch, who, CHANGED_TO[history])
                 run_until(branch, day + follow_up, progress)
                 secure[(age, kind)] = secure_with_caregiver(branch)
                 del branch

@@ -80,11 +80,10 @@ def scenario(n_per_arm: int, days: int) -> Scenario:
 
 def assign_arms(simulation: Simulation, n_per_arm: int) -> pd.DataFrame:
     """Set each block's caregiver quality to its arm's level; one row per child naming its arm."""
-    k = simulation.figures.index(CAREGIVER)
     rows = []
     for index, (quality, level) in enumerate(arms()):
         block = slice(index * n_per_arm, (index + 1) * n_per_arm)
-        getattr(simulation.figures, quality)[block, k] = level
+        simulation.change_care(CAREGIVER, {quality: level}, who=block)
         rows.append(pd.DataFrame({"quality": quality, "level": level}, index=range(n_per_arm)))
     table = pd.concat(rows, ignore_index=True)
     table.insert(0, "child", np.arange(len(table)))

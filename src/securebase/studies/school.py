@@ -41,8 +41,6 @@ out the other way: see docs/model.md §10, "School events").
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 import pandas as pd
 
@@ -50,7 +48,6 @@ from securebase.calibration.calibration import Calibration
 from securebase.engine.simulation import Simulation
 from securebase.model.parameters import ModelParameters
 from securebase.model.school import DEFAULT_SCHOOL_EVENTS, SchoolEvents
-from securebase.model.state import FIGURE_TRAITS
 from securebase.plotting import Figure, figure_png, subplots
 from securebase.scenario.load import load_scenario
 from securebase.scenario.schema import Scenario
@@ -130,26 +127,18 @@ def scenario(arm: str, n: int) -> Scenario:
     )
 
 
-def fork(history: Simulation, arm_scenario: Scenario) -> Simulation:
-    """A copy of ``history`` (a run that has reached school entry) that goes on in ``arm_scenario``.
+def fork(history: Simulation, arm: str) -> Simulation:
+    """A fork of ``history`` (a run that has reached school entry) in which ``arm``'s teacher joins on day 0.
 
-    The arms differ only in the teacher, who joins on day 0; the home caregiver
-    is drawn first from the same population stream, so the figures of the arm
-    are drawn afresh and everything lived so far is copied.
+    Everything lived so far is shared (common random numbers, engine ``Simulation.fork``); the teacher is
+    a new person drawn from the arm's caregiving population (``replace_figure``), with the same draws in
+    every arm, so the arms differ in the teacher's caregiving alone.
     """
     if history.day != 0:
         raise ValueError("fork a run at school entry (day 0)")
-    drawn = Simulation(arm_scenario, seed=history.seed, params=history.params, kernel=history.kernel)
-    home = history.figures.index(HOME_CAREGIVER)
-    for name in FIGURE_TRAITS:
-        if not np.array_equal(getattr(drawn.figures, name)[:, home], getattr(history.figures, name)[:, home]):
-            raise RuntimeError("the arms' home caregivers differ: the fork would not be a common history")
-    arm = copy.deepcopy(history)
-    arm.scenario = arm_scenario
-    drawn.figures.active[:] = history.figures.active
-    arm.figures = drawn.figures
-    arm.on_episode = None
-    return arm
+    branch = history.fork()
+    branch.replace_figure(TEACHER, caregiving=ARMS[arm])
+    return branch
 
 
 def _events_seed(seed: int) -> np.random.SeedSequence:
@@ -159,13 +148,12 @@ def _events_seed(seed: int) -> np.random.SeedSequence:
 def run_school_year(n: int, seed: int, params: ModelParameters, progress: Progress) -> pd.DataFrame:
     """One row per child per arm: the school year's outcomes."""
     names = list(ARMS)
-    scenarios = {arm: scenario(arm, n) for arm in names}
-    history = Simulation(scenarios[names[0]], seed=seed, params=params, kernel=KERNEL)
-    days = scenarios[names[0]].schedule.days
-    progress.reset(total=scenarios[names[0]].history_days + days * len(names))
+    base = scenario(names[0], n)  # the arms' teachers are drawn at the fork (the scenario's is replaced)
+    history = Simulation(base, seed=seed, params=params, kernel=KERNEL)
+    progress.reset(total=base.history_days + base.schedule.days * len(names))
     run_until(history, 0, progress)
-    runs = {arm: fork(history, scenarios[arm]) for arm in names[1:]}
-    runs[names[0]] = history
+    runs = {arm: fork(history, arm) for arm in names}
+    del history
     rows = []
     for arm in names:
         simulation = runs[arm]

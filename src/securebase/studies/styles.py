@@ -73,12 +73,10 @@ def scenario(n_per_pattern: int) -> Scenario:
 
 def assign_patterns(simulation: Simulation, n_per_pattern: int) -> pd.DataFrame:
     """Give each block's caregiver the traits of its pattern; one row per child naming its pattern."""
-    k = simulation.figures.index(CAREGIVER)
     patterns = []
     for index, preset in enumerate(PATTERNS):
         block = slice(index * n_per_pattern, (index + 1) * n_per_pattern)
-        for name, value in pattern_traits(preset).items():
-            getattr(simulation.figures, name)[block, k] = value
+        simulation.change_care(CAREGIVER, pattern_traits(preset), who=block)
         patterns += [preset] * n_per_pattern
     return pd.DataFrame({"child": np.arange(len(patterns)), "care_pattern": patterns})
 

@@ -14,7 +14,7 @@ import re
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -35,6 +35,8 @@ from securebase.sweep.load import Sweep, SweepError, load_sweep
 from securebase.sweep.task import Job, run_task
 
 Finished = Iterator[tuple[Job, pd.DataFrame]]
+#: what a worker runs: a job in, a table out (a module-level function, so that it pickles)
+Work = Callable[[Any], pd.DataFrame]
 
 
 class SweepStopped(Exception):
@@ -47,6 +49,10 @@ class SweepStopped(Exception):
 
 class _WorkerDied(Exception):
     pass
+
+
+#: a worker process died (raised by :func:`execute`'s pool and Dask runners)
+WorkerDied = _WorkerDied
 
 
 @dataclass(frozen=True)
@@ -135,12 +141,30 @@ def run_sweep(
     return SweepRun(out=out, total=total, already_done=total - len(jobs), seconds=time.perf_counter() - started)
 
 
-def _in_process(jobs: list[Job]) -> Finished:
+def execute(jobs: list[Any], work: Work, workers: int, client: Any = None) -> Finished:
+    """Run ``work(job)`` for every job: on the Dask ``client``, in this process (one worker), or on a process pool.
+
+    Yields (job, table) as each finishes, in any order; Ctrl-C, SIGTERM and dead workers end it as in a sweep
+    (KeyboardInterrupt or Terminated, _WorkerDied). Trials run their replicates through it.
+    """
+    if client is not None:
+        return _on_dask(client, jobs, work)
+    if workers <= 1:
+        return _in_process(jobs, work)
+    return _on_pool(jobs, workers, work)
+
+
+def connect(scheduler: str) -> contextlib.AbstractContextManager[Any]:
+    """A client of the Dask scheduler at ``scheduler`` (raises SweepError when it cannot be reached)."""
+    return _connect(scheduler)
+
+
+def _in_process(jobs: list[Job], work: Work = run_task) -> Finished:
     for job in jobs:
-        yield job, run_task(job)
+        yield job, work(job)
 
 
-def _on_pool(jobs: list[Job], workers: int) -> Finished:
+def _on_pool(jobs: list[Job], workers: int, work: Work = run_task) -> Finished:
     # spawn: a fresh interpreter per worker, safe whatever threads this process runs
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
@@ -149,7 +173,7 @@ def _on_pool(jobs: list[Job], workers: int) -> Finished:
     with _stop_requests() as stop:
         try:
             with _children_ignore_ctrl_c():
-                pending = {pool.submit(run_task, job): job for job in jobs}
+                pending = {pool.submit(work, job): job for job in jobs}
             while pending:
                 done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
                 stop.check()
@@ -278,13 +302,13 @@ def _connect(address: str) -> Iterator[Any]:
         yield client
 
 
-def _on_dask(client: Any, jobs: list[Job]) -> Finished:
+def _on_dask(client: Any, jobs: list[Job], work: Work = run_task) -> Finished:
     from distributed import KilledWorker, as_completed
 
     by_key: dict[str, Job] = {}
     futures = []
     for job in jobs:
-        future = client.submit(run_task, job, pure=False)
+        future = client.submit(work, job, pure=False)
         by_key[future.key] = job
         futures.append(future)
     try:
@@ -293,7 +317,8 @@ def _on_dask(client: Any, jobs: list[Job]) -> Finished:
             try:
                 table = future.result()
             except KilledWorker as error:
-                raise _WorkerDied(f"Dask workers kept dying on run {job.task.id} ({error})") from None
+                name = job.task.id if isinstance(job, Job) else getattr(job, "id", "?")
+                raise _WorkerDied(f"Dask workers kept dying on run {name} ({error})") from None
             future.release()
             yield job, table
     finally:

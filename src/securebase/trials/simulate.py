@@ -1,0 +1,234 @@
+"""Simulating a trial: one population, every child living every arm (forks on common random numbers), randomised.
+
+The population (N per arm x arms children) lives its shared history once; at the start of the trial it
+is forked once per arm (``Simulation.fork``) and each fork makes its arm's changes of care; the
+measurement schedule, registered before the fork, runs in every arm. So each child has its outcome
+under every arm (its potential outcomes) on the same random numbers: an arm that changes nothing
+equals the control bit for bit. The randomisation (seeded) assigns each child to one arm; the trial's
+analysis uses each child under its own arm only, as a real parallel-group trial sees it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from securebase.calibration.calibration import Calibration
+from securebase.engine.care import CareError, care_generator
+from securebase.engine.simulation import Simulation
+from securebase.trials import analysis
+from securebase.trials.catalogue import INSTRUMENTS
+from securebase.trials.load import Trial, TrialError
+from securebase.trials.measures import instrument, logit_shift_for_sd
+from securebase.trials.spec import AgeDraw, Change, Measure
+
+#: keys of the trial's own generators (the randomisation, the measures' ages, the replicates' seeds)
+RANDOMISE_KEY, AGES_KEY, REPLICATE_KEY = 0x7A1, 0x7A2, 0x7A3
+
+Progress = Callable[[int], None]
+
+
+def assignment(seed: int, n_per_arm: int, arms: int) -> np.ndarray:
+    """The arm (index) each child is randomised to: ``n_per_arm`` each, in a random order."""
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence((seed, RANDOMISE_KEY))))
+    return rng.permutation(np.repeat(np.arange(arms), n_per_arm))
+
+
+def replicate_seed(seed: int, replicate: int) -> int:
+    """The seed of a power-curve replicate: a new trial (new children, new randomisation) for each."""
+    return int(np.random.SeedSequence((seed, REPLICATE_KEY, replicate)).generate_state(1, np.uint32)[0])
+
+
+def _ages(age: float | AgeDraw, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Ages in years, one per child: the number given, or drawn (kept within the distribution's bounds)."""
+    if not isinstance(age, AgeDraw):
+        return np.full(n, float(age) / 12.0)
+    low, high = age.bounds
+    months = rng.uniform(low, high, n) if age.uniform is not None else rng.normal(*age.normal, n)
+    return np.clip(months, low, high) / 12.0
+
+
+def _make(simulation: Simulation, change: Change, calibration: Calibration) -> None:
+    """One change of care of an arm, on its fork (the engine's API)."""
+    n = simulation.children.n
+    rng = care_generator(simulation.seed, AGES_KEY, simulation.care_calls + 1)
+    simulation.care_calls += 1
+    when = change.from_age_months if change.kind == "change" else change.at_age_months
+    who = np.flatnonzero(rng.random(n) < change.probability) if change.probability < 1.0 else np.arange(n)
+    ages = _ages(when, who.size, rng)
+    if change.kind == "change":
+        traits, mode = dict(change.traits), change.mode
+        if mode == "sd":  # SDs of the observed sensitivity of these caregivers now, as a logit shift of the traits
+            sd_units = next(iter(traits.values()))
+            shift = logit_shift_for_sd(
+                simulation.figures, change.figure, tuple(traits), sd_units, calibration.params,
+                calibration.instruments.observer_sd,
+            )  # fmt: skip
+            traits, mode = dict.fromkeys(traits, shift), "logit"
+        until = None if change.until_age_months is None else change.until_age_months / 12.0
+        simulation.change_care(change.figure, traits, who=who, mode=mode, from_age_years=ages,
+                               until_age_years=until, ramp_days=change.ramp_days)  # fmt: skip
+    elif change.kind == "replace":
+        simulation.replace_figure(change.figure, who=who, at_age_years=ages, caregiving=change.caregiving)
+    elif change.kind == "add":
+        simulation.add_figure(change.figure, who=who, at_age_years=ages, caregiving=change.caregiving)
+    else:
+        simulation.remove_figure(change.figure, who=who, at_age_years=ages)
+
+
+def _run(simulation: Simulation, progress: Progress | None) -> None:
+    while not simulation.finished:
+        simulation.step()
+        if progress is not None:
+            progress(1)
+
+
+@dataclass(frozen=True)
+class TrialRun:
+    """Every child's readings under every arm (``outcomes``: tidy) and the arm it was randomised to."""
+
+    outcomes: pd.DataFrame
+    assigned: np.ndarray
+
+
+def simulate_trial(
+    trial: Trial,
+    n_per_arm: int,
+    seed: int,
+    calibration: Calibration,
+    kernel: str = "cpu",
+    progress: Progress | None = None,
+) -> TrialRun:
+    """Simulate ``trial`` with ``n_per_arm`` children per arm: one row per child, arm and measure."""
+    spec = trial.spec
+    names = trial.arm_names
+    scenario = trial.scenario_for(n_per_arm)
+    base = Simulation(scenario, seed=seed, params=calibration.params, kernel=kernel)
+    for figure, availability in trial.added_figures():  # before the fork: every arm has the same figures
+        base.add_figure(figure, availability=availability, who=np.array([], np.int64))
+    n = base.children.n
+    ages_rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence((seed, AGES_KEY))))
+    for measure in spec.measures:
+        try:
+            base.schedule(
+                measure.name,
+                instrument(measure.instrument, measure.figure, calibration),
+                at_age_years=_ages(measure.at_age_months, n, ages_rng),
+            )
+        except CareError as error:
+            raise TrialError(f"{trial.origin}: measure '{measure.name}' cannot be scheduled: {error}.") from None
+    while base.day < 0:  # the history every arm shares
+        base.step()
+        if progress is not None:
+            progress(1)
+    frames = []
+    for index, arm in enumerate(spec.arms):
+        fork = base.fork() if index < len(spec.arms) - 1 else base
+        try:
+            for change in arm.changes:
+                _make(fork, change, calibration)
+        except CareError as error:
+            raise TrialError(f"{trial.origin}: arm '{arm.name}' cannot be made: {error}.") from None
+        _run(fork, progress)
+        table = fork.measurement_table()
+        table.insert(0, "arm", arm.name)
+        frames.append(table)
+        del fork
+    outcomes = pd.concat(frames, ignore_index=True)
+    assigned = assignment(seed, n_per_arm, len(names))
+    outcomes.insert(1, "assigned", np.asarray(names, dtype=object)[assigned[outcomes["child"].to_numpy()]])
+    kinds = {m.name: (INSTRUMENTS[m.instrument].kind, outcome_class(m)) for m in spec.measures}
+    if "classification" in outcomes:
+        is_class = outcomes["measure"].map(lambda m: kinds[m][0] == "classification").to_numpy()
+        counted = outcomes["measure"].map(lambda m: kinds[m][1]).to_numpy()
+        value = outcomes["value"].to_numpy(float) if "value" in outcomes else np.full(len(outcomes), np.nan)
+        outcomes["value"] = np.where(is_class, (outcomes["classification"] == counted).astype(float), value)
+    return TrialRun(outcomes=outcomes, assigned=assigned)
+
+
+def outcome_class(measure: Measure) -> str:
+    """The class whose share is a classification's outcome: the file's, or the instrument's default."""
+    return measure.outcome_class or INSTRUMENTS[measure.instrument].default_class
+
+
+def days_of(trial: Trial) -> int:
+    """Days simulated by one trial (the shared history, then every arm): the progress bar's unit."""
+    return trial.scenario.history_days + trial.scenario.schedule.days * len(trial.spec.arms)
+
+
+def own_arm(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """The rows a parallel-group trial sees: each child under the arm it was randomised to."""
+    return outcomes[outcomes["arm"] == outcomes["assigned"]]
+
+
+def is_binary(trial: Trial, measure: str) -> bool:
+    spec = next(m for m in trial.spec.measures if m.name == measure)
+    return INSTRUMENTS[spec.instrument].kind == "classification"
+
+
+def estimates(trial: Trial, outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Every outcome, every intervention arm against the control: the statistics with their 95% intervals.
+
+    ``sample`` 'randomised' rows use each child under its own arm (the trial); 'every child' rows compare
+    every child under the arm with itself under the control (the model's average effect: paired, no
+    allocation noise; a real trial cannot see it).
+    """
+    control = trial.spec.control
+    seen = own_arm(outcomes)
+    rows = []
+    roles = [("primary", trial.spec.analysis.primary)] + [("secondary", m) for m in trial.spec.outcomes[1:]]
+    for role, measure in roles:
+        binary = is_binary(trial, measure)
+        mine = seen[seen["measure"] == measure]
+        base = mine.loc[mine["arm"] == control, "value"].to_numpy(float)
+        every = outcomes[outcomes["measure"] == measure]
+        every_control = every[every["arm"] == control].set_index("child")["value"]
+        for arm in trial.arm_names:
+            if arm == control:
+                continue
+            values = mine.loc[mine["arm"] == arm, "value"].to_numpy(float)
+            head = {"outcome": measure, "role": role, "arm": arm, "control": control,
+                    "n_arm": values.size, "n_control": base.size}  # fmt: skip
+            if binary:
+                found = analysis.compare_shares(int(values.sum()), values.size, int(base.sum()), base.size)
+            elif values.size >= 2 and base.size >= 2:
+                found = analysis.compare_means(values, base)
+            else:
+                found = []
+            rows += [{**head, "sample": "randomised", **c.to_dict()} for c in found]
+            paired = every[every["arm"] == arm].set_index("child")["value"] - every_control
+            paired = paired.dropna().to_numpy(float)
+            if paired.size >= 2:
+                half = 1.96 * paired.std(ddof=1) / np.sqrt(paired.size)
+                mean = float(paired.mean())
+                statistic = "risk difference" if binary else "mean difference"
+                rows.append({**head, "n_arm": paired.size, "n_control": paired.size, "sample": "every child",
+                             "statistic": statistic, "value": mean, "low": mean - half, "high": mean + half,
+                             "p_value": np.nan})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def power_rows(trial: Trial, run: TrialRun, sizes: list[int], replicate: int) -> pd.DataFrame:
+    """One replicate's tests of the primary outcome at each N per arm (the first N children of each arm)."""
+    measure = trial.spec.analysis.primary
+    binary = is_binary(trial, measure)
+    control = trial.spec.control
+    seen = own_arm(run.outcomes)
+    seen = seen[seen["measure"] == measure].sort_values("child")
+    by_arm = {arm: seen.loc[seen["arm"] == arm, "value"].to_numpy(float) for arm in trial.arm_names}
+    rows = []
+    for n in sizes:
+        base = by_arm[control][:n]
+        for arm in trial.arm_names:
+            if arm == control:
+                continue
+            values = by_arm[arm][:n]
+            p = analysis.primary_p(values, base, binary)
+            rows.append({"replicate": replicate, "n_per_arm": n, "arm": arm, "outcome": measure,
+                         "estimate": float(values.mean() - base.mean()), "p_value": p,
+                         "significant": bool(p < trial.spec.analysis.alpha)})  # fmt: skip
+    return pd.DataFrame(rows)
+

@@ -1,0 +1,247 @@
+"""Virtual trials (securebase.trials, `securebase trial`): tables, reproducibility, the null arm, the power curve
+against the closed form, and resuming after a stop."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from scipy import stats
+
+import securebase
+from securebase.trials import load_trial
+
+REPO = Path(__file__).resolve().parents[1]
+
+POPULATION = """
+name = "tiny"
+[population]
+n_children = 10
+start_age_years = 1.0
+history = "none"
+[[figures]]
+name = "parent"
+caregiving = "normative"
+availability = { home = 0.9 }
+[schedule]
+days = 30
+episodes_per_day = 4
+"""
+
+TRIAL = """
+name = "tiny-trial"
+seed = 3
+n_per_arm = {n}
+[population]
+scenario = "population.toml"
+months = 1
+[[arms]]
+name = "control"
+[[arms]]
+name = "nothing"
+description = "an arm that changes nothing <script>alert(1)</script>"
+[[arms]]
+name = "rejecting"
+[[arms.changes]]
+kind = "replace"
+figure = "parent"
+caregiving = "rejecting"
+at_age_months = {{ uniform = [12, 12.5] }}
+[[measures]]
+name = "secure"
+instrument = "model-strategy"
+figure = "parent"
+at_age_months = 13
+[[measures]]
+name = "trust"
+instrument = "model-trust"
+figure = "parent"
+at_age_months = {{ uniform = [12.5, 13] }}
+[[measures]]
+name = "sensitivity"
+instrument = "observed-sensitivity"
+figure = "parent"
+at_age_months = 12.9
+[analysis]
+primary = "secure"
+secondary = ["trust", "sensitivity"]
+{power}
+"""
+
+
+#: two arms and one measure: what the power curve needs, and little else (each replicate is a new trial)
+SIMPLE = """
+name = "simple-trial"
+n_per_arm = {n}
+[population]
+scenario = "population.toml"
+months = 1
+[[arms]]
+name = "control"
+[[arms]]
+name = "rejecting"
+[[arms.changes]]
+kind = "replace"
+figure = "parent"
+caregiving = "rejecting"
+at_age_months = 12
+[[measures]]
+name = "secure"
+instrument = "model-strategy"
+figure = "parent"
+at_age_months = 13
+[analysis]
+primary = "secure"
+{power}
+"""
+
+
+def write_trial(folder: Path, n: int = 40, power: str = "", text: str = TRIAL) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "population.toml").write_text(POPULATION, encoding="utf-8")
+    path = folder / "trial.toml"
+    path.write_text(text.format(n=n, power=power), encoding="utf-8")
+    return path
+
+
+def test_a_trial_writes_its_page_and_tables_and_the_same_seed_gives_the_same_tables(tmp_path: Path) -> None:
+    path = write_trial(tmp_path)
+    first = securebase.run_trial(path, out=tmp_path / "a")
+    second = securebase.run_trial(path, out=tmp_path / "b")
+    pd.testing.assert_frame_equal(first.outcomes, second.outcomes)
+    pd.testing.assert_frame_equal(first.estimates, second.estimates)
+    other = securebase.run_trial(path, out=tmp_path / "c", seed=4)
+    assert not other.outcomes["value"].equals(first.outcomes["value"])
+    for name in ("outcomes", "estimates"):
+        assert (tmp_path / "a" / f"{name}.parquet").is_file()
+        assert (tmp_path / "a" / f"{name}.csv").is_file()
+    page = (tmp_path / "a" / "trial.html").read_text(encoding="utf-8")
+    assert "tiny-trial" in page
+    assert "the model's predictions" in page
+    assert "<img" in page
+    assert page.startswith("<!doctype html>")
+    assert "<script" not in page  # the file's text is shown escaped, and the page runs nothing
+    assert "&lt;script&gt;" in page
+    style = (Path(securebase.__file__).parent / "report" / "templates" / "style.css").read_text(encoding="utf-8")
+    assert style.strip() in page  # the report's one stylesheet, inlined
+    assert page.count("<style>") == 1
+    for syntax in ("{{", "}}", "{%", "%}"):
+        assert syntax not in page
+    record = json.loads((tmp_path / "a" / "trial.json").read_text(encoding="utf-8"))
+    assert record["trial_file_sha256"] == load_trial(path).file_hash
+    assert len(record["trial_file_sha256"]) == 64
+    assert record["seed"] == 3
+    assert record["calibration"] == securebase.default_calibration().constants_hash()
+    table = pd.read_parquet(tmp_path / "a" / "estimates.parquet")
+    assert set(table["trial_file_sha256"]) == {record["trial_file_sha256"]}
+    assert set(table["seed"]) == {3}
+    # randomised: each arm has n_per_arm children, each child in one arm
+    outcomes = first.outcomes
+    seen = outcomes[(outcomes["arm"] == outcomes["assigned"]) & (outcomes["measure"] == "trust")]
+    assert seen.groupby("arm").size().to_dict() == {"control": 40, "nothing": 40, "rejecting": 40}
+    assert seen["child"].is_unique
+
+
+def test_an_arm_that_changes_nothing_equals_the_control_bit_for_bit(tmp_path: Path) -> None:
+    result = securebase.run_trial(write_trial(tmp_path, n=20), out=tmp_path / "out")
+    outcomes = result.outcomes.sort_values(["measure", "child"])
+    by_arm = {arm: group.drop(columns=["arm", "assigned"]).reset_index(drop=True) for arm, group in outcomes.groupby("arm")}
+    pd.testing.assert_frame_equal(by_arm["nothing"], by_arm["control"])  # every child, every measure, every bit
+    assert not by_arm["rejecting"]["value"].equals(by_arm["control"]["value"])
+    # each child placed on its own day: the trust read at a child's own age differs by child in the placed arm
+    assert outcomes[outcomes["measure"] == "trust"]["day"].nunique() > 5
+
+
+def closed_form_power(p1: float, p0: float, n: int, alpha: float = 0.05) -> float:
+    """Two-sided pooled two-proportion z-test with n per arm (e.g. Fleiss et al. 2003, eq. 4.14)."""
+    z = stats.norm.ppf(1 - alpha / 2)
+    pooled = (p1 + p0) / 2
+    null_se = math.sqrt(2 * pooled * (1 - pooled) / n)
+    se = math.sqrt((p1 * (1 - p1) + p0 * (1 - p0)) / n)
+    delta = abs(p1 - p0)
+    return float(stats.norm.cdf((delta - z * null_se) / se) + stats.norm.cdf((-delta - z * null_se) / se))
+
+
+@pytest.mark.slow
+def test_the_power_curve_matches_the_closed_form_within_monte_carlo_error(tmp_path: Path) -> None:
+    replicates = 200
+    power = f"[power]\nn_per_arm = [20, 40, 80]\nreplicates = {replicates}"
+    path = write_trial(tmp_path, n=3000, power=power, text=SIMPLE)
+    result = securebase.run_trial(path, out=tmp_path / "out", workers=1)
+    every = result.outcomes[result.outcomes["measure"] == "secure"]
+    p0 = every.loc[every["arm"] == "control", "value"].mean()  # every child of 6,000: the shares replicates draw from
+    p1 = every.loc[every["arm"] == "rejecting", "value"].mean()
+    assert abs(p1 - p0) > 0.1
+    curve = result.power_curve[result.power_curve["arm"] == "rejecting"]
+    assert curve["power"].is_monotonic_increasing or curve["power"].diff().min() > -0.1
+    for row in curve.itertuples():
+        expected = closed_form_power(p1, p0, row.n_per_arm)
+        allowed = 3 * math.sqrt(expected * (1 - expected) / replicates) + 0.03  # Monte Carlo error; p0, p1 estimated
+        assert abs(row.power - expected) < allowed, (row.n_per_arm, row.power, expected)
+
+
+@pytest.mark.slow
+def test_a_stopped_trial_keeps_its_finished_tasks_and_resumes(tmp_path: Path) -> None:
+    path = write_trial(tmp_path, n=40, power="[power]\nn_per_arm = [10, 20]\nreplicates = 150", text=SIMPLE)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "securebase", "trial", str(path), "--out", str(out), "--workers", "1", "--no-progress"]
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    deadline = time.monotonic() + 120
+    while len(list((out / "tasks").glob("replicate-*.parquet"))) < 3 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert "resume with: securebase trial" in stderr
+    assert "Traceback" not in stderr
+    kept = {p.name: p.stat().st_mtime_ns for p in (out / "tasks").glob("*.parquet")}
+    assert "trial.parquet" in kept
+    assert 3 <= len(kept) < 151
+    assert not (out / "trial.html").exists()
+    again = subprocess.run([*command, "--resume"], capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert again.returncode == 0, again.stderr
+    assert (out / "trial.html").is_file()
+    for name, mtime in kept.items():  # the finished tasks were kept, not redone
+        assert (out / "tasks" / name).stat().st_mtime_ns == mtime
+    assert len(pd.read_parquet(out / "power.parquet")["replicate"].unique()) == 150
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "examples").glob("trial-*.toml")), ids=lambda p: p.stem)
+def test_the_example_trials_are_valid(path: Path) -> None:
+    trial = load_trial(path)
+    assert len(trial.spec.arms) >= 2
+    assert "prediction" in path.read_text(encoding="utf-8")  # each says its results are the model's predictions
+
+
+def test_there_are_four_example_trials() -> None:
+    assert len(list((REPO / "examples").glob("trial-*.toml"))) >= 4
+
+
+def test_an_arm_can_bring_a_figure_the_population_lacks(tmp_path: Path) -> None:
+    text = SIMPLE.replace(
+        """[[arms.changes]]
+kind = "replace"
+figure = "parent"
+caregiving = "rejecting"
+at_age_months = 12""",
+        """[[arms.changes]]
+kind = "add"
+figure = "mentor"
+caregiving = "responsive"
+availability = {{ home = 0.5 }}
+at_age_months = {{ uniform = [12.1, 12.5] }}""",
+    ).replace('instrument = "model-strategy"\nfigure = "parent"', 'instrument = "model-trust"\nfigure = "mentor"')
+    result = securebase.run_trial(write_trial(tmp_path, n=15, text=text), out=tmp_path / "out")
+    trust = result.outcomes.set_index(["arm", "child"])["value"]
+    control, added = trust.loc["control"], trust.loc["rejecting"]
+    assert (control == control.iloc[0]).all()  # never met: the newborn prior, untouched
+    assert (added != control).all()  # met at the child's own age, and learned since
