@@ -18,7 +18,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from securebase.model.state import FIGURE_TRAITS, NEWBORN_PRIOR, UNIT_TRAITS, Children, Figures, meet
+from securebase.model.state import FIGURE_TRAITS, NEWBORN_PRIOR, RELATIONSHIP_ARRAYS, UNIT_TRAITS, Children, Figures, meet
 from securebase.model.timescale import DAYS_PER_YEAR
 from securebase.scenario.schema import TRAIT_LIMITS
 
@@ -277,6 +277,5 @@ def add_column(figures: Figures, children: Children, name: str, availability: tu
     figures.availability = np.concatenate([figures.availability, np.array([availability], float)], axis=0)
     figures.names = (*figures.names, name)
     fresh = {"known": False, **NEWBORN_PRIOR}  # the arrival seeds the relationship from the prior in any case
-    for array in ("known", "trust", "unpredictability", "fear", "gain", "payoff_baseline", "rupture_kind",
-                  "rupture_elapsed_days", "rupture_due_days", "rupture_will_repair"):  # fmt: skip
+    for array in RELATIONSHIP_ARRAYS:
         setattr(children, array, widened(getattr(children, array), fresh.get(array, 0)))
