@@ -73,6 +73,10 @@ class Phase:
     end: dict[str, float] = field(default_factory=dict)
 
 
+#: how alarming a frightening response is, on the model's anomalous severity scale (modelling choice: the middle)
+FRIGHT_SEVERITY = 0.5
+
+
 def engaged_share(children, j: int, params) -> float:
     """The share of child 0's play that is exploring rather than diversion: the model's exploration level at its
     arousal over the level at the arousal its suppression lets through (model.exploration, docs/model.md §9)."""
@@ -133,7 +137,8 @@ class RehearsalEnv(gymnasium.Env):
         if self.scenario.opens_with is not None:
             scripted = response(index_of(self.scenario.opens_with))
             self._set_style(scripted.traits())
-            self._phase("scripted", RESPONSE_MINUTES, scripted.rupture, force_rupture=True)
+            self._phase("scripted", RESPONSE_MINUTES, scripted.rupture, force_rupture=True,
+                        frightening=scripted.frightening)
         self.cues = self._opening()
         return self.cues.vector(), self._info()
 
@@ -146,7 +151,7 @@ class RehearsalEnv(gymnasium.Env):
         chosen = response(action)
         latency = self._resolve_rupture(chosen)
         self._set_style(chosen.traits())
-        phase = self._phase("response", RESPONSE_MINUTES, chosen.rupture)
+        phase = self._phase("response", RESPONSE_MINUTES, chosen.rupture, frightening=chosen.frightening)
         w = self.reward_weights
         reward = w.exploration * phase.engaged - w.anxiety * phase.anxiety
         opening = self._opening_phase
@@ -231,7 +236,7 @@ class RehearsalEnv(gymnasium.Env):
         figures.rupture_rate[0, j] = traits.get("rupture", 0.0) if everyday else 0.0
 
     def _phase(self, name: str, minutes: float, rupture_chance: float, home: bool = False,
-               force_rupture: bool = False) -> Phase:  # fmt: skip
+               force_rupture: bool = False, frightening: float = 0.0) -> Phase:  # fmt: skip
         """Run one part of a moment with the model's step, on this moment's own random numbers."""
         params, children, figures, j = self.params, self.sim.children, self.sim.figures, self.trainee
         steps = max(1, round(minutes * 60.0 / SECONDS_PER_STEP))
@@ -239,6 +244,8 @@ class RehearsalEnv(gymnasium.Env):
         steps_per_episode = params.episode_minutes * 60.0 / SECONDS_PER_STEP
         rng = np.random.default_rng([self.child_seed, self.moment, ("scripted", "opening", "response").index(name)])
         figures.rupture_rate[0, j] = rupture_rate(1.0 if force_rupture else rupture_chance, steps, dt_days)
+        figures.anomalous_rate[0, j] = rupture_rate(frightening, steps, dt_days)
+        figures.anomalous_severity[0, j] = FRIGHT_SEVERITY
         present = np.zeros((1, figures.n_figures), bool)
         present[0, j] = True
         present[0, self.home] = home
@@ -265,6 +272,7 @@ class RehearsalEnv(gymnasium.Env):
         for attribute in ("distress", "seeking", "play", "engaged", "anxiety"):
             setattr(phase, attribute, getattr(phase, attribute) / steps)
         figures.rupture_rate[0, j] = 0.0
+        figures.anomalous_rate[0, j] = 0.0
         self._hold_rupture()
         phase.end = self.revealed()
         return phase

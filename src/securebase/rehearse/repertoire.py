@@ -40,6 +40,9 @@ class Response(BaseModel):
     intrusiveness: Proportion
     #: chance that the child experiences this response as a rupture, over the moment
     rupture: Proportion
+    #: chance that the child is alarmed by it (a shout, a looming adult), over the moment: an anomalous moment of
+    #: severity FRIGHT_SEVERITY (docs/model.md §8a)
+    frightening: Proportion = 0.0
     repair_propensity: Proportion
     #: this response mends a pending rupture with this adult now (an apology, a reconnection)
     repairs: bool = False
