@@ -18,7 +18,15 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from securebase.model.state import FIGURE_TRAITS, NEWBORN_PRIOR, RELATIONSHIP_ARRAYS, UNIT_TRAITS, Children, Figures, meet
+from securebase.model.state import (
+    FIGURE_TRAITS,
+    NEWBORN_PRIOR,
+    RELATIONSHIP_ARRAYS,
+    UNIT_TRAITS,
+    Children,
+    Figures,
+    meet,
+)
 from securebase.model.timescale import DAYS_PER_YEAR
 from securebase.scenario.schema import TRAIT_LIMITS
 
