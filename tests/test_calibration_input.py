@@ -17,6 +17,7 @@ from helpers import SHIPPED, TINY_SCENARIO, one_figure
 
 import securebase
 from securebase.calibration.calibration import Calibration, CalibrationError
+from securebase.calibration.measure import targets
 from securebase.cli import main
 from securebase.engine.simulation import CHECKPOINT_NAME, Simulation
 
@@ -67,7 +68,7 @@ def test_the_shipped_file_loads_with_its_numbers_and_provenance():
     assert shipped.provenance.date == data["date"]
     assert shipped.provenance.score == data["score"]
     assert shipped.provenance.fit["normative_B"] == data["fit"]["normative_B"]
-    assert shipped.provenance.within_range() == (sum(f["within_range"] for f in data["fit"].values()), 17)
+    assert shipped.provenance.within_range() == (sum(f["within_range"] for f in data["fit"].values()), len(targets()))
 
 
 def test_save_and_load_keep_every_number(tmp_path: Path):
