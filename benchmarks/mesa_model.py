@@ -34,10 +34,15 @@ import numpy as np
 import securebase
 from securebase.engine.calendar import settings_of_day
 from securebase.engine.simulation import draw_figures
+from securebase.model.anxiety import secure_base
 from securebase.model.bids import ONSET_WIDTH_YEARS, ONSET_YEARS
+from securebase.model.exploration import diverted_anxiety, encouraged
+from securebase.model.fright import fright
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import FIGURE_TRAITS, NEWBORN_PRIOR, SETTINGS
+from securebase.model.temperament import draw_temperament
 from securebase.model.timescale import DAYS_PER_YEAR
+from securebase.model.working_model import filtered_weight, grow_familiarity, reach, strategy_target
 from securebase.scenario import Scenario
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -60,6 +65,12 @@ def internalisation(age_days: float, p: ModelParameters) -> float:
     """How much of the general prior's security a child carries when no figure is present."""
     years = int(age_days) / DAYS_PER_YEAR
     return p.internalisation_max * (1.0 - math.exp(-years / p.internalisation_timescale_years))
+
+
+def undirected(age_days: float, p: ModelParameters) -> float:
+    """Share of an infant's signalling addressed to whoever is there: all of it at birth, fading in months."""
+    years = int(age_days) / DAYS_PER_YEAR
+    return math.exp(-years / p.undirected_timescale_years)
 
 
 def tantrum_rate_per_day(age_days: float, p: ModelParameters) -> float:
@@ -132,16 +143,22 @@ class Relationship:
     warmth: float
     reliability: float
     exploration_support: float
+    intrusiveness: float
     rupture_rate: float
     repair_propensity: float
     repair_latency_days: float
+    anomalous_rate: float
+    anomalous_severity: float
     # the child's working model of the figure (seeded from the child's prior when they meet)
     known: bool = False
     trust: float = NEWBORN_PRIOR["trust"]
     unpredictability: float = NEWBORN_PRIOR["unpredictability"]
     fear: float = NEWBORN_PRIOR["fear"]
     gain: float = NEWBORN_PRIOR["gain"]
-    payoff_baseline: float = 0.0
+    rejection: float = NEWBORN_PRIOR["rejection"]
+    unavailability: float = NEWBORN_PRIOR["unavailability"]
+    #: shared history: 0 for a new figure, growing with time together
+    familiarity: float = 0.0
     #: the figure's attention today: 1, or lower on a lapse day
     attention: float = 1.0
     # the one pending rupture
@@ -151,12 +168,26 @@ class Relationship:
     rupture_will_repair: bool = False
 
 
-class ChildAgent(mesa.Agent):
-    """A child: its state, its general prior, and its relationships (one per figure)."""
+#: the working-model expectations a new relationship takes from the child's general prior, and that settle daily
+PRIOR_SEEDED = ("trust", "unpredictability", "fear", "gain", "rejection", "unavailability")
 
-    def __init__(self, model: SecureBaseModel, age_days: float, relationships: list[Relationship]) -> None:
+
+class ChildAgent(mesa.Agent):
+    """A child: its temperament, its state, its general prior, and its relationships (one per figure)."""
+
+    def __init__(
+        self,
+        model: SecureBaseModel,
+        age_days: float,
+        relationships: list[Relationship],
+        negative_emotionality: float = 1.0,
+        soothability: float = 1.0,
+    ) -> None:
         super().__init__(model)
         self.age_days = age_days
+        # temperament: how strongly a need is felt, how readily the child is calmed
+        self.negative_emotionality = negative_emotionality
+        self.soothability = soothability
         self.anxiety = 0.2
         self.felt_security = 0.5
         self.exploration = 0.0
@@ -166,19 +197,21 @@ class ChildAgent(mesa.Agent):
         self.prior_unpredictability = NEWBORN_PRIOR["unpredictability"]
         self.prior_fear = NEWBORN_PRIOR["fear"]
         self.prior_gain = NEWBORN_PRIOR["gain"]
+        self.prior_rejection = NEWBORN_PRIOR["rejection"]
+        self.prior_unavailability = NEWBORN_PRIOR["unavailability"]
         self.relationships = relationships
         #: the last episode's bid (index into BID_TYPES), None when the child did not bid
         self.bid_type: int | None = None
+        #: whether the figure turned to lost its temper in the last episode (anomalous moments are not counted)
+        self.temper = False
 
-    def meet(self, figure: int) -> None:
-        """Start the relationship with a figure, from what the child expects of anyone."""
+    def meet(self, figure: int, familiarity: float = 0.0) -> None:
+        """Start the relationship with a figure, from what the child expects of anyone (no shared history yet)."""
         relationship = self.relationships[figure]
         relationship.known = True
-        relationship.trust = self.prior_trust
-        relationship.unpredictability = self.prior_unpredictability
-        relationship.fear = self.prior_fear
-        relationship.gain = self.prior_gain
-        relationship.payoff_baseline = 0.0
+        for name in PRIOR_SEEDED:
+            setattr(relationship, name, getattr(self, f"prior_{name}"))
+        relationship.familiarity = familiarity
         relationship.rupture_kind = None
 
     def start_day(self) -> None:
@@ -199,82 +232,118 @@ class ChildAgent(mesa.Agent):
             for relationship in self.relationships
         ]
 
-        # felt security follows, within minutes, the best figure present, else what the child has internalised
-        target_security = internalisation(self.age_days, p) * self.prior_trust * (1.0 - self.prior_fear)
-        for relationship, here in zip(self.relationships, present, strict=True):
-            if here:
-                target_security = max(target_security, relationship.trust * (1.0 - relationship.fear))
-        tracking = -math.expm1(-p.episode_minutes / p.security_timescale_minutes)
-        self.felt_security = clip(self.felt_security + tracking * (target_security - self.felt_security))
-
-        # a need arises; felt security buffers how much of it is felt
-        need = min(1.0, -p.need_mean * math.log1p(-self.random.random()))
-        anxiety = self.anxiety + (1.0 - self.anxiety) * need * (1.0 - p.security_buffering * self.felt_security)
-        anxiety_after = anxiety
-
-        # the child turns to the figure present it expects most from (its hierarchy)
+        # felt security follows, within minutes, the best secure base present, else what the child has
+        # internalised; the child turns to the figure most a secure base to it (its hierarchy), and time
+        # together makes the figures present more familiar
+        with_figure = 0.0
         target = None
         best = -1.0
         for relationship, here in zip(self.relationships, present, strict=True):
-            if here and relationship.trust * (1.0 - relationship.fear) > best:
-                target, best = relationship, relationship.trust * (1.0 - relationship.fear)
+            if here:
+                score = secure_base(relationship.trust, relationship.fear, relationship.familiarity)
+                with_figure = max(with_figure, score)
+                relationship.familiarity = grow_familiarity(
+                    relationship.familiarity, dt_days, p.familiarity_timescale_days
+                )
+                if score > best:
+                    target, best = relationship, score
+        alone = internalisation(self.age_days, p) * self.prior_trust * (1.0 - self.prior_fear)
+        tracking = -math.expm1(-p.episode_minutes / p.security_timescale_minutes)
+        self.felt_security = clip(self.felt_security + tracking * (max(with_figure, alone) - self.felt_security))
+
+        # a need arises, felt as strongly as the child's temperament makes it; felt security buffers it
+        need = min(1.0, -p.need_mean * math.log1p(-self.random.random())) * self.negative_emotionality
+        anxiety = self.anxiety + (1.0 - self.anxiety) * need * (1.0 - p.security_buffering * self.felt_security)
+        anxiety_after = anxiety
 
         self.bid_type = None
+        self.temper = False
         if target is not None:
             anxiety_after = self.turn_to(target, anxiety, plast, dt_days, p)
         self.anxiety = anxiety_after
         self.resolve_ruptures(present, plast, dt_days, p)
-        self.explore(target, dt_days, p)
+        self.explore(target, best, dt_days, p)
 
-        # and calms down: its own regulation plus the calming of a secure base
-        calmed = self.anxiety * (1.0 - p.self_regulation) * (1.0 - p.base_calming * self.felt_security)
+        # and calms down: its own regulation (as soothable as it is) plus the calming of a secure base
+        regulation = min(p.self_regulation * self.soothability, 1.0)
+        calmed = self.anxiety * (1.0 - regulation) * (1.0 - p.base_calming * self.felt_security)
         self.anxiety = clip(calmed)
         self.age_days += dt_days
 
     def turn_to(self, target: Relationship, anxiety: float, plast: float, dt_days: float, p: ModelParameters) -> float:
-        """Bid to ``target``, learn from its answer, and maybe rupture; returns the anxiety after."""
+        """Bid to ``target`` (or show subtle cues), learn from its answer, and maybe be frightened or rupture;
+        returns the anxiety after."""
         u = min(max(self.random.random(), 1e-12), 1.0 - 1e-12)
         noise = math.log(u / (1.0 - u))  # standard logistic
         gain = target.gain
-        intensity = clip(anxiety * math.exp(gain + p.signal_noise * noise))
+        # signals reach a figure as far as it is familiar (or the child's signals are still undirected)
+        addressed = reach(target.familiarity, undirected(self.age_days, p), self.prior_trust, p.indiscriminate_approach)
+        intensity = clip(anxiety * math.exp(gain + p.signal_noise * noise)) * addressed
         weight = learning_weight(anxiety, plast, p)
         anxiety_after = anxiety
 
-        # whether to bid follows the habitual signal; the noise only varies how hard
-        if anxiety * math.exp(gain) > p.bid_threshold:
-            self.bid_type = choose_bid_type(self.age_days, intensity, self.random.random())
+        # whether to bid follows the habitual signal; the noise only varies how hard. Aroused past the threshold
+        # without bidding, the child still shows subtle cues, which a sensitive figure may answer
+        bidding = anxiety * math.exp(gain) * addressed > p.bid_threshold
+        cue = not bidding and anxiety > p.bid_threshold
+        answered = warm = False
+        if bidding or cue:
             # noticed (an attentive, sensitive figure notices weak bids too), answered, and warmly or not
             notice = 1.0 - (1.0 - target.sensitivity * target.attention) * (1.0 - intensity)
             answered = self.random.random() < notice and self.random.random() < target.reliability
             warm = answered and self.random.random() < target.warmth
-            if warm:
-                anxiety_after = anxiety * (1.0 - p.soothing * (p.fit_floor + (1.0 - p.fit_floor) * target.appropriateness))
-            else:
-                anxiety_after = anxiety + (1.0 - anxiety) * p.unanswered_distress * intensity
-            # expected warmth and its squared surprise, by the delta rule
-            surprise = (1.0 if warm else 0.0) - target.trust
-            target.trust += weight * surprise
-            target.unpredictability += weight * (surprise * surprise - target.unpredictability)
+        if warm:
+            soothing = min(p.soothing * self.soothability, 1.0)
+            anxiety_after = anxiety * (1.0 - soothing * (p.fit_floor + (1.0 - p.fit_floor) * target.appropriateness))
+        elif bidding:
+            anxiety_after = anxiety + (1.0 - anxiety) * p.unanswered_distress * intensity
+        if bidding:
+            self.bid_type = choose_bid_type(self.age_days, intensity, self.random.random())
 
-        # the signalling gain follows what bids achieve (REINFORCE with a learned baseline);
-        # distorting the signal either way costs effort
-        payoff = (anxiety - anxiety_after) - p.distortion_cost * abs(gain + p.signal_noise * noise)
-        advantage = payoff - target.payoff_baseline
-        target.gain = clip(gain + p.gain_learning_rate * plast * advantage * noise, -p.gain_limit, p.gain_limit)
-        target.payoff_baseline += weight * advantage
+        # a bid teaches whatever its outcome, a cue only when answered: expected warmth, its squared surprise,
+        # rebuffs and unanswered bids, by the delta rule (filtered by the prior while the figure is new);
+        # the signalling gain moves towards what those expectations call for
+        if bidding or answered:
+            taken = filtered_weight(
+                weight, warm, self.prior_gain, target.familiarity, p.gain_limit, p.defensive_exclusion,
+                p.lapse_overweighting,
+            )  # fmt: skip
+            surprise = (1.0 if warm else 0.0) - target.trust
+            target.unpredictability += taken * (surprise * surprise - target.unpredictability)
+            target.trust += taken * surprise
+            if bidding:
+                target.unavailability += taken * ((0.0 if answered else 1.0) - target.unavailability)
+            if answered:
+                target.rejection += taken * ((0.0 if warm else 1.0) - target.rejection)
+            wanted = strategy_target(
+                target.rejection, target.unavailability, p.rejection_drive, p.unavailability_drive,
+                p.strategy_tolerance, p.gain_limit,
+            )  # fmt: skip
+            target.gain = gain + p.gain_learning_rate * plast * (wanted - gain)
         # time with a figure that does not frighten slowly undoes fear of it
         target.fear *= 1.0 - weight * p.fear_extinction
 
-        # ruptures from both sides
-        adult_rupture = self.random.random() < target.rupture_rate * dt_days
-        if adult_rupture:
+        # alarm: the figure's anomalous moments and losses of temper frighten the child, less with a sensitive figure
+        anomalous = self.random.random() < target.anomalous_rate * dt_days
+        if anomalous:
+            scare = fright(target.anomalous_severity, target.sensitivity, p.sensitivity_moderation)
+            target.fear += p.fear_learning_rate * plast * scare * (1.0 - target.fear)
+            anxiety_after += (1.0 - anxiety_after) * p.rupture_anxiety * scare
+        temper = self.random.random() < target.rupture_rate * dt_days
+        if temper:
+            scare = fright(p.temper_severity, target.sensitivity, p.sensitivity_moderation)
+            target.fear += p.fear_learning_rate * plast * scare * (1.0 - target.fear)
             anxiety_after += (1.0 - anxiety_after) * p.rupture_anxiety
-            target.fear += p.fear_learning_rate * plast * (1.0 - target.fear)
-        tantrum_probability = tantrum_rate_per_day(self.age_days, p) * dt_days * anxiety_after / p.tantrum_reference_anxiety
+        self.temper = temper
+        adult_rupture = anomalous or temper
+        tantrum_probability = (
+            tantrum_rate_per_day(self.age_days, p) * dt_days * anxiety_after / p.tantrum_reference_anxiety
+        )
         tantrum = self.random.random() < tantrum_probability
         if tantrum:
             anxiety_after += (1.0 - anxiety_after) * p.tantrum_anxiety
-        # a relationship holds one pending rupture; the figure's habits decide if and when it is repaired
+        # a relationship holds one pending rupture, the adult's first; the figure's habits decide if and when
+        # it is repaired
         if (adult_rupture or tantrum) and target.rupture_kind is None:
             will_repair = self.random.random() < target.repair_propensity
             target.rupture_kind = ADULT_RUPTURE if adult_rupture else CHILD_RUPTURE
@@ -312,16 +381,24 @@ class ChildAgent(mesa.Agent):
             relationship.rupture_kind = None
         self.anxiety *= 1.0 - soothing
 
-    def explore(self, target: Relationship | None, dt_days: float, p: ModelParameters) -> None:
-        """Explore as far as anxiety and felt security allow, and gain competence from it."""
+    def explore(self, target: Relationship | None, best: float, dt_days: float, p: ModelParameters) -> None:
+        """Explore as far as anxiety and felt security allow, and gain competence from it.
+
+        ``best`` is how far ``target`` is a secure base to the child (its hierarchy's score).
+        """
+        # an avoidant child (suppressed gain) keeps exploring while aroused, as a diversion
+        gain = target.gain if target is not None else self.prior_gain
+        held_back = diverted_anxiety(self.anxiety, gain, p.gain_limit, p.exploration_diversion)
         floor = p.exploration_floor
-        level = clip((1.0 - self.anxiety) * (floor + (1.0 - floor) * self.felt_security))
+        level = clip((1.0 - held_back) * (floor + (1.0 - floor) * self.felt_security))
         support = 0.0
         if target is not None:
-            # an inappropriate figure intrudes on exploring; a supportive one multiplies what it teaches
-            if self.random.random() < (1.0 - target.appropriateness) * p.intrusion_rate:
-                level *= 1.0 - p.intrusion_cost
+            # a trusted, supportive figure encourages exploring and multiplies what it teaches; an intrusive
+            # one takes over
             support = target.exploration_support
+            level = encouraged(level, support, best, p.encouragement)
+            if self.random.random() < target.intrusiveness * p.intrusion_rate:
+                level *= 1.0 - p.intrusion_cost
         self.exploration = level
         # exploring teaches best at moderate arousal
         z = (self.anxiety - p.learning_band_centre) / p.learning_band_width
@@ -338,7 +415,7 @@ class ChildAgent(mesa.Agent):
         known = [relationship for relationship in self.relationships if relationship.known]
         if not known:
             return
-        for name in ("trust", "unpredictability", "fear", "gain"):
+        for name in PRIOR_SEEDED:
             mean = sum(getattr(relationship, name) for relationship in known) / len(known)
             prior = getattr(self, f"prior_{name}")
             prior += prior_rate * (mean - prior)
@@ -368,8 +445,9 @@ class SecureBaseModel(mesa.Model):
         self.day = 0
         self.dt_days = 1.0 / scenario.schedule.episodes_per_day
 
-        # the same draw of figures as securebase's Simulation, from the first of its two seed streams
-        population_seed = np.random.SeedSequence(seed).spawn(2)[0]
+        # the same draw of figures and temperaments as securebase's Simulation: from the first and the fourth
+        # of its four seed streams
+        population_seed, _, _, temperament_seed = np.random.SeedSequence(seed).spawn(4)
         figures = draw_figures(scenario, np.random.Generator(np.random.PCG64(population_seed)))
         traits = {name: getattr(figures, name).tolist() for name in FIGURE_TRAITS}
         n = scenario.population.n_children
@@ -384,11 +462,17 @@ class SecureBaseModel(mesa.Model):
             ]
             for child in range(n)
         ]
+        negative_emotionality, soothability = draw_temperament(
+            n, np.random.Generator(np.random.PCG64(temperament_seed)), self.params.temperament_sd
+        )
         start_age_days = scenario.population.start_age_years * DAYS_PER_YEAR
-        ChildAgent.create_agents(self, n, start_age_days, relationships)
+        ChildAgent.create_agents(
+            self, n, start_age_days, relationships, negative_emotionality.tolist(), soothability.tolist()
+        )
         for k, spec in enumerate(scenario.figures):
             if spec.from_day is None or spec.from_day <= 0:
-                self.agents.do("meet", k)
+                # no history simulated: the figures a child has from the start are its familiar ones
+                self.agents.do("meet", k, familiarity=1.0)
 
         reporters = {
             "anxiety": self.mean_anxiety,

@@ -21,6 +21,9 @@ def traits(n: int, **changes: float) -> dict[str, np.ndarray]:
         "rupture_rate": 0.3,
         "repair_propensity": 0.8,
         "repair_latency_days": 0.1,
+        "intrusiveness": 0.2,
+        "anomalous_rate": 0.0,
+        "anomalous_severity": 0.3,
     }
     values.update(changes)
     return {name: np.full(n, values[name]) for name in FIGURE_TRAITS}

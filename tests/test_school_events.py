@@ -17,7 +17,7 @@ from securebase.model.school import (
     approach_probability,
     attempt_probability,
 )
-from securebase.model.state import HOME, SCHOOL, Figures, new_children
+from securebase.model.state import FIGURE_TRAITS, HOME, SCHOOL, Figures, new_children
 from securebase.scenario.schema import Scenario
 
 
@@ -44,7 +44,9 @@ def children(n: int, anxiety: float = 0.3, competence: float = 0.0, exploration:
 
 def no_figures(n: int) -> Figures:
     z = np.zeros((n, 1))
-    return Figures(("teacher",), *([z] * 9), availability=np.zeros((1, 2)), active=np.zeros((n, 1), bool))
+    return Figures(
+        ("teacher",), **{name: z for name in FIGURE_TRAITS}, availability=np.zeros((1, 2)), active=np.zeros((n, 1), bool)
+    )
 
 
 def test_attempts_rise_with_exploration_and_approaches_with_exploration_and_felt_security() -> None:

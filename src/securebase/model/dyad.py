@@ -71,6 +71,7 @@ def partners(n: int, constants: DyadConstants = DYAD) -> Children:
     adults.prior_fear[:] = constants.adult_prior_fear
     adults.prior_gain[:] = constants.adult_prior_gain
     meet(adults, np.ones((n, 1), bool))
+    adults.familiarity[:] = 1.0  # a couple: each is already an attachment figure to the other
     return adults
 
 

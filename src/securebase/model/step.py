@@ -361,7 +361,7 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
     out.intensity[i] = bid_intensity if bidding else 0.0
     out.answered[i] = bidding and outcome != UNANSWERED
     out.warm[i] = bidding and warm
-    out.adult_rupture[i] = adult_rupture
+    out.adult_rupture[i] = temper  # losses of temper, as counted since model v1 (anomalous moments are not)
     out.tantrum[i] = tantrum
     out.repairs[i] = repairs
     out.unrepaired[i] = unrepaired

@@ -6,23 +6,21 @@ through early childhood with one caregiver (present 90% of home episodes)
 whose comfort is that of the ``responsive`` preset (consistency, sensitivity,
 warmth, reliability; rare ruptures, promptly repaired):
 
-- comfort only: ``exploration_support`` 0.1, ``appropriateness`` 0.85 (the
+- comfort only: ``exploration_support`` 0.1, ``intrusiveness`` 0.15 (the
   responsive preset's);
 - comfort and support: the same comfort, ``exploration_support`` 0.9;
-- intrusive support: ``exploration_support`` 0.9 but ``appropriateness`` 0.3.
+- intrusive support: ``exploration_support`` 0.9 but ``intrusiveness`` 0.8.
 
-In the model the trait that drives intrusion is ``appropriateness``: a figure
-with the child intrudes on its exploration with probability (1 -
-appropriateness) x ``intrusion_rate`` per episode, and an intrusion cuts that
-episode's exploration by ``intrusion_cost`` (docs/model.md §9; Ainsworth's
-cooperation-interference scale). The same trait also sets how well a warm
-response fits the need (soothing x (0.5 + 0.5 appropriateness), §6), so in this
-model an intrusive figure also comforts a little less well: the intrusive arm
-is the fair one the model allows, not one that differs in intrusion alone.
-``exploration_support`` multiplies what exploring teaches while the figure is
-with the child and nothing else (§9), so the first two arms have the same
-anxiety, felt security and exploration by construction; only development
-differs.
+Intrusion is its own trait (model v2, docs/model.md §9): a figure with the
+child intrudes on its exploration with probability ``intrusiveness`` x
+``intrusion_rate`` per episode, and an intrusion cuts that episode's
+exploration by ``intrusion_cost`` (Ainsworth's cooperation-interference scale;
+Feeney & Thrush 2010, non-interference), so the intrusive arm differs from
+comfort and support in intrusion alone. ``exploration_support`` raises
+exploration itself from a trusted figure (encouragement) and multiplies what
+exploring teaches while the figure is with the child (§9); it does not change
+comfort, so the first two arms have the same anxiety and felt security up to
+what more exploring brings.
 
 Outcomes per child over the period: competence gained, mean exploration,
 mean felt security and mean anxiety over every episode, intrusions.
@@ -49,11 +47,11 @@ from securebase.studies.running import run_arms
 
 CAREGIVER = "parent"
 BASE_PRESET = "responsive"
-#: (exploration_support, appropriateness) of each arm
+#: (exploration_support, intrusiveness) of each arm
 ARMS: dict[str, tuple[float, float]] = {
-    "comfort only": (0.1, 0.85),
-    "comfort and support": (0.9, 0.85),
-    "intrusive support": (0.9, 0.3),
+    "comfort only": (0.1, 0.15),
+    "comfort and support": (0.9, 0.15),
+    "intrusive support": (0.9, 0.8),
 }
 #: children per arm and days from birth
 SIZES = {"quick": (150, 240), "full": (1000, 730)}
@@ -65,9 +63,9 @@ OUTCOMES: tuple[tuple[str, str], ...] = (
 )
 
 
-def caregiver(exploration_support: float, appropriateness: float) -> Caregiving:
-    """The responsive preset as fixed numbers, with the arm's support and appropriateness."""
-    return fixed_caregiving(BASE_PRESET, exploration_support=exploration_support, appropriateness=appropriateness)
+def caregiver(exploration_support: float, intrusiveness: float) -> Caregiving:
+    """The responsive preset as fixed numbers, with the arm's support and intrusiveness."""
+    return fixed_caregiving(BASE_PRESET, exploration_support=exploration_support, intrusiveness=intrusiveness)
 
 
 def scenarios(n: int, days: int) -> dict[str, Scenario]:
@@ -85,11 +83,11 @@ def scenarios(n: int, days: int) -> dict[str, Scenario]:
 def arm_means(children: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for arm, group in children.groupby("arm", sort=False):
-        support, appropriateness = ARMS[arm]
+        support, intrusiveness = ARMS[arm]
         row = {
             "arm": arm,
             "exploration_support": support,
-            "appropriateness": appropriateness,
+            "intrusiveness": intrusiveness,
             "n_children": len(group),
         }
         for column, _ in OUTCOMES:
@@ -171,18 +169,19 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
         f"Three arms of N = {n} children each from birth, {days} days ({days / 365.25:.0f} year(s)), all on seed "
         f"{seed} (common random numbers). One caregiver, present 90% of home episodes, with the responsive preset's "
         "comfort (consistency 0.92, sensitivity 0.88, warmth 0.90, reliability 0.90; ruptures 0.2 a day, 90% "
-        "promptly repaired). Comfort only: exploration_support 0.1, appropriateness 0.85. Comfort and support: "
-        "exploration_support 0.9, appropriateness 0.85. Intrusive support: exploration_support 0.9, "
-        "appropriateness 0.3 (intrusions in 28% of the episodes with the caregiver instead of 6%; the same trait "
-        "makes comfort fit the need less well). Fused kernel."
+        "promptly repaired). Comfort only: exploration_support 0.1, intrusiveness 0.15. Comfort and support: "
+        "exploration_support 0.9, intrusiveness 0.15. Intrusive support: exploration_support 0.9, "
+        "intrusiveness 0.8 (intrusions in 32% of the episodes with the caregiver instead of 6%; comfort is the "
+        "same). Compiled kernel."
     )
     reading = (
         "Each panel shows one outcome per arm with its 95% interval. Comfort alone is a good starting point: its "
-        "felt security and anxiety match those of comfort with support (in the model, support acts only on what "
-        "exploring teaches), yet the competence gained is larger when the caregiver also supports exploration; "
+        "felt security and anxiety are close to those of comfort with support (support changes no comfort; it "
+        "raises exploration and what exploring teaches), yet the competence gained is larger when the caregiver "
+        "also supports exploration; "
         "that gap, if its interval excludes zero, supports the claim that the key benefit is development, not "
         "comfort alone. The intrusive arm shows whether support that intrudes cuts exploration (and with it what "
-        "exploring teaches); in this model intrusion and less fitting comfort come from the same trait."
+        "exploring teaches); intrusion is its own trait, so the comfort is the same."
     )
     return StudyResult(
         name=STUDY.name,
