@@ -10,9 +10,9 @@ the two implementations agree in distribution, not number for number
 (``tests/test_mesa_benchmark_model.py`` checks that).
 
 Only what the benchmark needs is covered: the developmental time scale (one step
-per episode), no simulated history, no events. The children and their figures
-are drawn exactly as ``Simulation(scenario, seed)`` draws them, so both
-implementations start from the same population.
+per episode), no simulated history, no events. The children's figures and
+temperaments are drawn exactly as ``Simulation(scenario, seed)`` draws them, so
+both implementations start from the same population.
 
 Run ``python benchmarks/mesa_model.py`` for a small timing.
 """
