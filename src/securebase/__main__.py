@@ -8,9 +8,11 @@ import threading
 
 def _interrupt(signum: int, frame: object) -> None:
     """Ctrl-C as KeyboardInterrupt, except inside a finalizer (a weakref callback), where Python would print the
-    exception and carry on: there the signal is sent again a moment later, to land outside it."""
+    exception and carry on, or inside an import (a lazy import of matplotlib, say), where an extension module
+    interrupted in its initialisation raises ImportError instead: there the signal is sent again a moment later,
+    to land outside it."""
     code = getattr(frame, "f_code", None)
-    if code is not None and "weakref" in code.co_filename:
+    if code is not None and ("weakref" in code.co_filename or "importlib" in code.co_filename):
         threading.Timer(0.05, os.kill, (os.getpid(), signum)).start()
         return
     raise KeyboardInterrupt
