@@ -13,7 +13,9 @@ def _interrupt(signum: int, frame: object) -> None:
     to land outside it."""
     code = getattr(frame, "f_code", None)
     if code is not None and ("weakref" in code.co_filename or "importlib" in code.co_filename):
-        threading.Timer(0.05, os.kill, (os.getpid(), signum)).start()
+        again = threading.Timer(0.05, os.kill, (os.getpid(), signum))
+        again.daemon = True  # never keeps a finished program alive
+        again.start()
         return
     raise KeyboardInterrupt
 
@@ -32,4 +34,10 @@ if __name__ == "__main__":  # spawned worker processes import this module as __m
         sys.exit(128 + stops[0])
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    main()
+    try:
+        main()
+    finally:
+        # the command is over, whatever its outcome: a stop that comes while Python shuts down (or a re-sent
+        # one) changes nothing and must not turn a finished command into one killed by the signal
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
