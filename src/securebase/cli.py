@@ -41,6 +41,16 @@ class _LazyChoice(click.Choice):
         pass
 
 
+def _exit_resumable(stop: Any, command: str, file: Path, out: Path, options: dict[str, object]) -> NoReturn:
+    """A stopped sweep or trial: say so with the command line that resumes it (``options`` given, in order), and
+    exit with the stop's code."""
+    again = ["securebase", command, str(file), "--out", str(out), "--resume"]
+    for flag, value in options.items():
+        again += [flag, str(value)] if value is not None else []
+    click.echo(f"\n{stop}.\nresume with: {shlex.join(again)}", err=True)
+    sys.exit(stop.exit_code)
+
+
 def _fail(message: str, code: int = 2) -> NoReturn:
     click.echo(f"securebase: error: {message}", err=True)
     sys.exit(code)
@@ -378,12 +388,8 @@ def sweep(
     except ScenarioError as error:
         _fail(str(error))
     except SweepStopped as stop:
-        again = ["securebase", "sweep", str(sweep_file), "--out", str(out), "--resume"]
-        again += ["--scheduler", scheduler] if scheduler is not None else []
-        again += ["--workers", str(workers)] if workers is not None else []
-        again += ["--calibration", str(calibration_file)] if calibration_file is not None else []
-        click.echo(f"\n{stop}.\nresume with: {shlex.join(again)}", err=True)
-        sys.exit(stop.exit_code)
+        options = {"--scheduler": scheduler, "--workers": workers, "--calibration": calibration_file}
+        _exit_resumable(stop, "sweep", sweep_file, out, options)
     ran = done.total - done.already_done
     design = f"{len(loaded.points)} points x {len(loaded.spec.seed_list)} seeds"
     before = f"; {done.already_done} done before" if done.already_done else ""
@@ -447,13 +453,8 @@ def trial(
     except ScenarioError as error:
         _fail(str(error))
     except TrialStopped as stop:
-        again = ["securebase", "trial", str(trial_file), "--out", str(out), "--resume"]
-        again += ["--seed", str(seed)] if seed is not None else []
-        again += ["--scheduler", scheduler] if scheduler is not None else []
-        again += ["--workers", str(workers)] if workers is not None else []
-        again += ["--calibration", str(calibration_file)] if calibration_file is not None else []
-        click.echo(f"\n{stop}.\nresume with: {shlex.join(again)}", err=True)
-        sys.exit(stop.exit_code)
+        options = {"--seed": seed, "--scheduler": scheduler, "--workers": workers, "--calibration": calibration_file}
+        _exit_resumable(stop, "trial", trial_file, out, options)
     primary = done.estimates[(done.estimates["role"] == "primary") & (done.estimates["sample"] == "randomised")]
     for row in primary.itertuples():
         if row.statistic in ("risk difference", "Cohen's d"):
