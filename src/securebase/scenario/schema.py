@@ -219,6 +219,21 @@ class Event(Strict):
         return self
 
 
+class Measure(Strict):
+    """An instrument run on every child at the ages asked (each child on the day it reaches each age).
+
+    Which instruments exist and the ages each is valid at are the instruments' (``securebase.instruments``);
+    the run checks them before it starts (a name or age it cannot take is refused there, with exit 2).
+    """
+
+    name: Annotated[str, Field(pattern=NAME_PATTERN)]
+    instrument: Annotated[str, Field(min_length=1, max_length=40)]
+    figure: Annotated[str, Field(pattern=NAME_PATTERN)]
+    at_age_years: Annotated[
+        list[Annotated[float, Field(ge=0.0, le=200.0, allow_inf_nan=False)]], Field(min_length=1, max_length=100)
+    ]
+
+
 class Output(Strict):
     #: keep per-child trajectories (large: n_children x days / trajectory_every_days rows)
     trajectories: bool = False
@@ -236,6 +251,8 @@ class Scenario(Strict):
     figures: Annotated[list[FigureSpec], Field(min_length=1, max_length=16)]
     schedule: Schedule
     events: list[Event] = []
+    #: instruments run on every child at the ages asked; their rows are the run's ``measurements`` table
+    measures: list[Measure] = []
     output: Output = Output()
 
     @field_validator("figures")
@@ -281,6 +298,7 @@ class Scenario(Strict):
                     event.at_age_years,
                     f"at least start_age_years ({self.population.start_age_years}) when population.history is 'none'",
                 )
+        self._check_measures(names)
         for j, figure in enumerate(self.figures):
             if figure.from_day is not None and figure.from_day < 0 and self.population.history == "none":
                 raise FieldError(
@@ -294,6 +312,25 @@ class Scenario(Strict):
                     "the figure would never enter the children's lives",
                 )
         return self
+
+    def _check_measures(self, names: list[str]) -> None:
+        """Each measure's name once, its figure one of the figures, its ages within the children's lives here."""
+        first_age = 0.0 if self.population.history == "simulate" else self.population.start_age_years
+        last_age = self.population.start_age_years + self.schedule.days / 365.25
+        seen: list[str] = []
+        for i, measure in enumerate(self.measures):
+            if measure.name in seen:
+                raise FieldError(f"measures[{i}].name", measure.name, "each measure's name once")
+            seen.append(measure.name)
+            if measure.figure not in names:
+                raise FieldError(f"measures[{i}].figure", measure.figure, f"one of the figures: {', '.join(names)}")
+            for j, age in enumerate(measure.at_age_years):
+                if not first_age <= age <= last_age:
+                    raise FieldError(
+                        f"measures[{i}].at_age_years[{j}]",
+                        age,
+                        f"an age the children live in this scenario, from {first_age:g} to {last_age:.4g} years",
+                    )
 
     def warnings(self) -> list[str]:
         """What is legitimate but surprising in this scenario: one sentence each, naming the field and value."""
