@@ -1,79 +1,36 @@
-"""The instruments a trial can schedule: what each reads, at which ages it is valid, and how it runs on a subset.
+"""The instruments a trial can schedule, bound to the trial's calibration.
 
-Each runs the instrument of ``securebase.instruments`` (its formula lives there, once) on the children
-measured that day, with the calibration's errors; the engine calls it as ``instrument(children, figures,
-rng)`` (engine/care.py ``Instrument``) and gathers its rows.
+The table (what each reads, at which ages it is valid) is instruments/catalogue.py and the runners are
+instruments/registry.py (each runs its instrument's own module, with the calibration's errors); the engine
+calls one as ``instrument(children, figures, rng)`` (engine/care.py ``Instrument``) and gathers its rows.
 """
 
 from __future__ import annotations
 
-from functools import partial
-
 import numpy as np
-import pandas as pd
 
 from securebase.calibration.calibration import Calibration
 from securebase.engine.care import Instrument, moved
-from securebase.instruments.security_score import security_score
+from securebase.instruments import registry
+from securebase.instruments.registry import InstrumentSettings
 from securebase.instruments.sensitivity import observed_sensitivity
-from securebase.instruments.ssp_coding import code
-from securebase.instruments.strange_situation import observe_strange_situation
 from securebase.model.parameters import ModelParameters
-from securebase.model.state import STRATEGIES, Children, Figures
-from securebase.model.strategy import classify
+from securebase.model.state import Figures
 
 
-def _strange_situation(
-    children: Children, figures: Figures, rng: np.random.Generator, *, figure: str, calibration: Calibration
-) -> pd.DataFrame:
-    behaviour = observe_strange_situation(children, figures, figure, rng, calibration.params)
-    coded = code(behaviour, rng, calibration.coding)
-    return coded[["child", "classification"]]
-
-
-def _observed_sensitivity(
-    children: Children, figures: Figures, rng: np.random.Generator, *, figure: str, calibration: Calibration
-) -> pd.DataFrame:
-    rating = observed_sensitivity(
-        figures, figure, rng, calibration.params, observer_sd=calibration.instruments.observer_sd
+def settings_of(calibration: Calibration) -> InstrumentSettings:
+    """What the instruments take from ``calibration``: its constants, coding scheme and fitted errors."""
+    return InstrumentSettings(
+        params=calibration.params,
+        coding=calibration.coding,
+        observer_sd=calibration.instruments.observer_sd,
+        sorter_sd=calibration.instruments.sorter_sd,
     )
-    return pd.DataFrame({"child": np.arange(children.n), "value": rating})
-
-
-def _security_score(
-    children: Children, figures: Figures, rng: np.random.Generator, *, figure: str, calibration: Calibration
-) -> pd.DataFrame:
-    sorter_sd = calibration.instruments.sorter_sd
-    score = security_score(children, figures, figure, rng, calibration.params, sorter_sd=sorter_sd)
-    return pd.DataFrame({"child": np.arange(children.n), "value": score})
-
-
-def _model_strategy(
-    children: Children, figures: Figures, rng: np.random.Generator, *, figure: str, calibration: Calibration
-) -> pd.DataFrame:
-    k = figures.index(figure)
-    index = classify(children.gain[:, k], children.fear[:, k], calibration.params)
-    return pd.DataFrame({"child": np.arange(children.n), "classification": np.asarray(STRATEGIES)[index]})
-
-
-def _model_trust(
-    children: Children, figures: Figures, rng: np.random.Generator, *, figure: str, calibration: Calibration
-) -> pd.DataFrame:
-    return pd.DataFrame({"child": np.arange(children.n), "value": children.trust[:, figures.index(figure)]})
-
-
-_RUNS = {
-    "model-strategy": _model_strategy,
-    "model-trust": _model_trust,
-    "strange-situation": _strange_situation,
-    "observed-sensitivity": _observed_sensitivity,
-    "security-score": _security_score,
-}
 
 
 def instrument(name: str, figure: str, calibration: Calibration) -> Instrument:
     """The instrument ``name`` of ``figure``, as the engine's schedule runs it (a partial: it pickles)."""
-    return partial(_RUNS[name], figure=figure, calibration=calibration)
+    return registry.instrument(name, figure, settings_of(calibration))
 
 
 def logit_shift_for_sd(

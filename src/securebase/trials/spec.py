@@ -156,7 +156,10 @@ class Measure(Strict):
     """An instrument run on every child at ``at_age_months`` (each child its own age when drawn)."""
 
     name: Annotated[str, Field(pattern=NAME_PATTERN)]
-    instrument: Literal["strange-situation", "observed-sensitivity", "security-score", "model-strategy", "model-trust"]
+    instrument: Literal[
+        "strange-situation", "observed-sensitivity", "security-score", "reunion", "security-scale", "state-of-mind",
+        "model-strategy", "model-trust",
+    ]
     figure: Annotated[str, Field(pattern=NAME_PATTERN)]
     at_age_months: Age
     #: the class whose share is the outcome (a classification: B for the Strange Situation, secure for the strategy)
