@@ -72,10 +72,15 @@ def draw_figures(scenario: Scenario, rng: np.random.Generator, precision: str = 
     n = scenario.population.n_children
     specs = scenario.figures
     traits = {name: np.empty((n, len(specs))) for name in FIGURE_TRAITS}
+    class_size = scenario.population.class_size
     for k, spec in enumerate(specs):
         drawn = draw_traits(resolve(spec.caregiving), n, rng)
         for name in FIGURE_TRAITS:
             traits[name][:, k] = drawn[name]
+            if class_size is not None and spec.role == "teacher":
+                # one teacher per class: the draw of the class's first child, copied to its classmates (the
+                # same numbers are drawn with or without classes, so the other figures' draws do not change)
+                traits[name][:, k] = np.repeat(drawn[name][::class_size], class_size)
     availability = np.array([[getattr(spec.availability, s) for s in SETTINGS] for spec in specs])
     return Figures(
         names=tuple(spec.name for spec in specs),

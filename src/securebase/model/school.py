@@ -17,7 +17,13 @@ episode, as the engine's step left it (docs/model.md §10, "School events"):
 - a **peer approach** is tried with probability ``peer_rate * exploration *
   (approach_floor + (1 - approach_floor) * felt_security)`` (rising with
   exploration and with felt security), and an approach makes a new friend with
-  probability ``friend_probability``.
+  probability ``friend_probability``; with classmates simulated as children
+  (``fixed_peers=False``: model/classroom.py) the classroom decides approaches
+  and friendships instead, and fills these two tallies.
+
+With a general ability per child (``ability``, model/ability.py) an attempt
+succeeds with ``success_probability`` and a mastered task teaches at
+``mastery_rate``; without it (``None``), as above.
 
 Everything is arrays over children (no loop over children). The events draw
 their own random numbers, a fixed count per school episode (``DRAWS``), from
@@ -32,6 +38,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from securebase.model.ability import DEFAULT_ABILITY, AbilityParameters, mastery_rate, success_probability
 from securebase.model.ruptures import upset
 from securebase.model.state import SCHOOL, Children, Figures
 from securebase.model.working_model import toward
@@ -83,9 +90,14 @@ def attempt_probability(exploration: np.ndarray, p: SchoolEventParameters) -> np
     return p.attempt_floor + (1.0 - p.attempt_floor) * exploration
 
 
+def approach_readiness(felt_security: np.ndarray, p: SchoolEventParameters) -> np.ndarray:
+    """Readiness to approach a peer (× exploration): ``approach_floor`` with no felt security, 1 with full."""
+    return p.approach_floor + (1.0 - p.approach_floor) * felt_security
+
+
 def approach_probability(exploration: np.ndarray, felt_security: np.ndarray, p: SchoolEventParameters) -> np.ndarray:
     """P(a peer approach is tried) in a school episode: rises with exploration and felt security."""
-    return p.peer_rate * exploration * (p.approach_floor + (1.0 - p.approach_floor) * felt_security)
+    return p.peer_rate * exploration * approach_readiness(felt_security, p)
 
 
 @dataclass
@@ -94,12 +106,18 @@ class SchoolEvents:
 
     ``seed`` seeds the events' own generator (a ``SeedSequence``); ``from_day``
     is the first scenario day counted (earlier days, e.g. the history, pass).
+    ``ability``: each child's general ability (model/ability.py), or None (none
+    acts). ``fixed_peers``: peer approaches make friends with a fixed
+    probability here; False when a classroom (model/classroom.py) simulates them.
     """
 
     n_children: int
     seed: int | np.random.SeedSequence
     params: SchoolEventParameters = DEFAULT_SCHOOL_EVENTS
     from_day: int = 0
+    ability: np.ndarray | None = None
+    ability_params: AbilityParameters = DEFAULT_ABILITY
+    fixed_peers: bool = True
     rng: np.random.Generator = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -159,7 +177,9 @@ class SchoolEvents:
 
         offered = u[0] < p.task_rate
         attempted = offered & (u[1] < attempt_probability(exploration, p))
-        mastered = attempted & (u[2] < competence)
+        ability = self.ability
+        success = competence if ability is None else success_probability(competence, ability, self.ability_params)
+        mastered = attempted & (u[2] < success)
         setback = attempted & ~mastered
         self.tasks_offered += offered
         self.tasks_attempted += attempted
@@ -170,7 +190,8 @@ class SchoolEvents:
         self.tasks_attempted_after_setback += after_setback & attempted
         self.awaiting_next_task = (self.awaiting_next_task & ~offered) | setback
 
-        children.competence = np.where(mastered, toward(competence, 1.0, p.mastery_gain), competence)
+        rate = p.mastery_gain if ability is None else mastery_rate(p.mastery_gain, ability, self.ability_params)
+        children.competence = np.where(mastered, toward(competence, 1.0, rate), competence)
         # a setback starts a recovery clock from the anxiety just before it (one clock at a time)
         starting = setback & (self.episodes_since_setback < 0)
         self.anxiety_before_setback = np.where(starting, children.anxiety, self.anxiety_before_setback)
@@ -178,6 +199,8 @@ class SchoolEvents:
         anxiety = children.anxiety
         children.anxiety = np.where(setback, upset(anxiety, p.setback_anxiety), anxiety)
 
+        if not self.fixed_peers:
+            return  # the classroom decides approaches and friendships (u[3], u[4] drawn all the same)
         approached = u[3] < approach_probability(exploration, children.felt_security, p)
         self.peer_approaches += approached
         self.friends_made += approached & (u[4] < p.friend_probability)

@@ -144,6 +144,19 @@ class Population(Strict):
     start_age_years: Annotated[float, Field(ge=0.0, le=80.0, allow_inf_nan=False)] = 0.0
     #: "simulate": live the years before the start with the figures present from birth
     history: Literal["simulate", "none"] = "simulate"
+    #: children per class (classes are consecutive blocks of children; each class shares one teacher and its
+    #: children are each other's classmates, model/classroom.py); absent: no classes
+    class_size: Annotated[int, Field(ge=2, le=1000)] | None = None
+
+    @model_validator(mode="after")
+    def _check_classes(self) -> Population:
+        if self.class_size is not None and self.n_children % self.class_size != 0:
+            raise FieldError(
+                "class_size",
+                self.class_size,
+                f"a divisor of n_children ({self.n_children}): classes are equal consecutive blocks of children",
+            )
+        return self
 
 
 class SchoolSchedule(Strict):
