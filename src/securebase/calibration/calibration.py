@@ -28,6 +28,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from securebase.instruments.registry import InstrumentSettings
 from securebase.instruments.security_score import SORTER_SD
 from securebase.instruments.sensitivity import OBSERVER_SD
 from securebase.instruments.ssp_coding import CodingScheme
@@ -198,6 +199,15 @@ class Calibration:
             "coding": self.coding.to_dict(),
             "instruments": self.instruments.to_dict(),
         }
+
+    def instrument_settings(self) -> InstrumentSettings:
+        """What the instruments take from this calibration: its constants, coding scheme and fitted errors."""
+        return InstrumentSettings(
+            params=self.params,
+            coding=self.coding,
+            observer_sd=self.instruments.observer_sd,
+            sorter_sd=self.instruments.sorter_sd,
+        )
 
     def constants_hash(self) -> str:
         """A short hash of :meth:`constants`: two calibrations with the same constants have the same hash."""

@@ -55,6 +55,14 @@ def care_generator(seed: int, key: int, order: int) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence((int(seed), key, int(order)))))
 
 
+def measurement_generator(seed: int, order: int, day: int) -> np.random.Generator:
+    """The generator of the ``order``-th measurement on scenario ``day``; a day of the simulated history (negative)
+    has its own key, as a seed cannot take a negative number."""
+    if day >= 0:
+        return care_generator(seed, MEASURE_KEY, order * 1_000_003 + day)
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence((int(seed), MEASURE_KEY, int(order), -int(day), 1))))
+
+
 def days_of_ages(ages_years: np.ndarray, age_days_now: np.ndarray, day_now: int) -> np.ndarray:
     """The scenario day on which each child reaches its age (``age_days_now`` is its age on ``day_now``)."""
     return day_now + np.rint(np.asarray(ages_years, float) * DAYS_PER_YEAR - age_days_now).astype(np.int64)
@@ -217,7 +225,7 @@ class Measurement(Timed):
         if not np.any(today):
             return None
         who = self.who[today]
-        rng = care_generator(seed, MEASURE_KEY, self.order * 1_000_003 + day)  # the same rows whatever else is run
+        rng = measurement_generator(seed, self.order, day)  # the same rows whatever else is run
         table = self.instrument(take_children(children, who), take_figures(figures, who), rng)
         local = table["child"].to_numpy()
         front = pd.DataFrame({"measure": self.name, "child": who[local], "day": day}, index=table.index)

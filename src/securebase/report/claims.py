@@ -50,6 +50,8 @@ CLAIM_TITLES = {
     "S10": "Recognising figures willing and able to be a secure base",
     "S11": "Collaborating in a mutually rewarding relationship, exchanging roles",
     "S12": "Attachment styles emerge from experience",
+    # the seed's opening question (not in MODEL.md's table of claims S1-S12)
+    "S13": "How a secure base affects relationships later on in life",
 }
 
 

@@ -1,4 +1,4 @@
-"""The seed's claims as named, reproducible studies (S1-S12; docs/studies.md).
+"""The seed's claims as named, reproducible studies (S1-S13; docs/studies.md).
 
 One module per study; each defines ``STUDY``. ``run_study("repair", calibration)``
 runs one on a calibration's constants (here the shipped one)::
@@ -36,6 +36,7 @@ STUDY_NAMES: tuple[str, ...] = (
     "exploration-support",
     "school",
     "change",
+    "life-course",
     "recognise",
     "collaborate",
     "styles",
