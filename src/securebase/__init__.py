@@ -93,13 +93,17 @@ def simulate(
     """Run a scenario to the end and return its tables: the one-line way to use securebase.
 
     ``calibration`` gives the model's constants: a Calibration, a calibration file, or None for the
-    shipped calibration. ``kernel`` is where the step runs: 'cpu' (compiled, every core; the default),
+    shipped calibration. The scenario's ``[[measures]]`` are run on every child at their ages (the
+    results' ``measurements`` table). ``kernel`` is where the step runs: 'cpu' (compiled, every core; the default),
     'cuda' (an NVIDIA GPU) or 'readable' (uncompiled, slow); ``precision`` is 'float64' or 'float32'.
     """
-    from securebase.engine.simulation import simulate as _simulate
+    from securebase.engine.simulation import Simulation
+    from securebase.instruments.scheduled import schedule_measures
 
-    params = load_calibration(calibration).params
-    return _simulate(scenario, seed=seed, params=params, progress=progress, kernel=kernel, precision=precision)
+    calibration = load_calibration(calibration)
+    simulation = Simulation(scenario, seed=seed, params=calibration.params, kernel=kernel, precision=precision)
+    schedule_measures(simulation, calibration.instrument_settings())  # the scenario's [[measures]], if any
+    return simulation.run(progress=progress)
 
 
 def __getattr__(name: str) -> Any:

@@ -143,6 +143,16 @@ def main() -> None:
     """Simulate the secure base system of attachment theory over populations of children."""
 
 
+def _check_measures(spec: Any) -> None:
+    """Exit 2 naming the field where a scenario's measure names an unknown instrument or an age it is not valid at."""
+    from securebase.instruments.scheduled import MeasureError, check_measures
+
+    try:
+        check_measures(spec)
+    except MeasureError as error:
+        _fail(str(error))
+
+
 def _warn(spec: object) -> None:
     for warning in spec.warnings():
         click.echo(f"securebase: warning: {warning}.", err=True)
@@ -215,6 +225,7 @@ def run(
     except ScenarioError as error:
         _fail(str(error))
     _warn(spec)
+    _check_measures(spec)
     try:
         estimate = check_run(spec)
     except TooLarge as error:
@@ -303,7 +314,10 @@ def _run_into(
             )
         click.echo(f"resuming '{spec.name}' at day {simulation.day} of {simulation.end_day}", err=True)
     else:
+        from securebase.instruments.scheduled import schedule_measures
+
         simulation = Simulation(spec, seed=seed, params=calibration.params, kernel=kernel, precision=precision)
+        schedule_measures(simulation, calibration.instrument_settings())
     started = time.perf_counter()
     try:
         results = simulation.run(progress=progress, checkpoint=checkpoint)
@@ -339,6 +353,7 @@ def check(scenario: str) -> None:
     except ScenarioError as error:
         _fail(str(error))
     _warn(spec)
+    _check_measures(spec)
     click.echo(
         f"'{spec.name}' is a valid scenario: {spec.population.n_children:,} children, "
         f"{len(spec.figures)} figures, {spec.schedule.days} days, {len(spec.events)} events."

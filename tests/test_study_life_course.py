@@ -1,0 +1,69 @@
+"""The life-course study (S8, S13): contract, directions at quick size, and the split of change into development and
+measurement error."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import SHIPPED
+
+from securebase.studies import check_result, get_study, run_study
+from securebase.studies import life_course as study
+
+
+@pytest.fixture(scope="module")
+def result():
+    return run_study("life-course", SHIPPED, size="quick", seed=1)
+
+
+def test_contract(result):
+    check_result(get_study("life-course"), result)
+    assert {f.claim for f in result.findings} == {"S8", "S13"}
+    assert len([f for f in result.findings if f.claim == "S13"]) == len(study.OUTCOMES)
+
+
+def test_every_readout_is_the_instrument_valid_at_its_age(result):
+    table = result.tables["reliability"]
+    assert list(table["instrument"].unique()) == list(dict.fromkeys(name for _, name, _ in study.READOUTS))
+    # each instrument reads, with its error, the state the model holds: clearly related, never identical
+    stable = table[table["arm"] == "stable care"]
+    assert (stable["r_with_model"] > 0.3).all() and (stable["r_with_model"] < 0.999).all()
+
+
+def test_security_follows_a_lasting_change_of_care_in_its_direction(result):
+    improved, worsened = (f for f in result.findings if f.claim == "S8" and "care " in f.statistic)
+    assert "improved" in improved.statistic and improved.verdict == "supported"
+    assert "worsened" in worsened.statistic and worsened.verdict == "supported"
+
+
+def test_continuity_is_lower_when_care_changes(result):
+    continuity = result.tables["continuity"]
+    a, b = study.CONTINUITY_AGES
+    rows = continuity[(continuity["from_age_years"] == a) & (continuity["to_age_years"] == b)].set_index("arm")
+    assert rows.loc["stable care", "r_model"] > rows.loc["changing care", "r_model"]
+    assert rows.loc["stable care", "r_observed"] > rows.loc["changing care", "r_observed"]
+
+
+def test_under_stable_care_continuity_rises_with_age_as_plasticity_declines(result):
+    continuity = result.tables["continuity"]
+    stable = continuity[continuity["arm"] == "stable care"]
+    early = stable[(stable["from_age_years"] == 1.0) & (stable["to_age_years"] == 4.0)]["r_model"].item()
+    late = stable[(stable["from_age_years"] == 16.0) & (stable["to_age_years"] == 19.0)]["r_model"].item()
+    assert late > early + 0.2
+    # and it is high but not total: the children go on changing even under the same care
+    assert late < 0.99
+
+
+def test_change_is_split_into_development_and_measurement_error(result):
+    continuity = result.tables["continuity"]
+    total = 1.0 - continuity["r_observed"]
+    assert np.allclose(continuity["change_in_child"] + continuity["measurement_error"], total)
+
+
+def test_school_outcomes_come_from_classes_of_simulated_children(result):
+    children = result.tables["school_children"]
+    assert len(children) == study.CLASSES["quick"] * study.CLASS_SIZE
+    assert set(children["infant_classification"]) <= {"A", "B", "C", "D"}
+    assert children.groupby("class")["child"].count().eq(study.CLASS_SIZE).all()
+    outcomes = result.tables["school_outcomes"].set_index("outcome")
+    assert outcomes.loc["ability", "expected_sign"] == 0  # reported, not a claim: security does not cause ability
