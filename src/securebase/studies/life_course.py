@@ -82,6 +82,8 @@ CHANGE_AGES = (3.0, 15.0)
 #: the pair of ages whose continuity the S8 finding compares between arms
 CONTINUITY_AGES = (4.0, 16.0)
 SIZES = {"quick": {"n": 200}, "full": {"n": 2000}}
+#: S8's direction (security follows a lasting change of care) is required by calibration targets: not independent
+CALIBRATION_TARGETS = {"S8": ("change_at_2_years", "change_at_14_years")}
 
 #: S8: the smallest change in the share secure that would matter
 CHANGE_MINIMUM = MinimumEffect(0.05, "a risk difference of 5 percentage points secure, the usual smallest that matters")
@@ -411,7 +413,8 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
         f"home ('{CARE}' parents), the Strange Situation at 12 months, one school year from {SCHOOL_AGE:g} with one "
         f"'{CARE}' teacher per class. seed {seed}, {size} size."
     )
-    fig = _figure(reliability_table, continuity_table, by_outcome, design)
+    caption = f"N = {n} from birth to {last_age():g} years (two arms), {n_classes * CLASS_SIZE} in classes; seed {seed}, {size} size"
+    fig = _figure(reliability_table, continuity_table, by_outcome, caption)
     reading = (
         "Left: the share secure by age under stable and changing care, as the instruments read it (solid) and as the "
         "model's own read-out of the same state gives it (dashed); the Security Scale (10 and 13 years) is a score, "
@@ -492,4 +495,5 @@ STUDY = Study(
         "claims; no difference fails to show them; the reverse contradicts them."
     ),
     run=run,
+    calibration_targets=CALIBRATION_TARGETS,
 )
