@@ -338,3 +338,65 @@ def test_the_cli_refuses_it_with_exit_2(tmp_path: Path) -> None:
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert "state-of-mind is valid at, 168 to 1200 months" in done.stderr
+
+
+POPULATION = """
+name = "older"
+[population]
+n_children = 10
+start_age_years = {start}
+history = "none"
+[[figures]]
+name = "parent"
+caregiving = "normative"
+availability = {{ home = 0.9 }}
+[schedule]
+days = 30
+episodes_per_day = 4
+"""
+
+RUN_TRIAL = """
+name = "later-read-outs"
+seed = 3
+n_per_arm = 12
+[population]
+scenario = "population.toml"
+months = 1
+[[arms]]
+name = "control"
+[[arms]]
+name = "rejecting"
+[[arms.changes]]
+kind = "replace"
+figure = "parent"
+caregiving = "rejecting"
+at_age_months = {change}
+[[measures]]
+name = "later"
+instrument = "{instrument}"
+figure = "parent"
+at_age_months = {measure}
+[analysis]
+primary = "later"
+"""
+
+
+@pytest.mark.parametrize(
+    ("instrument", "start", "values"),
+    [("reunion", 4.0, set(reunion.CLASSES)), ("security-scale", 10.0, None), ("state-of-mind", 16.0, {"F", "Ds", "E", "U"})],
+)
+def test_a_trial_schedules_the_later_read_outs(
+    tmp_path: Path, instrument: str, start: float, values: set[str] | None
+) -> None:
+    import securebase
+
+    (tmp_path / "population.toml").write_text(POPULATION.format(start=start), encoding="utf-8")
+    months = start * 12.0
+    text = RUN_TRIAL.format(instrument=instrument, change=months + 0.1, measure=months + 0.9)
+    (tmp_path / "trial.toml").write_text(text, encoding="utf-8")
+    outcomes = securebase.run_trial(tmp_path / "trial.toml", out=tmp_path / "out").outcomes
+    assert len(outcomes) == 2 * 2 * 12  # every child in every arm
+    if values is None:
+        assert outcomes["value"].between(1.0, 4.0).all()
+    else:
+        assert set(outcomes["classification"]) <= values
