@@ -55,8 +55,8 @@ INSTRUMENTS: dict[str, InstrumentInfo] = {
         "reunion",
         (30.0, 84.0),
         "classification",
-        "A/B/C/D classification of a separation-reunion with the figure (D: controlling/disorganised); outcome: "
-        "the share in one class, B unless named",
+        "A/B/C/D classification of a separation-reunion with the figure (D: controlling/disorganised), the "
+        "Strange Situation's procedure and coder at older ages; outcome: the share in one class, B unless named",
         "Cassidy & Marvin 1992 (preschool system, about 2.5 to 4.5 years) and Main & Cassidy 1988 (sixth-year "
         "reunion system, about 5 to 7 years); younger children have the Strange Situation, older ones the "
         "security-scale",
