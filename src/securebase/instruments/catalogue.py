@@ -68,7 +68,8 @@ INSTRUMENTS: dict[str, InstrumentInfo] = {
         (96.0, 180.0),
         "continuous",
         "the child's self-reported security with the figure: the Security Scale's mean of 15 items scored 1 to 4",
-        "Kerns, Klepac & Cole 1996: a self-report for children of about 8 to 15 years",
+        "Kerns, Klepac & Cole 1996: a self-report made for children of 8 to 12 years, valid into adolescence "
+        "(Van Ryzin & Leve 2012)",
     ),
     "state-of-mind": InstrumentInfo(
         "state-of-mind",
