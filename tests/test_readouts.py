@@ -1,4 +1,4 @@
-"""Read-outs after infancy (instruments/reunion.py, security_scale.py, state_of_mind.py) on hand-made states:
+"""Read-outs after infancy (instruments/reunion.py, security_scale.py, state_of_mind.py), mostly on hand-made states:
 each moves in its documented direction, refuses ages outside its range, repeats with its seed, and errs as
 much as its published reliability says."""
 
@@ -11,8 +11,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import SHIPPED
+from helpers import SHIPPED, one_figure
 
+from securebase.engine.simulation import Simulation
 from securebase.instruments import registry, reunion, security_scale, state_of_mind
 from securebase.instruments.ages import InstrumentAgeError, check_ages
 from securebase.instruments.catalogue import INSTRUMENTS
@@ -78,61 +79,76 @@ def test_a_coder_never_gives_a_wrong_class_it_should_not_and_spreads_errors_even
 # ---- the reunion (2.5 to 7 years) ----------------------------------------------------------------------
 
 
+def caring_figures(n: int) -> Figures:
+    """An ordinary caregiver for the separation-reunion: no ruptures, no anomalous behaviour."""
+    figures = figures_of(n)
+    for name in ("rupture_rate", "anomalous_rate", "anomalous_severity", "intrusiveness"):
+        getattr(figures, name)[:] = 0.0
+    figures.sensitivity[:] = figures.warmth[:] = figures.reliability[:] = 0.7
+    figures.availability[:] = [[0.9, 0.0]]
+    return figures
+
+
+def reunion_shares(age_years: float = 4.0, n: int = 1000, seed: int = 2, **state: float) -> dict[str, float]:
+    children = children_at(age_years, n=n, **{"trust": 0.6, **state})
+    rng = np.random.default_rng(seed)
+    coded = reunion.observe_reunion(children, caring_figures(n), "parent", rng, PARAMS, SHIPPED.coding)
+    return shares(coded["classification"].to_numpy(), reunion.CLASSES)
+
+
 @pytest.mark.parametrize(
     ("state", "expected"),
     [
         ({"gain": 0.0, "fear": 0.0}, "B"),
         ({"gain": -1.0}, "A"),  # suppressed signalling: minimising
         ({"gain": 1.0}, "C"),  # amplified signalling: heightening
-        ({"gain": -1.0, "fear": 0.8}, "D"),  # fear of the figure takes precedence
+        ({"fear": 0.3}, "D"),  # fear of the figure: controlling/disorganised
     ],
 )
-def test_reunion_reads_the_strategy_with_the_figure(state: dict[str, float], expected: str) -> None:
-    children = children_at(4.0, **state)
-    coded = reunion.observe_reunion(children, figures_of(children.n), "parent", np.random.default_rng(2), PARAMS)
-    found = shares(coded["classification"].to_numpy(), reunion.CLASSES)
-    accuracy = accuracy_for_agreement(reunion.AGREEMENT["cassidy-marvin"], 4)
-    assert found[expected] == pytest.approx(accuracy, abs=0.05)
-    assert found[expected] == max(found.values())
+def test_reunion_codes_the_strategy_with_the_figure(state: dict[str, float], expected: str) -> None:
+    assert reunion_shares(**state)[expected] > 0.8
 
 
-def test_reunion_uses_the_models_own_thresholds() -> None:
-    threshold = PARAMS.gain_threshold
-    children = children_at(5.0, n=4)
-    children.gain[:, 0] = [-1.01 * threshold, -0.99 * threshold, 0.99 * threshold, 1.01 * threshold]
-    true = np.asarray(reunion.CLASSES)[reunion.true_classes(children, figures_of(4), "parent", PARAMS)]
-    assert list(true) == ["A", "B", "B", "C"]
+def test_more_trust_in_the_figure_more_b() -> None:
+    """Trust calms the child at the reunion (the secure base): fewer children stay unsettled and are coded C."""
+    low, high = reunion_shares(n=3000, trust=0.05), reunion_shares(n=3000, trust=0.9)
+    assert high["B"] > low["B"] + 0.01
+    assert high["C"] < low["C"]
 
 
-def test_reunion_class_does_not_read_trust_only_the_strategy() -> None:
-    """Documented choice: B is open signalling without fear; trust enters the continuous read-outs instead."""
-    low, high = children_at(4.0, n=10, trust=0.1), children_at(4.0, n=10, trust=0.9)
-    figures = figures_of(10)
-    assert np.array_equal(
-        reunion.true_classes(low, figures, "parent", PARAMS), reunion.true_classes(high, figures, "parent", PARAMS)
-    )
-
-
-@pytest.mark.parametrize(("age", "system"), [(3.0, "cassidy-marvin"), (6.0, "main-cassidy")])
-def test_two_reunion_coders_agree_as_the_published_systems_do(age: float, system: str) -> None:
-    rng = np.random.default_rng(3)
-    children = children_at(age, n=20_000)
-    # a mixed sample: every class present
-    children.gain[:, 0] = rng.choice([-1.0, 0.0, 1.0], children.n)
-    children.fear[:, 0] = np.where(rng.random(children.n) < 0.15, 0.8, 0.0)
-    coded = reunion.observe_reunion(children, figures_of(children.n), "parent", rng, PARAMS, coders=2)
+@pytest.mark.parametrize(("age_years", "system"), [(3.0, "cassidy-marvin"), (4.6, "main-cassidy"), (6.5, "main-cassidy")])
+def test_the_system_follows_the_age(age_years: float, system: str) -> None:
+    children = children_at(age_years, n=3)
+    coded = reunion.observe_reunion(children, caring_figures(3), "parent", np.random.default_rng(0), PARAMS)
     assert (coded["system"] == system).all()
-    agreement = float((coded["classification"] == coded["classification_coder2"]).mean())
-    low, high = {"cassidy-marvin": (0.75, 0.90), "main-cassidy": (0.80, 0.90)}[system]
-    assert low <= agreement <= high
-    assert agreement == pytest.approx(reunion.AGREEMENT[system], abs=0.012)
+
+
+@pytest.mark.slow
+def test_two_reunion_coders_agree_as_the_published_systems_do(slow_size: str) -> None:
+    """On a simulated mixed-risk population at 3 and at 5 years, two coders of the same reunions agree within
+    the published bands (the coder is the calibration's; measured 82-84% at 2.5-6 years on 1,000 children)."""
+    n = 300 if slow_size == "small" else 2000
+    simulation = Simulation(one_figure("mixed-risk", n_children=n, days=int(5.05 * DAYS_PER_YEAR)), seed=4,
+                            params=PARAMS)  # fmt: skip
+    for age_years, system in ((3.0, "cassidy-marvin"), (5.0, "main-cassidy")):
+        while simulation.day < int(age_years * DAYS_PER_YEAR):
+            simulation.step()
+        rng = np.random.default_rng(5)
+        coded = reunion.observe_reunion(
+            simulation.children, simulation.figures, "parent", rng, PARAMS, SHIPPED.coding, coders=2
+        )
+        assert (coded["system"] == system).all()
+        agreement = float((coded["classification"] == coded["classification_coder2"]).mean())
+        low, high = reunion.PUBLISHED_AGREEMENT[system]
+        print(f"{system} at {age_years:g} years, n = {n}: two coders agree on {agreement:.1%}")
+        assert low <= agreement <= high, (age_years, agreement)
 
 
 @pytest.mark.parametrize("age_years", [2.0, 7.5, 12.0])
 def test_reunion_refuses_ages_outside_its_range(age_years: float) -> None:
     children = children_at(age_years, n=3)
     with pytest.raises(InstrumentAgeError, match=r"reunion instrument is valid at ages 30 to 84 months"):
-        reunion.observe_reunion(children, figures_of(3), "parent", np.random.default_rng(0), PARAMS)
+        reunion.observe_reunion(children, caring_figures(3), "parent", np.random.default_rng(0), PARAMS)
 
 
 # ---- the Security Scale (8 to 15 years) -----------------------------------------------------------------
@@ -338,3 +354,65 @@ def test_the_cli_refuses_it_with_exit_2(tmp_path: Path) -> None:
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert "state-of-mind is valid at, 168 to 1200 months" in done.stderr
+
+
+POPULATION = """
+name = "older"
+[population]
+n_children = 10
+start_age_years = {start}
+history = "none"
+[[figures]]
+name = "parent"
+caregiving = "normative"
+availability = {{ home = 0.9 }}
+[schedule]
+days = 30
+episodes_per_day = 4
+"""
+
+RUN_TRIAL = """
+name = "later-read-outs"
+seed = 3
+n_per_arm = 12
+[population]
+scenario = "population.toml"
+months = 1
+[[arms]]
+name = "control"
+[[arms]]
+name = "rejecting"
+[[arms.changes]]
+kind = "replace"
+figure = "parent"
+caregiving = "rejecting"
+at_age_months = {change}
+[[measures]]
+name = "later"
+instrument = "{instrument}"
+figure = "parent"
+at_age_months = {measure}
+[analysis]
+primary = "later"
+"""
+
+
+@pytest.mark.parametrize(
+    ("instrument", "start", "values"),
+    [("reunion", 4.0, set(reunion.CLASSES)), ("security-scale", 10.0, None), ("state-of-mind", 16.0, {"F", "Ds", "E", "U"})],
+)
+def test_a_trial_schedules_the_later_read_outs(
+    tmp_path: Path, instrument: str, start: float, values: set[str] | None
+) -> None:
+    import securebase
+
+    (tmp_path / "population.toml").write_text(POPULATION.format(start=start), encoding="utf-8")
+    months = start * 12.0
+    text = RUN_TRIAL.format(instrument=instrument, change=months + 0.1, measure=months + 0.9)
+    (tmp_path / "trial.toml").write_text(text, encoding="utf-8")
+    outcomes = securebase.run_trial(tmp_path / "trial.toml", out=tmp_path / "out").outcomes
+    assert len(outcomes) == 2 * 2 * 12  # every child in every arm
+    if values is None:
+        assert outcomes["value"].between(1.0, 4.0).all()
+    else:
+        assert set(outcomes["classification"]) <= values

@@ -55,8 +55,8 @@ INSTRUMENTS: dict[str, InstrumentInfo] = {
         "reunion",
         (30.0, 84.0),
         "classification",
-        "A/B/C/D classification of a separation-reunion with the figure (D: controlling/disorganised); outcome: "
-        "the share in one class, B unless named",
+        "A/B/C/D classification of a separation-reunion with the figure (D: controlling/disorganised), the "
+        "Strange Situation's procedure and coder at older ages; outcome: the share in one class, B unless named",
         "Cassidy & Marvin 1992 (preschool system, about 2.5 to 4.5 years) and Main & Cassidy 1988 (sixth-year "
         "reunion system, about 5 to 7 years); younger children have the Strange Situation, older ones the "
         "security-scale",
@@ -68,7 +68,8 @@ INSTRUMENTS: dict[str, InstrumentInfo] = {
         (96.0, 180.0),
         "continuous",
         "the child's self-reported security with the figure: the Security Scale's mean of 15 items scored 1 to 4",
-        "Kerns, Klepac & Cole 1996: a self-report for children of about 8 to 15 years",
+        "Kerns, Klepac & Cole 1996: a self-report made for children of 8 to 12 years, valid into adolescence "
+        "(Van Ryzin & Leve 2012)",
     ),
     "state-of-mind": InstrumentInfo(
         "state-of-mind",

@@ -70,7 +70,8 @@ def _security_score(
 def _reunion(
     children: Children, figures: Figures, rng: np.random.Generator, *, figure: str, settings: InstrumentSettings
 ) -> pd.DataFrame:
-    return observe_reunion(children, figures, figure, rng, settings.params)[["child", "classification"]]
+    coded = observe_reunion(children, figures, figure, rng, settings.params, settings.coding)
+    return coded[["child", "classification"]]
 
 
 def _security_scale(
