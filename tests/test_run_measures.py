@@ -60,7 +60,8 @@ def test_every_child_is_measured_at_every_age_asked():
     table = results.measurements
     assert table is not None
     counts = table.groupby("measure")["child"].count()
-    assert counts["ssp"] == 2 * 40 and counts["trust"] == 40
+    assert counts["ssp"] == 2 * 40
+    assert counts["trust"] == 40
     ssp = table[table["measure"] == "ssp"]
     assert set(ssp["classification"]) <= {"A", "B", "C", "D"}
     assert np.allclose(np.sort(ssp["age_years"].unique()), [0.95, 1.0], atol=1 / 365)

@@ -444,7 +444,8 @@ def trial(
     The file (TOML) names: the population (a scenario, its caregiving replaced by a preset or a mixture),
     n_per_arm, the arms (a control and interventions: changes of care of kind change, replace, add or
     remove, at ages in months, each child its own age when drawn), the measures (strange-situation,
-    observed-sensitivity, security-score at ages they are valid for), the analysis (primary and
+    observed-sensitivity, security-score, reunion, security-scale, state-of-mind, at ages they are valid
+    for: docs/trials.md), the analysis (primary and
     secondary outcomes) and [power] (N per arm to try, replicates). Example: examples/trial-home-visiting.toml.
     """
     from securebase.scenario.load import ScenarioError

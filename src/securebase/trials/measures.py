@@ -20,12 +20,7 @@ from securebase.model.state import Figures
 
 def settings_of(calibration: Calibration) -> InstrumentSettings:
     """What the instruments take from ``calibration``: its constants, coding scheme and fitted errors."""
-    return InstrumentSettings(
-        params=calibration.params,
-        coding=calibration.coding,
-        observer_sd=calibration.instruments.observer_sd,
-        sorter_sd=calibration.instruments.sorter_sd,
-    )
+    return calibration.instrument_settings()
 
 
 def instrument(name: str, figure: str, calibration: Calibration) -> Instrument:
