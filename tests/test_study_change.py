@@ -57,10 +57,86 @@ def test_secure_history_adults_explore_and_learn_more(result):
 
 def test_control_arm_is_unchanged_care(result):
     table = result.tables["by_age"]
-    control = table[table["arm"] == "none (control)"]
+    control = table[table["arm"] == study.CONTROL]
     assert (control["care_after"].to_numpy() == [study.HISTORIES[h] for h in control["history"]]).all()
-    secure = table[(table["history"] == "secure history") & (table["arm"] == "none (control)")]
-    assert (secure["share_secure_before"] > 0.8).all()
+    secure = table[(table["history"] == "secure history") & (table["arm"] == study.CONTROL)]
+    assert (secure["model_share_secure_before"] > 0.8).all()
+
+
+def test_security_is_read_by_the_instrument_valid_at_each_age(result):
+    table = result.tables["by_age"]
+    readouts = {(age, when): set(rows[f"readout_{when}"]) for age, rows in table.groupby("age_of_change_years")
+                for when in study.WHEN}  # fmt: skip
+    # 2 years: only the Q-sort is valid; 3 years: the reunion classification; 10 and 11: the Security Scale
+    assert readouts == {
+        (2.0, "before"): {"security-score"},
+        (2.0, "after"): {"reunion"},
+        (10.0, "before"): {"security-scale"},
+        (10.0, "after"): {"security-scale"},
+    }
+    s8 = [f for f in result.findings if f.claim == "S8"]
+    reunion = [f for f in s8 if "at 2 years" in f.statistic]
+    scale = [f for f in s8 if "at 10 years" in f.statistic]
+    assert all("share secure (B) on the reunion classification" in f.statistic for f in reunion)
+    assert all(f.units == "share of children" and f.minimum_effect is study.S8_MINIMUM for f in reunion)
+    assert all("mean security-scale score" in f.statistic for f in scale)
+    assert all(f.minimum_effect is study.S8_SCORE_MINIMUM["security-scale"] for f in scale)
+    assert study.S8_SCORE_MINIMUM["security-scale"].value == pytest.approx(0.1)
+
+
+def test_histories_differ_as_read_at_the_change(result):
+    table = result.tables["by_age"]
+    before = table[table["arm"] == study.CONTROL].set_index(["age_of_change_years", "history"])["security_before"]
+    for age in study.SIZES["quick"]["ages"]:
+        assert before[(age, "secure history")] > before[(age, "insecure history")]
+
+
+def test_the_instrument_errs_where_the_model_does_not(result):
+    """The reunion's coders miss some secure children that the model's own read-out finds (agreement 82%), and the
+    observed change is smaller than the model's."""
+    table = result.tables["by_age"].set_index(["age_of_change_years", "history", "arm"])
+    control = table.loc[(2.0, "secure history", study.CONTROL)]
+    assert control["security_after"] < control["model_share_secure_after"]
+    for arm in study.KINDS:
+        row = table.loc[(2.0, "insecure history", arm)]
+        assert abs(row["effect"]) < abs(row["model_effect"])
+
+
+def test_arms_are_measured_with_the_same_draws(result):
+    """A child read the same way by the model in two arms gets the same class from the coder in both."""
+    children = result.tables["children"]
+    rows = children[(children["age_of_change_years"] == 2.0) & (children["history"] == "insecure history")]
+    change = rows[rows["arm"] == "change"].set_index("child")
+    replace = rows[rows["arm"] == "replace"].set_index("child")
+    both = change["model_secure_after"] & replace["model_secure_after"]
+    assert both.sum() > 50
+    assert (change.loc[both, "class_after"] == replace.loc[both, "class_after"]).all()
+    assert set(change["class_after"]) <= {"A", "B", "C", "D"}
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        ("quick", {2.0: ("security-score", "reunion"), 10.0: ("security-scale", "security-scale")}),
+        (
+            "full",
+            {
+                2.0: ("security-score", "reunion"),
+                6.0: ("reunion", "security-scale"),
+                10.0: ("security-scale", "security-scale"),
+                15.0: ("state-of-mind", "state-of-mind"),
+            },
+        ),
+    ],
+)
+def test_no_readout_day_of_either_size_falls_in_a_gap(size, expected):
+    s = study.SIZES[size]
+    found = {
+        age: tuple(study.readout_at(day) for day in study.readout_days(age, s["follow_up"]).values())
+        for age in s["ages"]
+    }
+    assert found == expected
+    assert "general working model, not the caregiver's" in study.what_is_read("state-of-mind")
 
 
 @pytest.fixture

@@ -176,11 +176,13 @@ CALIBRATION_TARGETS = {"S8": ("change_at_2_years", "change_at_14_years")}
 #: the instruments that read the general working model rather than the one of the figure named
 GENERAL: frozenset[str] = frozenset({"state-of-mind"})
 CONTROL = "none (control)"
+#: the two times security is read for a change: on the day of the change, and at the end of the follow-up
+WHEN: tuple[str, ...] = ("before", "after")
 
 
 def readout_days(age: float, follow_up: int) -> dict[str, int]:
     """The days security is read for a change at ``age``: the day of the change, and the end of the follow-up."""
-    return {"before": day_of_age(age), "after": day_of_age(age) + follow_up}
+    return dict(zip(WHEN, (day_of_age(age), day_of_age(age) + follow_up), strict=True))
 
 
 def readout_at(day: int) -> str:
