@@ -36,9 +36,10 @@ def test_worsened_care_makes_secure_children_insecure_at_every_age(result):
     assert set(found) == {"supported"}
 
 
-def test_improved_care_makes_insecure_toddlers_secure(result):
+def test_improved_care_makes_insecure_children_secure_at_every_age(result):
     assert verdicts(result, "S8", "improved at 2 years") == ["supported", "supported"]
-    # not asserted: improvement at 10 years within the quick size's one-year follow-up (see the report)
+    # at 10 years, read by the Security Scale a year later (+1.68 points [1.65, 1.71] at seed 1, minimum 0.1)
+    assert verdicts(result, "S8", "improved at 10 years") == ["supported", "supported"]
 
 
 @pytest.mark.xfail(

@@ -443,9 +443,9 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
         "and for a classification also the model's own read-out of the strategy with the caregiver (open markers: "
         "no observer, no error); the line under the title gives the read-out at the time of the change, whose "
         "instrument may differ. Security is not fixed where the worsened arms fall below the control and the "
-        "improved arms rise above it; from 14 years the state of mind reads the general working model, not the "
-        "caregiver's, so a change with one caregiver moves it less. Where the filled and open markers differ, the "
-        "instrument's error blurs what the model shows. Right: exploration and learning in the first year with a "
+        "improved arms rise above it. From 14 years the state of mind reads the general working model, not the "
+        "caregiver's (here the caregiver is the only attachment figure before adulthood, so the two mostly move "
+        "together). Where the filled and open markers differ, the instrument's error blurs what the model shows. Right: exploration and learning in the first year with a "
         "new partner, by history; higher bars for the secure history support the claim that secure adults "
         "explore and grow."
     )
