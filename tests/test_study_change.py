@@ -167,6 +167,18 @@ def test_change_keeps_the_working_model_and_replace_starts_from_the_prior(small)
     assert np.array_equal(small.children.trust[1, k], trust_before[1])
 
 
+def test_readouts_are_scheduled_on_the_day_of_the_change_and_at_the_end_of_the_follow_up():
+    s = study.SIZES["quick"]
+    simulation = Simulation(study.scenario(5, "quick"), seed=3, params=SHIPPED.params, kernel=KERNEL)
+    study.schedule_readouts(simulation, s["ages"], s["follow_up"], SHIPPED)
+    days = {item.name: set(item.day.tolist()) for item in simulation.schedules}
+    for age in s["ages"]:
+        for when, day in study.readout_days(age, s["follow_up"]).items():
+            assert days[f"observed {when} {age:g}"] == days[f"model {when} {age:g}"] == {day}
+    assert days["observed before 2"] == {study.day_of_age(2.0)}
+    assert days["observed after 2"] == {study.day_of_age(2.0) + 365}
+
+
 def test_partner_is_joined_at_the_adult_age_and_the_parent_leaves():
     scenario = study.scenario(5, "quick")
     adult_day = study.day_of_age(study.SIZES["quick"]["adult_age"])

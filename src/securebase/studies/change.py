@@ -76,6 +76,7 @@ from securebase.calibration.calibration import Calibration
 from securebase.engine.records import MEANS
 from securebase.engine.simulation import Simulation
 from securebase.instruments import security_scale
+from securebase.instruments.ages import months_of
 from securebase.instruments.catalogue import INSTRUMENTS, security_readout
 from securebase.instruments.registry import instrument
 from securebase.model.state import FIGURE_TRAITS
@@ -187,7 +188,7 @@ def readout_days(age: float, follow_up: int) -> dict[str, int]:
 
 def readout_at(day: int) -> str:
     """The instrument that reads security on ``day`` (the children are born on day 0)."""
-    return security_readout(day / DAYS_PER_YEAR * 12.0)
+    return security_readout(float(months_of(day)))
 
 
 def is_classification(name: str) -> bool:
