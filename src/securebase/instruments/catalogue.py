@@ -6,9 +6,11 @@ registry.py runs them, and each instrument refuses children outside its ages by 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from securebase.model.state import STRATEGIES
+from securebase.scenario.load import ScenarioError
 
 
 @dataclass(frozen=True)
@@ -100,3 +102,42 @@ INSTRUMENTS: dict[str, InstrumentInfo] = {
         "modelling choice: a read-out of the model's state, valid at any age; no real study observes it",
     ),
 }
+
+#: the instruments that read a child's security with a figure, classifications first: where one of them is valid
+#: at an age it is preferred (the share secure is what studies of change report); the scores fill the ages no
+#: classification covers (the Q-sort at 20-30 months, the Security Scale at 8-14 years). The state of mind reads
+#: the general working model, not the figure's: from 14 years it is the only classification (modelling choice)
+SECURITY_READOUTS: tuple[str, ...] = ("strange-situation", "reunion", "state-of-mind", "security-score", "security-scale")
+
+
+class NoReadoutError(ScenarioError):
+    """No instrument reads security at an age (a ValueError: the CLI exits 2 on it)."""
+
+
+def security_readout(age_months: float) -> str:
+    """The instrument that reads a child's security with a figure at ``age_months``: a classification where one is
+    valid (its outcome class, ``default_class``, is the secure one: B, or F for the state of mind), else a score.
+
+    Between 84 and 96 months no instrument is valid (the reunion systems end at 7 years, the Security Scale starts
+    at 8): the age is refused with an error naming it, never read by the nearest instrument outside its range, which
+    would itself refuse the child (ages.py).
+    """
+    age = float(age_months)
+    if not math.isfinite(age) or age < 0:
+        raise NoReadoutError(f"age_months has value {age_months!r}; expected an age of 0 months or more")
+    valid = [name for name in SECURITY_READOUTS if _valid_at(name, age)]
+    for kind in ("classification", "continuous"):
+        for name in valid:
+            if INSTRUMENTS[name].kind == kind:
+                return name
+    ranges = ", ".join(f"{name} {INSTRUMENTS[name].valid_months[0]:g}-{INSTRUMENTS[name].valid_months[1]:g}"
+                       for name in SECURITY_READOUTS)  # fmt: skip
+    raise NoReadoutError(
+        f"age_months has value {age:g} ({age / 12:.1f} years): no instrument reads security at that age; expected "
+        f"an age within one of the instruments' ranges (months: {ranges})"
+    )
+
+
+def _valid_at(name: str, age_months: float) -> bool:
+    low, high = INSTRUMENTS[name].valid_months
+    return low <= age_months <= high

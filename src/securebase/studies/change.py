@@ -20,11 +20,31 @@ children's caregiving changes for good:
   step-parent would).
 
 The population itself goes on unchanged and is the control. Each branch and
-the control then live ``follow_up`` more days, and the strategy read-out with
-the (changed or new) caregiver is taken at the change and at the end. Since a
-branch and the control are copies of the same children with the same history
-(and the same random numbers, until an event draws), outcomes are paired per
-child.
+the control then live ``follow_up`` more days. Security with the caregiver is
+read at the change and at the end of the follow-up as a researcher would: by
+the instrument valid at the child's age (instruments/catalogue.py
+``security_readout``: a classification where one is valid, else a score), with
+its measurement error (the calibration's instrument settings):
+
+- 2 years (24 months): the Attachment Q-sort security score (-1 to 1), the
+  only read-out valid there (the Strange Situation ends at 20 months, the
+  reunion procedures start at 30);
+- 3 to 7 years: the reunion classification (secure: B);
+- 8 to 13 years: the Security Scale (self-report, 1 to 4);
+- 14 years and older: the state of mind (secure: F, secure-autonomous), which
+  reads the general working model, not the one of the caregiver; where the
+  Security Scale is also valid (14 to 15 years) the classification is
+  preferred.
+
+The model's own read-out (the strategy of the working model of the
+caregiver, model/strategy.py ``classify``: no observer, no error) is taken at
+the same days and kept in the tables, not judged. Every read-out is scheduled
+on the population before it is copied, so a branch and the control measure on
+the same day with the same measurement draws (a measurement has its own
+generator, engine/care.py): the instrument's error differs between arms only
+where the children do. Since a branch and the control are also copies of the
+same children with the same history (and the same random numbers, until an
+event draws), outcomes are paired per child.
 
 S9: the control population goes on to adulthood. At the adult age (25 years at
 full size) every one of them leaves the parental home (the parent leaves their
@@ -37,10 +57,12 @@ competence at the start): competence saturates, so the raw gain of a group
 that had learnt less would be inflated by what it had left to learn).
 
 Findings.
-- S8, per age of change and per kind (change, replace): share secure with
-  the caregiver after the follow-up, worsened minus control among the
-  secure-history children (expected negative) and improved minus control
-  among the insecure-history children (expected positive); paired per child.
+- S8, per age of change and per kind (change, replace): security after the
+  follow-up as the instrument valid then reads it, worsened minus control
+  among the secure-history children (expected negative) and improved minus
+  control among the insecure-history children (expected positive); paired per
+  child. For a classification the share secure (B; F for the state of mind),
+  for the Security Scale the mean score (``S8_SCORE_MINIMUM``).
 - S9: exploration and relative competence gain in the adult year, secure
   history minus insecure history (expected positive; Welch intervals).
 """
@@ -53,6 +75,10 @@ import pandas as pd
 from securebase.calibration.calibration import Calibration
 from securebase.engine.records import MEANS
 from securebase.engine.simulation import Simulation
+from securebase.instruments import security_scale
+from securebase.instruments.ages import months_of
+from securebase.instruments.catalogue import INSTRUMENTS, security_readout
+from securebase.instruments.registry import instrument
 from securebase.model.state import FIGURE_TRAITS
 from securebase.model.strategy import SECURE, classify
 from securebase.model.timescale import DAYS_PER_YEAR
@@ -120,6 +146,7 @@ def new_caregiver(simulation: Simulation, who: np.ndarray, preset: str) -> None:
 
 
 def secure_with_caregiver(simulation: Simulation) -> np.ndarray:
+    """The model's own read-out: whether the working model of the caregiver reads as secure (no observer)."""
     k = simulation.figures.index(CAREGIVER)
     children = simulation.children
     return classify(children.gain[:, k], children.fear[:, k], simulation.params) == SECURE
@@ -133,6 +160,13 @@ def forget_records(simulation: Simulation) -> None:
 
 #: S8: the smallest change in the share secure that would matter
 S8_MINIMUM = MinimumEffect(0.05, "a risk difference of 5 percentage points secure, the usual smallest that matters")
+#: S8 read by a score (no classification is valid at the age): the smallest paired difference that would matter
+S8_SCORE_MINIMUM = {
+    "security-scale": MinimumEffect(
+        0.2 * security_scale.PUBLISHED_SD,
+        "0.1 Security Scale points: 0.2 of its published SD of 0.5 (Kerns et al. 1996), Cohen's small effect",
+    ),
+}
 #: S9: the smallest difference between histories that would matter, for each adult outcome
 S9_MINIMUM = {
     "mean_exploration": MinimumEffect(0.05, "5 points of exploration (share of an episode): less would go unseen"),
@@ -140,6 +174,60 @@ S9_MINIMUM = {
 }
 #: the calibration targets that already require S8's direction (insecure children become secure when care improves)
 CALIBRATION_TARGETS = {"S8": ("change_at_2_years", "change_at_14_years")}
+#: the instruments that read the general working model rather than the one of the figure named
+GENERAL: frozenset[str] = frozenset({"state-of-mind"})
+CONTROL = "none (control)"
+#: the two times security is read for a change: on the day of the change, and at the end of the follow-up
+WHEN: tuple[str, ...] = ("before", "after")
+
+
+def readout_days(age: float, follow_up: int) -> dict[str, int]:
+    """The days security is read for a change at ``age``: the day of the change, and the end of the follow-up."""
+    return dict(zip(WHEN, (day_of_age(age), day_of_age(age) + follow_up), strict=True))
+
+
+def readout_at(day: int) -> str:
+    """The instrument that reads security on ``day`` (the children are born on day 0)."""
+    return security_readout(float(months_of(day)))
+
+
+def is_classification(name: str) -> bool:
+    return INSTRUMENTS[name].kind == "classification"
+
+
+def what_is_read(name: str) -> str:
+    """A read-out's statistic in words: the share secure (and which working model it reads) or the mean score."""
+    if not is_classification(name):
+        return f"mean {name} score with the caregiver"
+    reads = "the general working model, not the caregiver's" if name in GENERAL else "with the caregiver"
+    return f"share secure ({INSTRUMENTS[name].default_class}) on the {name} classification ({reads})"
+
+
+def schedule_readouts(simulation: Simulation, ages: tuple[float, ...], follow_up: int, calibration: Calibration) -> None:
+    """Per age of change, the instrument valid at the change and at the end of the follow-up, and the model's own
+    read-out on the same days; scheduled before any copy, so that every arm measures with the same draws."""
+    settings = calibration.instrument_settings()
+    model = instrument("model-strategy", CAREGIVER, settings)
+    for age in ages:
+        for when, day in readout_days(age, follow_up).items():
+            years = day / DAYS_PER_YEAR
+            observed = instrument(readout_at(day), CAREGIVER, settings)
+            simulation.schedule(f"observed {when} {age:g}", observed, at_age_years=years)
+            simulation.schedule(f"model {when} {age:g}", model, at_age_years=years)
+
+
+def read(simulation: Simulation, measure: str, name: str, n_children: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per child in order, a measure's security (a bool, secure or not, for a classification; the score for a
+    continuous read-out) and the class read ('' for a score)."""
+    table = simulation.measurement_table()
+    rows = table[table["measure"] == measure].set_index("child")
+    if len(rows) != n_children:
+        raise RuntimeError(f"measure {measure!r} read {len(rows)} children; expected {n_children}")
+    rows = rows.reindex(np.arange(n_children))
+    if not is_classification(name):
+        return rows["value"].to_numpy(float), np.full(n_children, "", dtype=object)
+    classes = rows["classification"].to_numpy(str)
+    return classes == INSTRUMENTS[name].default_class, classes.astype(object)
 
 
 def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> StudyResult:
@@ -154,21 +242,22 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
     # the same partner for child i of each block: the same present conditions
     same_partner = {name: getattr(main.figures, name)[groups["secure history"], partner] for name in FIGURE_TRAITS}
     main.change_care(PARTNER, same_partner, who=groups["insecure history"])
+    schedule_readouts(main, s["ages"], follow_up, calibration)
+    readout = {(age, when): readout_at(day) for age in s["ages"] for when, day in readout_days(age, follow_up).items()}
     adult_day = day_of_age(s["adult_age"])
-    actions = sorted(
-        [(day_of_age(a), "change", a) for a in s["ages"]]
-        + [(day_of_age(a) + follow_up, "control", a) for a in s["ages"]]
-        + [(adult_day, "adult", s["adult_age"])]
-    )
-    progress.reset(total=sc.schedule.days + len(s["ages"]) * len(KINDS) * follow_up)
+    actions = sorted([(day_of_age(a), "change", a) for a in s["ages"]] + [(adult_day, "adult", s["adult_age"])])
+    # a branch lives one day past its follow-up: the read-out at the end is taken at the start of that day
+    progress.reset(total=sc.schedule.days + len(s["ages"]) * len(KINDS) * (follow_up + 1))
 
-    secure: dict[tuple[float, str, str], np.ndarray] = {}  # (age, kind or "before"/"none (control)") -> per child
+    # (age, arm) -> per child: security as read, the class read, the model's own read-out
+    observed: dict[tuple[float, str], np.ndarray] = {}
+    classes: dict[tuple[float, str], np.ndarray] = {}
+    model: dict[tuple[float, str], np.ndarray] = {}
     adult_start: dict[str, np.ndarray] = {}
     for day, action, age in actions:
         run_until(main, day, progress)
         forget_records(main)
         if action == "change":
-            secure[(age, "before")] = secure_with_caregiver(main)
             for kind in KINDS:
                 branch = main.fork()
                 for history, who in groups.items():
@@ -176,11 +265,11 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
                         new_caregiver(branch, who, CHANGED_TO[history])
                     else:
                         set_care(branch, who, CHANGED_TO[history])
-                run_until(branch, day + follow_up, progress)
-                secure[(age, kind)] = secure_with_caregiver(branch)
+                run_until(branch, day + follow_up + 1, progress)
+                name = readout[(age, "after")]
+                observed[(age, kind)], classes[(age, kind)] = read(branch, f"observed after {age:g}", name, 2 * n)
+                model[(age, kind)] = read(branch, f"model after {age:g}", "model-strategy", 2 * n)[0]
                 del branch
-        elif action == "control":
-            secure[(age, "none (control)")] = secure_with_caregiver(main)
         else:
             totals = main.totals
             adult_start = {
@@ -190,6 +279,11 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
                 "episodes": np.array(totals.episodes),
             }
     run_until(main, main.end_day, progress)
+    for age in s["ages"]:
+        for when, arm in (("before", "before"), ("after", CONTROL)):
+            name = readout[(age, when)]
+            observed[(age, arm)], classes[(age, arm)] = read(main, f"observed {when} {age:g}", name, 2 * n)
+            model[(age, arm)] = read(main, f"model {when} {age:g}", "model-strategy", 2 * n)[0]
     totals = main.totals
     episodes = totals.episodes - int(adult_start["episodes"])
     adult = pd.DataFrame(
@@ -208,7 +302,7 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
     adult["relative_competence_gain"] = adult["competence_gain"] / (1.0 - adult["competence_at_start"])
 
     history_of = np.repeat(list(HISTORIES), n)
-    arms = (*KINDS, "none (control)")
+    arms = (*KINDS, CONTROL)
     children = pd.concat(
         [
             pd.DataFrame(
@@ -217,9 +311,16 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
                     "history": history_of,
                     "age_of_change_years": age,
                     "arm": arm,
-                    "care_after": [HISTORIES[h] if arm == "none (control)" else CHANGED_TO[h] for h in history_of],
-                    "secure_before": secure[(age, "before")],
-                    "secure_after": secure[(age, arm)],
+                    "care_after": [HISTORIES[h] if arm == CONTROL else CHANGED_TO[h] for h in history_of],
+                    "readout_before": readout[(age, "before")],
+                    "class_before": classes[(age, "before")],
+                    # 1/0 secure for a classification, the score for a continuous read-out
+                    "security_before": observed[(age, "before")].astype(float),
+                    "readout_after": readout[(age, "after")],
+                    "class_after": classes[(age, arm)],
+                    "security_after": observed[(age, arm)].astype(float),
+                    "model_secure_before": model[(age, "before")],
+                    "model_secure_after": model[(age, arm)],
                 }
             )
             for age in s["ages"]
@@ -230,41 +331,45 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
 
     findings, summary = [], []
     for age in s["ages"]:
+        after_name = readout[(age, "after")]
         for history, who in groups.items():
-            control = secure[(age, "none (control)")][who]
+            control, model_control = observed[(age, CONTROL)][who], model[(age, CONTROL)][who]
             for arm in arms:
-                after = secure[(age, arm)][who]
-                before_share = statistics.share(secure[(age, "before")][who])
-                after_share = statistics.share(after)
+                after = observed[(age, arm)][who]
                 row = {
                     "age_of_change_years": age,
                     "history": history,
                     "arm": arm,
-                    "care_after": HISTORIES[history] if arm == "none (control)" else CHANGED_TO[history],
+                    "care_after": HISTORIES[history] if arm == CONTROL else CHANGED_TO[history],
                     "n_children": len(who),
-                    "share_secure_before": before_share.value,
-                    "share_secure_before_low": before_share.low,
-                    "share_secure_before_high": before_share.high,
-                    "share_secure_after": after_share.value,
-                    "share_secure_after_low": after_share.low,
-                    "share_secure_after_high": after_share.high,
                 }
-                if arm != "none (control)":
+                for when, values in (("before", observed[(age, "before")][who]), ("after", after)):
+                    e = statistics.mean(values)
+                    row.update({f"readout_{when}": readout[(age, when)], f"security_{when}": e.value,
+                                f"security_{when}_low": e.low, f"security_{when}_high": e.high})  # fmt: skip
+                for when, values in (("before", model[(age, "before")][who]), ("after", model[(age, arm)][who])):
+                    e = statistics.share(values)
+                    row.update({f"model_share_secure_{when}": e.value, f"model_share_secure_{when}_low": e.low,
+                                f"model_share_secure_{when}_high": e.high})  # fmt: skip
+                if arm != CONTROL:
                     effect = statistics.paired_difference(after, control)
-                    row.update(effect=effect.value, effect_low=effect.low, effect_high=effect.high)
+                    mine = statistics.paired_difference(model[(age, arm)][who], model_control)
+                    row.update(effect=effect.value, effect_low=effect.low, effect_high=effect.high,
+                               model_effect=mine.value, model_effect_low=mine.low, model_effect_high=mine.high)  # fmt: skip
                     what = "a new caregiver" if arm == "replace" else "the same caregiver"
+                    classification = is_classification(after_name)
                     findings.append(
                         Finding(
                             claim="S8",
                             statistic=(
-                                f"share secure {follow_up / DAYS_PER_YEAR:.0f} year(s) after care {DIRECTION[history]} "
-                                f"at {age:g} years ({what}), {history} children: changed minus no change "
-                                "(paired per child)"
+                                f"{what_is_read(after_name)}, {follow_up / DAYS_PER_YEAR:.0f} year(s) after care "
+                                f"{DIRECTION[history]} at {age:g} years ({what}), {history} children: changed minus "
+                                "no change (paired per child)"
                             ),
                             estimate=effect,
                             expected=-1 if history == "secure history" else 1,
-                            units="share of children",
-                            minimum_effect=S8_MINIMUM,
+                            units="share of children" if classification else f"{after_name} points",
+                            minimum_effect=S8_MINIMUM if classification else S8_SCORE_MINIMUM[after_name],
                         )
                     )
                 summary.append(row)
@@ -311,28 +416,37 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
     ages = ", ".join(f"{a:g}" for a in s["ages"])
     caption = (
         f"children from birth with a responsive (secure history) or rejecting (insecure history) caregiver; "
-        f"care changes at {ages} years, read {follow_up} days later; adults from {s['adult_age']:g} years\n"
-        f"N = {n} children per history (the same children in every arm), seed {seed}"
+        f"care changes at {ages} years, read {follow_up} days later by the instrument valid then; adults from "
+        f"{s['adult_age']:g} years\nN = {n} children per history (the same children in every arm), seed {seed}"
     )
-    fig = _figure(by_age, adults, s["ages"], caption)
+    fig = _figure(by_age, adults, s["ages"], round(follow_up / DAYS_PER_YEAR, 1), caption)
+    readouts = "; ".join(
+        f"at {age:g} years {readout[(age, 'before')]}, after {readout[(age, 'after')]}" for age in s["ages"]
+    )
     design = (
         f"One population from birth, two blocks of N = {n} children: secure history (a caregiver at the "
         "responsive preset, fixed traits) and insecure history (rejecting preset), caregiver present 90% of home "
         f"episodes. At {ages} years the population is copied into two branches: the same caregiver's care "
         "changes for good (change) or a new person with that care takes its place (replace: the relationship "
         "starts from the child's general prior); responsive care becomes rejecting, rejecting care becomes "
-        f"responsive. The unchanged population is the control. Strategy read-out with the caregiver at the change "
-        f"and {follow_up} days later. Adults: at {s['adult_age']:g} years the parent leaves and a partner from the "
+        f"responsive. The unchanged population is the control. Security is read at the change and {follow_up} days "
+        f"later by the instrument valid at the age, with its measurement error ({readouts}; a classification where "
+        "one is valid, else a score), the same draws in every arm; the model's own strategy read-out is kept "
+        f"beside it, not judged. Adults: at {s['adult_age']:g} years the parent leaves and a partner from the "
         f"normative population arrives (the same partner for child i of each block); {ADULT_DAYS} days. Fused "
         f"kernel, seed {seed}."
     )
     reading = (
-        "Left and middle: the share secure with the caregiver by the age at which care changed, for children whose "
-        "care worsened (secure history, left) and whose care improved (insecure history, middle), with the "
-        "unchanged controls and the share at the time of the change (95% intervals). Security is not fixed where "
-        "the worsened lines fall below the control and the improved lines rise above it, at every age including "
-        "adolescence; where a line overlaps its control at an age, a change of care at that age does not move "
-        "security within the follow-up in the model. Right: exploration and learning in the first year with a "
+        "Each column of the left panels is one age at which care changed; top, children whose care worsened "
+        "(secure history), bottom, children whose care improved (insecure history). Each panel shows security at "
+        "the end of the follow-up as the instrument valid at that age reads it (filled markers: the share secure "
+        "of a classification, or the mean Security Scale score, 1-4), with the same children under unchanged care, "
+        "and for a classification also the model's own read-out of the strategy with the caregiver (open markers: "
+        "no observer, no error); the line under the title gives the read-out at the time of the change, whose "
+        "instrument may differ. Security is not fixed where the worsened arms fall below the control and the "
+        "improved arms rise above it. From 14 years the state of mind reads the general working model, not the "
+        "caregiver's (here the caregiver is the only attachment figure before adulthood, so the two mostly move "
+        "together). Where the filled and open markers differ, the instrument's error blurs what the model shows. Right: exploration and learning in the first year with a "
         "new partner, by history; higher bars for the secure history support the claim that secure adults "
         "explore and grow."
     )
@@ -349,62 +463,63 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
     )
 
 
-def _figure(by_age: pd.DataFrame, adults: pd.DataFrame, ages: tuple[float, ...], caption: str) -> Figure:
-    fig, axes = subplots(1, 4, figsize=(17, 4.8), layout="constrained")
-    styles = {
-        "change": ("tab:blue", "o", "same caregiver, care changed"),
+def _figure(
+    by_age: pd.DataFrame, adults: pd.DataFrame, ages: tuple[float, ...], follow_up_years: float, caption: str
+) -> Figure:
+    columns = len(ages) + 1
+    fig, axes = subplots(2, columns, figsize=(3.6 * columns + 1.0, 8.0), layout="constrained", squeeze=False)
+    arms = {
+        CONTROL: ("grey", "^", "no change"),
+        "change": ("tab:blue", "o", "same caregiver"),
         "replace": ("tab:orange", "s", "new caregiver"),
-        "none (control)": ("grey", "^", "no change (control)"),
     }
-    for ax, history in zip(axes[:2], HISTORIES, strict=True):
-        rows = by_age[by_age["history"] == history]
-        first = rows[rows["arm"] == "none (control)"]
-        y = first["share_secure_before"].to_numpy()
-        error = np.vstack([y - first["share_secure_before_low"], first["share_secure_before_high"] - y])
-        ax.errorbar(
-            first["age_of_change_years"],
-            y,
-            yerr=error,
-            color="black",
-            ls=":",
-            marker="x",
-            capsize=3,
-            label="at the change",
-        )
-        for j, (arm, (colour, marker, label)) in enumerate(styles.items()):
-            r = rows[rows["arm"] == arm]
-            y = r["share_secure_after"].to_numpy()
-            error = np.vstack([y - r["share_secure_after_low"], r["share_secure_after_high"] - y])
-            ax.errorbar(
-                r["age_of_change_years"] + 0.15 * (j - 1),
-                y,
-                yerr=error,
-                color=colour,
-                marker=marker,
-                capsize=3,
-                label=label,
+    for column, age in enumerate(ages):
+        for row, history in enumerate(HISTORIES):
+            ax = axes[row, column]
+            rows = by_age[(by_age["age_of_change_years"] == age) & (by_age["history"] == history)].set_index("arm")
+            first = rows.iloc[0]
+            after, before = first["readout_after"], first["readout_before"]
+            share = is_classification(after)
+            for x, (arm, (colour, marker, label)) in enumerate(arms.items()):
+                r = rows.loc[arm]
+                y = r["security_after"]
+                error = [[y - r["security_after_low"]], [r["security_after_high"] - y]]
+                ax.errorbar(x, y, yerr=error, color=colour, marker=marker, capsize=3, ls="none", label=label)
+                if share:
+                    y = r["model_share_secure_after"]
+                    error = [[y - r["model_share_secure_after_low"]], [r["model_share_secure_after_high"] - y]]
+                    ax.errorbar(x + 0.25, y, yerr=error, color=colour, marker=marker, mfc="none", capsize=2,
+                                ls="none")  # fmt: skip
+            ax.set_xticks(range(len(arms)), [label for _, _, label in arms.values()], fontsize=8)
+            ax.set_xlim(-0.5, len(arms) - 0.25)
+            if share:
+                ax.set_ylim(-0.02, 1.02)
+                ax.set_ylabel(f"share {INSTRUMENTS[after].default_class} ({after})", fontsize=8)
+            else:
+                if after == "security-scale":
+                    ax.set_ylim(*security_scale.SCALE)
+                ax.set_ylabel(f"mean {after} score", fontsize=8)
+            then = "share secure" if is_classification(before) else "mean score"
+            ax.set_title(
+                f"{history}: care {DIRECTION[history]} at {age:g} y, read at {age + follow_up_years:g} y\n"
+                f"at the change, {before}: {then} {first['security_before']:.2f}",
+                fontsize=8,
             )
-        ax.set_xticks(ages)
-        ax.set_ylim(-0.02, 1.02)
-        ax.set_xlabel("age at the change (years)")
-        ax.set_ylabel("share secure with the caregiver")
-        ax.set_title(
-            f"{history}: care {DIRECTION[history]} ({HISTORIES[history]} to {CHANGED_TO[history]})", fontsize=9
-        )
-    axes[0].legend(fontsize=8)
+    axes[0, 0].legend(fontsize=7, title="filled: instrument\nopen: model's own", title_fontsize=7)
     x = np.arange(len(adults))
     for ax, column, label in (
-        (axes[2], "mean_exploration", "adult exploration, first year with a partner"),
-        (axes[3], "relative_competence_gain", "share of what was left to learn, learnt"),
+        (axes[0, -1], "mean_exploration", "adult exploration, first year with a partner"),
+        (axes[1, -1], "relative_competence_gain", "share of what was left to learn, learnt"),
     ):
         y = adults[column].to_numpy()
         error = np.vstack([y - adults[f"{column}_low"], adults[f"{column}_high"] - y])
         ax.bar(x, y, 0.6, yerr=error, capsize=4, color=["tab:green", "tab:red"])
-        ax.set_xticks(x, adults["history"])
+        ax.set_xticks(x, adults["history"], fontsize=8)
         ax.set_title(label, fontsize=9)
-        ax.set_ylabel(f"{column} (0-1 scale)")
+        ax.set_ylabel(f"{column} (0-1 scale)", fontsize=8)
     fig.suptitle(
-        f"Security changes when care changes, at any age; secure adults explore (bars: 95% intervals)\n{caption}",
+        "Security read by the instrument valid at each age, after care changed, against no change; secure adults "
+        f"explore (95% intervals)\n{caption}",
         fontsize=10,
     )
     return fig
@@ -423,9 +538,10 @@ STUDY = Study(
     ),
     question=(
         "Children who grew up with responsive care see it turn rejecting, and children who grew up with rejecting "
-        "care see it turn responsive, at 2, 6, 10 or 15 years, by the same caregiver changing or by a new one. Does "
-        "the share secure fall after worsening and rise after improving, compared with the same children left "
-        "unchanged, at every age including adolescence? And do adults with a secure history explore and learn more "
+        "care see it turn responsive, at 2, 6, 10 or 15 years, by the same caregiver changing or by a new one. Read "
+        "as a researcher would, by the instrument valid at the child's age and with its error, does security fall "
+        "after worsening and rise after improving, compared with the same children left unchanged, at every age "
+        "including adolescence? And do adults with a secure history explore and learn more "
         "than adults with an insecure one under the same present conditions? Falls, rises and higher adult "
         "exploration support the claims; no change, or the reverse, fails to support or contradicts them."
     ),
