@@ -50,7 +50,7 @@ def test_every_finding_states_its_minimum_effect_and_s8_s12_are_constrained_by_c
     badge = '<span class="badge constrained">constrained by calibration</span>'
     by_claim = page[page.index('id="summary"') : page.index("Every finding")]
     rows = {m.group(1): m.group(0) for m in re.finditer(r"<tr><td>(S\d+)</td>.*?</tr>", by_claim, re.DOTALL)}
-    assert len(rows) == 12
+    assert len(rows) == 13  # S1-S12 and S13, the seed's opening question (life-course)
     assert {claim for claim, row in rows.items() if badge in row} == {"S8", "S12"}
     assert "S8 is constrained by calibration." in page
     assert "S12 is constrained by calibration." in page
