@@ -54,6 +54,7 @@ COLUMNS: dict[str, str] = {
     "approaches_accepted": "of those, accepted",
     "accepted_share": "accepted / approaches (NaN with no approach)",
     "approaches_received": "approaches the child received from classmates",
+    "acceptances_given": "of those, the ones it accepted",
     "liked_by": "share of classmates whose tie to the child is at least like_level (sociometric acceptance)",
     "friends": "reciprocated ties at or above friend_level at the end",
     "friendship_quality": "mean strength of the two ties over its friendships (NaN with none)",
@@ -116,7 +117,7 @@ class Classroom:
         self.anxious_before = np.zeros(n, bool)
         self.competence_at_start: np.ndarray | None = None
         counts = (
-            "peer_available", "approaches_accepted", "approaches_received", "aggression", "victimised",
+            "peer_available", "approaches_accepted", "approaches_received", "acceptances_given", "aggression", "victimised",
             "teacher_demands", "opposition", "withdrawal", "worry",
         )  # fmt: skip
         for name in counts:
@@ -200,6 +201,7 @@ class Classroom:
         self.peer_available += available
         self.approaches_accepted += accepted
         self.approaches_received += np.bincount(target[me], minlength=n)
+        self.acceptances_given += np.bincount(target[ok], minlength=n)
         self.aggression += aggressed
         self.victimised += np.bincount(target[hit], minlength=n)
 
@@ -224,6 +226,7 @@ class Classroom:
             "approaches_accepted": self.approaches_accepted,
             "accepted_share": accepted_share,
             "approaches_received": self.approaches_received,
+            "acceptances_given": self.acceptances_given,
             "liked_by": peers.liked_by(self.ties_by_class, pp),
             "friends": friends,
             "friendship_quality": quality,
