@@ -15,7 +15,10 @@ school entry into three years that draw the same engine numbers:
 - classroom: the year with ``model/classroom.py`` (school events, classmates as children, externalising,
   internalising, general ability), then its per-child outcome table.
 
-Prints the time of each part and the classroom's outcome means.
+Prints the time of each part, the classroom's outcome means, and (with
+``--by-strategy``) the means by each child's strategy with its parent at school
+entry (the working-model read-out of docs/model.md §7, not a coded Strange
+Situation): what the model gives, not a target.
 """
 
 from __future__ import annotations
@@ -26,11 +29,14 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 import securebase
+from securebase.engine.records import strategies
 from securebase.engine.simulation import Simulation
 from securebase.model.classroom import classroom_for
 from securebase.model.school import SchoolEvents
+from securebase.model.state import STRATEGIES
 from securebase.scenario.load import load_scenario
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -56,6 +62,7 @@ def main() -> None:
     parser.add_argument("--class-size", type=int, default=30)
     parser.add_argument("--history", choices=("simulate", "none"), default="simulate")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--by-strategy", action="store_true", help="print the outcome means by strategy at entry")
     args = parser.parse_args()
     n = args.classes * args.class_size
     base = load_scenario("school-year")
@@ -71,6 +78,8 @@ def main() -> None:
     timed(f"history ({spec.history_days} days at home)", lambda: [history.step() for _ in range(-history.first_day)])
     at_entry = time.perf_counter() - started
 
+    parent = history.figures.index("parent")
+    strategy_at_entry = np.asarray(STRATEGIES)[strategies(history.children, params)[:, parent]]
     baseline = history.fork()
     timed("year, baseline (no observer)", lambda: live(baseline))
     school = history.fork()
@@ -89,6 +98,12 @@ def main() -> None:
     print("outcome means per child:")
     for name, value in means.items():
         print(f"  {name}: {value:.4g}")
+    if args.by_strategy:
+        table["strategy"] = strategy_at_entry
+        columns = ["peer_approaches", "accepted_share", "liked_by", "friends", "friendship_quality", "aggression",
+                   "opposition", "withdrawal", "worry", "learning", "ability"]  # fmt: skip
+        with pd.option_context("display.width", 200, "display.max_columns", 20):
+            print(table.groupby("strategy")[columns].mean().round(3).assign(n=table["strategy"].value_counts()))
 
 
 if __name__ == "__main__":

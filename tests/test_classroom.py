@@ -218,12 +218,12 @@ def test_anxious_children_withdraw_and_worry_more_and_a_warm_answer_relieves_wor
 def test_ability_teaches_and_security_does_not_change_ability() -> None:
     n = 20 * SIZE
     c = children(n, competence=0.3, exploration=0.9)
-    classroom = school_year(classroom_for(n, SIZE, 6, school=SchoolEventParameters(task_rate=1.0)), c, 400)
+    classroom = school_year(classroom_for(n, SIZE, 6, school_params=SchoolEventParameters(task_rate=1.0)), c, 400)
     table = classroom.outcome_table(c)
     assert np.corrcoef(table["ability"], table["learning"])[0, 1] > 0.3
     # ability is drawn from its own stream: the same for a secure and an insecure class, and not moved by the year
     insecure = children(n, security=0.05, anxiety=0.8, rejection=0.9)
-    other = school_year(classroom_for(n, SIZE, 6, school=SchoolEventParameters(task_rate=1.0)), insecure, 50)
+    other = school_year(classroom_for(n, SIZE, 6, school_params=SchoolEventParameters(task_rate=1.0)), insecure, 50)
     np.testing.assert_array_equal(other.ability, classroom.ability)
     np.testing.assert_array_equal(table["ability"], draw_ability(n, np.random.SeedSequence(6).spawn(3)[1]))
 

@@ -90,10 +90,10 @@ class Classroom:
     seed: int | np.random.SeedSequence
     teacher: int | None = None
     from_day: int = 0
-    school: SchoolEventParameters = DEFAULT_SCHOOL_EVENTS
-    peers: peers.PeerParameters = peers.DEFAULT_PEERS
-    externalising: ext.ExternalisingParameters = ext.DEFAULT_EXTERNALISING
-    internalising: inter.InternalisingParameters = inter.DEFAULT_INTERNALISING
+    school_params: SchoolEventParameters = DEFAULT_SCHOOL_EVENTS
+    peer_params: peers.PeerParameters = peers.DEFAULT_PEERS
+    externalising_params: ext.ExternalisingParameters = ext.DEFAULT_EXTERNALISING
+    internalising_params: inter.InternalisingParameters = inter.DEFAULT_INTERNALISING
     ability_params: AbilityParameters = DEFAULT_ABILITY
     rng: np.random.Generator = field(init=False, repr=False)
 
@@ -103,7 +103,7 @@ class Classroom:
         events_seed, ability_seed, own_seed = sequence.spawn(3)
         self.ability = draw_ability(n, ability_seed)
         self.events = SchoolEvents(
-            n, events_seed, self.school, self.from_day, ability=self.ability, ability_params=self.ability_params,
+            n, events_seed, self.school_params, self.from_day, ability=self.ability, ability_params=self.ability_params,
             fixed_peers=False,
         )  # fmt: skip
         self.rng = np.random.Generator(np.random.PCG64(own_seed))
@@ -138,7 +138,7 @@ class Classroom:
             self._classmates(children, record)
 
     def _classmates(self, children: Children, record: object) -> None:
-        pp, xp, ip = self.peers, self.externalising, self.internalising
+        pp, xp, ip = self.peer_params, self.externalising_params, self.internalising_params
         n = self.layout.n_children
         u = self.rng.random((DRAWS, n))
         if np.isnan(self.expectation).any():
@@ -151,8 +151,8 @@ class Classroom:
         anxiety, felt_security = children.anxiety, children.felt_security
         self.anxiety_sum += anxiety
 
-        available = u[U_THERE] < self.school.peer_rate
-        readiness = children.exploration * approach_readiness(felt_security, self.school)
+        available = u[U_THERE] < self.school_params.peer_rate
+        readiness = children.exploration * approach_readiness(felt_security, self.school_params)
         approached = available & (u[U_APPROACH] < readiness * peers.approach_factor(self.expectation, pp))
         target_seat = peers.choose_classmate(self.ties, self.seat, u[U_WHOM], pp)
         target = self.class_start + target_seat
@@ -207,7 +207,7 @@ class Classroom:
 
     def outcome_table(self, children: Children) -> pd.DataFrame:
         """One row per child: the school outcomes so far (columns: :data:`COLUMNS`)."""
-        events, pp = self.events, self.peers
+        events, pp = self.events, self.peer_params
         friends, quality = peers.friendships(self.ties_by_class, pp)
         episodes = np.maximum(events.school_episodes, 1)
         start = self.competence_at_start if self.competence_at_start is not None else children.competence
