@@ -186,8 +186,9 @@ class Classroom:
         self.ties[me, target_seat[me]] = np.where(
             accepted[me], peers.strengthen(mine, pp.tie_gain), peers.weaken(mine, pp.rebuff_tie_loss)
         )
+        # (read again: when two children approached each other, the first update is already in)
         ok = np.flatnonzero(accepted)
-        self.ties[target[ok], self.seat[ok]] = peers.strengthen(their_tie[ok], pp.tie_gain)
+        self.ties[target[ok], self.seat[ok]] = peers.strengthen(self.ties[target[ok], self.seat[ok]], pp.tie_gain)
         hit = np.flatnonzero(aggressed)
         self.ties[target[hit], self.seat[hit]] = peers.weaken(self.ties[target[hit], self.seat[hit]], xp.aggression_tie_loss)
         self.hostility = np.where(aggressed, toward(self.hostility, 1.0, xp.hostility_gain), self.hostility)
