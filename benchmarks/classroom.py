@@ -73,6 +73,9 @@ def main() -> None:
     print(f"{args.classes:,} classes x {args.class_size} = {n:,} children; history {args.history}; "
           f"{spec.schedule.days} days", flush=True)  # fmt: skip
     params = securebase.default_calibration().params
+    # compile the kernels first (a day of a one-class run), so that no timed part below pays for it
+    warm = spec.model_copy(update={"population": population.model_copy(update={"n_children": args.class_size})})
+    timed("compile (a day of one class)", lambda: Simulation(warm, seed=args.seed, params=params).step())
     started = time.perf_counter()
     history = timed("build", lambda: Simulation(spec, seed=args.seed, params=params, kernel="cpu"))
     timed(f"history ({spec.history_days} days at home)", lambda: [history.step() for _ in range(-history.first_day)])
