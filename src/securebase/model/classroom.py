@@ -154,16 +154,23 @@ class Classroom:
         available = u[U_THERE] < self.school_params.peer_rate
         readiness = children.exploration * approach_readiness(felt_security, self.school_params)
         approached = available & (u[U_APPROACH] < readiness * peers.approach_factor(self.expectation, pp))
-        target_seat = peers.choose_classmate(self.ties, self.seat, u[U_WHOM], pp)
-        target = self.class_start + target_seat
-        their_tie = self.ties[target, self.seat]
+        # the rest of an approach concerns the approachers only (their uniforms are drawn for all the same)
+        me = np.flatnonzero(approached)
+        my_seat = self.seat[me]
+        target_seat = peers.choose_classmate(self.ties[me], my_seat, u[U_WHOM][me], pp)
+        target = self.class_start[me] + target_seat
+        their_tie = self.ties[target, my_seat]
         receptive = peers.receptiveness(peers.openness(felt_security[target], anxiety[target]), their_tie)
-        social = peers.social_approach(felt_security, self.hostility, pp)
-        accepted = approached & (u[U_ACCEPTED] < peers.acceptance_probability(social, receptive, pp))
-        rebuffed = approached & ~accepted
-        aggressed = rebuffed & (
-            u[U_AGGRESSION] < ext.aggression_probability(children.prior_rejection, children.prior_fear, xp)
+        social = peers.social_approach(felt_security[me], self.hostility[me], pp)
+        accepted_me = u[U_ACCEPTED][me] < peers.acceptance_probability(social, receptive, pp)
+        aggressed_me = ~accepted_me & (
+            u[U_AGGRESSION][me] < ext.aggression_probability(children.prior_rejection[me], children.prior_fear[me], xp)
         )
+        accepted = np.zeros(n, bool)
+        accepted[me] = accepted_me
+        rebuffed = approached & ~accepted
+        aggressed = np.zeros(n, bool)
+        aggressed[me] = aggressed_me
 
         # internalising reads the episode as the child met it (before a rebuff's upset)
         self.withdrawal += inter.withdrawn(available, approached, anxiety, ip)
@@ -181,16 +188,15 @@ class Classroom:
             self.opposition += opposed
 
         # ties: each approacher's own tie to its target, and the target's tie to it (pairs are unique)
-        me = np.flatnonzero(approached)
-        mine = self.ties[me, target_seat[me]]
-        self.ties[me, target_seat[me]] = np.where(
-            accepted[me], peers.strengthen(mine, pp.tie_gain), peers.weaken(mine, pp.rebuff_tie_loss)
+        mine = self.ties[me, target_seat]
+        self.ties[me, target_seat] = np.where(
+            accepted_me, peers.strengthen(mine, pp.tie_gain), peers.weaken(mine, pp.rebuff_tie_loss)
         )
         # (read again: when two children approached each other, the first update is already in)
-        ok = np.flatnonzero(accepted)
-        self.ties[target[ok], self.seat[ok]] = peers.strengthen(self.ties[target[ok], self.seat[ok]], pp.tie_gain)
-        hit = np.flatnonzero(aggressed)
-        self.ties[target[hit], self.seat[hit]] = peers.weaken(self.ties[target[hit], self.seat[hit]], xp.aggression_tie_loss)
+        ok, hit = target[accepted_me], target[aggressed_me]
+        ok_seat, hit_seat = my_seat[accepted_me], my_seat[aggressed_me]
+        self.ties[ok, ok_seat] = peers.strengthen(self.ties[ok, ok_seat], pp.tie_gain)
+        self.ties[hit, hit_seat] = peers.weaken(self.ties[hit, hit_seat], xp.aggression_tie_loss)
         self.hostility = np.where(aggressed, toward(self.hostility, 1.0, xp.hostility_gain), self.hostility)
         self.expectation = np.where(
             approached, toward(self.expectation, accepted.astype(float), pp.expectation_learning), self.expectation
@@ -201,10 +207,10 @@ class Classroom:
         events.peer_approaches += approached
         self.peer_available += available
         self.approaches_accepted += accepted
-        self.approaches_received += np.bincount(target[me], minlength=n)
-        self.acceptances_given += np.bincount(target[ok], minlength=n)
+        self.approaches_received += np.bincount(target, minlength=n)
+        self.acceptances_given += np.bincount(ok, minlength=n)
         self.aggression += aggressed
-        self.victimised += np.bincount(target[hit], minlength=n)
+        self.victimised += np.bincount(hit, minlength=n)
 
     def outcome_table(self, children: Children) -> pd.DataFrame:
         """One row per child: the school outcomes so far (columns: :data:`COLUMNS`)."""
