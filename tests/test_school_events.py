@@ -141,6 +141,20 @@ def test_the_events_draw_a_fixed_count_from_their_own_generator() -> None:
     assert DRAWS == 5
 
 
+def test_with_classmates_simulated_the_events_leave_peers_to_the_classroom_and_draw_as_many() -> None:
+    n = 50
+    plain, classroom = SchoolEvents(n, seed=4), SchoolEvents(n, seed=4, fixed_peers=False)
+    a, b = children(n, exploration=1.0, security=1.0), children(n, exploration=1.0, security=1.0)
+    for episode in range(20):
+        plain(episode, SCHOOL, a, no_figures(n), None)
+        classroom(episode, SCHOOL, b, no_figures(n), None)
+    assert plain.peer_approaches.sum() > 0
+    assert classroom.peer_approaches.sum() == 0
+    assert classroom.friends_made.sum() == 0
+    np.testing.assert_array_equal(plain.tasks_attempted, classroom.tasks_attempted)  # tasks as before
+    assert plain.rng.random() == classroom.rng.random()  # the same numbers drawn
+
+
 # ---- the engine's observer hook ------------------------------------------------------------------
 
 

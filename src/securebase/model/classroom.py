@@ -54,6 +54,7 @@ COLUMNS: dict[str, str] = {
     "approaches_accepted": "of those, accepted",
     "accepted_share": "accepted / approaches (NaN with no approach)",
     "approaches_received": "approaches the child received from classmates",
+    "acceptances_given": "of those, the ones it accepted",
     "liked_by": "share of classmates whose tie to the child is at least like_level (sociometric acceptance)",
     "friends": "reciprocated ties at or above friend_level at the end",
     "friendship_quality": "mean strength of the two ties over its friendships (NaN with none)",
@@ -89,10 +90,10 @@ class Classroom:
     seed: int | np.random.SeedSequence
     teacher: int | None = None
     from_day: int = 0
-    school: SchoolEventParameters = DEFAULT_SCHOOL_EVENTS
-    peers: peers.PeerParameters = peers.DEFAULT_PEERS
-    externalising: ext.ExternalisingParameters = ext.DEFAULT_EXTERNALISING
-    internalising: inter.InternalisingParameters = inter.DEFAULT_INTERNALISING
+    school_params: SchoolEventParameters = DEFAULT_SCHOOL_EVENTS
+    peer_params: peers.PeerParameters = peers.DEFAULT_PEERS
+    externalising_params: ext.ExternalisingParameters = ext.DEFAULT_EXTERNALISING
+    internalising_params: inter.InternalisingParameters = inter.DEFAULT_INTERNALISING
     ability_params: AbilityParameters = DEFAULT_ABILITY
     rng: np.random.Generator = field(init=False, repr=False)
 
@@ -102,7 +103,7 @@ class Classroom:
         events_seed, ability_seed, own_seed = sequence.spawn(3)
         self.ability = draw_ability(n, ability_seed)
         self.events = SchoolEvents(
-            n, events_seed, self.school, self.from_day, ability=self.ability, ability_params=self.ability_params,
+            n, events_seed, self.school_params, self.from_day, ability=self.ability, ability_params=self.ability_params,
             fixed_peers=False,
         )  # fmt: skip
         self.rng = np.random.Generator(np.random.PCG64(own_seed))
@@ -116,7 +117,7 @@ class Classroom:
         self.anxious_before = np.zeros(n, bool)
         self.competence_at_start: np.ndarray | None = None
         counts = (
-            "peer_available", "approaches_accepted", "approaches_received", "aggression", "victimised",
+            "peer_available", "approaches_accepted", "approaches_received", "acceptances_given", "aggression", "victimised",
             "teacher_demands", "opposition", "withdrawal", "worry",
         )  # fmt: skip
         for name in counts:
@@ -137,7 +138,7 @@ class Classroom:
             self._classmates(children, record)
 
     def _classmates(self, children: Children, record: object) -> None:
-        pp, xp, ip = self.peers, self.externalising, self.internalising
+        pp, xp, ip = self.peer_params, self.externalising_params, self.internalising_params
         n = self.layout.n_children
         u = self.rng.random((DRAWS, n))
         if np.isnan(self.expectation).any():
@@ -150,19 +151,26 @@ class Classroom:
         anxiety, felt_security = children.anxiety, children.felt_security
         self.anxiety_sum += anxiety
 
-        available = u[U_THERE] < self.school.peer_rate
-        readiness = children.exploration * approach_readiness(felt_security, self.school)
+        available = u[U_THERE] < self.school_params.peer_rate
+        readiness = children.exploration * approach_readiness(felt_security, self.school_params)
         approached = available & (u[U_APPROACH] < readiness * peers.approach_factor(self.expectation, pp))
-        target_seat = peers.choose_classmate(self.ties, self.seat, u[U_WHOM], pp)
-        target = self.class_start + target_seat
-        their_tie = self.ties[target, self.seat]
+        # the rest of an approach concerns the approachers only (their uniforms are drawn for all the same)
+        me = np.flatnonzero(approached)
+        my_seat = self.seat[me]
+        target_seat = peers.choose_classmate(self.ties[me], my_seat, u[U_WHOM][me], pp)
+        target = self.class_start[me] + target_seat
+        their_tie = self.ties[target, my_seat]
         receptive = peers.receptiveness(peers.openness(felt_security[target], anxiety[target]), their_tie)
-        social = peers.social_approach(felt_security, self.hostility, pp)
-        accepted = approached & (u[U_ACCEPTED] < peers.acceptance_probability(social, receptive, pp))
-        rebuffed = approached & ~accepted
-        aggressed = rebuffed & (
-            u[U_AGGRESSION] < ext.aggression_probability(children.prior_rejection, children.prior_fear, xp)
+        social = peers.social_approach(felt_security[me], self.hostility[me], pp)
+        accepted_me = u[U_ACCEPTED][me] < peers.acceptance_probability(social, receptive, pp)
+        aggressed_me = ~accepted_me & (
+            u[U_AGGRESSION][me] < ext.aggression_probability(children.prior_rejection[me], children.prior_fear[me], xp)
         )
+        accepted = np.zeros(n, bool)
+        accepted[me] = accepted_me
+        rebuffed = approached & ~accepted
+        aggressed = np.zeros(n, bool)
+        aggressed[me] = aggressed_me
 
         # internalising reads the episode as the child met it (before a rebuff's upset)
         self.withdrawal += inter.withdrawn(available, approached, anxiety, ip)
@@ -180,15 +188,15 @@ class Classroom:
             self.opposition += opposed
 
         # ties: each approacher's own tie to its target, and the target's tie to it (pairs are unique)
-        me = np.flatnonzero(approached)
-        mine = self.ties[me, target_seat[me]]
-        self.ties[me, target_seat[me]] = np.where(
-            accepted[me], peers.strengthen(mine, pp.tie_gain), peers.weaken(mine, pp.rebuff_tie_loss)
+        mine = self.ties[me, target_seat]
+        self.ties[me, target_seat] = np.where(
+            accepted_me, peers.strengthen(mine, pp.tie_gain), peers.weaken(mine, pp.rebuff_tie_loss)
         )
-        ok = np.flatnonzero(accepted)
-        self.ties[target[ok], self.seat[ok]] = peers.strengthen(their_tie[ok], pp.tie_gain)
-        hit = np.flatnonzero(aggressed)
-        self.ties[target[hit], self.seat[hit]] = peers.weaken(self.ties[target[hit], self.seat[hit]], xp.aggression_tie_loss)
+        # (read again: when two children approached each other, the first update is already in)
+        ok, hit = target[accepted_me], target[aggressed_me]
+        ok_seat, hit_seat = my_seat[accepted_me], my_seat[aggressed_me]
+        self.ties[ok, ok_seat] = peers.strengthen(self.ties[ok, ok_seat], pp.tie_gain)
+        self.ties[hit, hit_seat] = peers.weaken(self.ties[hit, hit_seat], xp.aggression_tie_loss)
         self.hostility = np.where(aggressed, toward(self.hostility, 1.0, xp.hostility_gain), self.hostility)
         self.expectation = np.where(
             approached, toward(self.expectation, accepted.astype(float), pp.expectation_learning), self.expectation
@@ -199,13 +207,14 @@ class Classroom:
         events.peer_approaches += approached
         self.peer_available += available
         self.approaches_accepted += accepted
-        self.approaches_received += np.bincount(target[me], minlength=n)
+        self.approaches_received += np.bincount(target, minlength=n)
+        self.acceptances_given += np.bincount(ok, minlength=n)
         self.aggression += aggressed
-        self.victimised += np.bincount(target[hit], minlength=n)
+        self.victimised += np.bincount(hit, minlength=n)
 
     def outcome_table(self, children: Children) -> pd.DataFrame:
         """One row per child: the school outcomes so far (columns: :data:`COLUMNS`)."""
-        events, pp = self.events, self.peers
+        events, pp = self.events, self.peer_params
         friends, quality = peers.friendships(self.ties_by_class, pp)
         episodes = np.maximum(events.school_episodes, 1)
         start = self.competence_at_start if self.competence_at_start is not None else children.competence
@@ -224,6 +233,7 @@ class Classroom:
             "approaches_accepted": self.approaches_accepted,
             "accepted_share": accepted_share,
             "approaches_received": self.approaches_received,
+            "acceptances_given": self.acceptances_given,
             "liked_by": peers.liked_by(self.ties_by_class, pp),
             "friends": friends,
             "friendship_quality": quality,
