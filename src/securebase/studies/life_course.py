@@ -332,10 +332,13 @@ def run_school(n_classes: int, seed: int, calibration: Calibration, progress: Pr
     """Part B: per child its Strange Situation at 12 months and its outcomes after a school year in class."""
     spec = school_scenario(n_classes)
     n = spec.population.n_children
-    classroom = classroom_for(n, CLASS_SIZE, np.random.SeedSequence((seed, 0x5C00)), teacher=1, from_day=0)
-    simulation = Simulation(spec, seed=seed, params=calibration.params, kernel=KERNEL, on_episode=classroom)
+    simulation = Simulation(spec, seed=seed, params=calibration.params, kernel=KERNEL)
     ssp = instrument("strange-situation", CAREGIVER, calibration.instrument_settings())
     simulation.schedule("strange situation 1", ssp, at_age_years=1.0)
+    run_until(simulation, 0, progress)  # the years at home
+    # the classroom watches from school entry only: an observer makes the engine stop after every episode
+    classroom = classroom_for(n, CLASS_SIZE, np.random.SeedSequence((seed, 0x5C00)), teacher=1, from_day=0)
+    simulation.on_episode = classroom
     run_until(simulation, simulation.end_day, progress)
     infant = simulation.measurement_table().set_index("child")["classification"].reindex(np.arange(n))
     outcomes = classroom.outcome_table(simulation.children)
