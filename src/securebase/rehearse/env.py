@@ -205,8 +205,9 @@ class RehearsalEnv(gymnasium.Env):
         """Days pass until the next moment; the situation arises and the child reacts; the cues."""
         target_day = self.scenario.moment_day(self.moment)
         style = everyday_style(self.chosen)
+        if self.sim.day < target_day:
+            self._set_style(style, everyday=True)  # the same adult every day until the next moment
         while self.sim.day < target_day:
-            self._set_style(style, everyday=True)
             self.sim.step()
         self._set_style(style)
         situation = self.scenario.situation(self.moment)
@@ -247,21 +248,30 @@ class RehearsalEnv(gymnasium.Env):
         need = np.full(1, self.scenario.situation(self.moment).stress_per_minute * SECONDS_PER_STEP / 60.0)
         phase = Phase()
         record = twin_record = None
-        everyone = np.arange(children.n)
+        before = take_children(children, np.arange(children.n))  # the child before each step (a buffer reused)
+        fields = tuple(before.__dataclass_fields__)
         for _ in range(steps):
             u = draw(rng, 1, figures.n_figures)
-            # engaged exploration: the same step on a copy of the child, on the same random numbers, with play
-            # never a diversion (exploration_diversion 0); the copy is then dropped (docs/rehearse.md)
-            twin = take_children(children, everyone)
-            twin_record = kernels.step(twin, figures, present, attention, need, u.child, self.undiverted, dt_days,
-                                       steps_per_episode, out=twin_record)  # fmt: skip
+            for field_name in fields:
+                np.copyto(getattr(before, field_name), getattr(children, field_name))
             record = kernels.step(
                 children, figures, present, attention, need, u.child, params, dt_days, steps_per_episode, out=record
             )
+            # engaged exploration: the model's exploration had the play not been a diversion. The step diverts only
+            # a child whose signalling gain with the figure it turned to (or its prior's, alone) suppresses; then
+            # the same step is run again from the child before it, on the same random numbers, with
+            # exploration_diversion 0, and that copy's exploration is taken (docs/rehearse.md)
+            target = int(record.target[0])
+            gain = float(children.gain[0, target]) if target >= 0 else float(children.prior_gain[0])
+            engaged = float(children.exploration[0])
+            if gain < 0.0:
+                twin_record = kernels.step(before, figures, present, attention, need, u.child, self.undiverted,
+                                           dt_days, steps_per_episode, out=twin_record)  # fmt: skip
+                engaged = float(before.exploration[0])
             phase.distress += min(1.0, habitual_signal(float(children.anxiety[0]), float(children.gain[0, j])))
             phase.seeking += float(record.intensity[0]) if record.target[0] == j else 0.0
             phase.play += float(children.exploration[0])
-            phase.engaged += float(twin.exploration[0])
+            phase.engaged += engaged
             phase.anxiety += float(children.anxiety[0])
             phase.tantrum |= bool(record.tantrum[0])
             phase.adult_rupture |= bool(record.adult_rupture[0]) and record.target[0] == j
