@@ -142,3 +142,18 @@ def test_the_baselines_differ_in_the_documented_directions(
     played = sized(scenario, slow_size)
     difference = paired_difference(end_of_term(played[higher], key), end_of_term(played[lower], key))
     assert difference.low > 0, difference
+
+
+@pytest.mark.parametrize("scenario", SMALL)
+def test_after_a_term_of_sharp_redirection_the_play_shown_hides_how_little_the_child_explores(
+    scenario: str, slow_size: str
+) -> None:
+    """The child learns to suppress its signals and its play turns into a diversion: the play the page shows rises
+    across the term and ends above the engaged exploration the debrief reveals (docs/rehearse.md, 'Directions')."""
+    played = sized(scenario, slow_size)["redirect_sharply"]
+    shown = [(np.mean([m["play_shown"] for m in t[:3]]), np.mean([m["play_shown"] for m in t[-3:]])) for t in played]
+    engaged = end_of_term(played, "exploration")
+    rise = mean(np.array([end - start for start, end in shown]))
+    assert rise.low > 0, rise
+    hidden = paired_difference(np.array([end for _, end in shown]), engaged)
+    assert hidden.low > 0, hidden
