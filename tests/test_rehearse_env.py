@@ -85,52 +85,8 @@ def test_responsive_play_raises_exploration_across_the_term(scenario: str) -> No
         assert end > start, (key, start, end)
 
 
-MODEL_V2_FLAT = pytest.mark.xfail(
-    strict=True,
-    reason="model v2 (issue 11): in this scenario a term of ignoring or of sharp redirection leaves engaged "
-    "exploration flat or slightly higher (drop-off, redirect: 0.179 -> 0.197; hard-task, ignore: 0.112 -> 0.117); "
-    "known, reported in the issue notes",
-)
-
-
-@pytest.mark.parametrize(
-    "scenario",
-    [pytest.param("drop-off", marks=MODEL_V2_FLAT), "setback", pytest.param("hard-task", marks=MODEL_V2_FLAT)],
-)
-def test_ignoring_or_redirecting_sharply_lowers_exploration(scenario: str) -> None:
-    warm_end = debrief.arc(constant("comfort", scenario))[1]
-    for key in ("ignore", "redirect_sharply"):
-        start, end = debrief.arc(constant(key, scenario))
-        assert end < start, (key, start, end)
-        # below where responsive play ends (the issue asks for the direction; model v1 also gave half of it)
-        assert end < warm_end, (key, end, warm_end)
-
-
-MODEL_V2_FEAR = pytest.mark.xfail(
-    strict=True,
-    reason="model v2 (issue 11): fear is learned from alarming moments and fades within days, so the frightening "
-    "baseline ends the term with fear 0.007-0.085 above the others, not the 0.1 asserted; known, reported",
-)
-
-
-@pytest.mark.parametrize(
-    "scenario",
-    [pytest.param(name, marks=MODEL_V2_FEAR) for name in ("drop-off", "new-avoidant", "hard-task")],
-)
-def test_the_baselines_differ_in_the_documented_directions(scenario: str) -> None:
-    s = library.get(scenario)
-    end = {}
-    for name, policy in policies.BASELINES.items():
-        trace = replay.play_policy(s, s.seed, PARAMS, policy)
-        end[name] = {
-            "exploration": debrief.arc(trace)[1],
-            "trust": trace[-1]["trust"],
-            "fear": trace[-1]["fear"],
-        }
-    assert end["responsive"]["exploration"] > end["intermittent"]["exploration"] > end["rejecting"]["exploration"]
-    assert end["responsive"]["exploration"] > end["frightening"]["exploration"]
-    assert end["responsive"]["trust"] > end["intermittent"]["trust"] > end["rejecting"]["trust"]
-    assert end["frightening"]["fear"] > max(end[n]["fear"] for n in ("responsive", "intermittent", "rejecting")) + 0.1
+# the directions over a term of ignoring, sharp redirection and the baselines are asserted over many seeded children
+# (one child's term is too noisy for them): tests/test_rehearse_directions.py
 
 
 def test_the_avoidant_child_looks_fine_while_aroused() -> None:
@@ -187,6 +143,9 @@ def test_profile_shows_inconsistency() -> None:
     mixed = debrief.profile(replay.play_actions(s, s.seed, PARAMS, mixed_actions))
     assert steady["consistency"] > mixed["consistency"] + 0.2
     assert np.isclose(steady["warmth"], 0.95)
+    taking_over = debrief.profile(replay.play_actions(s, s.seed, PARAMS, [index_of("take_over")] * 3))
+    assert np.isclose(taking_over["intrusiveness"], 0.9)
+    assert taking_over["intrusiveness"] > steady["intrusiveness"] + 0.5
 
 
 def test_the_docs_table_is_the_repertoire() -> None:

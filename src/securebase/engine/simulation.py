@@ -29,6 +29,7 @@ from securebase.model.parameters import ModelParameters
 from securebase.model.state import (
     FIGURE_TRAITS,
     MAX_FIGURES,
+    NO_RUPTURE,
     PRECISIONS,
     SETTINGS,
     Children,
@@ -44,6 +45,8 @@ from securebase.scenario.caregiving import draw_traits, resolve
 from securebase.scenario.schema import Scenario
 
 CHECKPOINT_NAME = "checkpoint.pkl"
+#: the due time of a rupture held open until it is settled (Simulation.hold_rupture): never, in practice
+HELD_RUPTURE_DAYS = 1e9
 
 #: An observer of every episode: called as ``on_episode(day, setting, children, figures, record)``
 #: after each episode's step (on both kernels, at the same point: before the episode is counted),
@@ -487,6 +490,74 @@ class Simulation:
         index = care.children_of(who, self.children.n)
         days = self._days(at_age_years, index, "at_age_years")
         self._register(care.Arrival(who=index, day=days, figure=k, present=False, new_person=False))
+
+    # ---- conduct at the moment scale (a rehearsal: engine/care.py for whole days) ------------
+
+    def set_traits(
+        self, figure: str, traits: dict[str, float | np.ndarray], *, who: np.ndarray | slice | None = None
+    ) -> None:
+        """Set ``figure``'s ``traits`` for the children ``who`` now, until they are set again.
+
+        The figure's conduct from the next step on, whether the step is a day's (:meth:`step`) or a moment's
+        (``kernels.step`` on :attr:`children` and :attr:`figures` at the moment scale): for play moment by
+        moment (a rehearsal sets the adult's response for the next two minutes), where :meth:`change_care`'s
+        whole days do not fit. It registers no change (a fork copies the traits as they are) and draws
+        nothing; a change registered with :meth:`change_care` still moves the same trait on its own days.
+        A value is a number or one per child of ``who``; proportions must lie in [0, 1]; rates are per day and
+        may be high for a step of seconds (a rupture within a two-minute response), so only their sign is checked.
+        """
+        k = self._figure(figure)
+        index = care.children_of(who, self.children.n)
+        if not traits:
+            raise care.CareError("traits is empty; expected at least one of " + ", ".join(FIGURE_TRAITS))
+        values = {}
+        for name, value in traits.items():
+            if name not in FIGURE_TRAITS:
+                raise care.CareError(f"traits has {name!r}; expected traits among {', '.join(FIGURE_TRAITS)}")
+            array = care.per_child(value, index.size, f"traits.{name}")
+            low, high = (0.0, 1.0) if name in care.UNIT_TRAITS else (0.0, np.inf)
+            bad = ~np.isfinite(array) | (array < low) | (array > high)
+            if np.any(bad):
+                expected = "a proportion in [0, 1]" if name in care.UNIT_TRAITS else "a rate of 0 or more (per day)"
+                raise care.CareError(f"traits.{name} has value {float(array[np.argmax(bad)])!r}; expected {expected}")
+            values[name] = array
+        for name, array in values.items():
+            getattr(self.figures, name)[index, k] = array
+        if self._device is not None:
+            self._device.push_figures(self.figures)
+
+    def hold_rupture(self, figure: str, *, who: np.ndarray | slice | None = None) -> None:
+        """A rupture with ``figure`` still open for the children ``who`` waits, neither repaired nor closed, until
+        :meth:`settle_rupture` decides it (a rehearsal: the adult's next response decides it, days later)."""
+        k = self._figure(figure)
+        index = care.children_of(who, self.children.n)
+        self._sync_from_device()
+        open_ = index[self.children.rupture_kind[index, k] != NO_RUPTURE]
+        self.children.rupture_will_repair[open_, k] = True
+        self.children.rupture_due_days[open_, k] = HELD_RUPTURE_DAYS
+        if self._device is not None:
+            self._device.push_children(self.children)
+
+    def settle_rupture(
+        self, figure: str, repair: bool | np.ndarray, *, who: np.ndarray | slice | None = None
+    ) -> np.ndarray:
+        """Decide the open rupture with ``figure`` of the children ``who``: repaired (``repair`` True) or closed
+        unrepaired, at the next step the figure is with the child; the model's step then applies the repair (its
+        effectiveness falls with the time since the rupture) or the cost of leaving it. Returns the days since
+        each child's rupture opened (NaN for a child with none open)."""
+        k = self._figure(figure)
+        index = care.children_of(who, self.children.n)
+        mends = np.broadcast_to(np.asarray(repair, bool), index.shape)
+        self._sync_from_device()
+        c = self.children
+        open_ = c.rupture_kind[index, k] != NO_RUPTURE
+        elapsed = np.where(open_, c.rupture_elapsed_days[index, k], np.nan)
+        rows = index[open_]
+        c.rupture_will_repair[rows, k] = mends[open_]
+        c.rupture_due_days[rows, k] = c.rupture_elapsed_days[rows, k]  # due at the next step with the figure
+        if self._device is not None:
+            self._device.push_children(self.children)
+        return elapsed
 
     def random_ages(
         self,

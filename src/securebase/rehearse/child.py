@@ -2,9 +2,9 @@
 
 The child lives its years under the scenario's home care in a ``Simulation`` of one child
 (engine/simulation.py); the trainee is a second figure who joins on the first day of the term,
-its relationship seeded from the child's general prior (``Simulation._join``, the engine's own
-joining; the ``trials`` branch adds a public ``add_figure`` for this). The engine's history is
-the same for the same scenario, seed and constants, so it is made once per process and copied.
+its relationship seeded from the child's general prior (``Simulation.add_figure``, the engine's
+care API: a new person for the child). The engine's history is the same for the same scenario,
+seed and constants, so it is made once per process and copied.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections import OrderedDict
 
 from securebase.engine.simulation import Simulation
 from securebase.model.parameters import ModelParameters
-from securebase.model.state import SCHOOL
+from securebase.rehearse.repertoire import NEUTRAL, TRAITS
 from securebase.rehearse.scenario import RehearsalScenario
 from securebase.scenario.schema import Scenario
 
@@ -86,7 +86,8 @@ def _history(scenario: RehearsalScenario, seed: int, params: ModelParameters) ->
         simulation.step()
     simulation.summary.clear()  # the history's records are not needed; the state carries it
     simulation.relationships.clear()
-    trainee = simulation.figures.index(TRAINEE)
-    simulation._join(trainee)  # the engine's joining: the relationship starts from the general prior
-    simulation.figures.availability[trainee, SCHOOL] = scenario.term.availability
+    # the trainee joins today as a new person: the relationship starts from the child's general prior (the
+    # availability at school is the scenario figure's); its conduct is set by the environment before any step
+    simulation.add_figure(TRAINEE, traits={**{name: NEUTRAL[name] for name in TRAITS}, "rupture_rate": 0.0,
+                                           "anomalous_rate": 0.0})  # fmt: skip
     return simulation

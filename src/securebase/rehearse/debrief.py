@@ -11,14 +11,14 @@ Trace = list[dict[str, Any]]
 
 
 def profile(trace: Trace) -> dict[str, float]:
-    """The five qualities (and support of exploration) of the responses chosen, as means over the moments.
+    """The five qualities, support of exploration and intrusiveness of the responses chosen, as means over the moments.
 
     Consistency is the mean of the responses' consistency, less how much their warmth varied: an adult
     who alternates warm and cold responses is not consistent, whatever each response is (a modelling choice).
     """
     if not trace:
         return {}
-    means = {q: fmean(m[f"quality_{q}"] for m in trace) for q in (*QUALITIES, "exploration_support")}
+    means = {q: fmean(m[f"quality_{q}"] for m in trace) for q in (*QUALITIES, "exploration_support", "intrusiveness")}
     means["consistency"] = max(0.0, means["consistency"] - pstdev([m["quality_warmth"] for m in trace]))
     return means
 

@@ -13,6 +13,7 @@ replay (``replay.py``) rests on it.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -22,10 +23,10 @@ import numpy as np
 from gymnasium import spaces
 
 from securebase.engine import kernels
+from securebase.engine.care import take_children
 from securebase.engine.uniforms import draw
 from securebase.model.bids import habitual_signal
 from securebase.model.caregiving import daily_attention
-from securebase.model.exploration import diverted_anxiety, exploration_level
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import CHILD_RUPTURE, NO_RUPTURE
 from securebase.rehearse import scenario as library
@@ -42,8 +43,6 @@ RESPONSE_MINUTES = 2.0
 MISCUE_ANXIETY = 0.35
 #: between moments, how long the adult's own ruptures take to be repaired when they are (a modelling choice)
 EVERYDAY_REPAIR_LATENCY_DAYS = 0.25
-#: a rupture with the trainee that is still open at the end of a moment waits for the trainee's next response
-HELD_DAYS = 1e9
 
 
 @dataclass(frozen=True)
@@ -77,15 +76,6 @@ class Phase:
 FRIGHT_SEVERITY = 0.5
 
 
-def engaged_share(children, j: int, params) -> float:
-    """The share of child 0's play that is exploring rather than diversion: the model's exploration level at its
-    arousal over the level at the arousal its suppression lets through (model.exploration, docs/model.md §9)."""
-    a, s, floor = float(children.anxiety[0]), float(children.felt_security[0]), params.exploration_floor
-    diverted = diverted_anxiety(a, float(children.gain[0, j]), params.gain_limit, params.exploration_diversion)
-    shown = exploration_level(diverted, s, floor)
-    return exploration_level(a, s, floor) / shown if shown > 0 else 1.0
-
-
 def rupture_rate(chance: float, steps: int, dt_days: float) -> float:
     """The figure's rupture rate (per day) that gives ``chance`` of a rupture over ``steps`` steps
     (``model.ruptures.adult_rupture_probability`` is rate x dt per step)."""
@@ -114,6 +104,8 @@ class RehearsalEnv(gymnasium.Env):
     ):
         self.scenario = library.get(scenario) if isinstance(scenario, str) else scenario
         self.params = params
+        #: the same constants with play never a diversion: the twin step that measures engaged exploration
+        self.undiverted = dataclasses.replace(params, exploration_diversion=0.0)
         self.reward_weights = reward or Reward()
         self.render_mode = render_mode
         self.action_space = spaces.Discrete(len(repertoire()))
@@ -213,12 +205,14 @@ class RehearsalEnv(gymnasium.Env):
         """Days pass until the next moment; the situation arises and the child reacts; the cues."""
         target_day = self.scenario.moment_day(self.moment)
         style = everyday_style(self.chosen)
+        if self.sim.day < target_day:
+            self._set_style(style, everyday=True)  # the same adult every day until the next moment
         while self.sim.day < target_day:
-            self._set_style(style, everyday=True)
             self.sim.step()
         self._set_style(style)
         situation = self.scenario.situation(self.moment)
-        phase = self._phase("opening", OPENING_MINUTES, style["rupture"], home=situation.with_home_figure)
+        phase = self._phase("opening", OPENING_MINUTES, style["rupture"], home=situation.with_home_figure,
+                            frightening=style["frightening"])  # fmt: skip
         self._opening_phase = phase
         rel = self.sim.children
         open_rupture = rel.rupture_kind[0, self.trainee] != NO_RUPTURE
@@ -226,26 +220,26 @@ class RehearsalEnv(gymnasium.Env):
 
     def _set_style(self, traits: dict[str, float], everyday: bool = False) -> None:
         """The trainee-figure's traits: a response's (for a moment) or the everyday style (between moments)."""
-        figures, j = self.sim.figures, self.trainee
-        for name in TRAITS:
-            getattr(figures, name)[0, j] = traits[name]
-        figures.repair_latency_days[0, j] = EVERYDAY_REPAIR_LATENCY_DAYS
-        # the trainee's conduct is the responses chosen: no anomalous (frightening) moments of its own
-        figures.anomalous_rate[0, j] = 0.0
-        # between moments: the adult's share of sharp moments, as ruptures per school day (a modelling choice)
-        figures.rupture_rate[0, j] = traits.get("rupture", 0.0) if everyday else 0.0
+        conduct = {name: traits[name] for name in TRAITS}
+        conduct["repair_latency_days"] = EVERYDAY_REPAIR_LATENCY_DAYS
+        # between moments: the adult's share of sharp and of alarming moments, as rates per day together (a
+        # modelling choice); within a moment, _phase sets them from the response's chances
+        conduct["rupture_rate"] = traits.get("rupture", 0.0) if everyday else 0.0
+        conduct["anomalous_rate"] = traits.get("frightening", 0.0) if everyday else 0.0
+        conduct["anomalous_severity"] = FRIGHT_SEVERITY
+        self.sim.set_traits(TRAINEE, conduct)
 
     def _phase(self, name: str, minutes: float, rupture_chance: float, home: bool = False,
                force_rupture: bool = False, frightening: float = 0.0) -> Phase:  # fmt: skip
         """Run one part of a moment with the model's step, on this moment's own random numbers."""
-        params, children, figures, j = self.params, self.sim.children, self.sim.figures, self.trainee
+        params, sim, j = self.params, self.sim, self.trainee
+        children, figures = sim.children, sim.figures
         steps = max(1, round(minutes * 60.0 / SECONDS_PER_STEP))
         dt_days = SECONDS_PER_STEP / 86_400.0
         steps_per_episode = params.episode_minutes * 60.0 / SECONDS_PER_STEP
         rng = np.random.default_rng([self.child_seed, self.moment, ("scripted", "opening", "response").index(name)])
-        figures.rupture_rate[0, j] = rupture_rate(1.0 if force_rupture else rupture_chance, steps, dt_days)
-        figures.anomalous_rate[0, j] = rupture_rate(frightening, steps, dt_days)
-        figures.anomalous_severity[0, j] = FRIGHT_SEVERITY
+        sim.set_traits(TRAINEE, {"rupture_rate": rupture_rate(1.0 if force_rupture else rupture_chance, steps, dt_days),
+                                 "anomalous_rate": rupture_rate(frightening, steps, dt_days)})  # fmt: skip
         present = np.zeros((1, figures.n_figures), bool)
         present[0, j] = True
         present[0, self.home] = home
@@ -253,16 +247,31 @@ class RehearsalEnv(gymnasium.Env):
         attention[0, j] = daily_attention(float(figures.consistency[0, j]), float(rng.random()), params.lapse_attention)
         need = np.full(1, self.scenario.situation(self.moment).stress_per_minute * SECONDS_PER_STEP / 60.0)
         phase = Phase()
-        record = None
+        record = twin_record = None
+        before = take_children(children, np.arange(children.n))  # the child before each step (a buffer reused)
+        fields = tuple(before.__dataclass_fields__)
         for _ in range(steps):
             u = draw(rng, 1, figures.n_figures)
+            for field_name in fields:
+                np.copyto(getattr(before, field_name), getattr(children, field_name))
             record = kernels.step(
                 children, figures, present, attention, need, u.child, params, dt_days, steps_per_episode, out=record
             )
+            # engaged exploration: the model's exploration had the play not been a diversion. The step diverts only
+            # a child whose signalling gain with the figure it turned to (or its prior's, alone) suppresses; then
+            # the same step is run again from the child before it, on the same random numbers, with
+            # exploration_diversion 0, and that copy's exploration is taken (docs/rehearse.md)
+            target = int(record.target[0])
+            gain = float(children.gain[0, target]) if target >= 0 else float(children.prior_gain[0])
+            engaged = float(children.exploration[0])
+            if gain < 0.0:
+                twin_record = kernels.step(before, figures, present, attention, need, u.child, self.undiverted,
+                                           dt_days, steps_per_episode, out=twin_record)  # fmt: skip
+                engaged = float(before.exploration[0])
             phase.distress += min(1.0, habitual_signal(float(children.anxiety[0]), float(children.gain[0, j])))
             phase.seeking += float(record.intensity[0]) if record.target[0] == j else 0.0
             phase.play += float(children.exploration[0])
-            phase.engaged += float(children.exploration[0]) * engaged_share(children, j, params)
+            phase.engaged += engaged
             phase.anxiety += float(children.anxiety[0])
             phase.tantrum |= bool(record.tantrum[0])
             phase.adult_rupture |= bool(record.adult_rupture[0]) and record.target[0] == j
@@ -271,9 +280,8 @@ class RehearsalEnv(gymnasium.Env):
             phase.steps += 1
         for attribute in ("distress", "seeking", "play", "engaged", "anxiety"):
             setattr(phase, attribute, getattr(phase, attribute) / steps)
-        figures.rupture_rate[0, j] = 0.0
-        figures.anomalous_rate[0, j] = 0.0
-        self._hold_rupture()
+        sim.set_traits(TRAINEE, {"rupture_rate": 0.0, "anomalous_rate": 0.0})
+        sim.hold_rupture(TRAINEE)  # a rupture still open waits for the trainee's next response
         phase.end = self.revealed()
         return phase
 
@@ -290,14 +298,6 @@ class RehearsalEnv(gymnasium.Env):
 
     # ---- ruptures with the trainee -------------------------------------------------------
 
-    def _hold_rupture(self) -> None:
-        """A rupture with the trainee still open at the end of a moment waits for the trainee's next response."""
-        c, j = self.sim.children, self.trainee
-        if c.rupture_kind[0, j] == NO_RUPTURE:
-            return
-        c.rupture_will_repair[0, j] = True
-        c.rupture_due_days[0, j] = HELD_DAYS
-
     def _resolve_rupture(self, chosen: Any) -> float | None:
         """The trainee's response decides an open rupture: mended now (an apology after the adult's own rupture;
         attending to the child after a tantrum), or closed unrepaired (the model's step then applies either)."""
@@ -305,10 +305,9 @@ class RehearsalEnv(gymnasium.Env):
         kind = int(c.rupture_kind[0, j])
         if kind == NO_RUPTURE:
             return None
-        mends = chosen.repairs or (kind == CHILD_RUPTURE and chosen.attends_to_need)
-        c.rupture_will_repair[0, j] = bool(mends)
-        c.rupture_due_days[0, j] = c.rupture_elapsed_days[0, j]  # due in the response's first step
-        return float(c.rupture_elapsed_days[0, j]) if mends else None
+        mends = bool(chosen.repairs or (kind == CHILD_RUPTURE and chosen.attends_to_need))
+        elapsed = float(self.sim.settle_rupture(TRAINEE, mends)[0])  # due in the response's first step
+        return elapsed if mends else None
 
     # ---- for the web app and the tests -----------------------------------------------------
 

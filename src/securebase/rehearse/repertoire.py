@@ -77,11 +77,11 @@ def response(action: int) -> Response:
 
 
 #: the adult before any choice of the trainee: middling in everything, no ruptures (a modelling choice)
-NEUTRAL: dict[str, float] = {**dict.fromkeys(TRAITS, 0.5), "rupture": 0.0}
+NEUTRAL: dict[str, float] = {**dict.fromkeys(TRAITS, 0.5), "rupture": 0.0, "frightening": 0.0}
 
 
 def everyday_style(chosen: list[int], recent: int = 4) -> dict[str, float]:
-    """The adult between moments: the mean of the last ``recent`` responses' traits and rupture chance.
+    """The adult between moments: the mean of the last ``recent`` responses' traits, rupture and fright chances.
 
     Between moments the trainee is with the child at school as they have lately been in the moments
     played (a modelling choice, docs/rehearse.md, "Between moments").
@@ -91,4 +91,5 @@ def everyday_style(chosen: list[int], recent: int = 4) -> dict[str, float]:
     last = [response(a) for a in chosen[-recent:]]
     style = {name: sum(getattr(r, name) for r in last) / len(last) for name in TRAITS}
     style["rupture"] = sum(r.rupture for r in last) / len(last)
+    style["frightening"] = sum(r.frightening for r in last) / len(last)
     return style
