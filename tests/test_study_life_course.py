@@ -61,6 +61,12 @@ def test_change_is_split_into_development_and_measurement_error(result):
     continuity = result.tables["continuity"]
     total = 1.0 - continuity["r_observed"]
     assert np.allclose(continuity["change_in_child"] + continuity["measurement_error"], total)
+    # the instruments are unreliable, so they hide some continuity; and the children do change
+    assert (continuity["measurement_error"] >= 0).all()
+    assert (continuity["change_in_child"] > 0).all()
+    retest = result.tables["reliability"]["r_retest"]
+    assert (retest > 0.3).all()
+    assert (retest < 0.999).all()
 
 
 def test_school_outcomes_come_from_classes_of_simulated_children(result):

@@ -34,9 +34,13 @@ Findings (minimum effects set here, before any result was seen):
   difference (expected: more acceptance, better friendships, more learning, less externalising and less
   internalising).
 
-The decomposition of change under stable care (tables ``continuity`` and ``reliability``): for each pair of
-ages, 1 - r of the model's own read-outs is change in the child (development: experience goes on teaching at
-every age, docs/model.md §7), and the gap between that r and the instruments' r is measurement error.
+The decomposition of change under stable care (tables ``continuity`` and ``reliability``): every read-out is
+given twice the same day (independent procedures, coders or self-reports: its test-retest r, its reliability);
+for each pair of ages the continuity the instruments show, r observed, corrected for their unreliability
+(Spearman: r / sqrt(retest r at both ages)) is the continuity of what they measure, so of the discontinuity
+seen, 1 - r observed, the instruments' part is corrected - observed and the rest, 1 - corrected, is change in
+the child (development: experience goes on teaching at every age, docs/model.md §7). The model's own
+read-outs' r (no instrument) is given beside it.
 """
 
 from __future__ import annotations
@@ -124,10 +128,12 @@ def model_readout(children: Children, figures: Figures, rng: np.random.Generator
 
 
 def schedule_readouts(simulation: Simulation, calibration: Calibration) -> None:
-    """Every read-out and its model counterpart, at its age, for every child."""
+    """Every read-out, a second administration of it the same day (its own draws: the retest), and its model
+    counterpart, at its age, for every child."""
     for age, name, general in READOUTS:
         observed = instrument(name, CAREGIVER, calibration.instrument_settings())
         simulation.schedule(f"observed {age:g}", observed, at_age_years=age)
+        simulation.schedule(f"retest {age:g}", observed, at_age_years=age)
         true = partial(model_readout, name=name, general=general, calibration=calibration)
         simulation.schedule(f"model {age:g}", true, at_age_years=age)
 
@@ -169,8 +175,18 @@ def correlation(x: np.ndarray, y: np.ndarray) -> Estimate:
     return statistics.correlation(x, y)
 
 
+def retest(table: pd.DataFrame, age: float) -> float:
+    """The instrument's same-day test-retest r at ``age``: its reliability (procedure and coder or self-report)."""
+    return correlation(table[f"observed {age:g}"].to_numpy(), table[f"retest {age:g}"].to_numpy()).value
+
+
 def continuity(table: pd.DataFrame, arm: str) -> pd.DataFrame:
-    """r between consecutive read-outs, and from the first to every later one: observed, model and the split."""
+    """r between consecutive read-outs, and from the first to every later one, and its split.
+
+    Of the discontinuity seen, 1 - r observed: the instruments' part is what their unreliability takes off
+    (Spearman's correction: r observed / sqrt(retest r at both ages) is the continuity of what they measure, at
+    most 1), and the rest, 1 - that, is change in the child. The model's own read-outs' r is given beside it.
+    """
     ages = [age for age, _, _ in READOUTS]
     pairs = list(itertools.pairwise(ages)) + [(ages[0], age) for age in ages[2:]]
     pairs += [CONTINUITY_AGES] if CONTINUITY_AGES not in pairs else []
@@ -178,6 +194,7 @@ def continuity(table: pd.DataFrame, arm: str) -> pd.DataFrame:
     for a, b in pairs:
         observed = correlation(table[f"observed {a:g}"].to_numpy(), table[f"observed {b:g}"].to_numpy())
         model = correlation(table[f"model {a:g}"].to_numpy(), table[f"model {b:g}"].to_numpy())
+        corrected = min(observed.value / np.sqrt(retest(table, a) * retest(table, b)), 1.0)
         rows.append(
             {
                 "arm": arm,
@@ -186,23 +203,24 @@ def continuity(table: pd.DataFrame, arm: str) -> pd.DataFrame:
                 "r_observed": observed.value,
                 "r_observed_low": observed.low,
                 "r_observed_high": observed.high,
+                "r_corrected": corrected,
                 "r_model": model.value,
                 "r_model_low": model.low,
                 "r_model_high": model.high,
-                # of the discontinuity seen (1 - r observed): what the children changed, what the instruments added
-                "change_in_child": 1.0 - model.value,
-                "measurement_error": model.value - observed.value,
+                "change_in_child": 1.0 - corrected,
+                "measurement_error": corrected - observed.value,
             }
         )
     return pd.DataFrame(rows)
 
 
 def reliability(table: pd.DataFrame, arm: str) -> pd.DataFrame:
-    """Per read-out: r between the instrument and the model's read-out of the same state, and the shares secure."""
+    """Per read-out: its same-day retest r, its r with the model's read-out of the same state, and the shares secure."""
     rows = []
     for age, name, general in READOUTS:
         observed, model = table[f"observed {age:g}"].to_numpy(), table[f"model {age:g}"].to_numpy()
         r = correlation(observed, model)
+        r_retest = retest(table, age)
         binary = set(np.unique(observed[~np.isnan(observed)])) <= {0.0, 1.0}
         rows.append(
             {
@@ -210,6 +228,7 @@ def reliability(table: pd.DataFrame, arm: str) -> pd.DataFrame:
                 "age_years": age,
                 "instrument": name,
                 "reads": "general working model" if general else "working model of the parent",
+                "r_retest": r_retest,
                 "r_with_model": r.value,
                 "share_secure_observed": float(np.nanmean(observed)) if binary else float("nan"),
                 "mean_score_observed": float("nan") if binary else float(np.nanmean(observed)),
@@ -421,9 +440,10 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
     reading = (
         "Left: the share secure by age under stable and changing care, as the instruments read it (solid) and as the "
         "model's own read-out of the same state gives it (dashed); the Security Scale (10 and 13 years) is a score, "
-        "not a class, and is left out. Middle: continuity, the correlation of security at 12 months (and at 4 years) "
-        "with security at each later age, observed through the instruments and in the model's state; the gap between "
-        "the two is measurement error, what is left below 1 is change in the child. Right: school outcomes at 6-7 "
+        "not a class, and is left out. Middle: continuity, the correlation of security at 12 months with security at "
+        "each later age, observed through the instruments (solid), corrected for the instruments' unreliability "
+        "(their same-day retest r: dotted) and in the model's state (dashed); the gap between observed and corrected "
+        "is measurement error, what the corrected line leaves below 1 is change in the child. Right: school outcomes at 6-7 "
         "years, children coded secure at 12 months minus the others, in standard deviations, with the minimum effect "
         "that would matter (dotted): bars beyond it on the predicted side support the claim."
     )
@@ -462,6 +482,7 @@ def _figure(reliability_table: pd.DataFrame, continuity_table: pd.DataFrame, by_
     for arm in ARMS:
         rows = continuity_table[(continuity_table["arm"] == arm) & (continuity_table["from_age_years"] == first)]
         axes[1].plot(rows["to_age_years"], rows["r_observed"], "o-", color=colours[arm], label=f"{arm}, observed")
+        axes[1].plot(rows["to_age_years"], rows["r_corrected"], "s:", color=colours[arm], label=f"{arm}, corrected")
         axes[1].plot(rows["to_age_years"], rows["r_model"], "x--", color=colours[arm], label=f"{arm}, model")
     axes[1].axhline(0, color="grey", lw=0.5)
     axes[1].set_xlabel("age of the later read-out (years)")
