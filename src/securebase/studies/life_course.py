@@ -143,7 +143,8 @@ def change_care(simulation: Simulation) -> pd.DataFrame:
     n = simulation.children.n
     who, ages = simulation.random_ages("uniform", *CHANGE_AGES)
     direction = np.where(np.arange(who.size) % 2 == 0, 1.0, -1.0)
-    # which half improves is drawn from the ages' own order: independent of the children's state
+    # alternate by the rank of the drawn age: both directions spread over every age, and which child gets which
+    # follows from the ages drawn on the care API's own stream, not from the children's state
     direction = direction[np.argsort(np.argsort(ages))]
     traits = {name: CHANGE_LOGIT * direction for name in QUALITIES}
     simulation.change_care(CAREGIVER, traits, who=who, mode="logit", from_age_years=ages)
