@@ -60,6 +60,7 @@ from securebase.model.state import QUALITIES, STRATEGIES, Children, Figures
 from securebase.model.strategy import classify
 from securebase.model.timescale import DAYS_PER_YEAR
 from securebase.plotting import Figure, figure_png, subplots
+from securebase.scenario.load import load_scenario
 from securebase.scenario.schema import Scenario
 from securebase.studies import statistics
 from securebase.studies.base import Estimate, Finding, MinimumEffect, Progress, Size, Study, StudyResult
@@ -323,8 +324,6 @@ OUTCOME_MINIMUM = MinimumEffect(
 def school_scenario(n_classes: int) -> Scenario:
     """Children from birth at home with a parent (normative population), then one school year from 6 in classes of
     30 with one teacher per class (normative: an ordinary teacher), on the ``school-year`` calendar."""
-    from securebase.scenario.load import load_scenario
-
     school_year = load_scenario("school-year").schedule.model_dump()
     return Scenario(
         name="life-course-school",
@@ -357,7 +356,8 @@ def run_school(n_classes: int, seed: int, calibration: Calibration, progress: Pr
     simulation.schedule("strange situation 1", ssp, at_age_years=1.0)
     run_until(simulation, 0, progress)  # the years at home
     # the classroom watches from school entry only: an observer makes the engine stop after every episode
-    classroom = classroom_for(n, CLASS_SIZE, np.random.SeedSequence((seed, 0x5C00)), teacher=1, from_day=0)
+    teacher = simulation.figures.index(TEACHER)
+    classroom = classroom_for(n, CLASS_SIZE, np.random.SeedSequence((seed, 0x5C00)), teacher=teacher, from_day=0)
     simulation.on_episode = classroom
     run_until(simulation, simulation.end_day, progress)
     infant = simulation.measurement_table().set_index("child")["classification"].reindex(np.arange(n))
