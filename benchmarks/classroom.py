@@ -34,7 +34,6 @@ import pandas as pd
 import securebase
 from securebase.engine.records import strategies
 from securebase.engine.simulation import Simulation
-from securebase.model.classroom import classroom_for
 from securebase.model.school import SchoolEvents
 from securebase.model.state import STRATEGIES
 from securebase.scenario.load import load_scenario
@@ -84,13 +83,13 @@ def main() -> None:
     parent = history.figures.index("parent")
     strategy_at_entry = np.asarray(STRATEGIES)[strategies(history.children, params)[:, parent]]
     baseline = history.fork()
+    baseline.classroom = None  # a scenario with classes has its classroom: the baseline has none
     timed("year, baseline (no observer)", lambda: live(baseline))
     school = history.fork()
+    school.classroom = None
     school.on_episode = SchoolEvents(n, np.random.SeedSequence((args.seed, 7)))
     timed("year, school events alone (fixed-probability peers)", lambda: live(school))
-    teacher = history.figures.index("teacher")
-    classroom = classroom_for(n, args.class_size, np.random.SeedSequence((args.seed, 12)), teacher=teacher)
-    history.on_episode = classroom
+    classroom = history.classroom  # the engine's own (population.class_size), from day 0
     started_year = time.perf_counter()
     timed("year, classroom (classmates as children and school outcomes)", lambda: live(history))
     table = timed("outcome table", lambda: classroom.outcome_table(history.children))

@@ -335,13 +335,31 @@ def small_year(n: int = 40) -> Scenario:
 
 
 def run_year(seed: int, classroom_seed: int | None):
+    """A year with classes: the engine's own classroom replaced by one of ``classroom_seed`` (None: no classroom)."""
     simulation = Simulation(small_year(), seed=seed, params=SHIPPED.params)
     classroom = None
     if classroom_seed is not None:
         classroom = classroom_for(40, 20, classroom_seed, teacher=simulation.figures.index("teacher"))
-        simulation.on_episode = classroom
+    simulation.classroom = classroom
     simulation.run()
     return simulation, classroom
+
+
+def test_a_scenario_with_classes_has_its_classroom_and_school_outcomes() -> None:
+    simulation = Simulation(small_year(), seed=5, params=SHIPPED.params)
+    assert simulation.classroom is not None
+    assert simulation.classroom.teacher == simulation.figures.index("teacher")
+    results = simulation.run()
+    table = results.school_outcomes
+    assert table is not None
+    assert "school_outcomes" in results.tables()
+    assert list(table.columns) == list(COLUMNS)
+    assert table["school_episodes"].max() > 0
+    assert table["peer_approaches"].sum() > 0
+    again = Simulation(small_year(), seed=5, params=SHIPPED.params).run().school_outcomes
+    assert table.equals(again)
+    plain = small_year().model_copy(update={"population": small_year().population.model_copy(update={"class_size": None})})
+    assert Simulation(plain, seed=5, params=SHIPPED.params).run().school_outcomes is None
 
 
 def test_same_seed_same_numbers_and_the_engine_streams_are_untouched() -> None:

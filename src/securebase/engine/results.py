@@ -22,7 +22,9 @@ class Results:
     - ``relationships``: one row per day and figure, over the children who know it;
     - ``children``: one row per child at the end;
     - ``child_figures``: one row per child and figure at the end;
-    - ``trajectories``: one row per child and recorded day (only when asked for).
+    - ``trajectories``: one row per child and recorded day (only when asked for);
+    - ``measurements``: one row per child measured by a scheduled instrument (only when scheduled);
+    - ``school_outcomes``: one row per child, its school outcomes (only for a scenario with classes).
     """
 
     scenario: Scenario
@@ -35,6 +37,8 @@ class Results:
     trajectories: pd.DataFrame | None = None
     #: the scheduled measurements (Simulation.schedule): one row per child measured; None when none were scheduled
     measurements: pd.DataFrame | None = None
+    #: a scenario with classes: one row per child, its school outcomes from day 0 (model/classroom.py COLUMNS)
+    school_outcomes: pd.DataFrame | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         tables = {
@@ -47,6 +51,8 @@ class Results:
             tables["trajectories"] = self.trajectories
         if self.measurements is not None:
             tables["measurements"] = self.measurements
+        if self.school_outcomes is not None:
+            tables["school_outcomes"] = self.school_outcomes
         return tables
 
     def metadata(self) -> dict:

@@ -25,6 +25,7 @@ from securebase.engine import calendar, care, kernels, records
 from securebase.engine.events import SavedCaregiving, apply_event, restore
 from securebase.engine.results import Results
 from securebase.engine.uniforms import UniformStream
+from securebase.model.classroom import Classroom, classroom_for
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import (
     FIGURE_TRAITS,
@@ -45,6 +46,8 @@ from securebase.scenario.caregiving import draw_traits, resolve
 from securebase.scenario.schema import Scenario
 
 CHECKPOINT_NAME = "checkpoint.pkl"
+#: keys the classroom's own random numbers off the run's seed (any fixed number would do)
+CLASSROOM_KEY = 0xC1A55
 #: the due time of a rupture held open until it is settled (Simulation.hold_rupture): never, in practice
 HELD_RUPTURE_DAYS = 1e9
 
@@ -147,12 +150,41 @@ class Simulation:
         #: the instruments' rows so far, one frame per measurement day (see :meth:`schedule`)
         self.measurements: list[pd.DataFrame] = []
         self.care_calls = 0  # changes registered so far: each draws from its own generator (care.care_generator)
+        #: a scenario with classes (population.class_size) has its classmates simulated from day 0
+        #: (model/classroom.py): saved in checkpoints, copied by forks; its table is the results' school_outcomes
+        self.classroom = self._classroom()
         for index, spec in enumerate(scenario.figures):
             if spec.from_day is None or spec.from_day <= self.first_day:
                 self._join(index)
                 if scenario.population.history == "none":
                     # no history simulated: the figures a child has from the start are its familiar ones
                     self.children.familiarity[:, index] = 1.0
+
+    def _classroom(self) -> Classroom | None:
+        size = self.scenario.population.class_size
+        if size is None:
+            return None
+        if self.kernel == "cuda":
+            raise ValueError(
+                "population.class_size: classmates need the state on the host after every school episode; "
+                "use kernel 'cpu' (or leave class_size out)"
+            )
+        teachers = [i for i, spec in enumerate(self.scenario.figures) if spec.role == "teacher"]
+        seed = np.random.SeedSequence((int(self.seed), CLASSROOM_KEY))
+        return classroom_for(self.children.n, size, seed, teacher=teachers[0] if teachers else None, from_day=0)
+
+    def _observer(self) -> EpisodeObserver | None:
+        """Who sees today's episodes: the classroom from day 0 (not in the simulated history: an observer makes
+        the step stop after every episode), then the caller's ``on_episode``."""
+        watching = [o for o in (self.classroom if self.day >= 0 else None, self.on_episode) if o is not None]
+        if len(watching) < 2:
+            return watching[0] if watching else None
+
+        def both(*arguments: object) -> None:
+            for observer in watching:
+                observer(*arguments)
+
+        return both
 
     # ---- one day -------------------------------------------------------------
 
@@ -204,7 +236,7 @@ class Simulation:
             with_totals=totals is not None,
         )
         tables, c = age_tables(params), constants(params, dt_days)
-        observer = self.on_episode
+        observer = self._observer()
         draws = record = None  # the day's buffers are reused: large populations fault fewer pages
         for setting in settings:
             draws = self.uniforms.draws(n, k, out=draws)
@@ -677,6 +709,7 @@ class Simulation:
             child_figures=records.relationships_table(self.children, self.figures, params),
             trajectories=trajectories,
             measurements=self.measurement_table() if self.schedules else None,
+            school_outcomes=self.classroom.outcome_table(self.children) if self.classroom is not None else None,
         )
 
     # ---- checkpoints ---------------------------------------------------------

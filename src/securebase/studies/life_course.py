@@ -55,7 +55,6 @@ from securebase.calibration.calibration import Calibration
 from securebase.engine.simulation import Simulation
 from securebase.instruments.registry import instrument
 from securebase.instruments.security_scale import true_score
-from securebase.model.classroom import classroom_for
 from securebase.model.state import QUALITIES, STRATEGIES, Children, Figures
 from securebase.model.strategy import classify
 from securebase.model.timescale import DAYS_PER_YEAR
@@ -354,14 +353,9 @@ def run_school(n_classes: int, seed: int, calibration: Calibration, progress: Pr
     simulation = Simulation(spec, seed=seed, params=calibration.params, kernel=KERNEL)
     ssp = instrument("strange-situation", CAREGIVER, calibration.instrument_settings())
     simulation.schedule("strange situation 1", ssp, at_age_years=1.0)
-    run_until(simulation, 0, progress)  # the years at home
-    # the classroom watches from school entry only: an observer makes the engine stop after every episode
-    teacher = simulation.figures.index(TEACHER)
-    classroom = classroom_for(n, CLASS_SIZE, np.random.SeedSequence((seed, 0x5C00)), teacher=teacher, from_day=0)
-    simulation.on_episode = classroom
-    run_until(simulation, simulation.end_day, progress)
+    run_until(simulation, simulation.end_day, progress)  # the classroom (population.class_size) from school entry
     infant = simulation.measurement_table().set_index("child")["classification"].reindex(np.arange(n))
-    outcomes = classroom.outcome_table(simulation.children)
+    outcomes = simulation.results().school_outcomes
     outcomes.insert(1, "infant_classification", infant.to_numpy())
     return outcomes
 
