@@ -376,3 +376,13 @@ def test_same_seed_same_numbers_and_the_engine_streams_are_untouched() -> None:
     other, three = run_year(0, 12)  # another classroom seed: other classroom numbers on the same engine draws
     assert not table.equals(three.outcome_table(other.children))
     assert other.uniforms.position == bare.uniforms.position
+
+
+def test_a_resumed_run_with_classes_gives_the_same_school_outcomes(tmp_path) -> None:
+    whole = Simulation(small_year(), seed=6, params=SHIPPED.params).run().school_outcomes
+    first = Simulation(small_year(), seed=6, params=SHIPPED.params)
+    for _ in range(10):
+        first.step()
+    first.save(tmp_path / "checkpoint.pkl")
+    resumed = Simulation.resume(tmp_path / "checkpoint.pkl").run().school_outcomes
+    assert resumed.equals(whole)
