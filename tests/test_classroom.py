@@ -386,3 +386,21 @@ def test_a_resumed_run_with_classes_gives_the_same_school_outcomes(tmp_path) -> 
     first.save(tmp_path / "checkpoint.pkl")
     resumed = Simulation.resume(tmp_path / "checkpoint.pkl").run().school_outcomes
     assert resumed.equals(whole)
+
+
+def test_classes_on_the_gpu_kernel_are_refused_with_a_clear_error(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from securebase.cli import main
+
+    with pytest.raises(ValueError, match=r"population\.class_size has value 20; expected no classes on the 'cuda'"):
+        Simulation(small_year(), seed=1, params=SHIPPED.params, kernel="cuda")
+    path = tmp_path / "classes.toml"
+    population = small_year().population
+    path.write_text(
+        SCENARIO.format(n=population.n_children, class_line=f"class_size = {population.class_size}"), encoding="utf-8"
+    )
+    result = CliRunner().invoke(main, ["run", str(path), "--out", str(tmp_path / "out"), "--kernel", "cuda"])
+    assert result.exit_code == 2, result.output
+    assert "population.class_size has value 20; expected no classes on the 'cuda' kernel" in result.output
+    assert "Traceback" not in result.output

@@ -316,7 +316,10 @@ def _run_into(
     else:
         from securebase.instruments.scheduled import schedule_measures
 
-        simulation = Simulation(spec, seed=seed, params=calibration.params, kernel=kernel, precision=precision)
+        try:
+            simulation = Simulation(spec, seed=seed, params=calibration.params, kernel=kernel, precision=precision)
+        except ValueError as error:  # a scenario the kernel cannot run (classes on the GPU)
+            _fail(f"scenario '{spec.name}': {error}.")
         schedule_measures(simulation, calibration.instrument_settings())
     started = time.perf_counter()
     try:

@@ -166,8 +166,8 @@ class Simulation:
             return None
         if self.kernel == "cuda":
             raise ValueError(
-                "population.class_size: classmates need the state on the host after every school episode; "
-                "use kernel 'cpu' (or leave class_size out)"
+                f"population.class_size has value {size}; expected no classes on the 'cuda' kernel: classmates need "
+                "the state on the host after every school episode (use the 'cpu' kernel, or leave class_size out)"
             )
         teachers = [i for i, spec in enumerate(self.scenario.figures) if spec.role == "teacher"]
         seed = np.random.SeedSequence((int(self.seed), CLASSROOM_KEY))
@@ -352,7 +352,8 @@ class Simulation:
 
         The fork and this run draw the same numbers from here on: a fork that changes nothing lives
         exactly the days this run lives, so a difference between them is the change alone. Changes of
-        care and measurements already registered carry over; an episode observer does not.
+        care and measurements already registered carry over, and so does the classroom of a scenario with classes
+        (its tallies so far); an episode observer given as ``on_episode`` does not.
         """
         self._sync_from_device()
         shared = {id(self.scenario): self.scenario, id(self.params): self.params}  # frozen: no need to copy
