@@ -106,7 +106,10 @@ def simulate_trial(
     spec = trial.spec
     names = trial.arm_names
     scenario = trial.scenario_for(n_per_arm)
-    base = Simulation(scenario, seed=seed, params=calibration.params, kernel=kernel)
+    try:
+        base = Simulation(scenario, seed=seed, params=calibration.params, kernel=kernel)
+    except ValueError as error:  # a population the kernel or the arms' size cannot take (e.g. classes)
+        raise TrialError(f"{trial.origin}: the population cannot be simulated: {error}.") from None
     for figure, availability in trial.added_figures():  # before the fork: every arm has the same figures
         base.add_figure(figure, availability=availability, who=np.array([], np.int64))
     n = base.children.n
