@@ -93,3 +93,16 @@ def test_the_cli_exits_2_naming_the_field(tmp_path: Path):
         assert "measures[1].at_age_years[0]' has value 0.92" in result.output
         assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_a_sweep_warns_that_it_does_not_run_the_scenarios_measures(tmp_path: Path):
+    (tmp_path / "measured.toml").write_text(MEASURED.replace("n_children = 40", "n_children = 10"), encoding="utf-8")
+    sweep = tmp_path / "sweep.toml"
+    sweep.write_text(
+        'name = "measured-sweep"\nscenario = "measured.toml"\nseeds = 1\ndesign = "grid"\n\n'
+        '[[parameters]]\npath = "figures.parent.caregiving.warmth"\nvalues = [0.5]\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["sweep", str(sweep), "--out", str(tmp_path / "out"), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert "scenario 'measured' has measures (2); a sweep keeps each run's daily summary only" in result.output

@@ -398,6 +398,13 @@ def sweep(
     except ScenarioError as error:
         _fail(str(error))
     name = loaded.spec.name
+    if loaded.scenario.measures:
+        click.echo(
+            f"securebase: warning: scenario '{loaded.scenario.name}' has measures ({len(loaded.scenario.measures)}); "
+            "a sweep keeps each run's daily summary only and does not run them (use `securebase run` for a run's "
+            "measurements).",
+            err=True,
+        )
     out = out or Path("securebase-output") / "sweeps" / name
     try:
         done = run_sweep(
