@@ -22,6 +22,17 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 
+@pytest.fixture(scope="module")
+def one_numba_thread():
+    """Small populations on one thread: the numbers do not depend on it, and a busy machine runs them faster."""
+    import numba
+
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    yield
+    numba.set_num_threads(threads)
+
+
 @pytest.fixture
 def tiny_school_year() -> Scenario:
     return small("school-year", n_children=200, days=20, start_age_years=0.5)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-import numba
 import numpy as np
 import pytest
 from helpers import SHIPPED
@@ -26,14 +25,8 @@ from securebase.scenario.schema import Scenario
 
 SIZE = 20
 TEACHER = 0
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_numba_thread():
-    threads = numba.get_num_threads()
-    numba.set_num_threads(1)
-    yield
-    numba.set_num_threads(threads)
+#: small populations on one thread (conftest.py)
+pytestmark = pytest.mark.usefixtures("one_numba_thread")
 
 
 def children(n: int, anxiety=0.2, security=0.5, exploration=0.6, competence=0.3, trust=0.5, rejection=0.2, fear=0.0):

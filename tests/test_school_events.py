@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import numba
 import numpy as np
 import pytest
 from helpers import SHIPPED
@@ -20,15 +19,8 @@ from securebase.model.school import (
 from securebase.model.state import FIGURE_TRAITS, HOME, SCHOOL, Figures, new_children
 from securebase.scenario.schema import Scenario
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_numba_thread():
-    """Small populations: one thread (the numbers do not depend on it; a busy machine runs them faster)."""
-    threads = numba.get_num_threads()
-    numba.set_num_threads(1)
-    yield
-    numba.set_num_threads(threads)
-
+#: small populations on one thread (conftest.py)
+pytestmark = pytest.mark.usefixtures("one_numba_thread")
 
 ALWAYS = SchoolEventParameters(task_rate=1.0, attempt_floor=1.0, peer_rate=0.0)
 

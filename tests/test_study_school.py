@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 import pytest
 from helpers import SHIPPED, clear_of_zero
@@ -13,14 +12,6 @@ from securebase.studies import check_result, get_study, run_study
 from securebase.studies.base import NoProgress
 from securebase.studies.running import KERNEL, run_until
 from securebase.studies.school import fork, scenario
-
-
-@pytest.fixture(scope="module")
-def one_numba_thread():
-    threads = numba.get_num_threads()
-    numba.set_num_threads(1)  # the numbers do not depend on it; a busy machine runs small populations faster
-    yield
-    numba.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")
