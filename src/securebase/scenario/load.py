@@ -7,7 +7,7 @@ import re
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -44,6 +44,25 @@ def load_scenario(source: str | Path | None = None) -> Scenario:
         raise ScenarioError(f"scenario file '{path}' cannot be read ({error.strerror or error}).") from None
     text = decode_text(raw, f"scenario file '{path}'")
     return parse_scenario(text, origin=f"scenario file '{path}'")
+
+
+Spec = TypeVar("Spec", bound=BaseModel)
+
+
+def read_spec(path: Path, model: type[Spec], kind: str, error: type[ScenarioError]) -> tuple[Spec, bytes, str]:
+    """A ``kind`` file ('sweep', 'trial') read and validated as ``model``: (the spec, its bytes, its origin for
+    messages); any failure is one ``error`` naming the file and, for a bad field, the field, value and expected."""
+    origin = f"{kind} file '{path}'"
+    try:
+        raw = path.read_bytes()
+    except OSError as problem:
+        raise error(f"{origin} cannot be read ({problem.strerror or problem}).") from None
+    data = read_toml(decode_text(raw, origin, error), origin, error)
+    try:
+        spec = model(**data)
+    except ValidationError as problem:
+        raise error(f"{origin} is not valid: {describe(problem, model)}") from None
+    return spec, raw, origin
 
 
 #: the most levels of tables and arrays a file may nest (a scenario has five; a sweep four)

@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from securebase.scenario.load import ScenarioError, decode_text, describe, load_scenario, preset_scenarios, read_toml
+from securebase.scenario.load import ScenarioError, load_scenario, preset_scenarios, read_spec
 from securebase.scenario.schema import Scenario
 from securebase.sizing import TooLarge, check_points
 from securebase.sweep.overrides import PathError, apply, scenario_data, with_overrides
@@ -36,16 +34,7 @@ class Sweep:
 def load_sweep(path: str | Path) -> Sweep:
     """A sweep file, validated down to every point's scenario (raises SweepError)."""
     path = Path(path)
-    origin = f"sweep file '{path}'"
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise SweepError(f"{origin} cannot be read ({error.strerror or error}).") from None
-    data = read_toml(decode_text(raw, origin, SweepError), origin, SweepError)
-    try:
-        spec = SweepSpec(**data)
-    except ValidationError as error:
-        raise SweepError(f"{origin} is not valid: {describe(error, SweepSpec)}") from None
+    spec, _, origin = read_spec(path, SweepSpec, "sweep", SweepError)
     return build_sweep(spec, base_folder=path.parent, origin=origin)
 
 

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from securebase.model.timescale import DAYS_PER_YEAR
 from securebase.scenario.caregiving import UnknownPresetError, resolve
-from securebase.scenario.load import ScenarioError, decode_text, describe, load_scenario, preset_scenarios, read_toml
+from securebase.scenario.load import ScenarioError, describe, load_scenario, preset_scenarios, read_spec
 from securebase.scenario.schema import Scenario
 from securebase.sizing import BASE_BYTES, available_memory, run_estimate, size_text
 from securebase.trials.catalogue import INSTRUMENTS
@@ -62,16 +62,7 @@ class Trial:
 def load_trial(path: str | Path) -> Trial:
     """A trial file, validated down to its population and every age (raises TrialError)."""
     path = Path(path)
-    origin = f"trial file '{path}'"
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise TrialError(f"{origin} cannot be read ({error.strerror or error}).") from None
-    data = read_toml(decode_text(raw, origin, TrialError), origin, TrialError)
-    try:
-        spec = TrialSpec(**data)
-    except ValidationError as error:
-        raise TrialError(f"{origin} is not valid: {describe(error, TrialSpec)}") from None
+    spec, raw, origin = read_spec(path, TrialSpec, "trial", TrialError)
     return build_trial(spec, base_folder=path.parent, origin=origin, file_hash=hashlib.sha256(raw).hexdigest())
 
 
