@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import json
 import os
 import shlex
 import sys
@@ -142,3 +143,42 @@ def code_version() -> str:
     from securebase._version import source_hash, version
 
     return f"{version()}+{source_hash()[:12]}"
+
+
+def check_resumable(
+    out: Path,
+    manifest: Path,
+    record: dict,
+    resume: bool,
+    *,
+    kind: str,
+    results: Path,
+    informative: tuple[str, ...],
+    same: str,
+    error: type[Exception],
+) -> None:
+    """Whether ``out`` is the place for the ``kind`` of work (a sweep, a trial) that ``record`` describes.
+
+    With ``resume``, ``manifest`` must hold the same record (its ``informative`` keys aside, compared as they read
+    back from JSON); without, ``out`` must hold no such work (no manifest, no ``results/*.parquet``). Raises
+    ``error`` saying which, and what was expected (``same``: what must be the same to resume).
+    """
+    if resume:
+        if not manifest.is_file():
+            raise error(f"--resume: no {kind} at '{manifest}'; expected the --out folder of an interrupted {kind}.")
+        try:
+            saved = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as problem:
+            raise error(f"--resume: '{manifest}' cannot be read ({problem}); expected one written by securebase.") from None
+        changed = [k for k in record if k not in informative and json.loads(json.dumps(record[k])) != saved.get(k)]
+        if changed:
+            raise error(
+                f"--resume: the {kind} in '{out}' differs from this one in {', '.join(changed)}; expected the same "
+                f"{same} (use another --out to start afresh)."
+            )
+    elif manifest.exists() or any(results.glob("*.parquet")):
+        raise error(
+            f"--out '{out}' already holds a {kind}; expected an empty or new folder "
+            f"(add --resume to continue that {kind}, or choose another --out)."
+        )
+

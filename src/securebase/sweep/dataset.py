@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from securebase.calibration.calibration import Calibration
+from securebase.outputs import check_resumable
 from securebase.sweep.load import Sweep, SweepError
 from securebase.sweep.overrides import scenario_data
 
@@ -57,27 +58,11 @@ def prepare(out: Path, record: dict[str, Any], resume: bool) -> None:
     A fresh sweep needs a folder with no sweep in it; ``resume`` needs the same sweep's ``sweep.json``.
     """
     path, points = out / MANIFEST_NAME, out / POINTS_NAME
-    if resume:
-        if not path.is_file():
-            raise SweepError(f"--resume: no sweep at '{path}'; expected the --out folder of an interrupted sweep.")
-        try:
-            saved = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise SweepError(
-                f"--resume: '{path}' cannot be read ({error}); expected one written by securebase."
-            ) from None
-        changed = [key for key in record if key not in INFORMATIVE and _normal(record[key]) != saved.get(key)]
-        if changed:
-            raise SweepError(
-                f"--resume: the sweep in '{out}' differs from this one in {', '.join(changed)}; "
-                "expected the same sweep file, scenario, calibration and securebase version and commit (use another --out to start afresh)."
-            )
-    else:
-        if path.exists() or any(points.glob("*.parquet")):
-            raise SweepError(
-                f"--out '{out}' already holds a sweep; expected an empty or new folder "
-                "(add --resume to continue that sweep, or choose another --out)."
-            )
+    check_resumable(
+        out, path, record, resume, kind="sweep", results=points, informative=INFORMATIVE,
+        same="sweep file, scenario, calibration and securebase version and commit", error=SweepError,
+    )  # fmt: skip
+    if not resume:
         points.mkdir(parents=True, exist_ok=True)
         _write_atomically(path, json.dumps(record, indent=2).encode("utf-8"))
     points.mkdir(parents=True, exist_ok=True)
@@ -103,11 +88,6 @@ def read_dataset(out: str | Path) -> pd.DataFrame:
     """The whole dataset of a sweep's --out folder, one row per task and day, sorted by point, seed and day."""
     table = pd.read_parquet(Path(out) / POINTS_NAME)
     return table.sort_values(["point", "seed", "day"], kind="stable").reset_index(drop=True)
-
-
-def _normal(value: Any) -> Any:
-    """``value`` as it reads back from JSON (tuples as lists...), to compare with a saved record."""
-    return json.loads(json.dumps(value))
 
 
 def _write_atomically(path: Path, content: bytes) -> None:

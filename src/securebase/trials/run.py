@@ -23,7 +23,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from securebase.calibration.calibration import Calibration
-from securebase.outputs import OutputError, atomic_target, locked, write_atomically
+from securebase.outputs import OutputError, atomic_target, check_resumable, locked, write_atomically
 from securebase.sweep.load import SweepError
 from securebase.sweep.run import WorkerDied, connect, execute
 from securebase.trials import analysis
@@ -116,28 +116,12 @@ def manifest(trial: Trial, seed: int, calibration: Calibration, jobs: list[Job])
 
 def _prepare(out: Path, record: dict[str, Any], resume: bool) -> None:
     path = out / MANIFEST_NAME
-    if resume:
-        if not path.is_file():
-            raise TrialError(f"--resume: no trial at '{path}'; expected the --out folder of an interrupted trial.")
-        try:
-            saved = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise TrialError(
-                f"--resume: '{path}' cannot be read ({error}); expected one written by securebase."
-            ) from None
-        changed = [k for k in record if k not in INFORMATIVE and json.loads(json.dumps(record[k])) != saved.get(k)]
-        if changed:
-            raise TrialError(
-                f"--resume: the trial in '{out}' differs from this one in {', '.join(changed)}; expected the same "
-                "trial file, seed, calibration and securebase version (use another --out to start afresh)."
-            )
-        return
-    if path.exists() or any((out / TASKS).glob("*.parquet")):
-        raise TrialError(
-            f"--out '{out}' already holds a trial; expected an empty or new folder "
-            "(add --resume to continue that trial, or choose another --out)."
-        )
-    write_atomically(path, json.dumps(record, indent=2) + "\n")
+    check_resumable(
+        out, path, record, resume, kind="trial", results=out / TASKS, informative=INFORMATIVE,
+        same="trial file, seed, calibration and securebase version", error=TrialError,
+    )  # fmt: skip
+    if not resume:
+        write_atomically(path, json.dumps(record, indent=2) + "\n")
 
 
 def _finished(out: Path) -> set[str]:
