@@ -6,6 +6,7 @@ import tomllib
 
 import numpy as np
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from securebase.calibration import fit as fit_module
@@ -41,7 +42,7 @@ def test_calibration_vector_round_trips():
     assert (vector(with_vector(Calibration(), values)) == values).all()
 
 
-def _fake_measure(params, scheme, n, seed, *, sorter_sd, observer_sd, keep=None, **options):
+def _fake_measure(params, scheme, n, seed, *, observer_sd, keep=None, **options):
     """A stand-in for the studies (which take minutes): every statistic moves with two constants.
 
     It lets the test check the search and the file it writes; the real studies
@@ -74,6 +75,23 @@ def test_fit_searches_and_writes_constants_with_provenance(tmp_path, monkeypatch
     assert back.params.rejection_drive == round(calibration.params.rejection_drive, 6)
     assert back.provenance.command == "securebase calibrate --n 100 --seed 1"
     assert back.provenance.fit["normative_B"]["published"] == 0.66
+
+
+def test_parallel_rounds_only_improve_and_keep_the_best_so_far(tmp_path, monkeypatch):
+    """The evolution strategy's rounds never end worse than the search before them, and the best constants so
+    far are in the progress file (a stopped search loses nothing)."""
+    monkeypatch.setattr(fit_module, "measure", _fake_measure)
+    progress = tmp_path / "calibrated.progress.toml"
+    _, before, _ = fit(n=100, points=3, iterations=0, seed=2, workers=1, report=lambda _: None)
+    lines: list[str] = []
+    calibration, after, _ = fit(
+        n=100, points=3, iterations=0, seed=2, workers=1, report=lines.append, rounds=4, progress=progress
+    )
+    assert after <= before
+    assert sum(line.startswith("round") for line in lines) == 4
+    kept = Calibration.load(progress)
+    assert kept.params.rejection_drive == pytest.approx(calibration.params.rejection_drive, abs=1e-5)
+    assert kept.coding.avoidance_full == pytest.approx(calibration.coding.avoidance_full, abs=1e-5)
 
 
 def test_validate_writes_the_table_and_plot(tmp_path):

@@ -36,13 +36,15 @@ def test_quality_correlation_makes_the_five_qualities_covary():
 
 
 def test_mixture_draws_each_kind_in_its_share():
-    drawn = draw_traits(resolve("mixed-risk"), 40_000, np.random.default_rng(2))
-    harsh = drawn["rupture_rate"] > 1.4  # the harsh component's ruptures are far above the others'
-    assert 0.12 < harsh.mean() < 0.22
-    assert (
-        drawn["rupture_rate"].mean()
-        > draw_traits(resolve("normative"), 40_000, np.random.default_rng(2))["rupture_rate"].mean()
-    )
+    """The mixed-risk population's traits average its named populations' in their shares."""
+    drawn = draw_traits(resolve("mixed-risk"), 80_000, np.random.default_rng(2))
+    shares = {"low-risk": 0.50, "low-ses-high-risk": 0.25, "clinical": 0.15, "maltreatment-referred": 0.10}
+    for trait in ("warmth", "rupture_rate", "anomalous_rate"):
+        expected = sum(w * preset_means(name)[trait] for name, w in shares.items())
+        assert drawn[trait].mean() == pytest.approx(expected, abs=0.01), trait
+    assert drawn["rupture_rate"].mean() > draw_traits(resolve("low-risk"), 40_000, np.random.default_rng(2))[
+        "rupture_rate"
+    ].mean()
 
 
 def test_mixture_takes_no_overrides():

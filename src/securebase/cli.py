@@ -527,7 +527,21 @@ def show(name: str) -> None:
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Processes.")
 @click.option(
+    "--rounds",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Rounds of the parallel evolution strategy after Nelder-Mead (each scores --workers points at once).",
+)
+@click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("calibrated.toml"), show_default=True
+)
+@click.option(
+    "--start-from",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Start the search from this calibration file (default: the shipped calibration) as well as the hand-set constants.",
 )
 @click.option(
     "--constants-from",
@@ -537,11 +551,21 @@ def show(name: str) -> None:
     help="Skip the search: take the constants from this calibration file, refit only the strategy read-out.",
 )
 def calibrate(
-    n: int, points: int, iterations: int, seed: int, workers: int, out: Path, constants_from: Path | None
+    n: int,
+    points: int,
+    iterations: int,
+    seed: int,
+    workers: int,
+    rounds: int,
+    out: Path,
+    start_from: Path | None,
+    constants_from: Path | None,
 ) -> None:
     """Fit the model's constants to the published targets and write them, with provenance, to OUT.
 
-    The search starts from the hand-set constants and from the shipped calibration.
+    The search starts from the hand-set constants and from the shipped calibration (or --start-from). The best
+    constants so far are kept in OUT's name with .progress.toml while it runs: a stopped search loses nothing
+    (finish it with --constants-from that file, or go on with --start-from it).
     """
     from securebase.calibration.fit import fit, fit_readout, score, write
     from securebase.calibration.measure import table
@@ -564,9 +588,13 @@ def calibrate(
             seed=seed,
             workers=workers,
             report=lambda line: click.echo(line, err=True),
-            current=_calibration(None),
+            current=_calibration(start_from, option="--start-from"),
+            rounds=rounds,
+            progress=out.with_suffix(".progress.toml"),
         )
-        method = {"n": n, "points": points, "iterations": iterations, "seed": seed}
+        method = {"n": n, "points": points, "iterations": iterations, "rounds": rounds, "seed": seed}
+        if start_from is not None:
+            method["start_from"] = str(start_from)
     calibration, agreement, measured = fit_readout(calibration, n, seed)
     click.echo(f"strategy read-out agrees with the coded Strange Situation: {agreement:.1%} (balanced)", err=True)
     final_score = score(measured)

@@ -5,7 +5,18 @@ Method (reproducible from its seed):
 1. a Latin hypercube of ``points`` parameter sets over the ranges in
    ``FREE``, each scored on the calibration studies (measure.py) at size ``n``,
    run on a process pool;
-2. Nelder-Mead from the best of them, for at most ``iterations`` more scores.
+2. Nelder-Mead from the best of them, for at most ``iterations`` more scores;
+3. ``rounds`` rounds of a (1 + lambda) evolution strategy from the best so far:
+   each round scores ``workers`` random neighbours of it in parallel (Gaussian
+   steps in the unit box, seeded), keeps the best if it is better, and widens
+   the step after a success and narrows it after a failure (Rechenberg's rule,
+   in the form of Beyer & Schwefel 2002). Nelder-Mead is serial; this stage
+   uses every worker, so a many-core machine searches many times further.
+
+With ``progress``, the best constants so far are written there (a calibration
+file) whenever they improve, so a search that is stopped loses nothing: finish
+it with ``securebase calibrate --constants-from`` that file, or go on with
+``--start-from`` it.
 
 The objective is the sum over targets of ((simulated - published) / half the
 target's acceptance range)^2: a target at the edge of its range costs 1; a
@@ -48,7 +59,7 @@ FREE: tuple[tuple[str, str, float, float], ...] = (
     ("model", "gain_learning_rate", 0.005, 0.06),
     # fright (model/fright.py): how fast fear is learned and extinguished, and how alarming a loss of temper is
     ("model", "fear_learning_rate", 0.1, 1.0),
-    ("model", "fear_extinction", 0.5, 8.0),
+    ("model", "fear_extinction", 0.05, 8.0),
     ("model", "temper_severity", 0.0, 0.6),
     ("model", "lapse_attention", 0.0, 0.5),
     ("coding", "avoidance_full", 0.1, 0.5),
@@ -58,7 +69,6 @@ FREE: tuple[tuple[str, str, float, float], ...] = (
     # the coder's error, within what trained coders' agreement allows (.80-.95 two-coder agreement on ABC(D):
     # Ainsworth et al. 1978; van IJzendoorn et al. 1999; docs/model.md §13)
     ("coding", "coder_sd", 0.4, 0.9),
-    ("instruments", "sorter_sd", 0.1, 0.8),
     ("instruments", "observer_sd", 0.3, 2.5),
 )
 
@@ -102,7 +112,6 @@ def _measure(calibration: Calibration, n: int, seed: int, keep: dict, precision:
         calibration.coding,
         n=n,
         seed=seed,
-        sorter_sd=calibration.instruments.sorter_sd,
         observer_sd=calibration.instruments.observer_sd,
         keep=keep,
         precision=precision,
@@ -149,6 +158,11 @@ def _evaluate_vector(args: tuple[np.ndarray, int, int]) -> float:
     return value if np.isfinite(value) else float("inf")
 
 
+#: the evolution strategy's first step (sd in the unit box), its bounds, and how it widens and narrows
+STEP_START, STEP_MIN, STEP_MAX = 0.08, 0.005, 0.3
+STEP_WIDER, STEP_NARROWER = 1.5, 0.7
+
+
 def fit(
     n: int = 1500,
     points: int = 48,
@@ -157,11 +171,13 @@ def fit(
     workers: int = 2,
     report: Callable[[str], None] = print,
     current: Calibration | None = None,
+    rounds: int = 0,
+    progress: Path | None = None,
 ) -> tuple[Calibration, float, dict[str, Measured]]:
     """Search the constants in FREE; returns the best calibration, its score and its measurements.
 
     The search starts from the hand-set constants and, when refitting, from ``current`` (the calibration
-    in use: the command line passes the shipped one) as well.
+    in use, or the one the command line's ``--start-from`` names) as well.
     """
     low = np.array([f[2] for f in FREE])
     high = np.array([f[3] for f in FREE])
@@ -171,33 +187,62 @@ def fit(
     if current is not None:  # refitting: the calibration in use is a candidate too
         starts.append(vector(current))
     candidates = np.vstack([np.clip(s, low, high) for s in starts] + [candidates])
-    jobs = [(c, n, seed) for c in candidates]
-    if workers == 1:  # in this process: no pool to start, and what the caller set up (a test's stand-in) holds
-        scores = [_evaluate_vector(job) for job in jobs]
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            scores = list(pool.map(_evaluate_vector, jobs))
-    for i, s in enumerate(scores):
-        report(f"point {i:3d}: score {s:8.2f}")
-    best = candidates[int(np.argmin(scores))]
-    report(f"best of the hypercube: {min(scores):.2f}")
+    pool = None if workers == 1 else ProcessPoolExecutor(max_workers=workers)
+    best_score = float("inf")
+    best = candidates[0]
 
-    def objective(unit: np.ndarray) -> float:
-        vector = low + np.clip(unit, 0.0, 1.0) * (high - low)
-        value = _evaluate_vector((vector, n, seed))
-        report(f"nelder-mead: score {value:8.2f}")
-        return value
+    def scores_of(vectors: np.ndarray) -> list[float]:
+        jobs = [(v, n, seed) for v in vectors]
+        if pool is None:  # in this process: no pool to start, and what the caller set up (a test's stand-in) holds
+            return [_evaluate_vector(job) for job in jobs]
+        return list(pool.map(_evaluate_vector, jobs))
 
-    result = optimize.minimize(
-        objective,
-        (best - low) / (high - low),
-        method="Nelder-Mead",
-        options={"maxfev": iterations, "xatol": 1e-3, "fatol": 1e-2, "initial_simplex": None},
-    )
-    found = low + np.clip(result.x, 0.0, 1.0) * (high - low)
-    if result.fun > min(scores):
-        found = best
-    calibration = with_vector(Calibration(), found)
+    def keep(vector: np.ndarray, value: float) -> None:
+        nonlocal best, best_score
+        if value < best_score:
+            best, best_score = vector, value
+            if progress is not None:
+                with_vector(Calibration(), vector).with_provenance(score=round(value, 4)).save(progress)
+
+    try:
+        scores = scores_of(candidates)
+        for i, s in enumerate(scores):
+            report(f"point {i:3d}: score {s:8.2f}")
+            keep(candidates[i], s)
+        report(f"best of the hypercube: {best_score:.2f}")
+
+        if iterations > 0:
+
+            def objective(unit: np.ndarray) -> float:
+                vector = low + np.clip(unit, 0.0, 1.0) * (high - low)
+                value = _evaluate_vector((vector, n, seed))
+                report(f"nelder-mead: score {value:8.2f}")
+                keep(vector, value)
+                return value
+
+            optimize.minimize(
+                objective,
+                (best - low) / (high - low),
+                method="Nelder-Mead",
+                options={"maxfev": iterations, "xatol": 1e-3, "fatol": 1e-2, "initial_simplex": None},
+            )
+
+        rng = np.random.default_rng([seed, 2002])
+        step = STEP_START
+        for r in range(rounds):
+            unit = (best - low) / (high - low)
+            tries = np.clip(unit + step * rng.standard_normal((max(workers, 2), len(FREE))), 0.0, 1.0)
+            vectors = low + tries * (high - low)
+            scores = scores_of(vectors)
+            i = int(np.argmin(scores))
+            improved = scores[i] < best_score
+            keep(vectors[i], scores[i])
+            step = float(np.clip(step * (STEP_WIDER if improved else STEP_NARROWER), STEP_MIN, STEP_MAX))
+            report(f"round {r:3d}: best of {len(vectors)} {scores[i]:8.2f}, best so far {best_score:8.2f}, step {step:.3f}")
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    calibration = with_vector(Calibration(), best)
     final_score, measured = evaluate(calibration, n, seed)
     return calibration, final_score, measured
 

@@ -2,7 +2,7 @@
 
 - a stable normative sample from birth, Strange Situation at 12 and 24
   months (four-way kappa, secure/insecure r, each class's stability),
-  observed sensitivity and a security score at 12 months;
+  observed sensitivity against the Strange Situation at 12 months;
 - a sample under stress: normative care to 12 months, then each family's care
   re-drawn from the mixed-risk population (life stress changes care), Strange
   Situation at 12 and 24 months (kappa lower than the stable sample's);
@@ -28,7 +28,6 @@ import pandas as pd
 
 from securebase.engine.simulation import Simulation
 from securebase.instruments.anomalous import observed_anomalous_behaviour
-from securebase.instruments.security_score import security_score
 from securebase.instruments.sensitivity import observed_sensitivity
 from securebase.instruments.ssp_coding import CLASSES, CodingScheme, code
 from securebase.instruments.strange_situation import observe_strange_situation
@@ -180,7 +179,6 @@ def measure(
     n: int = 3000,
     seed: int = 0,
     *,
-    sorter_sd: float,
     observer_sd: float,
     keep: dict[str, pd.DataFrame] | None = None,
     kernel: str = "cpu",
@@ -216,9 +214,10 @@ def measure(
         )
     for c in CLASSES:
         out[f"normative_{c}"] = share(at_12.to_numpy() == c)
+    # as the target's studies measured it: observed sensitivity against the Strange Situation, secure (B) or not
+    # (De Wolff & van IJzendoorn 1997: the 21 studies of non-clinical samples with the Strange Situation)
     sensitivity = observed_sensitivity(stable.figures, CAREGIVER, rng, params, observer_sd=observer_sd)
-    security = security_score(stable.children, stable.figures, CAREGIVER, rng, params, sorter_sd=sorter_sd)
-    out["sensitivity_security_r"] = _correlation(sensitivity, security)
+    out["sensitivity_security_r"] = _correlation(sensitivity, (at_12.to_numpy() == "B").astype(float))
     _run_until(stable, LATER)
     stable_pair = (at_12.to_numpy(), _classify(stable, rng, scheme).to_numpy())
     kept = stability(*stable_pair, rng)
