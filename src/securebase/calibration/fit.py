@@ -35,6 +35,7 @@ import dataclasses
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
+from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
@@ -187,7 +188,9 @@ def fit(
     if current is not None:  # refitting: the calibration in use is a candidate too
         starts.append(vector(current))
     candidates = np.vstack([np.clip(s, low, high) for s in starts] + [candidates])
-    pool = None if workers == 1 else ProcessPoolExecutor(max_workers=workers)
+    # spawned, not forked: the scores run in this process too (Nelder-Mead), and numba's OpenMP threads must not
+    # be forked
+    pool = None if workers == 1 else ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
     best_score = float("inf")
     best = candidates[0]
 

@@ -204,7 +204,8 @@ def measure(
     )
     _run_until(stable, TWELVE_MONTHS)
     behaviour = observe_strange_situation(stable.children, stable.figures, CAREGIVER, rng, params)
-    at_12 = code(behaviour, rng, scheme)["classification"]
+    coded_12 = code(behaviour, rng, scheme)
+    at_12 = coded_12["classification"]
     if keep is not None:
         keep["normative_ssp"] = behaviour.merge(pd.DataFrame({"child": np.arange(n), "classification": at_12}))
         keep.setdefault("working_models", []).append(
@@ -212,8 +213,10 @@ def measure(
                 {"gain": stable.children.gain[:, 0], "fear": stable.children.fear[:, 0], "classification": at_12}
             )
         )
-    for c in CLASSES:
-        out[f"normative_{c}"] = share(at_12.to_numpy() == c)
+    # A, B and C as the three-way studies coded them (each child's organised classification); D four-way
+    for c in CLASSES[:3]:
+        out[f"normative_{c}"] = share(coded_12["organised"].to_numpy() == c)
+    out["normative_D"] = share(at_12.to_numpy() == "D")
     # as the target's studies measured it: observed sensitivity against the Strange Situation, secure (B) or not
     # (De Wolff & van IJzendoorn 1997: the 21 studies of non-clinical samples with the Strange Situation)
     sensitivity = observed_sensitivity(stable.figures, CAREGIVER, rng, params, observer_sd=observer_sd)

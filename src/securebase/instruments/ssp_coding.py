@@ -17,6 +17,12 @@ disagree as real ones do. The classification follows explicit rules:
    amplification beyond it;
 4. else B.
 
+Rules 2-4 alone give every child its best-fitting organised classification
+(A, B or C), which Main & Solomon (1990) ask coders to give each D infant too;
+it is what the three-way studies before the D category coded (Ainsworth et
+al. 1978; van IJzendoorn & Kroonenberg 1988), so their distributions are
+compared with it (calibration/measure.py).
+
 Averaging the two reunions, rather than taking the more extreme, makes the
 classification rest on the pattern across the procedure, as Ainsworth's
 coders weigh it, and less on one episode's chance behaviour.
@@ -91,13 +97,19 @@ def rate(true: pd.DataFrame, rng: np.random.Generator, scheme: CodingScheme = DE
     return rated
 
 
-def classify(ratings: pd.DataFrame, scheme: CodingScheme = DEFAULT_SCHEME) -> pd.Series:
-    """A/B/C/D from ratings, by the rules in the module docstring."""
+def organised(ratings: pd.DataFrame, scheme: CodingScheme = DEFAULT_SCHEME) -> pd.Series:
+    """A/B/C from ratings: the best-fitting organised classification (rules 2-4; D set aside)."""
     avoidance = ratings[[f"avoidance_{r}" for r in REUNIONS]].mean(axis=1)
     resistance = ratings[[f"resistance_{r}" for r in REUNIONS]].mean(axis=1)
     classes = np.full(len(ratings), "B", dtype=object)
     classes[(resistance >= scheme.class_cut) | (ratings["unsettled"] >= scheme.class_cut)] = "C"
     classes[(avoidance >= scheme.class_cut) & (avoidance > resistance)] = "A"
+    return pd.Series(classes, index=ratings.index, name="organised")
+
+
+def classify(ratings: pd.DataFrame, scheme: CodingScheme = DEFAULT_SCHEME) -> pd.Series:
+    """A/B/C/D from ratings, by the rules in the module docstring: D first, else the organised classification."""
+    classes = organised(ratings, scheme).to_numpy().copy()
     classes[ratings["disorganisation"] >= scheme.class_cut] = "D"
     return pd.Series(classes, index=ratings.index, name="classification")
 
@@ -105,10 +117,12 @@ def classify(ratings: pd.DataFrame, scheme: CodingScheme = DEFAULT_SCHEME) -> pd
 def code(
     behaviour: pd.DataFrame, rng: np.random.Generator, scheme: CodingScheme = DEFAULT_SCHEME, coders: int = 1
 ) -> pd.DataFrame:
-    """Ratings and classification by the first coder, and each further coder's classification."""
+    """Ratings and classification (and the best-fitting organised one, ``organised``) by the first coder, and each
+    further coder's classification."""
     true = true_ratings(behaviour, scheme)
     first = rate(true, rng, scheme)
     first["classification"] = classify(first, scheme)
+    first["organised"] = organised(first, scheme)
     for index in range(1, coders):
         first[f"classification_coder{index + 1}"] = classify(rate(true, rng, scheme), scheme)
     return first.reset_index()
