@@ -20,7 +20,7 @@ it with ``securebase calibrate --constants-from`` that file, or go on with
 
 The objective is the sum over targets of ((simulated - published) / half the
 target's acceptance range)^2: a target at the edge of its range costs 1; a
-one-sided requirement costs ((shortfall) / 0.1)^2 when not met. The
+one-sided requirement costs ((shortfall) / 0.05)^2 when not met. The
 studies use the same seed at every point (common random numbers), so the
 objective is a deterministic function of the constants.
 
@@ -65,7 +65,7 @@ FREE: tuple[tuple[str, str, float, float], ...] = (
     ("model", "lapse_attention", 0.0, 0.5),
     ("coding", "avoidance_full", 0.1, 0.5),
     ("coding", "resistance_full", 0.2, 0.8),
-    ("coding", "disorganisation_full", 0.03, 0.4),
+    ("coding", "disorganisation_full", 0.01, 0.4),
     ("coding", "unsettled_full", 0.5, 1.5),
     # the coder's error, within what trained coders' agreement allows (.80-.95 two-coder agreement on ABC(D):
     # Ainsworth et al. 1978; van IJzendoorn et al. 1999; docs/model.md §13)
@@ -92,8 +92,8 @@ def vector(calibration: Calibration) -> np.ndarray:
     return np.array([source[where][name] for where, name, _, _ in FREE])
 
 
-#: how far below a one-sided requirement costs 1
-ONE_SIDED_SCALE = 0.1
+#: how far below a one-sided requirement costs 1 (what a target at the edge of its range costs)
+ONE_SIDED_SCALE = 0.05
 
 
 def score(measured: dict[str, Measured]) -> float:
