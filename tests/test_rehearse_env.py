@@ -78,11 +78,44 @@ def test_the_counterfactual_changes_nothing_before_the_moment_replayed() -> None
     assert replay.what_if(s, s.seed, PARAMS, played, 4, index_of("ignore")) == mine
 
 
-@pytest.mark.parametrize("scenario", ["drop-off", "setback", "hard-task", "new-avoidant", "clinging"])
-def test_responsive_play_raises_exploration_across_the_term(scenario: str) -> None:
-    for key in ("comfort", "notice_name"):
-        start, end = debrief.arc(constant(key, scenario))
-        assert end > start, (key, start, end)
+ONE_CLINGING_CHILD = pytest.mark.xfail(
+    strict=True,
+    reason="clinging, the scenario's own child (seed 18): its exploration at the first opening (0.400) is far above "
+    "the scenario's (0.263 over 20 children), and it ends lower: comfort 0.400 -> 0.346, noticing and naming 0.400 -> "
+    "0.324; over 20 children comfort raises it, +0.132 [+0.089, +0.174] (tests/test_rehearse_directions.py)",
+)
+
+
+@pytest.mark.parametrize(
+    ("scenario", "key"),
+    [
+        (scenario, key) if scenario != "clinging" else pytest.param(scenario, key, marks=ONE_CLINGING_CHILD)
+        for scenario in ("drop-off", "setback", "hard-task", "new-avoidant", "clinging")
+        for key in ("comfort", "notice_name")
+    ],
+)
+def test_responsive_play_raises_exploration_across_the_term(scenario: str, key: str) -> None:
+    """One child (the scenario's own seed); the directions over many children: tests/test_rehearse_directions.py."""
+    start, end = debrief.arc(constant(key, scenario))
+    assert end > start, (key, start, end)
+
+
+@pytest.mark.parametrize("scenario", ["drop-off", "rupture"])
+def test_the_arc_starts_from_the_child_as_the_trainee_met_them(scenario: str) -> None:
+    """debrief.arc's start is engaged exploration at the first opening, before any response: the same whatever the
+    trainee then does (in `rupture` after the scenario's own scripted opening); its end is the last three moments."""
+    s = library.get(scenario)
+    terms = {r.key: replay.play_actions(s, s.seed, PARAMS, [index_of(r.key)] * 4) for r in repertoire()}
+    met = {debrief.arc(t)[0] for t in terms.values()}
+    assert len(met) == 1, met
+    assert met == {t[0]["exploration_before"] for t in terms.values()}
+    # the first moment's own exploration already holds the first response (the earlier arc's start)
+    assert len({t[0]["exploration"] for t in terms.values()}) > 1
+    t = terms["comfort"]
+    assert debrief.arc(t)[1] == pytest.approx(np.mean([m["exploration"] for m in t[-3:]]), abs=1e-12)
+    assert debrief.arc(t[:1]) == (t[0]["exploration_before"], t[0]["exploration"])
+    with pytest.raises(KeyError, match="trust_before"):
+        debrief.arc(t, "trust")
 
 
 # the directions over a term of ignoring, sharp redirection and the baselines are asserted over many seeded children

@@ -13,6 +13,9 @@ from sqlalchemy import create_engine, inspect, text
 from starlette.testclient import TestClient
 
 from securebase.cli import main
+from securebase.rehearse import debrief, policies, replay
+from securebase.rehearse import scenario as library
+from securebase.rehearse.repertoire import index_of
 from securebase.web.app import create_app
 from securebase.web.migrate import upgrade
 
@@ -70,6 +73,30 @@ def test_a_whole_term_debrief_replay_and_export(client: TestClient, database: st
     assert "<style>" in exported.text
     assert "<script" not in exported.text
     assert 'rel="stylesheet"' not in exported.text
+
+
+def test_the_debrief_gives_the_arc_from_the_child_as_met_and_the_experts_over_the_same_moments(
+    client: TestClient,
+) -> None:
+    """A term not finished: the arc from the first opening to the moments played, the expert's over the same ones."""
+    trainee = Trainee(client)
+    attempt = trainee.start("drop-off")
+    moves = ["redirect_sharply"] * 4
+    for moment, move in enumerate(moves):
+        assert trainee.respond(moment, move).status_code == 303
+    s = library.get("drop-off")
+    mine = debrief.arc(replay.play_actions(s, s.seed, SHIPPED.params, [index_of(m) for m in moves]))
+    expert = debrief.arc(replay.play_policy(s, s.seed, SHIPPED.params, policies.expert, moments=len(moves)))
+    page = client.get(f"{attempt}/debrief").text
+    said = re.search(
+        r"went from\s+<strong>([0-9.]+)</strong> when you met Mia .*?to\s+<strong>([0-9.]+)</strong> in the last "
+        r"moments\..*?it went from\s+([0-9.]+) to ([0-9.]+)\.",
+        page,
+        re.DOTALL,
+    )
+    assert said, page
+    assert said.groups() == tuple(f"{x:.2f}" for x in (*mine, *expert))
+    assert mine[0] == expert[0]  # the same child, met before any response
 
 
 def test_headers_and_cookie(client: TestClient) -> None:

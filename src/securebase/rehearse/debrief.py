@@ -39,8 +39,18 @@ def miscue_summary(trace: Trace) -> dict[str, int]:
 
 
 def arc(trace: Trace, key: str = "exploration", part: int = 3) -> tuple[float, float]:
-    """Mean of ``key`` over the first and the last ``part`` moments of the term."""
+    """The child as the trainee met them and at the end of the term: ``key`` at the first moment's opening, before
+    any response (its ``{key}_before`` field: exploration, anxiety), and the mean of ``key`` over the last ``part``
+    moments played.
+
+    The start precedes the treatment: the first moments' own values already hold the trainee's first responses,
+    so a change measured from them cannot see a cost paid at once (docs/rehearse.md, "Directions"). The end is
+    averaged over several moments because one moment's situation moves it by more than a term of care does.
+    """
     if not trace:
         return (0.0, 0.0)
-    k = max(1, min(part, len(trace) // 2 or 1))
-    return (fmean(m[key] for m in trace[:k]), fmean(m[key] for m in trace[-k:]))
+    before = f"{key}_before"
+    if before not in trace[0]:
+        raise KeyError(f"arc: the trace has no {before!r} field for key {key!r} (the opening's value)")
+    k = max(1, min(part, len(trace)))
+    return (float(trace[0][before]), fmean(m[key] for m in trace[-k:]))

@@ -234,7 +234,7 @@ def _debrief_context(request: Request, attempt_id: str) -> dict[str, Any]:
         "repairs": debrief.repair_summary(trace),
         "miscues": debrief.miscue_summary(trace),
         "arc": debrief.arc(trace),
-        "expert_arc": debrief.arc(expert),
+        "expert_arc": debrief.arc(expert[: len(trace)]),  # over the moments played, as the profile
         "finished": len(trace) >= moments,
         "what_if": what_if,
         "repertoire": repertoire(),
