@@ -20,7 +20,7 @@ it with ``securebase calibrate --constants-from`` that file, or go on with
 
 The objective is the sum over targets of ((simulated - published) / half the
 target's acceptance range)^2: a target at the edge of its range costs 1; a
-one-sided requirement costs ((shortfall) / 0.05)^2 when not met. The
+one-sided requirement costs ((shortfall) / 0.1)^2 when not met. The
 studies use the same seed at every point (common random numbers), so the
 objective is a deterministic function of the constants.
 
@@ -92,8 +92,8 @@ def vector(calibration: Calibration) -> np.ndarray:
     return np.array([source[where][name] for where, name, _, _ in FREE])
 
 
-#: how far below a one-sided requirement costs 1 (what a target at the edge of its range costs)
-ONE_SIDED_SCALE = 0.05
+#: how far below a one-sided requirement costs 1
+ONE_SIDED_SCALE = 0.1
 
 
 def score(measured: dict[str, Measured]) -> float:
