@@ -2,7 +2,7 @@
 
 Design. Children with insecure home histories: each child's home caregiver is
 drawn from an at-risk population (equal thirds of the low-warmth, inconsistent
-and harsh presets, the at-risk components of the mixed-risk population,
+and harsh presets, the hand-set at-risk presets (until model v2b the components of mixed-risk),
 docs/model.md §11), with the child from birth (``history = "simulate"``) to
 age 5. Then one school year, the schedule of the built-in ``school-year``
 scenario (280 days, school 5 days a week, 4 of 8 daily episodes at school,
@@ -57,7 +57,7 @@ from securebase.studies.running import KERNEL, run_until
 
 HOME_CAREGIVER = "parent"
 TEACHER = "teacher"
-#: the at-risk home population: the at-risk components of mixed-risk, in equal shares
+#: the at-risk home population: the hand-set at-risk presets (docs/model.md §11), in equal shares
 AT_RISK = ("low-warmth", "inconsistent", "harsh")
 ARMS = {"integration teacher": "integration-teacher", "ordinary teacher": "normative"}
 TEACHER_AVAILABILITY = 0.8
