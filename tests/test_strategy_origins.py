@@ -23,10 +23,6 @@ from securebase.model.state import QUALITIES
 from securebase.scenario.caregiving import fixed_caregiving
 
 LEVELS = (0.0, 0.25, 0.5, 0.75, 1.0)
-#: a known violation, kept visible: at the very bottom of reliability (no bid ever answered) a few more children
-#: are coded B and fewer C than at 0.25 (n = 1,000: B 14.2% at 0, 13.3% at 0.1, 9.3% at 0.25; C 72.8%, 74.0%,
-#: 79.0%); above 0.25 both move the documented way (docs/model.md §7)
-LOW_RELIABILITY = pytest.mark.xfail(strict=True, reason="model v2: B falls and C rises between reliability 0 and 0.25")
 SIZES = {"small": 300, "full": 1500}
 
 
@@ -46,11 +42,19 @@ def allowance(p: float, q: float, n: int) -> float:
     return 2.0 * math.sqrt((p * (1 - p) + q * (1 - q)) / n) + 1e-9
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    "quality", [pytest.param(q, marks=LOW_RELIABILITY) if q == "reliability" else q for q in QUALITIES]
+#: a known violation at the full size, kept visible (model v2b calibration): at the bottom of reliability almost no
+#: child is secure, and B falls from 1.8% at 0 to 0.5% at 0.25 (n = 1,500), beyond two standard errors (0.8 points);
+#: at the small size it is within them
+LOW_RELIABILITY = pytest.mark.xfail(
+    strict=True, reason="model v2b, n 1,500: B 1.8% at reliability 0, 0.5% at 0.25 (allowance 0.8 points)"
 )
-def test_the_share_secure_never_falls_as_one_quality_improves(quality, slow_size):
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("quality", QUALITIES)
+def test_the_share_secure_never_falls_as_one_quality_improves(quality, slow_size, request):
+    if quality == "reliability" and slow_size == "full":
+        request.applymarker(LOW_RELIABILITY)
     n = SIZES[slow_size]
     secure = [coded(n, **{quality: level})["B"] for level in LEVELS]
     for level, before, after in zip(LEVELS[1:], secure[:-1], secure[1:], strict=True):
@@ -68,7 +72,7 @@ def test_avoidance_comes_from_rejection(slow_size):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("quality", ["consistency", pytest.param("reliability", marks=LOW_RELIABILITY)])
+@pytest.mark.parametrize("quality", ["consistency", "reliability"])
 def test_ambivalence_comes_from_inconsistent_availability(quality, slow_size):
     n = SIZES[slow_size]
     ambivalent = [coded(n, **{quality: level})["C"] for level in LEVELS]
