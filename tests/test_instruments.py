@@ -48,6 +48,22 @@ def test_coding_rules_on_textbook_reunions(profile, expected):
     assert ssp_coding.classify(profile).iloc[0] == expected
 
 
+@pytest.mark.parametrize(
+    ("profile", "four_way", "organised"),
+    [
+        # a D infant keeps its best-fitting organised class (Main & Solomon 1990): avoidant, resistant or secure
+        (_profile(proximity=2, contact=1, resistance=1, avoidance=6, disorganisation=7), "D", "A"),
+        (_profile(proximity=6, contact=6, resistance=6, avoidance=1, disorganisation=8), "D", "C"),
+        (_profile(proximity=6, contact=5, resistance=1, avoidance=1, disorganisation=6), "D", "B"),
+        # an organised infant's two classifications are the same
+        (_profile(proximity=2, contact=1, resistance=1, avoidance=6, disorganisation=2), "A", "A"),
+    ],
+)
+def test_every_infant_also_gets_its_organised_classification(profile, four_way, organised):
+    assert ssp_coding.classify(profile).iloc[0] == four_way
+    assert ssp_coding.organised(profile).iloc[0] == organised
+
+
 @pytest.fixture(scope="module")
 def infants() -> dict[str, securebase.Simulation]:
     out = {}
@@ -141,6 +157,17 @@ def test_observed_anomalous_behaviour_rises_with_rate_and_severity():
         assert rating.max() <= 7.0
         levels[(rate, severity)] = rating.mean()
     assert levels[(0.0, 0.5)] < levels[(0.5, 0.3)] < levels[(0.5, 0.9)] < levels[(2.0, 0.9)]
+
+
+def test_observed_anomalous_behaviour_reads_the_caregivers_pattern_not_one_days_chance():
+    """The AMBIANCE-like level follows each figure's expected alarming behaviour (rate x severity, and losses of
+    temper) with only the coder's error: in the mixed-risk population it correlates far above the .35 of the old
+    one-day count of events."""
+    simulation = securebase.Simulation(one_figure("mixed-risk", n_children=4000, days=1), seed=0, params=SHIPPED.params)
+    f = simulation.figures
+    expected = f.anomalous_rate[:, 0] * f.anomalous_severity[:, 0] + f.rupture_rate[:, 0] * SHIPPED.params.temper_severity
+    rating = observed_anomalous_behaviour(f, "parent", np.random.default_rng(1), SHIPPED.params)
+    assert np.corrcoef(rating, expected)[0, 1] > 0.6
 
 
 def test_security_score_is_higher_for_secure_infants(infants):
