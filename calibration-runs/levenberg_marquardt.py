@@ -13,6 +13,7 @@ It lives here, beside the runs it made, rather than in the package: `securebase 
 Latin hypercube, Nelder-Mead and the parallel evolution strategy.
 """
 
+import dataclasses
 import multiprocessing
 import sys
 import time
@@ -21,7 +22,8 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 
 from securebase.calibration.calibration import Calibration
-from securebase.calibration.fit import FREE, ONE_SIDED_SCALE, evaluate, vector, with_vector
+from securebase.calibration.fit import FREE, evaluate, vector, with_vector
+from securebase.calibration.fit import residuals as fit_residuals
 from securebase.calibration.measure import targets
 
 STEP = 0.04
@@ -30,14 +32,12 @@ HIGH = np.array([f[3] for f in FREE])
 
 
 def residuals(args: tuple[np.ndarray, int, int]) -> np.ndarray:
+    """The objective's residuals (fit.residuals) at a point of the unit box; a statistic that cannot be computed
+    (NaN: a correlation of a constant) is read as 0."""
     unit, n, seed = args
     _, measured = evaluate(with_vector(Calibration(), LOW + np.clip(unit, 0, 1) * (HIGH - LOW)), n, seed)
-    out = []
-    for t in targets():
-        v = measured[t.name].value
-        v = v if np.isfinite(v) else 0.0
-        out.append(max(0.0, t.low - v) / ONE_SIDED_SCALE if t.one_sided else (v - t.value) / ((t.high - t.low) / 2))
-    return np.array(out)
+    finite = {k: m if np.isfinite(m.value) else dataclasses.replace(m, value=0.0) for k, m in measured.items()}
+    return np.array(fit_residuals(finite))
 
 
 def main(start: str, n: int, seed: int, iterations: int, out: str) -> None:

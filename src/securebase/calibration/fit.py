@@ -96,14 +96,24 @@ def vector(calibration: Calibration) -> np.ndarray:
 ONE_SIDED_SCALE = 0.1
 
 
-def score(measured: dict[str, Measured]) -> float:
-    total = 0.0
+def residuals(measured: dict[str, Measured]) -> list[float]:
+    """Each target's residual, in targets()' order: (simulated - published) / half the acceptance range, or a
+    one-sided requirement's shortfall / ONE_SIDED_SCALE (0 when met)."""
+    out = []
     for target in targets():
         value = measured[target.name].value
         if target.one_sided:
-            total += (max(0.0, target.low - value) / ONE_SIDED_SCALE) ** 2
+            out.append(max(0.0, target.low - value) / ONE_SIDED_SCALE)
         else:
-            total += ((value - target.value) / ((target.high - target.low) / 2.0)) ** 2
+            out.append((value - target.value) / ((target.high - target.low) / 2.0))
+    return out
+
+
+def score(measured: dict[str, Measured]) -> float:
+    """The objective: the sum of the squared residuals."""
+    total = 0.0
+    for r in residuals(measured):
+        total += r**2
     return total
 
 

@@ -220,6 +220,7 @@ def _debrief_context(request: Request, attempt_id: str) -> dict[str, Any]:
     if moment_text is not None or instead_text is not None:
         what_if = _what_if(scenario, seed, params, responses, moment_text, instead_text, trace)
     expert_by_moment = [m["response"] for m in expert]
+    expert_played = expert[: len(trace)]  # the expert over the moments played, to compare like with like
     return {
         "scenario": scenario,
         "attempt_id": attempt_id,
@@ -230,11 +231,11 @@ def _debrief_context(request: Request, attempt_id: str) -> dict[str, Any]:
         "expert_choice": expert_by_moment,
         "charts": series,
         "profile": debrief.profile(trace),
-        "expert_profile": debrief.profile(expert[: len(trace)]),
+        "expert_profile": debrief.profile(expert_played),
         "repairs": debrief.repair_summary(trace),
         "miscues": debrief.miscue_summary(trace),
         "arc": debrief.arc(trace),
-        "expert_arc": debrief.arc(expert[: len(trace)]),  # over the moments played, as the profile
+        "expert_arc": debrief.arc(expert_played),
         "finished": len(trace) >= moments,
         "what_if": what_if,
         "repertoire": repertoire(),
