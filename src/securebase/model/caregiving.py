@@ -32,6 +32,23 @@ def notice_probability(sensitivity: float, attention: float, bid_intensity: floa
     return 1.0 - (1.0 - effective) * (1.0 - bid_intensity)
 
 
+def credit_to_figure(sensitivity: float, attention: float, ordinary_intensity: float, bid_intensity: float) -> float:
+    """The share of an answer the child owes to the figure rather than to its own amplified signal.
+
+    An answer to an amplified bid may have come only because the child signalled hard: the chance that its
+    ordinary signal (gain 0) would have been noticed, over the chance that this one was. With an attentive
+    figure the two are nearly the same (credit near 1); with an inattentive one, on its lapse days, much of an
+    answer is won by amplifying - which is what keeps the resistant/ambivalent strategy going under
+    inconsistently available care (Cassidy & Berlin 1994; Main 1990: heightened signalling secures the
+    attention of a figure who is available only sometimes). A signal no louder than ordinary owes nothing.
+    """
+    if bid_intensity <= ordinary_intensity:
+        return 1.0
+    return notice_probability(sensitivity, attention, ordinary_intensity) / notice_probability(
+        sensitivity, attention, bid_intensity
+    )
+
+
 def response(
     sensitivity: float,
     attention: float,

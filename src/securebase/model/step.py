@@ -39,7 +39,7 @@ from securebase.model.anxiety import (
     security_alone,
 )
 from securebase.model.bids import bid_type, habitual_signal, intensity, logistic_noise, repertoire_by_day
-from securebase.model.caregiving import UNANSWERED, WARM, anxiety_after_response, response
+from securebase.model.caregiving import UNANSWERED, WARM, anxiety_after_response, credit_to_figure, response
 from securebase.model.exploration import (
     competence_gain,
     diverted_anxiety,
@@ -259,10 +259,12 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
         warmth_seen = 1.0 if warm else 0.0
         rel.unpredictability[i, target] = expected_surprise(rel.unpredictability[i, target], t, warmth_seen, taken)
         rel.trust[i, target] = expected_warmth(t, warmth_seen, taken)
-        if bidding:
-            rel.unavailability[i, target] = expected_share(
-                rel.unavailability[i, target], 1.0 if outcome == UNANSWERED else 0.0, taken
-            )
+        if bidding:  # an answer won only by amplifying teaches that the figure is not available to ordinary bids
+            unanswered = 1.0
+            if outcome != UNANSWERED:
+                ordinary = intensity(a_before, c.signal_noise * noise) * addressed
+                unanswered = 1.0 - credit_to_figure(fig.sensitivity[i, target], attention[i, target], ordinary, bid_intensity)
+            rel.unavailability[i, target] = expected_share(rel.unavailability[i, target], unanswered, taken)
         if outcome != UNANSWERED:
             rel.rejection[i, target] = expected_share(rel.rejection[i, target], 0.0 if warm else 1.0, taken)
         wanted = strategy_target(

@@ -53,7 +53,7 @@ def strategy_target(rejection: float, unavailability: float, rejection_drive: fl
     the call never grows as care gets better on either count.
     """
     suppress = rejection_drive * max(0.0, rejection - strategy_tolerance)
-    amplify = unavailability_drive * max(0.0, unavailability - strategy_tolerance)
+    amplify = unavailability_drive * max(0.0, unavailability - strategy_tolerance) * (1.0 - rejection)
     target = amplify if amplify > suppress else -suppress
     return min(max(target, -gain_limit), gain_limit)
 
