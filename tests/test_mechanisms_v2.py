@@ -11,6 +11,7 @@ import pytest
 from helpers import SHIPPED
 
 from securebase.engine import kernels
+from securebase.model.caregiving import credit_to_figure
 from securebase.model.anxiety import secure_base
 from securebase.model.exploration import diverted_anxiety, encouraged, intrusion_probability
 from securebase.model.fright import fright
@@ -45,6 +46,23 @@ def test_the_target_falls_with_rejection_and_rises_with_unavailability_whatever_
     for other in grid:
         assert np.all(np.diff([_target(r, other) for r in grid]) <= 0), other
         assert np.all(np.diff([_target(other, u) for u in grid]) >= 0), other
+
+
+def test_amplifying_does_not_pay_against_expected_rejection():
+    # a figure who answers with rebuffs is not moved by louder signals: the call to amplify fades with rejection
+    assert 0.0 < _target(0.3, 0.9) < _target(0.0, 0.9)
+    assert _target(1.0, 1.0) < 0.0  # meeting both rebuffs and no answer calls for suppression, not amplification
+
+
+def test_an_answer_won_by_amplifying_is_credited_to_the_signal_not_the_figure():
+    assert credit_to_figure(0.6, 1.0, 0.4, 0.4) == 1.0  # an ordinary signal owes its answer to the figure
+    assert credit_to_figure(0.6, 1.0, 0.4, 0.2) == 1.0  # so does a suppressed one
+    assert credit_to_figure(1.0, 1.0, 0.4, 0.9) == 1.0  # a fully attentive figure notices any signal
+    full_day = credit_to_figure(0.6, 1.0, 0.4, 0.8)
+    lapse_day = credit_to_figure(0.6, 0.2, 0.4, 0.8)
+    assert lapse_day < full_day < 1.0  # on an inconsistent figure's lapse days much of an answer is won by signalling
+    assert credit_to_figure(0.6, 0.2, 0.4, 0.95) < lapse_day  # the louder, the more
+    assert credit_to_figure(0.0, 0.0, 0.4, 0.8) == pytest.approx(0.5)  # a figure who notices nothing by itself
 
 
 def _filtered(warm: bool, prior_gain: float, familiarity: float) -> float:
@@ -181,6 +199,19 @@ def test_a_trusted_encouraging_figure_raises_exploration_an_intrusive_one_lowers
     assert not record.intruded[0]
     assert record.intruded[1]
     assert children.exploration[1] < children.exploration[0]
+
+
+def test_an_amplifying_child_learns_that_an_inattentive_figure_is_not_available_to_ordinary_bids():
+    children, figures = _pair(sensitivity=(0.3, 0.3))
+    children.gain[:, 0] = [0.0, 1.0]
+    record = _step(children, figures)
+    assert record.answered[0] and record.answered[1]
+    assert children.unavailability[0, 0] == 0.0  # answered, owed to the figure
+    assert children.unavailability[1, 0] > 0.0  # answered, but won by amplifying
+    attentive, figures = _pair(sensitivity=(1.0, 1.0))
+    attentive.gain[:, 0] = [0.0, 1.0]
+    _step(attentive, figures)
+    assert attentive.unavailability[1, 0] == 0.0  # a fully attentive figure: nothing was won by signalling hard
 
 
 def test_negative_emotionality_raises_arousal_and_soothability_calms():

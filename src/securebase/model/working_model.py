@@ -48,9 +48,14 @@ def strategy_target(rejection: float, unavailability: float, rejection_drive: fl
     amplifying them (resistance/ambivalence: Cassidy & Berlin 1994). Where neither is expected the signal stays
     open (secure): the best care cannot make a child suppress or amplify. Lapses up to ``strategy_tolerance``
     are ordinary in good-enough care (Winnicott 1953; Tronick & Gianino 1986: most interactions are
-    mismatched much of the time) and call for nothing. The stronger call sets the strategy: rejection and
-    unavailability do not cancel into an open signal (a child who meets both is not secure), so the size of
-    the call never grows as care gets better on either count.
+    mismatched much of the time) and call for nothing. Amplifying is called for as far as an answer, when it
+    comes, is warm (a louder signal wins nothing from a figure who rebuffs: the mothers of C infants were
+    inconsistently available, not rejecting, Ainsworth et al. 1978), so it fades with expected rejection.
+    Expected unavailability is of the figure to the child's ordinary signals (model/caregiving.py
+    :func:`credit_to_figure`). The stronger call sets the strategy: rejection and
+    unavailability do not cancel into an open signal (a child who meets both is not secure). Less rejection
+    never calls for more suppression, more availability never for more amplification; warmer care from a
+    figure who is often unavailable turns a call to suppress into one to amplify (A towards C).
     """
     suppress = rejection_drive * max(0.0, rejection - strategy_tolerance)
     amplify = unavailability_drive * max(0.0, unavailability - strategy_tolerance) * (1.0 - rejection)
