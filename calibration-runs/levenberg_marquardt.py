@@ -1,6 +1,10 @@
 """Levenberg-Marquardt refinement of a calibration, as used for model v2's refit (2026-11-27).
 
-    python calibration-runs/levenberg_marquardt.py START.toml N SEED ITERATIONS OUT.toml
+    python calibration-runs/levenberg_marquardt.py START.toml N SEEDS ITERATIONS OUT.toml
+
+SEEDS is one seed or several separated by commas (then the residuals of every seed are scored together, each
+divided by sqrt(number of seeds), so the objective is the mean of the seeds' objectives: a fit less tied to one
+seed's sampling error).
 
 The objective is `securebase calibrate`'s (calibration/fit.py): the sum of squared residuals, each target's
 (simulated - published) / half its acceptance range, or a one-sided requirement's shortfall / 0.1, scored by
@@ -31,19 +35,22 @@ LOW = np.array([f[2] for f in FREE])
 HIGH = np.array([f[3] for f in FREE])
 
 
-def residuals(args: tuple[np.ndarray, int, int]) -> np.ndarray:
-    """The objective's residuals (fit.residuals) at a point of the unit box; a statistic that cannot be computed
-    (NaN: a correlation of a constant) is read as 0."""
-    unit, n, seed = args
-    _, measured = evaluate(with_vector(Calibration(), LOW + np.clip(unit, 0, 1) * (HIGH - LOW)), n, seed)
-    finite = {k: m if np.isfinite(m.value) else dataclasses.replace(m, value=0.0) for k, m in measured.items()}
-    return np.array(fit_residuals(finite))
+def residuals(args: tuple[np.ndarray, int, tuple[int, ...]]) -> np.ndarray:
+    """The objective's residuals (fit.residuals) at a point of the unit box, over the seeds; a statistic that
+    cannot be computed (NaN: a correlation of a constant) is read as 0."""
+    unit, n, seeds = args
+    out = []
+    for seed in seeds:
+        _, measured = evaluate(with_vector(Calibration(), LOW + np.clip(unit, 0, 1) * (HIGH - LOW)), n, seed)
+        finite = {k: m if np.isfinite(m.value) else dataclasses.replace(m, value=0.0) for k, m in measured.items()}
+        out.extend(np.array(fit_residuals(finite)) / np.sqrt(len(seeds)))
+    return np.array(out)
 
 
-def main(start: str, n: int, seed: int, iterations: int, out: str) -> None:
+def main(start: str, n: int, seed: tuple[int, ...], iterations: int, out: str) -> None:
     u = (np.clip(vector(Calibration.load(start)), LOW, HIGH) - LOW) / (HIGH - LOW)
     lam = 0.1
-    names = [t.name for t in targets()]
+    names = [f"{t.name}@{s}" if len(seed) > 1 else t.name for s in seed for t in targets()]
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
         r0 = residuals((u, n, seed))
         best = float(r0 @ r0)
@@ -69,4 +76,4 @@ def main(start: str, n: int, seed: int, iterations: int, out: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
+    main(sys.argv[1], int(sys.argv[2]), tuple(int(s) for s in sys.argv[3].split(",")), int(sys.argv[4]), sys.argv[5])

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from securebase.calibration import fit as fit_module
 from securebase.calibration.calibration import Calibration
-from securebase.calibration.fit import FREE, fit, score, vector, with_vector, write
+from securebase.calibration.fit import FREE, ONE_SIDED_MARGIN, fit, score, vector, with_vector, write
 from securebase.calibration.measure import Measured, targets
 from securebase.cli import main
 
@@ -29,11 +29,19 @@ def test_targets_are_the_published_figures():
 
 
 def test_score_is_zero_on_target_and_one_at_the_edge_of_a_range():
-    on_target = {t.name: Measured(t.value, t.value, t.value, 1) for t in targets()}
+    def aim(t):  # a one-sided requirement is aimed a margin inside its bound
+        return t.low + ONE_SIDED_MARGIN if t.one_sided else t.value
+
+    on_target = {t.name: Measured(aim(t), aim(t), aim(t), 1) for t in targets()}
     assert score(on_target) == 0.0
     first = targets()[0]
     at_edge = dict(on_target, **{first.name: Measured(first.high, first.high, first.high, 1)})
     assert abs(score(at_edge) - 1.0) < 1e-9
+    one_sided = next(t for t in targets() if t.one_sided)
+    at_bound = dict(on_target, **{one_sided.name: Measured(one_sided.low, one_sided.low, one_sided.low, 1)})
+    assert abs(score(at_bound) - 1.0) < 1e-9  # met, but no margin: costs what a two-sided edge costs
+    beyond = dict(on_target, **{one_sided.name: Measured(0.99, 0.99, 0.99, 1)})
+    assert score(beyond) == 0.0
 
 
 def test_calibration_vector_round_trips():

@@ -20,7 +20,8 @@ it with ``securebase calibrate --constants-from`` that file, or go on with
 
 The objective is the sum over targets of ((simulated - published) / half the
 target's acceptance range)^2: a target at the edge of its range costs 1; a
-one-sided requirement costs ((shortfall) / 0.1)^2 when not met. The
+one-sided requirement costs ((shortfall from bound + 0.05) / 0.05)^2, so 1 at its bound (the fit aims two
+sampling standard errors inside it, so that it holds at other seeds). The
 studies use the same seed at every point (common random numbers), so the
 objective is a deterministic function of the constants.
 
@@ -92,18 +93,24 @@ def vector(calibration: Calibration) -> np.ndarray:
     return np.array([source[where][name] for where, name, _, _ in FREE])
 
 
-#: how far below a one-sided requirement costs 1
-ONE_SIDED_SCALE = 0.1
+#: where the fit aims a one-sided requirement: this far above its bound (two sampling standard errors of a share
+#: near 60% among the n/5 = 400 children of an emergence sample at the fit's n 2,000), so that it holds at other
+#: seeds too; what is accepted stays the bound itself (targets.toml)
+ONE_SIDED_MARGIN = 0.05
+#: a one-sided requirement's shortfall from its aim that costs 1: at the bound itself it costs what a two-sided
+#: target costs at the edge of its range
+ONE_SIDED_SCALE = 0.05
 
 
 def residuals(measured: dict[str, Measured]) -> list[float]:
     """Each target's residual, in targets()' order: (simulated - published) / half the acceptance range, or a
-    one-sided requirement's shortfall / ONE_SIDED_SCALE (0 when met)."""
+    one-sided requirement's shortfall from its aim (the bound + ONE_SIDED_MARGIN) / ONE_SIDED_SCALE (0 when
+    reached)."""
     out = []
     for target in targets():
         value = measured[target.name].value
         if target.one_sided:
-            out.append(max(0.0, target.low - value) / ONE_SIDED_SCALE)
+            out.append(max(0.0, target.low + ONE_SIDED_MARGIN - value) / ONE_SIDED_SCALE)
         else:
             out.append((value - target.value) / ((target.high - target.low) / 2.0))
     return out
