@@ -102,10 +102,10 @@ def test_ignoring_or_redirecting_sharply_ends_below_responsive_play(scenario: st
 
 TRUST_ALIKE = pytest.mark.xfail(
     strict=True,
-    reason="a child who shows little need (a low-warmth or rejecting history) meets the rejecting baseline's turning "
-    "away rarely ('give space' otherwise), so trust ends alike under intermittent and rejecting play: hard-task "
-    "+0.011 [-0.011, +0.033], new-avoidant -0.015 [-0.036, +0.005] over 20 children (model v2b calibration; "
-    "docs/rehearse.md)",
+    reason="a child who shows little need (a rejecting history) meets the rejecting baseline's turning away rarely "
+    "('give space' otherwise), so trust ends alike under intermittent and rejecting play: new-avoidant -0.015 "
+    "[-0.036, +0.005] over 20 children (model v2b calibration; docs/rehearse.md; not re-measured on v2c, under which "
+    "hard-task's, a strict xfail before, passes)",
 )
 
 
@@ -113,7 +113,7 @@ TRUST_ALIKE = pytest.mark.xfail(
     ("scenario", "key", "higher", "lower"),
     [
         (scenario, key, higher, lower)
-        if not (key == "trust" and higher == "intermittent" and scenario in ("hard-task", "new-avoidant"))
+        if not (key == "trust" and higher == "intermittent" and scenario == "new-avoidant")
         else pytest.param(scenario, key, higher, lower, marks=TRUST_ALIKE)
         for scenario in ("drop-off", "hard-task", "new-avoidant")
         for key, higher, lower in (
@@ -161,9 +161,18 @@ ALREADY_DIVERTING = pytest.mark.xfail(
     "diversion from the first moment and does not rise: -0.006 [-0.018, +0.006] over 20 children (model v2b "
     "calibration)",
 )
+#: model v2c learns the strategy slowly (gain_learning_rate 0.005, the bottom of its fitted range: docs/model.md §13),
+#: so one term of sharp redirection hardly moves it
+SLOW_STRATEGY = pytest.mark.xfail(
+    strict=True,
+    reason="model v2c's strategy learning is slow (gain_learning_rate 0.005): over a term of sharp redirection in "
+    "drop-off the play shown changes by -0.014 [-0.035, +0.007] (CI's small size; it rose on model v2b)",
+)
 
 
-@pytest.mark.parametrize("scenario", ["drop-off", pytest.param("hard-task", marks=ALREADY_DIVERTING)])
+@pytest.mark.parametrize(
+    "scenario", [pytest.param("drop-off", marks=SLOW_STRATEGY), pytest.param("hard-task", marks=ALREADY_DIVERTING)]
+)
 def test_across_a_term_of_sharp_redirection_the_play_shown_rises(scenario: str, slow_size: str) -> None:
     first, last, _ = shown_and_engaged(sized(scenario, slow_size)["redirect_sharply"])
     rise = mean(last - first)

@@ -147,13 +147,8 @@ def test_reading_the_miscues_makes_a_difference_seen_only_in_the_debrief() -> No
     assert debrief.arc(expert)[1] > debrief.arc(visible_only)[1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="new-avoidant, the scenario's own child (seed 17): the expert ends the term with more trust than the "
-    "responsive baseline, but not by 0.1: 0.651 against 0.588 (+0.063) on the model v2b calibration (0.59 against "
-    "0.44 on the one before); over 20 children (seeds 1000-1019) +0.143 [+0.102, +0.185] (docs/rehearse.md)",
-)
 def test_reading_the_miscues_ends_the_term_with_more_trust() -> None:
+    """The scenario's own child (seed 17); a strict xfail on model v2b (+0.063), met since model v2c."""
     s = library.get("new-avoidant")
     visible_only = replay.play_policy(s, s.seed, PARAMS, policies.responsive)
     expert = replay.play_policy(s, s.seed, PARAMS, policies.expert)

@@ -33,19 +33,7 @@ def test_contract(result):
 def test_prompt_apology_beats_no_repair_and_slow_repair_on_every_outcome(result):
     for other in ("no repair", "slow repair"):
         shown = findings(result, "adult", other)
-        if other == "no repair":  # below, as a strict xfail
-            del shown["secure"]
         assert set(shown.values()) == {True}, (other, shown)
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="model v2b calibration, quick size (seed 1): share secure by the strategy read-out, prompt apology minus no "
-    "repair +0.053 [-0.012, +0.118]: the direction, but the interval reaches 0 (minus slow repair: +0.087 [+0.027, "
-    "+0.146])",
-)
-def test_prompt_apology_makes_more_children_secure_than_no_repair(result):
-    assert findings(result, "adult", "no repair")["secure"]
 
 
 def test_prompt_soothing_of_tantrums_lowers_anxiety_and_frees_exploration(result):
