@@ -11,8 +11,8 @@ import pytest
 from helpers import SHIPPED
 
 from securebase.engine import kernels
-from securebase.model.caregiving import credit_to_figure
 from securebase.model.anxiety import secure_base
+from securebase.model.caregiving import credit_to_figure
 from securebase.model.exploration import diverted_anxiety, encouraged, intrusion_probability
 from securebase.model.fright import fright
 from securebase.model.state import FIGURE_TRAITS, Figures, new_children
@@ -205,7 +205,8 @@ def test_an_amplifying_child_learns_that_an_inattentive_figure_is_not_available_
     children, figures = _pair(sensitivity=(0.3, 0.3))
     children.gain[:, 0] = [0.0, 1.0]
     record = _step(children, figures)
-    assert record.answered[0] and record.answered[1]
+    assert record.answered[0]
+    assert record.answered[1]
     assert children.unavailability[0, 0] == 0.0  # answered, owed to the figure
     assert children.unavailability[1, 0] > 0.0  # answered, but won by amplifying
     attentive, figures = _pair(sensitivity=(1.0, 1.0))

@@ -8,7 +8,6 @@ population means, stated here and in docs/model.md.
 
 from __future__ import annotations
 
-import pytest
 from helpers import one_figure
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
