@@ -6,9 +6,10 @@ SEEDS is one seed or several separated by commas (then the residuals of every se
 divided by sqrt(number of seeds), so the objective is the mean of the seeds' objectives: a fit less tied to one
 seed's sampling error).
 
-The objective is `securebase calibrate`'s (calibration/fit.py): the sum of squared residuals, each target's
-(simulated - published) / half its acceptance range, or a one-sided requirement's shortfall / 0.1, scored by
-`fit.evaluate` with common random numbers (one seed). Each iteration takes the Jacobian by forward differences
+The objective is `securebase calibrate`'s (calibration/fit.py): the sum of squared residuals (`fit.residuals`: each
+target's (simulated - published) / half its acceptance range, or a one-sided requirement's shortfall from its aim
+inside the bound / fit.ONE_SIDED_SCALE), scored by
+`fit.evaluate` with common random numbers (the same seeds at every point). Each iteration takes the Jacobian by forward differences
 (a step of 0.04 of each constant's range in FREE, towards the inside), scored on two spawned processes, then tries
 four damping values lambda * (0.3, 1, 3, 10) of the step (J'J + lambda diag(J'J)) d = -J'r and keeps the best if
 it is better (Levenberg 1944; Marquardt 1963). The best constants so far are written to OUT.toml after every
@@ -39,9 +40,10 @@ def residuals(args: tuple[np.ndarray, int, tuple[int, ...]]) -> np.ndarray:
     """The objective's residuals (fit.residuals) at a point of the unit box, over the seeds; a statistic that
     cannot be computed (NaN: a correlation of a constant) is read as 0."""
     unit, n, seeds = args
+    calibration = with_vector(Calibration(), LOW + np.clip(unit, 0, 1) * (HIGH - LOW))
     out = []
     for seed in seeds:
-        _, measured = evaluate(with_vector(Calibration(), LOW + np.clip(unit, 0, 1) * (HIGH - LOW)), n, seed)
+        _, measured = evaluate(calibration, n, seed)
         finite = {k: m if np.isfinite(m.value) else dataclasses.replace(m, value=0.0) for k, m in measured.items()}
         out.extend(np.array(fit_residuals(finite)) / np.sqrt(len(seeds)))
     return np.array(out)

@@ -27,13 +27,11 @@ def main(source: str, n: int, seeds: int, workers: int) -> None:
         runs = list(pool.map(one, [(source, n, s) for s in range(1, seeds + 1)]))
     print(f"{source}: n {n}, seeds 1-{seeds}")
     print(f"{'target':30s} {'mean':>7s} {'min':>7s} {'max':>7s}  range          in range")
-    every = 0
     for t in targets():
         values = np.array([r[t.name] for r in runs])
-        inside = int(((values >= t.low) & (values <= t.high)).sum())
+        inside = sum(t.within(v) for v in values)
         print(f"{t.name:30s} {values.mean():7.3f} {values.min():7.3f} {values.max():7.3f}  [{t.low}, {t.high}]  {inside}/{seeds}")
-    for r in runs:
-        every += all(t.low <= r[t.name] <= t.high for t in targets())
+    every = sum(all(t.within(r[t.name]) for t in targets()) for r in runs)
     print(f"seeds with every target in range: {every}/{seeds}")
 
 

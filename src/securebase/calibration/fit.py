@@ -334,7 +334,7 @@ def write(
             "range": [target.low, target.high],
             "simulated": round(m.value, 4),
             "ci95": [round(m.low, 4), round(m.high, 4)],
-            "within_range": bool(target.low <= m.value <= target.high),
+            "within_range": target.within(m.value),
         }
     code = code_version()
     written = calibration.with_provenance(

@@ -55,6 +55,10 @@ class Target:
     #: a requirement (at least ``low``) rather than a published point estimate
     one_sided: bool = False
 
+    def within(self, value: float) -> bool:
+        """Whether a simulated ``value`` is inside the acceptance range."""
+        return bool(self.low <= value <= self.high)
+
 
 def targets() -> list[Target]:
     text = resources.files("securebase.calibration").joinpath("targets.toml").read_text("utf-8")
@@ -281,7 +285,7 @@ def table(measured: dict[str, Measured]) -> pd.DataFrame:
                 "range": f"[{target.low:.3f}, {target.high:.3f}]",
                 "simulated": m.value,
                 "ci95": f"[{m.low:.3f}, {m.high:.3f}]",
-                "within_range": target.low <= m.value <= target.high,
+                "within_range": target.within(m.value),
                 "n": m.n,
                 "source": target.source,
             }
