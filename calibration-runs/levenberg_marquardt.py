@@ -1,6 +1,6 @@
 """Levenberg-Marquardt refinement of a calibration, as used for model v2's refit (2026-11-27).
 
-    python calibration-runs/levenberg_marquardt.py START.toml N SEEDS ITERATIONS OUT.toml
+    python calibration-runs/levenberg_marquardt.py START.toml N SEEDS ITERATIONS OUT.toml [WORKERS]
 
 SEEDS is one seed or several separated by commas (then the residuals of every seed are scored together, each
 divided by sqrt(number of seeds), so the objective is the mean of the seeds' objectives: a fit less tied to one
@@ -10,7 +10,7 @@ The objective is `securebase calibrate`'s (calibration/fit.py): the sum of squar
 target's (simulated - published) / half its acceptance range, or a one-sided requirement's shortfall from its aim
 inside the bound / fit.ONE_SIDED_SCALE), scored by
 `fit.evaluate` with common random numbers (the same seeds at every point). Each iteration takes the Jacobian by forward differences
-(a step of 0.04 of each constant's range in FREE, towards the inside), scored on two spawned processes, then tries
+(a step of 0.04 of each constant's range in FREE, towards the inside), scored on WORKERS spawned processes (default 2), then tries
 four damping values lambda * (0.3, 1, 3, 10) of the step (J'J + lambda diag(J'J)) d = -J'r and keeps the best if
 it is better (Levenberg 1944; Marquardt 1963). The best constants so far are written to OUT.toml after every
 iteration (finish with `securebase calibrate --constants-from OUT.toml`, which also aligns the strategy read-out).
@@ -49,11 +49,11 @@ def residuals(args: tuple[np.ndarray, int, tuple[int, ...]]) -> np.ndarray:
     return np.array(out)
 
 
-def main(start: str, n: int, seed: tuple[int, ...], iterations: int, out: str) -> None:
+def main(start: str, n: int, seed: tuple[int, ...], iterations: int, out: str, workers: int = 2) -> None:
     u = (np.clip(vector(Calibration.load(start)), LOW, HIGH) - LOW) / (HIGH - LOW)
     lam = 0.1
     names = [f"{t.name}@{s}" if len(seed) > 1 else t.name for s in seed for t in targets()]
-    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         r0 = residuals((u, n, seed))
         best = float(r0 @ r0)
         print(f"start {best:.2f}", flush=True)
@@ -78,4 +78,5 @@ def main(start: str, n: int, seed: tuple[int, ...], iterations: int, out: str) -
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]), tuple(int(s) for s in sys.argv[3].split(",")), int(sys.argv[4]), sys.argv[5])
+    workers = int(sys.argv[6]) if len(sys.argv) > 6 else 2
+    main(sys.argv[1], int(sys.argv[2]), tuple(int(s) for s in sys.argv[3].split(",")), int(sys.argv[4]), sys.argv[5], workers)

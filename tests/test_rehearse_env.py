@@ -87,10 +87,22 @@ ONE_CLINGING_CHILD = pytest.mark.xfail(
 )
 
 
+#: model v2d: the scenario's own child met at an unusually calm first opening
+CALM_FIRST_OPENING = pytest.mark.xfail(
+    strict=True,
+    reason="model v2d: drop-off's own child (seed 11) and setback's (seed 13) meet the trainee at a calm opening "
+    "(anxiety 0.13 and 0.08; exploration 0.399 and 0.454) and end a term of comfort just below it (0.390 and 0.445; "
+    "noticing and naming 0.388 and 0.436), though setback's child explores more at the end than in the moments after "
+    "the first; over 20 children comfort raises it: drop-off +0.051 [+0.013, +0.089], setback +0.111 [+0.073, "
+    "+0.150] (tests/test_rehearse_directions.py; docs/rehearse.md)",
+)
+ONE_CHILD_MARKS = {"clinging": ONE_CLINGING_CHILD, "drop-off": CALM_FIRST_OPENING, "setback": CALM_FIRST_OPENING}
+
+
 @pytest.mark.parametrize(
     ("scenario", "key"),
     [
-        (scenario, key) if scenario != "clinging" else pytest.param(scenario, key, marks=ONE_CLINGING_CHILD)
+        pytest.param(scenario, key, marks=ONE_CHILD_MARKS[scenario]) if scenario in ONE_CHILD_MARKS else (scenario, key)
         for scenario in ("drop-off", "setback", "hard-task", "new-avoidant", "clinging")
         for key in ("comfort", "notice_name")
     ],

@@ -208,8 +208,10 @@ def measure(
     )
     _run_until(stable, TWELVE_MONTHS)
     behaviour = observe_strange_situation(stable.children, stable.figures, CAREGIVER, rng, params)
-    coded_12 = code(behaviour, rng, scheme)
+    coded_12 = code(behaviour, rng, scheme, coders=2)
     at_12 = coded_12["classification"]
+    # the same behaviour coded by a second, independent coder
+    out["coder_agreement"] = share(at_12.to_numpy() == coded_12["classification_coder2"].to_numpy())
     if keep is not None:
         keep["normative_ssp"] = behaviour.merge(pd.DataFrame({"child": np.arange(n), "classification": at_12}))
         keep.setdefault("working_models", []).append(

@@ -22,6 +22,7 @@ from securebase.engine.uniforms import draw
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import Children, Figures
 from securebase.model.step import EpisodeRecord
+from securebase.model.temperament import reactivity_on_the_day
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,8 @@ def run_moments(
     steps_per_episode = params.episode_minutes * 60.0 / seconds_per_step
     dt_days = seconds_per_step / 86_400.0
     attention = np.ones((n, k))
+    # the child's state on the day of the procedure scales every stress it brings
+    reactivity = reactivity_on_the_day(n, rng, params.day_reactivity_sd)
     record = None
     rows = []
     elapsed = 0.0
@@ -81,7 +84,7 @@ def run_moments(
         for name in segment.present:
             present[:, figures.index(name)] = True
         present &= figures.active
-        need = np.full(n, segment.stress_per_minute * seconds_per_step / 60.0)
+        need = segment.stress_per_minute * seconds_per_step / 60.0 * reactivity
         acting = (
             figures
             if segment.responsive

@@ -40,6 +40,9 @@ class ModelParameters:
     internalisation_timescale_years: float = 5.0
     #: sd of the log of each temperament multiplier (negative emotionality, soothability) across children
     temperament_sd: float = 0.25
+    #: sd of the log of a child's reactivity on the day of a procedure (its state that day: tired, hungry, unwell);
+    #: a multiplier with mean 1 on the need the procedure brings, drawn afresh for each procedure
+    day_reactivity_sd: float = 0.3
 
     # bids (signals)
     bid_threshold: float = 0.15

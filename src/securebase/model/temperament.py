@@ -8,6 +8,13 @@ Two traits, drawn once per child and kept for life, each a multiplier around 1
 - soothability: how readily the child is calmed, by a figure's warm response and
   by its own regulation.
 
+A child is not the same every day: on the day of a procedure its reactivity
+(how strongly the procedure's stresses are felt) is its own times a day
+multiplier of the same form, sd of the log ``day_reactivity_sd``
+(:func:`reactivity_on_the_day`). It is why one child observed twice in the
+same procedure need not show the same (docs/model.md §13, "What limits
+stability").
+
 They link a child's relationships (the same child with each figure) without
 deciding them: care, not temperament, sets the strategy (van IJzendoorn &
 Bakermans-Kranenburg 2012; Vaughn et al. 2008 on the modest temperament-
@@ -28,3 +35,8 @@ def draw_temperament(n: int, rng: np.random.Generator, temperament_sd: float) ->
     """Negative emotionality and soothability of ``n`` children (independent; each mean 1)."""
     scores = rng.standard_normal((2, n))
     return temperament_multiplier(scores[0], temperament_sd), temperament_multiplier(scores[1], temperament_sd)
+
+
+def reactivity_on_the_day(n: int, rng: np.random.Generator, day_reactivity_sd: float) -> np.ndarray:
+    """How strongly each of ``n`` children feels a procedure's stresses today: log-normal, mean 1."""
+    return temperament_multiplier(rng.standard_normal(n), day_reactivity_sd)
