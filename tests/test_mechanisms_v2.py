@@ -17,7 +17,7 @@ from securebase.model.exploration import diverted_anxiety, encouraged, intrusion
 from securebase.model.fright import fright
 from securebase.model.state import FIGURE_TRAITS, Figures, new_children
 from securebase.model.step import CHILD_DRAWS, U_ANOMALOUS, U_INTRUSION, U_NOISE, U_RUPTURE
-from securebase.model.temperament import draw_temperament
+from securebase.model.temperament import draw_temperament, reactivity_on_the_day
 from securebase.model.timescale import DAYS_PER_YEAR
 from securebase.model.working_model import filtered_weight, grow_familiarity, reach, strategy_target
 
@@ -138,6 +138,42 @@ def test_temperament_multipliers_are_positive_with_mean_one_and_reproducible():
         assert values.min() > 0
         assert values.mean() == pytest.approx(1.0, abs=0.01)
     assert abs(np.corrcoef(*a)[0, 1]) < 0.02
+
+
+def test_the_state_on_the_day_is_a_multiplier_with_mean_one_whose_spread_is_its_constant():
+    assert np.array_equal(reactivity_on_the_day(100, np.random.default_rng(3), 0.0), np.ones(100))
+    day = reactivity_on_the_day(50_000, np.random.default_rng(3), 0.8)
+    assert np.array_equal(day, reactivity_on_the_day(50_000, np.random.default_rng(3), 0.8))  # reproducible
+    assert day.min() > 0
+    assert day.mean() == pytest.approx(1.0, abs=0.02)
+    assert np.log(day).std() == pytest.approx(0.8, abs=0.01)
+
+
+def test_the_same_children_differ_more_between_two_procedures_the_more_their_state_varies_by_day():
+    """Strange Situations of hand-made children who are all alike: with no day-to-day variation they differ only by
+    the moments' chance; with it, their distress when left alone differs more between children, and afresh in each
+    procedure."""
+    from securebase.instruments.strange_situation import observe_strange_situation
+
+    n = 400
+    many = new_children(n, 1, age_days=DAYS_PER_YEAR)
+    many.known[:] = True
+    many.familiarity[:] = 1.0
+    many.trust[:] = 0.7
+    base = {name: 0.6 for name in FIGURE_TRAITS} | {"rupture_rate": 0.0, "anomalous_rate": 0.0,
+                                                    "anomalous_severity": 0.5, "repair_latency_days": 0.2}
+    figures = Figures(names=("parent",), availability=np.ones((1, 2)), active=np.ones((n, 1), bool),
+                      **{name: np.full((n, 1), v) for name, v in base.items()})  # fmt: skip
+
+    def distress(sd: float, seed: int) -> np.ndarray:
+        params = P.with_changes(day_reactivity_sd=sd)
+        seen = observe_strange_situation(many, figures, "parent", np.random.default_rng(seed), params)
+        return seen[seen["episode"] == "child_alone"]["distress"].to_numpy()
+
+    steady, varying = (distress(0.0, 1), distress(0.0, 2)), (distress(1.0, 1), distress(1.0, 2))
+    print(f"sd of distress across children: steady {steady[0].std():.4f}, varying by day {varying[0].std():.4f}")
+    assert varying[0].std() > 1.5 * steady[0].std()
+    assert not np.allclose(varying[0], varying[1])
 
 
 # ---- one step of the model, two children who differ in one thing -------------------------------------
