@@ -42,19 +42,9 @@ def allowance(p: float, q: float, n: int) -> float:
     return 2.0 * math.sqrt((p * (1 - p) + q * (1 - q)) / n) + 1e-9
 
 
-#: a known violation at the full size, kept visible (found on model v2b, still so on v2c): at the bottom of
-#: reliability almost no child is secure, and B falls from 1.8% at 0 to 0.5% at 0.25 (n = 1,500, v2b), beyond two
-#: standard errors (0.8 points); at the small size it is within them
-LOW_RELIABILITY = pytest.mark.xfail(
-    strict=True, reason="model v2b, n 1,500: B 1.8% at reliability 0, 0.5% at 0.25 (allowance 0.8 points)"
-)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("quality", QUALITIES)
-def test_the_share_secure_never_falls_as_one_quality_improves(quality, slow_size, request):
-    if quality == "reliability" and slow_size == "full":
-        request.applymarker(LOW_RELIABILITY)
+def test_the_share_secure_never_falls_as_one_quality_improves(quality, slow_size):
     n = SIZES[slow_size]
     secure = [coded(n, **{quality: level})["B"] for level in LEVELS]
     for level, before, after in zip(LEVELS[1:], secure[:-1], secure[1:], strict=True):
@@ -62,8 +52,19 @@ def test_the_share_secure_never_falls_as_one_quality_improves(quality, slow_size
     assert secure[-1] > secure[0] or secure[0] > 0.9, (quality, secure)  # better care, more secure overall
 
 
+#: a known violation at the full size, kept visible (model v2d): at the coldest care more children are coded D, which
+#: the four-way classification puts first, so A falls from warmth 0.25 to 0 by more than two standard errors
+COLDEST_CARE_MORE_D = pytest.mark.xfail(
+    strict=True,
+    reason="model v2d, n 1,500: A 75.1% at warmth 0.25 and 71.0% at 0 (allowance 3.2 points), as D rises from 24.9% "
+    "to 29.0% (B and C at most 0.1% at both); at the small size it is within the allowance",
+)
+
+
 @pytest.mark.slow
-def test_avoidance_comes_from_rejection(slow_size):
+def test_avoidance_comes_from_rejection(slow_size, request):
+    if slow_size == "full":
+        request.applymarker(COLDEST_CARE_MORE_D)
     n = SIZES[slow_size]
     avoidant = [coded(n, warmth=level)["A"] for level in LEVELS]  # less warmth: more bids rebuffed
     for level, before, after in zip(LEVELS[1:], avoidant[:-1], avoidant[1:], strict=True):
