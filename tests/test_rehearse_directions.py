@@ -100,21 +100,10 @@ def test_ignoring_or_redirecting_sharply_ends_below_responsive_play(scenario: st
     assert below.high < 0, below
 
 
-TRUST_ALIKE = pytest.mark.xfail(
-    strict=True,
-    reason="a child who shows little need (a rejecting history) meets the rejecting baseline's turning away rarely "
-    "('give space' otherwise), so trust ends alike under intermittent and rejecting play: new-avoidant -0.015 "
-    "[-0.036, +0.005] over 20 children (model v2b calibration; docs/rehearse.md; not re-measured on v2c, under which "
-    "hard-task's, a strict xfail before, passes)",
-)
-
-
 @pytest.mark.parametrize(
     ("scenario", "key", "higher", "lower"),
     [
         (scenario, key, higher, lower)
-        if not (key == "trust" and higher == "intermittent" and scenario == "new-avoidant")
-        else pytest.param(scenario, key, higher, lower, marks=TRUST_ALIKE)
         for scenario in ("drop-off", "hard-task", "new-avoidant")
         for key, higher, lower in (
             ("exploration", "responsive", "intermittent"),
