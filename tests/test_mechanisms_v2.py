@@ -11,6 +11,7 @@ import pytest
 from helpers import SHIPPED
 
 from securebase.engine import kernels
+from securebase.instruments.strange_situation import observe_strange_situation
 from securebase.model.anxiety import secure_base
 from securebase.model.caregiving import credit_to_figure
 from securebase.model.exploration import diverted_anxiety, encouraged, intrusion_probability
@@ -149,21 +150,52 @@ def test_the_state_on_the_day_is_a_multiplier_with_mean_one_whose_spread_is_its_
     assert np.log(day).std() == pytest.approx(0.8, abs=0.01)
 
 
+# ---- one step of the model, two children who differ in one thing -------------------------------------
+
+
+#: a hand-made figure: every quality 0.6, no ruptures and no anomalous moments
+FIGURE_BASE = {name: 0.6 for name in FIGURE_TRAITS} | {"rupture_rate": 0.0, "anomalous_rate": 0.0,
+                                                       "anomalous_severity": 0.5, "repair_latency_days": 0.2}
+
+
+def _figures(values: dict[str, np.ndarray]) -> Figures:
+    """One figure, "parent", with each trait an (n, 1) array of ``values``."""
+    n = len(next(iter(values.values())))
+    return Figures(names=("parent",), availability=np.ones((1, 2)), active=np.ones((n, 1), bool), **values)
+
+
+def _pair(age_years: float = 2.0, **traits: tuple[float, float]) -> tuple:
+    """Two children with one figure each, the same in everything but ``traits`` (figure: (child 0, child 1))."""
+    children = new_children(2, 1, age_days=age_years * DAYS_PER_YEAR)
+    children.known[:] = True
+    children.familiarity[:] = 1.0
+    children.trust[:] = 0.7
+    children.anxiety[:] = 0.4
+    values = {name: np.array([[v], [v]], float) for name, v in FIGURE_BASE.items()}
+    for name, (first, second) in traits.items():
+        values[name] = np.array([[first], [second]], float)
+    return children, _figures(values)
+
+
+def _step(children, figures, need=0.5, **uniforms: float):
+    draws = np.full((CHILD_DRAWS, children.n), 0.5, np.float32)
+    for row, value in uniforms.items():
+        draws[{"noise": U_NOISE, "anomalous": U_ANOMALOUS, "rupture": U_RUPTURE, "intrusion": U_INTRUSION}[row]] = value
+    loops = kernels.loops_for("cpu")
+    return loops.step(children, figures, np.ones((children.n, 1), bool), np.ones((children.n, 1)),
+                      np.full(children.n, need), draws, P, dt_days=1.0 / 16)  # fmt: skip
+
+
 def test_the_same_children_differ_more_between_two_procedures_the_more_their_state_varies_by_day():
     """Strange Situations of hand-made children who are all alike: with no day-to-day variation they differ only by
     the moments' chance; with it, their distress when left alone differs more between children, and afresh in each
     procedure."""
-    from securebase.instruments.strange_situation import observe_strange_situation
-
     n = 400
     many = new_children(n, 1, age_days=DAYS_PER_YEAR)
     many.known[:] = True
     many.familiarity[:] = 1.0
     many.trust[:] = 0.7
-    base = {name: 0.6 for name in FIGURE_TRAITS} | {"rupture_rate": 0.0, "anomalous_rate": 0.0,
-                                                    "anomalous_severity": 0.5, "repair_latency_days": 0.2}
-    figures = Figures(names=("parent",), availability=np.ones((1, 2)), active=np.ones((n, 1), bool),
-                      **{name: np.full((n, 1), v) for name, v in base.items()})  # fmt: skip
+    figures = _figures({name: np.full((n, 1), v) for name, v in FIGURE_BASE.items()})
 
     def distress(sd: float, seed: int) -> np.ndarray:
         params = P.with_changes(day_reactivity_sd=sd)
@@ -174,34 +206,6 @@ def test_the_same_children_differ_more_between_two_procedures_the_more_their_sta
     print(f"sd of distress across children: steady {steady[0].std():.4f}, varying by day {varying[0].std():.4f}")
     assert varying[0].std() > 1.5 * steady[0].std()
     assert not np.allclose(varying[0], varying[1])
-
-
-# ---- one step of the model, two children who differ in one thing -------------------------------------
-
-
-def _pair(age_years: float = 2.0, **traits: tuple[float, float]) -> tuple:
-    """Two children with one figure each, the same in everything but ``traits`` (figure: (child 0, child 1))."""
-    children = new_children(2, 1, age_days=age_years * DAYS_PER_YEAR)
-    children.known[:] = True
-    children.familiarity[:] = 1.0
-    children.trust[:] = 0.7
-    children.anxiety[:] = 0.4
-    base = {name: 0.6 for name in FIGURE_TRAITS} | {"rupture_rate": 0.0, "anomalous_rate": 0.0,
-                                                    "anomalous_severity": 0.5, "repair_latency_days": 0.2}
-    values = {name: np.array([[v], [v]], float) for name, v in base.items()}
-    for name, (first, second) in traits.items():
-        values[name] = np.array([[first], [second]], float)
-    figures = Figures(names=("parent",), availability=np.ones((1, 2)), active=np.ones((2, 1), bool), **values)
-    return children, figures
-
-
-def _step(children, figures, need=0.5, **uniforms: float):
-    draws = np.full((CHILD_DRAWS, children.n), 0.5, np.float32)
-    for row, value in uniforms.items():
-        draws[{"noise": U_NOISE, "anomalous": U_ANOMALOUS, "rupture": U_RUPTURE, "intrusion": U_INTRUSION}[row]] = value
-    loops = kernels.loops_for("cpu")
-    return loops.step(children, figures, np.ones((children.n, 1), bool), np.ones((children.n, 1)),
-                      np.full(children.n, need), draws, P, dt_days=1.0 / 16)  # fmt: skip
 
 
 def test_an_anomalous_moment_frightens_in_proportion_to_severity():
