@@ -213,3 +213,44 @@ def test_a_checkpoint_of_the_old_kernels_resumes_on_the_cpu(tmp_path: Path) -> N
     assert (resumed.kernel, resumed.precision) == ("cpu", "float64")
     resumed.run()
     assert resumed.finished
+
+
+def test_the_kernel_cache_key_covers_every_function_the_kernels_compile() -> None:
+    """The compiled kernels' on-disk cache is keyed on the sources in _version.KERNEL_SOURCES alone, so every
+    function that retarget compiles into a kernel must be defined there (else an edit to it would not recompile)."""
+    from securebase._version import KERNEL_SOURCES
+    from securebase.engine.kernels import loops
+    from securebase.engine.kernels.retarget import retarget
+
+    reached: dict = {}
+    for loop in loops.LOOPS:
+        retarget(loop, lambda f: f, lambda f: f, reached)
+    packages = tuple("securebase." + folder.replace("/", ".") + "." for folder in KERNEL_SOURCES)
+    modules = {function.__module__ for function in reached}
+    assert modules, "retarget reached no function"
+    assert {m for m in modules if not m.startswith(packages)} == set()
+
+
+def test_an_edit_outside_the_kernels_sources_keeps_the_cache_key(tmp_path: Path) -> None:
+    """Editing the web app or the CLI changes the package's source hash, not the kernels' cache key."""
+    import shutil
+
+    import securebase
+
+    package = Path(securebase.__file__).parent
+    copy_root = tmp_path / "securebase"
+    shutil.copytree(package, copy_root, ignore=shutil.ignore_patterns("__pycache__"))
+    script = "import securebase._version as v; print(v.kernel_source_hash(), v.source_hash())"
+
+    def hashes() -> list[str]:
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path)})  # fmt: skip
+        return done.stdout.split()
+
+    kernel_before, source_before = hashes()
+    (copy_root / "cli.py").write_text((copy_root / "cli.py").read_text() + "\n# an edit\n")
+    kernel_after, source_after = hashes()
+    assert source_after != source_before
+    assert kernel_after == kernel_before
+    (copy_root / "model" / "step.py").write_text((copy_root / "model" / "step.py").read_text() + "\n# an edit\n")
+    assert hashes()[0] != kernel_before

@@ -39,7 +39,8 @@ def commit() -> str | None:
 def source_hash() -> str:
     """A SHA-256 of the package's Python sources (names and contents): tells apart two trees of one version.
 
-    Read once per process, when first asked (the compiled kernels' cache is keyed on it too).
+    Read once per process, when first asked (results and checkpoints record it; the compiled kernels' cache is
+    keyed on :func:`kernel_source_hash`).
     """
     import hashlib
 
@@ -48,6 +49,31 @@ def source_hash() -> str:
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+#: the folders the compiled kernels are made from (kernels/retarget.py compiles only functions defined here:
+#: tests/test_kernels.py checks it), relative to the package
+KERNEL_SOURCES = ("model", "engine/kernels")
+
+
+@cache
+def kernel_source_hash() -> str:
+    """A SHA-256 of what the compiled kernels are made from: the sources in KERNEL_SOURCES and numba's version.
+
+    The on-disk cache of compiled kernels is keyed on it, so an edit elsewhere (the web app, the CLI, a
+    docstring of a study) never recompiles them. Read once per process, when first asked.
+    """
+    import hashlib
+
+    import numba
+
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(f"numba {numba.__version__}".encode())
+    for folder in KERNEL_SOURCES:
+        for path in sorted((package / folder).rglob("*.py")):
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

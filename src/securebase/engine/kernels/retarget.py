@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from numba.core.caching import FunctionCache
 
-from securebase._version import source_hash
+from securebase._version import kernel_source_hash
 
 
 def _called_globals(code: types.CodeType) -> set[str]:
@@ -56,10 +56,11 @@ class _ModelCache(FunctionCache):
     """numba's on-disk cache, keyed on the sources of every function a kernel calls, not its own file alone."""
 
     def _index_key(self, sig, codegen):
-        return (*super()._index_key(sig, codegen), source_hash())
+        return (*super()._index_key(sig, codegen), kernel_source_hash())
 
 
 def cached(dispatcher: Callable) -> Callable:
-    """Cache a compiled kernel on disk (as ``cache=True`` does), invalidated by any change of the model's source."""
+    """Cache a compiled kernel on disk (as ``cache=True`` does), invalidated by any change of what kernels are
+    made from (``_version.KERNEL_SOURCES``), and by nothing else."""
     dispatcher._cache = _ModelCache(dispatcher.py_func)
     return dispatcher
