@@ -21,6 +21,7 @@ FLOORS = {
     "plotting": 0,
     "_version": 0,  # the package's version and commit: imports nothing
     "stopping": 1,  # signals turned into exceptions and exit codes
+    "progress": 1,  # progress of long work: a bar on a terminal, lines in a log
     "outputs": 1,  # atomic writes, locks and checks of an output folder
     "sizing": 1,  # up-front estimates of memory and time
     "scenario": 1,  # the schema and the caregiving draws, read by the engine

@@ -216,7 +216,8 @@ def run(
     from securebase.sweep.overrides import with_overrides
 
     try:
-        spec = load_scenario(scenario)
+        written = load_scenario(scenario)
+        spec = written
         overrides = {"population.n_children": children, "schedule.days": days}
         overrides = {path: value for path, value in overrides.items() if value is not None}
         if overrides:
@@ -224,16 +225,20 @@ def run(
             spec = with_overrides(spec, overrides, origin=f"scenario '{spec.name}' with {shown}")
     except ScenarioError as error:
         _fail(str(error))
-    _warn(spec)
+    _warn(written)
+    _note_cut_short(written, spec, days)
     _check_measures(spec)
+    from securebase.engine.compiling import USUAL_COMPILE_SECONDS, kernels_ready
+
     try:
-        estimate = check_run(spec)
+        estimate = check_run(spec, 0.0 if kernels_ready(kernel, precision) else USUAL_COMPILE_SECONDS)
     except TooLarge as error:
         _fail(f"{error}.")
     calibration = _calibration(calibration_file)
     if trajectories:
         spec = spec.model_copy(update={"output": spec.output.model_copy(update={"trajectories": True})})
-    out = out or Path("securebase-output") / spec.name
+    if out is None:
+        out = _default_out(scenario, spec.name, taken=not (resume or overwrite))
     source = click.get_current_context().get_parameter_source("kernel")
     asked_kernel = kernel if source == click.core.ParameterSource.COMMANDLINE else None
     again = ["securebase", "run", scenario, "--out", str(out)]
@@ -248,6 +253,38 @@ def run(
                       [*again, "--resume"])  # fmt: skip
     except OutputError as error:
         _fail(f"{error}.")
+
+
+def _note_cut_short(written: Any, spec: Any, days: int | None) -> None:
+    """One note for what ``--days`` cuts off (holidays, events after the new end), in place of a warning each:
+    a short try of a scenario is what --days is for, and the file itself is not at fault."""
+    fields = {warning.split(" is ")[0] for warning in written.warnings()}
+    cut = [warning for warning in spec.warnings() if warning.split(" is ")[0] not in fields]
+    if days is not None and cut:
+        named = ", ".join(warning.split(" is ")[0] for warning in cut)
+        click.echo(f"securebase: note: --days {days} ends '{written.name}' early; what falls after day {days} "
+                   f"is left out ({named}).", err=True)  # fmt: skip
+    elif cut:
+        _warn(spec)
+
+
+def _default_out(scenario: str, name: str, taken: bool) -> Path:
+    """The --out of a run that gave none: securebase-output/NAME, NAME a scenario file's stem (the file is the
+    user's own, whatever name it copied) or a built-in's name. With ``taken``, a folder that already holds a
+    run is passed over for NAME-2, NAME-3...: a second try should not be refused for a folder it never named."""
+    from securebase.outputs import run_files
+
+    stem = Path(scenario).stem if Path(scenario).is_file() else name
+    base = Path("securebase-output") / stem
+    if not taken:
+        return base
+    candidate, number = base, 1
+    while run_files(candidate):
+        number += 1
+        candidate = base.with_name(f"{stem}-{number}")
+    if candidate != base:
+        click.echo(f"securebase: '{base}' holds an earlier run; writing to '{candidate}' (--out chooses).", err=True)
+    return candidate
 
 
 def _run_into(
@@ -285,6 +322,10 @@ def _run_into(
         for path in existing:
             path.unlink()
     if resume:
+        if not checkpoint.is_file() and (out / "run.json").is_file():
+            click.echo(f"the run in '{out}' is finished: nothing to resume (its files are there; --overwrite runs "
+                       "it again).", err=True)  # fmt: skip
+            return
         if not checkpoint.is_file():
             _fail(f"--resume: no checkpoint at '{checkpoint}'; expected the --out folder of an interrupted run.")
         try:
@@ -321,6 +362,10 @@ def _run_into(
         except ValueError as error:  # a scenario the kernel cannot run (classes on the GPU)
             _fail(f"scenario '{spec.name}': {error}.")
         schedule_measures(simulation, calibration.instrument_settings())
+    from securebase.engine.compiling import compile_kernels
+
+    compile_kernels(simulation.scenario, simulation.params, simulation.kernel, simulation.precision,
+                    report=lambda line: click.echo(f"securebase: {line}", err=True))  # fmt: skip
     started = time.perf_counter()
     try:
         results = simulation.run(progress=progress, checkpoint=checkpoint)

@@ -19,8 +19,16 @@ BYTES_PER_CHILD_FIGURE = 130
 BYTES_PER_TRAJECTORY_ROW = 160
 #: the interpreter, NumPy, numba, pandas and matplotlib, before any child
 BASE_BYTES = 400 * 2**20
-#: measured seconds of one child's episode with two figures (NumPy step, 2 cores); per figure beyond
-SECONDS_PER_CHILD_EPISODE = 1.2e-6
+#: measured seconds of one child's episode with two figures on one thread of the compiled CPU kernel (2-core
+#: AMD EPYC, 2026-12-07: school-year at 2,000 and 10,000 children, 0.30 us with other work on the machine; the
+#: readable path is about a hundred times slower); each figure beyond two adds its share
+SECONDS_PER_CHILD_EPISODE = 0.3e-6
+#: measured seconds of a simulated day besides its episodes (the day's draws, records and tables), any size
+SECONDS_PER_DAY = 2e-3
+#: share of each further core a population of PARALLEL_FROM_CHILDREN or more gains (kernels/__init__.py)
+PARALLEL_EFFICIENCY = 0.8
+#: populations from this size run on every core (engine/kernels/__init__.py threads_for); smaller ones on one
+PARALLEL_FROM_CHILDREN = 20_000
 #: the driver's memory for each point of a sweep (its scenario, task and manifest entry)
 BYTES_PER_SWEEP_POINT = 50_000
 #: a study's and the report's needs (populations of at most a few thousand children)
@@ -38,10 +46,16 @@ class TooLarge(ValueError):
 @dataclass(frozen=True)
 class Estimate:
     bytes: float
+    #: the whole time, compiling included
     seconds: float
+    #: of which compiling the model first (its first run after installing or updating securebase)
+    compile_seconds: float = 0.0
 
     def __str__(self) -> str:
-        return f"about {size_text(self.bytes)} of memory and {time_text(self.seconds)} on this machine"
+        said = f"about {size_text(self.bytes)} of memory and {time_text(self.seconds)} on this machine"
+        if self.compile_seconds:
+            said += f" ({time_text(self.compile_seconds)} of it compiling the model, once)"
+        return said
 
 
 def size_text(n: float) -> str:
@@ -89,21 +103,27 @@ def child_bytes(n_figures: int) -> int:
     return BYTES_PER_CHILD + BYTES_PER_CHILD_FIGURE * n_figures
 
 
-def run_estimate(scenario: object) -> Estimate:
-    """Memory and time of running ``scenario`` (a Scenario) in this process."""
+def run_estimate(scenario: object, compile_seconds: float = 0.0, cores: int | None = None) -> Estimate:
+    """Memory and time of running ``scenario`` (a Scenario) in this process on the compiled CPU kernel, with
+    ``compile_seconds`` of compiling first; ``cores``: how many the run may use (default: this machine's)."""
     n, k = scenario.population.n_children, len(scenario.figures)
     days = scenario.history_days + scenario.schedule.days
     memory = BASE_BYTES + n * child_bytes(k)
     output = scenario.output
     if output.trajectories:
         memory += n * k * (scenario.schedule.days // output.trajectory_every_days + 1) * BYTES_PER_TRAJECTORY_ROW
-    seconds = n * days * scenario.schedule.episodes_per_day * SECONDS_PER_CHILD_EPISODE * max(k, 2) / 2
-    return Estimate(memory, seconds)
+    per_episode = SECONDS_PER_CHILD_EPISODE * max(k, 2) / 2
+    if n >= PARALLEL_FROM_CHILDREN:
+        cores = cores or os.cpu_count() or 1
+        per_episode /= 1 + PARALLEL_EFFICIENCY * (cores - 1)
+    seconds = days * (SECONDS_PER_DAY + n * scenario.schedule.episodes_per_day * per_episode)
+    return Estimate(memory, seconds + compile_seconds, compile_seconds)
 
 
-def check_run(scenario: object) -> Estimate:
-    """The estimate of a run, or TooLarge when it cannot fit in the memory available."""
-    estimate = run_estimate(scenario)
+def check_run(scenario: object, compile_seconds: float = 0.0) -> Estimate:
+    """The estimate of a run (with ``compile_seconds`` of compiling first), or TooLarge when it cannot fit in
+    the memory available."""
+    estimate = run_estimate(scenario, compile_seconds)
     available = available_memory()
     if available is not None and estimate.bytes > available:
         per_child = estimate.bytes / max(scenario.population.n_children, 1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import platform
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +12,9 @@ import pandas as pd
 
 from securebase.model.parameters import ModelParameters
 from securebase.scenario.schema import Scenario
+
+#: the columns every measurement row has (each instrument adds its own)
+MEASUREMENT_KEYS = ["measure", "child", "day", "age_years"]
 
 
 @dataclass
@@ -23,7 +26,7 @@ class Results:
     - ``children``: one row per child at the end;
     - ``child_figures``: one row per child and figure at the end;
     - ``trajectories``: one row per child and recorded day (only when asked for);
-    - ``measurements``: one row per child measured by a scheduled instrument (only when scheduled);
+    - ``measurements``: one row per child measured by a scheduled instrument (an empty table when none was);
     - ``school_outcomes``: one row per child, its school outcomes (only for a scenario with classes).
     """
 
@@ -35,8 +38,9 @@ class Results:
     children: pd.DataFrame
     child_figures: pd.DataFrame
     trajectories: pd.DataFrame | None = None
-    #: the scheduled measurements (Simulation.schedule): one row per child measured; None when none were scheduled
-    measurements: pd.DataFrame | None = None
+    #: the scheduled measurements (Simulation.schedule): one row per child measured; empty (with its key columns)
+    #: when none were scheduled, so that code reading it needs no special case
+    measurements: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MEASUREMENT_KEYS))
     #: a scenario with classes: one row per child, its school outcomes from day 0 (model/classroom.py COLUMNS)
     school_outcomes: pd.DataFrame | None = None
 
@@ -49,7 +53,7 @@ class Results:
         }
         if self.trajectories is not None:
             tables["trajectories"] = self.trajectories
-        if self.measurements is not None:
+        if len(self.measurements):
             tables["measurements"] = self.measurements
         if self.school_outcomes is not None:
             tables["school_outcomes"] = self.school_outcomes

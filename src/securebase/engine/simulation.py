@@ -13,17 +13,18 @@ import copy
 import os
 import pickle
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
 
 from securebase.engine import calendar, care, kernels, records
+from securebase.engine.compiling import compile_kernels
 from securebase.engine.events import SavedCaregiving, apply_event, restore
-from securebase.engine.results import Results
+from securebase.engine.results import MEASUREMENT_KEYS, Results
 from securebase.engine.uniforms import UniformStream
 from securebase.model.classroom import Classroom, classroom_for
 from securebase.model.parameters import ModelParameters
@@ -42,6 +43,7 @@ from securebase.model.step import EpisodeRecord, age_tables, constants
 from securebase.model.tally import Tally
 from securebase.model.temperament import draw_temperament
 from securebase.model.timescale import DAYS_PER_YEAR
+from securebase.progress import progress_bar
 from securebase.scenario.caregiving import draw_traits, resolve
 from securebase.scenario.schema import Scenario
 
@@ -659,7 +661,7 @@ class Simulation:
     def measurement_table(self) -> pd.DataFrame:
         """Every measurement so far: one row per child measured (tidy; empty when none)."""
         if not self.measurements:
-            return pd.DataFrame({"measure": [], "child": [], "day": [], "age_years": []})
+            return pd.DataFrame(columns=MEASUREMENT_KEYS)
         return pd.concat(self.measurements, ignore_index=True)
 
     # ---- the whole run -------------------------------------------------------
@@ -669,7 +671,13 @@ class Simulation:
         return self.day >= self.end_day
 
     def run(self, progress: bool = False, checkpoint: Path | None = None) -> Results:
-        """Run to the end. With ``checkpoint``, save there every few days and on Ctrl-C."""
+        """Run to the end. With ``checkpoint``, save there every few days and on Ctrl-C.
+
+        With ``progress``, the kernels are compiled first if they are not yet (saying so on standard error),
+        so that the progress bar's time left counts the simulation alone.
+        """
+        if progress:
+            compile_kernels(self.scenario, self.params, self.kernel, self.precision, report=_say)
         every = self.scenario.output.checkpoint_every_days
         # two phases, each its own bar: the simulated history (the years before the scenario), then the scenario
         phases = [("history", self.first_day, 0), ("scenario", 0, self.end_day)]
@@ -677,12 +685,12 @@ class Simulation:
             for phase, start, end in phases:
                 if self.day >= end:
                     continue
-                bar = tqdm(
+                bar = progress_bar(
                     total=end - start,
                     initial=self.day - start,
                     desc=f"{self.scenario.name}: {phase}",
                     unit="day",
-                    disable=not progress,
+                    enabled=progress,
                 )
                 with bar:
                     while self.day < end:
@@ -709,7 +717,7 @@ class Simulation:
             children=records.children_table(self.children, self.figures, self.totals, params),
             child_figures=records.relationships_table(self.children, self.figures, params),
             trajectories=trajectories,
-            measurements=self.measurement_table() if self.schedules else None,
+            measurements=self.measurement_table(),
             school_outcomes=self.classroom.outcome_table(self.children) if self.classroom is not None else None,
         )
 
@@ -743,6 +751,10 @@ class Simulation:
         if simulation.kernel in ("numpy", "fused"):  # the kernels before 2026-11-27: the same model, now on cpu
             simulation.kernel = "cpu"
         return simulation
+
+
+def _say(line: str) -> None:
+    print(f"securebase: {line}", file=sys.stderr, flush=True)
 
 
 class _StopFlag(threading.Event):

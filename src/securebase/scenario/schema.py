@@ -22,6 +22,9 @@ NAME_PATTERN = r"^[a-z][a-z0-9_-]{0,39}$"
 #: longest schedule (a century of days)
 #: the narrowest distribution of a trait (an sd below it is 0: the same for every figure)
 MIN_SD = 1e-6
+#: a simulated history longer than this many years is worth a warning: it is most of a run's time, and the
+#: model's development is calibrated on childhood (docs/model.md)
+LONG_HISTORY_YEARS = 18.0
 TRAIT_LIMITS = {"rupture_rate": 96.0, "anomalous_rate": 96.0, "repair_latency_days": 36_525.0}
 
 
@@ -364,6 +367,13 @@ class Scenario(Strict):
                     f"events[{i}].until_day is {event.until_day}, after the end (schedule.days = {days}): "
                     "the change lasts to the end of the scenario"
                 )
+        start_age = self.population.start_age_years
+        if self.population.history == "simulate" and start_age > LONG_HISTORY_YEARS:
+            found.append(
+                f"population.start_age_years is {start_age:g} with population.history 'simulate': "
+                f"{self.history_days:,} days of life are simulated before the scenario starts, most of the run's "
+                "time; population.history = 'none' starts the children at that age without them"
+            )
         for j, figure in enumerate(self.figures):
             if figure.from_day is not None and figure.from_day < first:
                 found.append(

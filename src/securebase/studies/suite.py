@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from tqdm.auto import tqdm
-
 from securebase.calibration.calibration import Calibration
+from securebase.progress import progress_bar
 from securebase.studies import get_study
 from securebase.studies.base import Size, StudyResult, check_result
 from securebase.studies.store import provenance, save, stored
@@ -38,7 +37,7 @@ def run_studies(
             report(f"{name}: stored result reused")
             results.append(previous)
             continue
-        with tqdm(desc=name, unit="day", disable=not show_progress, leave=True, dynamic_ncols=True) as bar:
+        with progress_bar(desc=name, unit="day", enabled=show_progress, leave=True) as bar:
             result = study.run(size, seed, calibration, bar)
         check_result(study, result)
         save(result, folder, meta)

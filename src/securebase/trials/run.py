@@ -20,10 +20,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
 
 from securebase.calibration.calibration import Calibration
 from securebase.outputs import OutputError, atomic_target, check_resumable, locked, write_atomically
+from securebase.progress import progress_bar
 from securebase.sweep.load import SweepError
 from securebase.sweep.run import WorkerDied, connect, execute
 from securebase.trials import analysis
@@ -191,13 +191,13 @@ def run_trial(
         done = _finished(out)
         todo = [job for job in jobs if job.id not in done]
         bar = stack.enter_context(
-            tqdm(total=len(jobs), initial=len(jobs) - len(todo), desc=trial.spec.name, unit="task",
-                 disable=not progress)
+            progress_bar(total=len(jobs), initial=len(jobs) - len(todo), desc=trial.spec.name, unit="task",
+                         enabled=progress)
         )
         try:
             main = [job for job in todo if job.replicate is None]
             if main:  # the trial itself, here (every core), with a bar of its simulated days
-                days = tqdm(total=days_of(trial), desc="the trial", unit="day", disable=not progress, leave=False)
+                days = progress_bar(total=days_of(trial), desc="the trial", unit="day", enabled=progress, leave=False)
                 with days:
                     table = simulate_trial(trial, trial.spec.n_per_arm, seed, calibration, trial.spec.kernel,
                                            progress=days.update).outcomes  # fmt: skip

@@ -28,6 +28,7 @@ from securebase.model.parameters import ModelParameters
 from securebase.model.state import Children, Figures
 from securebase.model.step import EpisodeRecord, age_tables, constants, new_record
 from securebase.model.tally import COUNT_ROW, READOUT_ROW, Tally
+from securebase.sizing import PARALLEL_FROM_CHILDREN
 
 #: the kernels a Simulation can run on
 KERNELS = ("cpu", "cuda", "readable")
@@ -36,9 +37,8 @@ KERNELS = ("cpu", "cuda", "readable")
 #: sums over chunks (the day's counts and read-out) are the same numbers on any machine and in the readable path
 CHILDREN_PER_CHUNK = 4096
 
-#: populations smaller than this run on one thread: waking threads costs more than they save,
-#: and far more when another process holds a core
-PARALLEL_FROM_CHILDREN = 20_000
+#: populations smaller than PARALLEL_FROM_CHILDREN run on one thread: waking threads costs more than they save,
+#: and far more when another process holds a core (defined in sizing.py, whose time estimates follow it)
 
 
 @contextlib.contextmanager
