@@ -732,10 +732,11 @@ def _run_studies(
 
 def _check_studies(size: str, count: int) -> object:
     """The estimate of running ``count`` studies of ``size``, or exit 2 when they cannot fit in memory."""
+    from securebase.engine.compiling import USUAL_COMPILE_SECONDS, kernels_ready
     from securebase.sizing import TooLarge, check_studies
 
     try:
-        return check_studies(size, count)
+        return check_studies(size, count, 0.0 if kernels_ready("cpu", "float64") else USUAL_COMPILE_SECONDS)
     except TooLarge as error:
         _fail(f"{error}.")
 
@@ -745,6 +746,17 @@ def _show_estimate(estimate: object, what: str) -> None:
 
     if estimate.seconds > LONG_SECONDS:
         click.echo(f"securebase: {what} {estimate}", err=True)
+
+
+def _compile_first(calibration: Calibration, scenario: Any = None, kernel: str = "cpu", precision: str = "float64") -> None:
+    """Compile the kernels before work that runs many simulations (studies, a sweep's or trial's processes),
+    saying so when it happens (once after install), so that no bar counts it; ``scenario``: the built-in
+    school year when None (the kernels are the same for any scenario of one precision)."""
+    from securebase.engine.compiling import compile_kernels
+    from securebase.scenario import load_scenario
+
+    compile_kernels(scenario if scenario is not None else load_scenario("school-year"), calibration.params, kernel,
+                    precision, report=lambda line: click.echo(f"securebase: {line}", err=True))  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -796,6 +808,7 @@ def study(name: str, out: Path, seed: int, quick: bool, progress: bool, calibrat
     estimate = _check_studies(size, 1)
     with _locked_or_fail(out):
         _show_estimate(estimate, "this study needs")
+        _compile_first(calibration)
         again = "nothing of this study was kept."
         results = _run_studies([name], out, calibration, size, seed, False, progress, again=again)
         elapsed = time.perf_counter() - started
@@ -834,6 +847,7 @@ def report(out: Path, seed: int, quick: bool, resume: bool, progress: bool, cali
     estimate = _check_studies(size, len(STUDY_NAMES))
     with _locked_or_fail(out):
         _show_estimate(estimate, "these studies need")
+        _compile_first(calibration)
         results = _run_studies(list(STUDY_NAMES), out, calibration, size, seed, resume, progress, again)
         page = write_report(results, out, calibration, elapsed_seconds=time.perf_counter() - started)
     _echo_findings(results)

@@ -166,8 +166,9 @@ def check_points(points: int) -> None:
         )
 
 
-def check_studies(size: str, count: int) -> Estimate:
-    estimate = Estimate(STUDY_BYTES[size], STUDY_SECONDS[size] * count)
+def check_studies(size: str, count: int, compile_seconds: float = 0.0) -> Estimate:
+    """The estimate of ``count`` studies of ``size`` (with ``compile_seconds`` of compiling first), or TooLarge."""
+    estimate = Estimate(STUDY_BYTES[size], STUDY_SECONDS[size] * count + compile_seconds, compile_seconds)
     available = available_memory()
     if available is not None and estimate.bytes > available:
         raise TooLarge(
