@@ -15,30 +15,14 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from securebase.choices import KERNELS, PRECISIONS, STUDY_NAMES
+
 if TYPE_CHECKING:
     from securebase.calibration.calibration import Calibration
 
 # Heavy modules (NumPy, pandas, SciPy, pydantic, matplotlib) are imported inside the commands that use them,
-# so `securebase --help` and the errors of a mistyped command come back at once.
-
-
-class _LazyChoice(click.Choice):
-    """A click.Choice whose choices are read, when first needed, from ``module``'s ``name``."""
-
-    def __init__(self, module: str, name: str) -> None:
-        self._source = (module, name)
-        super().__init__([])
-
-    @property
-    def choices(self) -> tuple[str, ...]:
-        import importlib
-
-        module, name = self._source
-        return tuple(getattr(importlib.import_module(module), name))
-
-    @choices.setter
-    def choices(self, value: object) -> None:
-        pass
+# so `securebase --help` and the errors of a mistyped command come back at once; the options' choices come from
+# securebase.choices, which imports nothing, so that every command's --help is as quick.
 
 
 def _exit_resumable(stop: Any, command: str, file: Path, out: Path, options: dict[str, object]) -> NoReturn:
@@ -60,7 +44,7 @@ def precision_option(command: Callable[..., Any]) -> Callable[..., Any]:
     """The ``--precision`` option of the commands that run the model."""
     return click.option(
         "--precision",
-        type=_LazyChoice("securebase.model.state", "PRECISIONS"),
+        type=click.Choice(PRECISIONS),
         default="float64",
         show_default=True,
         help="Float type of the state: float64 (as calibrated) or float32 (half the memory).",
@@ -182,7 +166,7 @@ def _warn(spec: object) -> None:
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
 @click.option(
     "--kernel",
-    type=_LazyChoice("securebase.engine.simulation", "KERNELS"),
+    type=click.Choice(KERNELS),
     default="cpu",
     show_default=True,
     help="Where the step runs: cpu (compiled, every core), cuda (an NVIDIA GPU) or readable (uncompiled, slow).",
@@ -729,7 +713,7 @@ def _echo_findings(results: list) -> None:
 
 
 @main.command()
-@click.argument("name", type=_LazyChoice("securebase.studies", "STUDY_NAMES"))
+@click.argument("name", type=click.Choice(STUDY_NAMES))
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -784,7 +768,7 @@ def report(out: Path, seed: int, quick: bool, resume: bool, progress: bool, cali
     command = ["securebase", "report", "--out", str(out), "--seed", str(seed), *(["--quick"] if quick else [])]
     command += ["--calibration", str(calibration_file)] if calibration_file is not None else []
     again = f"resume with: {shlex.join([*command, '--resume'])}"
-    from securebase.studies import STUDY_NAMES, get_study
+    from securebase.studies import get_study
 
     estimate = _check_studies(size, len(STUDY_NAMES))
     with _locked_or_fail(out):

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from securebase.choices import KERNELS
 from securebase.engine import calendar, care, kernels, records
 from securebase.engine.events import SavedCaregiving, apply_event, restore
 from securebase.engine.results import Results
@@ -57,10 +58,6 @@ HELD_RUPTURE_DAYS = 1e9
 #: children's state in place (school events do: model/school.py); it must draw its random numbers
 #: from its own generator, so that the engine's streams are unchanged.
 EpisodeObserver = Callable[[int, int, Children, Figures, EpisodeRecord], None]
-
-#: The kernels that run the step (engine/kernels): the compiled CPU loop (the default), a GPU
-#: (numba-cuda), and the readable, uncompiled path; all run model/step.py.
-KERNELS = kernels.KERNELS
 
 
 class Interrupted(Exception):

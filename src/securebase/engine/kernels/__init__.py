@@ -22,15 +22,13 @@ from functools import cache
 import numba
 import numpy as np
 
+from securebase.choices import KERNELS
 from securebase.engine.kernels import loops
 from securebase.engine.kernels.retarget import cached, retarget
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import Children, Figures
 from securebase.model.step import EpisodeRecord, age_tables, constants, new_record
 from securebase.model.tally import COUNT_ROW, READOUT_ROW, Tally
-
-#: the kernels a Simulation can run on
-KERNELS = ("cpu", "cuda", "readable")
 
 #: children per chunk of a loop: the chunks depend on the population alone, never on the threads, so that
 #: sums over chunks (the day's counts and read-out) are the same numbers on any machine and in the readable path
