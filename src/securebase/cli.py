@@ -147,7 +147,7 @@ def _warn(spec: object) -> None:
 @click.option(
     "--out",
     "out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # a file here gets the one-line error of outputs.usable_folder
     default=None,
     help="Folder for the tables and the summary [default: securebase-output/SCENARIO].",
 )
@@ -352,7 +352,7 @@ def check(scenario: str) -> None:
 @click.option(
     "--out",
     "out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # a file here gets the one-line error of outputs.usable_folder
     default=None,
     help="Folder for sweep.json and the dataset points/ [default: securebase-output/sweeps/NAME].",
 )
@@ -411,7 +411,7 @@ def sweep(
 @click.option(
     "--out",
     "out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # a file here gets the one-line error of outputs.usable_folder
     default=None,
     help="Folder for trial.html, the tables and trial.json [default: securebase-output/trials/NAME].",
 )
@@ -518,8 +518,8 @@ def show(name: str) -> None:
     help="Rounds of the parallel evolution strategy after Nelder-Mead (each scores --workers points at once).",
 )
 @click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("calibrated.toml"), show_default=True
-)
+    "--out", type=click.Path(path_type=Path), default=Path("calibrated.toml"), show_default=True
+)  # a folder here gets calibrate's own one-line error
 @click.option(
     "--start-from",
     metavar="FILE",
@@ -555,6 +555,9 @@ def calibrate(
     from securebase.calibration.measure import table
     from securebase.outputs import OutputError, usable_folder
 
+    if out.is_dir():
+        _fail(f"--out '{out}' is a folder; expected the path of the calibration file to write (such as "
+              f"'{out / 'calibrated.toml'}')")  # fmt: skip
     try:  # before the work (tens of minutes): the file's folder must be writable
         usable_folder(out.parent if str(out.parent) else Path())
     except OutputError as error:
@@ -603,7 +606,7 @@ def calibrate(
 @click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True)
 @click.option(
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # a file here gets the one-line error of outputs.usable_folder
     default=None,
     help="Also write the table (CSV), the Strange Situation behaviour (parquet) and its plot here.",
 )
@@ -716,7 +719,7 @@ def _echo_findings(results: list) -> None:
 @click.argument("name", type=click.Choice(STUDY_NAMES))
 @click.option(
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # a file here gets the one-line error of outputs.usable_folder
     default=Path("securebase-output") / "studies",
     show_default=True,
     help="Folder for the study's tables, figure, findings and a one-study report.",
@@ -746,7 +749,7 @@ def study(name: str, out: Path, seed: int, quick: bool, progress: bool, calibrat
 @main.command()
 @click.option(
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # a file here gets the one-line error of outputs.usable_folder
     default=Path("securebase-output") / "report",
     show_default=True,
     help="Folder for report.html and, beside it, each study's tables, figure and findings.",
