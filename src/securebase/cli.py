@@ -137,6 +137,14 @@ def _check_measures(spec: Any) -> None:
         _fail(str(error))
 
 
+def _check_kernel(kernel: str, where: str = "--kernel has value") -> None:
+    """Exit 2 when this machine cannot run ``kernel`` (cuda without a GPU or numba-cuda): before --out is made."""
+    from securebase.engine.kernels import kernel_unavailable
+
+    if (missing := kernel_unavailable(kernel)) is not None:
+        _fail(f"{where} {kernel!r}, but {missing}.")
+
+
 def _warn(spec: object) -> None:
     for warning in spec.warnings():
         click.echo(f"securebase: warning: {warning}.", err=True)
@@ -215,6 +223,7 @@ def run(
     except TooLarge as error:
         _fail(f"{error}.")
     calibration = _calibration(calibration_file)
+    _check_kernel(kernel)
     if trajectories:
         spec = spec.model_copy(update={"output": spec.output.model_copy(update={"trajectories": True})})
     out = out or Path("securebase-output") / spec.name
@@ -296,6 +305,7 @@ def _run_into(
                 f"the '{simulation.kernel}' kernel; expected the same kernel (a run is continued on the step it "
                 "started with: leave --kernel out, or start afresh with --overwrite)."
             )
+        _check_kernel(simulation.kernel, where=f"--resume: the checkpoint at '{checkpoint}' was run with the kernel")
         click.echo(f"resuming '{spec.name}' at day {simulation.day} of {simulation.end_day}", err=True)
     else:
         from securebase.instruments.scheduled import schedule_measures

@@ -116,6 +116,8 @@ class Simulation:
             raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
         if kernel == "cuda" and on_episode is not None:
             raise ValueError("an episode observer needs the state on the host: use kernel 'cpu' with on_episode")
+        if (missing := kernels.kernel_unavailable(kernel)) is not None:  # now, not on the first day
+            raise ValueError(f"kernel has value {kernel!r}, but {missing}")
         self.scenario = scenario
         self.kernel = kernel
         self.precision = precision

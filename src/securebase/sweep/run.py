@@ -26,6 +26,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from securebase.calibration.calibration import Calibration
+from securebase.engine.kernels import kernel_unavailable
 from securebase.engine.simulation import Interrupted
 from securebase.outputs import OutputError, locked
 from securebase.sizing import TooLarge, check_sweep, run_estimate
@@ -96,6 +97,8 @@ def run_sweep(
         check_sweep(len(sweep.points), largest, processes)
     except TooLarge as error:
         raise SweepError(f"{error}.") from None
+    if (missing := kernel_unavailable(sweep.spec.kernel)) is not None:  # before ``out`` is made
+        raise SweepError(f"sweep '{sweep.spec.name}': kernel has value {sweep.spec.kernel!r}, but {missing}.")
     with contextlib.ExitStack() as stack:
         # connect first: an unreachable scheduler should leave no sweep behind in ``out``
         client = stack.enter_context(_connect(scheduler)) if scheduler is not None else None

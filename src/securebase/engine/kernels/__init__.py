@@ -158,6 +158,30 @@ class Loops:
         return partial.sum(axis=0)
 
 
+#: what the 'cuda' kernel needs, said when this machine lacks it
+CUDA_NEEDS = "an NVIDIA GPU with its driver, and numba-cuda: pip install 'securebase[cuda]' (or the 'cpu' kernel)"
+
+
+def kernel_unavailable(kernel: str) -> str | None:
+    """Why ``kernel`` cannot run on this machine, as the end of a one-line error ('..., but <this>'), or None.
+
+    Only 'cuda' can be missing: numba-cuda not installed, or no GPU or driver. The commands ask before they make
+    their output folder (else the driver's error would come on the first day, after a traceback, leaving the folder
+    behind). numba's CUDA simulator (NUMBA_ENABLE_CUDASIM=1, the tests') counts as a GPU.
+    """
+    if kernel != "cuda":
+        return None
+    try:
+        from numba import cuda
+    except ImportError as error:
+        return f"numba-cuda cannot be imported ({error}); expected {CUDA_NEEDS}"
+    if cuda.is_available():  # initialises the driver; never raises
+        return None
+    error = cuda.cuda_error() if hasattr(cuda, "cuda_error") else None  # the driver's reason, when it gives one
+    reason = " ".join(str(error).split()).rstrip(":. ")[:200] if error else "no CUDA GPU was found"
+    return f"this machine cannot run it ({reason}); expected {CUDA_NEEDS}"
+
+
 @cache
 def elementwise(function: Callable) -> Callable:
     """A scalar model function of plain arguments as a compiled NumPy ufunc (compiled on first use)."""
