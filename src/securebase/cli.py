@@ -145,6 +145,16 @@ def _check_kernel(kernel: str, where: str = "--kernel has value") -> None:
         _fail(f"{where} {kernel!r}, but {missing}.")
 
 
+def _require_extra(extra: str, what: str) -> None:
+    """Exit 2 naming the extra to install when ``extra`` (pyproject.toml's optional dependencies) is missing."""
+    from securebase.extras import MissingExtra, require
+
+    try:
+        require(extra, what)
+    except MissingExtra as error:
+        _fail(str(error))
+
+
 def _warn(spec: object) -> None:
     for warning in spec.warnings():
         click.echo(f"securebase: warning: {warning}.", err=True)
@@ -825,7 +835,7 @@ def _default_database() -> Path:
               help="Address to listen on. Anything but loopback needs --passphrase (or SECUREBASE_PASSPHRASE).")  # fmt: skip
 @click.option("--passphrase", envvar="SECUREBASE_PASSPHRASE", default=None,
               help="Passphrase that trainees enter (required with a --host other than loopback).")  # fmt: skip
-@click.option("--database", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--database", type=click.Path(path_type=Path), default=None,  # a folder: rehearse's one-line error
               help="SQLite file for saved attempts [default: ~/.local/share/securebase/rehearse.sqlite].")  # fmt: skip
 @click.option("--database-url", default=None, help="A SQLAlchemy URL instead of --database (e.g. PostgreSQL).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the app in the default browser.")
@@ -834,6 +844,8 @@ def rehearse(port: int, host: str, passphrase: str | None, database: Path | None
              open_browser: bool, calibration_file: Path | None) -> None:  # fmt: skip
     """Start the rehearsal app: practise being a secure base for a simulated child, in a browser."""
     import socket
+
+    _require_extra("web", "securebase rehearse")
 
     if host not in LOOPBACK and not passphrase:
         _fail(f"--host {host} is not loopback: others on the network could reach it; "
@@ -845,6 +857,9 @@ def rehearse(port: int, host: str, passphrase: str | None, database: Path | None
     calibration = _calibration(calibration_file)
     if database_url is None:
         path = database if database is not None else _default_database()
+        if path.is_dir():
+            _fail(f"--database '{path}' is a folder; expected the path of an SQLite file (such as "
+                  f"'{path / 'rehearse.sqlite'}')")  # fmt: skip
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:

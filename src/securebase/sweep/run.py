@@ -28,6 +28,7 @@ from tqdm.auto import tqdm
 from securebase.calibration.calibration import Calibration
 from securebase.engine.kernels import kernel_unavailable
 from securebase.engine.simulation import Interrupted
+from securebase.extras import MissingExtra, require
 from securebase.outputs import OutputError, locked
 from securebase.sizing import TooLarge, check_sweep, run_estimate
 from securebase.stopping import Terminated, die_with_parent, exit_code
@@ -291,6 +292,10 @@ def check_scheduler_address(address: str) -> None:
 @contextlib.contextmanager
 def _connect(address: str) -> Iterator[Any]:
     check_scheduler_address(address)
+    try:
+        require("dask", f"--scheduler {address!r} (a Dask cluster)")
+    except MissingExtra as error:
+        raise SweepError(f"{error}.") from None
     from distributed import Client
 
     try:
