@@ -135,3 +135,9 @@ def test_resuming_a_cuda_run_without_a_gpu_is_one_line(tmp_path: Path) -> None:
     done = securebase("run", "tiny.toml", "--out", str(out), "--resume", cwd=tmp_path)
     assert_one_line_error(done, "--resume", "was run with the kernel 'cuda'", "expected an NVIDIA GPU")
     assert (out / CHECKPOINT_NAME).is_file()
+
+
+def test_rehearses_database_that_is_a_folder_is_one_line(tmp_path: Path) -> None:
+    done = securebase("rehearse", "--port", "0", "--database", str(tmp_path), cwd=tmp_path)
+    assert_one_line_error(done, "--database", str(tmp_path), "is a folder", "expected the path of an SQLite file")
+    assert list(tmp_path.iterdir()) == []
