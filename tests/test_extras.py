@@ -3,6 +3,7 @@ path needs no extra, and a command whose extra is missing says which to install 
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 import tomllib
@@ -163,3 +164,32 @@ def test_the_extras_are_the_projects() -> None:
     extras_packages = {r.name for extra in set(optional) - {"test", "bench"} for r in optional[extra]} - {"securebase"}
     assert extras_packages.isdisjoint(Requirement(r).name for r in project["dependencies"])
     assert {"dask", "gymnasium", "starlette", "numba-cuda"} <= extras_packages
+
+
+#: the top-level import names of the extras' packages
+EXTRA_TOP_LEVEL = {"starlette", "uvicorn", "python_multipart", "multipart", "sqlalchemy", "alembic", "gymnasium",
+                   "dask", "distributed", "numba_cuda"}  # fmt: skip
+#: the modules that may import them: the web app and the environment (which need their extra), and, inside the
+#: functions that need them, the command line (rehearse) and the sweep's Dask runner
+EXTRA_HOMES = {"securebase.web", "securebase.rehearse.env"}
+IMPORTED_INSIDE_FUNCTIONS = {"securebase.cli", "securebase.sweep.run"}
+
+
+def test_only_the_extras_homes_import_their_packages() -> None:
+    """Read from the source: any other module importing an extra's package would need the extra to simulate."""
+    source = ROOT / "src" / "securebase"
+    for path in source.rglob("*.py"):
+        module = ".".join(path.relative_to(source.parent).with_suffix("").parts).removesuffix(".__init__")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+
+        def extras_in(nodes: list[ast.AST]) -> set[str]:
+            names = {a.name for n in nodes if isinstance(n, ast.Import) for a in n.names}
+            names |= {n.module for n in nodes if isinstance(n, ast.ImportFrom) and n.module and not n.level}
+            return {name.split(".")[0] for name in names} & EXTRA_TOP_LEVEL
+
+        if module in EXTRA_HOMES or module.startswith("securebase.web."):
+            continue
+        if module in IMPORTED_INSIDE_FUNCTIONS:
+            assert not extras_in(tree.body), module  # at the top: every command would need the extra
+            continue
+        assert not extras_in(list(ast.walk(tree))), module
