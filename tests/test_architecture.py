@@ -17,6 +17,8 @@ SOURCE = Path(__file__).resolve().parents[1] / "src" / "securebase"
 #: each package's floor; an import from one package into another must go to a lower floor.
 #: ``api`` is securebase/__init__.py (the one-line entry points), ``plotting`` the figures' low home.
 FLOORS = {
+    "choices": -1,  # the names the options offer (kernels, precisions, studies): imports nothing
+    "extras": -1,  # the optional parts (pyproject.toml's extras) and the modules each needs
     "model": 0,
     "plotting": 0,
     "_version": 0,  # the package's version and commit: imports nothing

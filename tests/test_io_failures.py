@@ -81,6 +81,5 @@ def test_calibrate_refuses_an_out_it_cannot_write_before_the_search(tmp_path: Pa
     blocker.write_text("x", encoding="utf-8")
     result = CliRunner().invoke(main, ["calibrate", "--out", str(blocker / "calibrated.toml")])
     assert_one_clear_error(result, 2, "is a file")
-    result = CliRunner().invoke(main, ["calibrate", "--out", str(tmp_path)])  # click's own check
-    assert result.exit_code == 2
-    assert "is a directory" in result.stderr
+    result = CliRunner().invoke(main, ["calibrate", "--out", str(tmp_path)])  # a folder, not a file
+    assert_one_clear_error(result, 2, "is a folder", "expected the path of the calibration file")

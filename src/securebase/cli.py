@@ -15,30 +15,14 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from securebase.choices import KERNELS, PRECISIONS, STUDY_NAMES
+
 if TYPE_CHECKING:
     from securebase.calibration.calibration import Calibration
 
 # Heavy modules (NumPy, pandas, SciPy, pydantic, matplotlib) are imported inside the commands that use them,
-# so `securebase --help` and the errors of a mistyped command come back at once.
-
-
-class _LazyChoice(click.Choice):
-    """A click.Choice whose choices are read, when first needed, from ``module``'s ``name``."""
-
-    def __init__(self, module: str, name: str) -> None:
-        self._source = (module, name)
-        super().__init__([])
-
-    @property
-    def choices(self) -> tuple[str, ...]:
-        import importlib
-
-        module, name = self._source
-        return tuple(getattr(importlib.import_module(module), name))
-
-    @choices.setter
-    def choices(self, value: object) -> None:
-        pass
+# so `securebase --help` and the errors of a mistyped command come back at once; the options' choices come from
+# securebase.choices, which imports nothing, so that every command's --help is as quick.
 
 
 def _exit_resumable(stop: Any, command: str, file: Path, out: Path, options: dict[str, object]) -> NoReturn:
@@ -60,7 +44,7 @@ def precision_option(command: Callable[..., Any]) -> Callable[..., Any]:
     """The ``--precision`` option of the commands that run the model."""
     return click.option(
         "--precision",
-        type=_LazyChoice("securebase.model.state", "PRECISIONS"),
+        type=click.Choice(PRECISIONS),
         default="float64",
         show_default=True,
         help="Float type of the state: float64 (as calibrated) or float32 (half the memory).",
@@ -153,6 +137,24 @@ def _check_measures(spec: Any) -> None:
         _fail(str(error))
 
 
+def _check_kernel(kernel: str, where: str = "--kernel has value") -> None:
+    """Exit 2 when this machine cannot run ``kernel`` (cuda without a GPU or numba-cuda): before --out is made."""
+    from securebase.engine.kernels import kernel_unavailable
+
+    if (missing := kernel_unavailable(kernel)) is not None:
+        _fail(f"{where} {kernel!r}, but {missing}.")
+
+
+def _require_extra(extra: str, what: str) -> None:
+    """Exit 2 naming the extra to install when ``extra`` (pyproject.toml's optional dependencies) is missing."""
+    from securebase.extras import MissingExtra, require
+
+    try:
+        require(extra, what)
+    except MissingExtra as error:
+        _fail(str(error))
+
+
 def _warn(spec: object) -> None:
     for warning in spec.warnings():
         click.echo(f"securebase: warning: {warning}.", err=True)
@@ -163,7 +165,7 @@ def _warn(spec: object) -> None:
 @click.option(
     "--out",
     "out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # a file here gets the one-line error of outputs.usable_folder
     default=None,
     help="Folder for the tables and the summary [default: securebase-output/SCENARIO].",
 )
@@ -182,7 +184,7 @@ def _warn(spec: object) -> None:
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
 @click.option(
     "--kernel",
-    type=_LazyChoice("securebase.engine.simulation", "KERNELS"),
+    type=click.Choice(KERNELS),
     default="cpu",
     show_default=True,
     help="Where the step runs: cpu (compiled, every core), cuda (an NVIDIA GPU) or readable (uncompiled, slow).",
@@ -235,6 +237,7 @@ def run(
     except TooLarge as error:
         _fail(f"{error}.")
     calibration = _calibration(calibration_file)
+    _check_kernel(kernel)
     if trajectories:
         spec = spec.model_copy(update={"output": spec.output.model_copy(update={"trajectories": True})})
     if out is None:
@@ -353,6 +356,7 @@ def _run_into(
                 f"the '{simulation.kernel}' kernel; expected the same kernel (a run is continued on the step it "
                 "started with: leave --kernel out, or start afresh with --overwrite)."
             )
+        _check_kernel(simulation.kernel, where=f"--resume: the checkpoint at '{checkpoint}' was run with the kernel")
         click.echo(f"resuming '{spec.name}' at day {simulation.day} of {simulation.end_day}", err=True)
     else:
         from securebase.instruments.scheduled import schedule_measures
@@ -413,7 +417,7 @@ def check(scenario: str) -> None:
 @click.option(
     "--out",
     "out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # a file here gets the one-line error of outputs.usable_folder
     default=None,
     help="Folder for sweep.json and the dataset points/ [default: securebase-output/sweeps/NAME].",
 )
@@ -472,7 +476,7 @@ def sweep(
 @click.option(
     "--out",
     "out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # a file here gets the one-line error of outputs.usable_folder
     default=None,
     help="Folder for trial.html, the tables and trial.json [default: securebase-output/trials/NAME].",
 )
@@ -579,8 +583,8 @@ def show(name: str) -> None:
     help="Rounds of the parallel evolution strategy after Nelder-Mead (each scores --workers points at once).",
 )
 @click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("calibrated.toml"), show_default=True
-)
+    "--out", type=click.Path(path_type=Path), default=Path("calibrated.toml"), show_default=True
+)  # a folder here gets calibrate's own one-line error
 @click.option(
     "--start-from",
     metavar="FILE",
@@ -616,6 +620,9 @@ def calibrate(
     from securebase.calibration.measure import table
     from securebase.outputs import OutputError, usable_folder
 
+    if out.is_dir():
+        _fail(f"--out '{out}' is a folder; expected the path of the calibration file to write (such as "
+              f"'{out / 'calibrated.toml'}')")  # fmt: skip
     try:  # before the work (tens of minutes): the file's folder must be writable
         usable_folder(out.parent if str(out.parent) else Path())
     except OutputError as error:
@@ -664,7 +671,7 @@ def calibrate(
 @click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True)
 @click.option(
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # a file here gets the one-line error of outputs.usable_folder
     default=None,
     help="Also write the table (CSV), the Strange Situation behaviour (parquet) and its plot here.",
 )
@@ -786,10 +793,10 @@ def _echo_findings(results: list) -> None:
 
 
 @main.command()
-@click.argument("name", type=_LazyChoice("securebase.studies", "STUDY_NAMES"))
+@click.argument("name", type=click.Choice(STUDY_NAMES))
 @click.option(
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # a file here gets the one-line error of outputs.usable_folder
     default=Path("securebase-output") / "studies",
     show_default=True,
     help="Folder for the study's tables, figure, findings and a one-study report.",
@@ -820,7 +827,7 @@ def study(name: str, out: Path, seed: int, quick: bool, progress: bool, calibrat
 @main.command()
 @click.option(
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # a file here gets the one-line error of outputs.usable_folder
     default=Path("securebase-output") / "report",
     show_default=True,
     help="Folder for report.html and, beside it, each study's tables, figure and findings.",
@@ -842,7 +849,7 @@ def report(out: Path, seed: int, quick: bool, resume: bool, progress: bool, cali
     command = ["securebase", "report", "--out", str(out), "--seed", str(seed), *(["--quick"] if quick else [])]
     command += ["--calibration", str(calibration_file)] if calibration_file is not None else []
     again = f"resume with: {shlex.join([*command, '--resume'])}"
-    from securebase.studies import STUDY_NAMES, get_study
+    from securebase.studies import get_study
 
     estimate = _check_studies(size, len(STUDY_NAMES))
     with _locked_or_fail(out):
@@ -887,7 +894,7 @@ def _default_database() -> Path:
               help="Address to listen on. Anything but loopback needs --passphrase (or SECUREBASE_PASSPHRASE).")  # fmt: skip
 @click.option("--passphrase", envvar="SECUREBASE_PASSPHRASE", default=None,
               help="Passphrase that trainees enter (required with a --host other than loopback).")  # fmt: skip
-@click.option("--database", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--database", type=click.Path(path_type=Path), default=None,  # a folder: rehearse's one-line error
               help="SQLite file for saved attempts [default: ~/.local/share/securebase/rehearse.sqlite].")  # fmt: skip
 @click.option("--database-url", default=None, help="A SQLAlchemy URL instead of --database (e.g. PostgreSQL).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the app in the default browser.")
@@ -896,6 +903,8 @@ def rehearse(port: int, host: str, passphrase: str | None, database: Path | None
              open_browser: bool, calibration_file: Path | None) -> None:  # fmt: skip
     """Start the rehearsal app: practise being a secure base for a simulated child, in a browser."""
     import socket
+
+    _require_extra("web", "securebase rehearse")
 
     if host not in LOOPBACK and not passphrase:
         _fail(f"--host {host} is not loopback: others on the network could reach it; "
@@ -907,6 +916,9 @@ def rehearse(port: int, host: str, passphrase: str | None, database: Path | None
     calibration = _calibration(calibration_file)
     if database_url is None:
         path = database if database is not None else _default_database()
+        if path.is_dir():
+            _fail(f"--database '{path}' is a folder; expected the path of an SQLite file (such as "
+                  f"'{path / 'rehearse.sqlite'}')")  # fmt: skip
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:

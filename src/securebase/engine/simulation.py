@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from securebase.choices import KERNELS
 from securebase.engine import calendar, care, kernels, records
 from securebase.engine.compiling import compile_kernels
 from securebase.engine.events import SavedCaregiving, apply_event, restore
@@ -59,10 +60,6 @@ HELD_RUPTURE_DAYS = 1e9
 #: children's state in place (school events do: model/school.py); it must draw its random numbers
 #: from its own generator, so that the engine's streams are unchanged.
 EpisodeObserver = Callable[[int, int, Children, Figures, EpisodeRecord], None]
-
-#: The kernels that run the step (engine/kernels): the compiled CPU loop (the default), a GPU
-#: (numba-cuda), and the readable, uncompiled path; all run model/step.py.
-KERNELS = kernels.KERNELS
 
 
 class Interrupted(Exception):
@@ -121,6 +118,8 @@ class Simulation:
             raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
         if kernel == "cuda" and on_episode is not None:
             raise ValueError("an episode observer needs the state on the host: use kernel 'cpu' with on_episode")
+        if (missing := kernels.kernel_unavailable(kernel)) is not None:  # now, not on the first day
+            raise ValueError(f"kernel has value {kernel!r}, but {missing}")
         self.scenario = scenario
         self.kernel = kernel
         self.precision = precision

@@ -20,6 +20,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from securebase.choices import PRECISIONS
+
 #: The five caregiving qualities of the seed (S1), each a separate parameter.
 QUALITIES: tuple[str, ...] = (
     "consistency",
@@ -58,9 +60,6 @@ STRATEGIES: tuple[str, ...] = ("secure", "avoidant", "ambivalent", "disorganised
 
 #: the most figures a child can have (scenario.schema allows as many); sizes the kernels' count rows
 MAX_FIGURES = 16
-
-#: precisions of the state: float64 (the default: the shipped calibration's figures) or float32 (half the memory)
-PRECISIONS: tuple[str, ...] = ("float64", "float32")
 
 
 #: the per-child arrays (n,) of :class:`Children`, and its per-relationship arrays (n, k), by name

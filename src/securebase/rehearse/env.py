@@ -18,13 +18,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-import gymnasium
 import numpy as np
-from gymnasium import spaces
 
 from securebase.engine import kernels
 from securebase.engine.care import take_children
 from securebase.engine.uniforms import draw
+from securebase.extras import missing
 from securebase.model.bids import habitual_signal
 from securebase.model.caregiving import daily_attention
 from securebase.model.parameters import ModelParameters
@@ -34,6 +33,12 @@ from securebase.rehearse.child import HOME_FIGURE, TRAINEE, child_at_start
 from securebase.rehearse.cues import CHANNELS, Cues, cues_from
 from securebase.rehearse.repertoire import TRAITS, everyday_style, index_of, repertoire, response
 from securebase.rehearse.scenario import RehearsalScenario
+
+try:  # the rl extra: without it, one line naming the extra to install
+    import gymnasium
+    from gymnasium import spaces
+except ImportError as error:
+    raise missing("rl", "securebase.rehearse.env (the Gymnasium environment)", error) from None
 
 SECONDS_PER_STEP = 5.0
 #: a moment: the situation arises (the child reacts before the adult does anything new), then the response

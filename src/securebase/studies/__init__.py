@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 
 from securebase.calibration.calibration import Calibration
+from securebase.choices import STUDY_NAMES
 from securebase.studies.base import (
     ContractError,
     Estimate,
@@ -25,21 +26,6 @@ from securebase.studies.base import (
     Study,
     StudyResult,
     check_result,
-)
-
-#: every study, in the order of the claims it tests
-STUDY_NAMES: tuple[str, ...] = (
-    "responsiveness",
-    "bids",
-    "early-weeks",
-    "repair",
-    "exploration-support",
-    "school",
-    "change",
-    "life-course",
-    "recognise",
-    "collaborate",
-    "styles",
 )
 
 

@@ -26,7 +26,9 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from securebase.calibration.calibration import Calibration
+from securebase.engine.kernels import kernel_unavailable
 from securebase.engine.simulation import Interrupted
+from securebase.extras import MissingExtra, require
 from securebase.outputs import OutputError, locked
 from securebase.sizing import TooLarge, check_sweep, run_estimate
 from securebase.stopping import Terminated, die_with_parent, exit_code
@@ -96,6 +98,8 @@ def run_sweep(
         check_sweep(len(sweep.points), largest, processes)
     except TooLarge as error:
         raise SweepError(f"{error}.") from None
+    if (missing := kernel_unavailable(sweep.spec.kernel)) is not None:  # before ``out`` is made
+        raise SweepError(f"sweep '{sweep.spec.name}': kernel has value {sweep.spec.kernel!r}, but {missing}.")
     with contextlib.ExitStack() as stack:
         # connect first: an unreachable scheduler should leave no sweep behind in ``out``
         client = stack.enter_context(_connect(scheduler)) if scheduler is not None else None
@@ -288,6 +292,10 @@ def check_scheduler_address(address: str) -> None:
 @contextlib.contextmanager
 def _connect(address: str) -> Iterator[Any]:
     check_scheduler_address(address)
+    try:
+        require("dask", f"--scheduler {address!r} (a Dask cluster)")
+    except MissingExtra as error:
+        raise SweepError(f"{error}.") from None
     from distributed import Client
 
     try:

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from securebase.calibration.calibration import Calibration
+from securebase.engine.kernels import kernel_unavailable
 from securebase.outputs import OutputError, atomic_target, check_resumable, locked, write_atomically
 from securebase.progress import progress_bar
 from securebase.sweep.load import SweepError
@@ -175,6 +176,8 @@ def run_trial(
     out = Path(out)
     check_size(trial, max([trial.spec.n_per_arm, *(trial.spec.power.n_per_arm if trial.spec.power else [])]),
                trial.origin)  # fmt: skip
+    if (missing := kernel_unavailable(trial.spec.kernel)) is not None:  # before ``out`` is made
+        raise TrialError(f"{trial.origin}: kernel has value {trial.spec.kernel!r}, but {missing}.")
     jobs = jobs_of(trial, seed, calibration)
     record = manifest(trial, seed, calibration, jobs)
     with contextlib.ExitStack() as stack:

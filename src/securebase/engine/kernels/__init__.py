@@ -22,6 +22,7 @@ from functools import cache
 import numba
 import numpy as np
 
+from securebase.choices import KERNELS
 from securebase.engine.kernels import loops
 from securebase.engine.kernels.retarget import cached, retarget
 from securebase.model.parameters import ModelParameters
@@ -29,9 +30,6 @@ from securebase.model.state import Children, Figures
 from securebase.model.step import EpisodeRecord, age_tables, constants, new_record
 from securebase.model.tally import COUNT_ROW, READOUT_ROW, Tally
 from securebase.sizing import PARALLEL_FROM_CHILDREN
-
-#: the kernels a Simulation can run on
-KERNELS = ("cpu", "cuda", "readable")
 
 #: children per chunk of a loop: the chunks depend on the population alone, never on the threads, so that
 #: sums over chunks (the day's counts and read-out) are the same numbers on any machine and in the readable path
@@ -158,6 +156,30 @@ class Loops:
         with threads_for(children.n):
             self.read_outs(child, rel, figures.arrays(), day_sums, max(episodes, 1), constants(params, 1.0), partial)
         return partial.sum(axis=0)
+
+
+#: what the 'cuda' kernel needs, said when this machine lacks it
+CUDA_NEEDS = "an NVIDIA GPU with its driver, and numba-cuda: pip install 'securebase[cuda]' (or the 'cpu' kernel)"
+
+
+def kernel_unavailable(kernel: str) -> str | None:
+    """Why ``kernel`` cannot run on this machine, as the end of a one-line error ('..., but <this>'), or None.
+
+    Only 'cuda' can be missing: numba-cuda not installed, or no GPU or driver. The commands ask before they make
+    their output folder (else the driver's error would come on the first day, after a traceback, leaving the folder
+    behind). numba's CUDA simulator (NUMBA_ENABLE_CUDASIM=1, the tests') counts as a GPU.
+    """
+    if kernel != "cuda":
+        return None
+    try:
+        from numba import cuda
+    except ImportError as error:
+        return f"numba-cuda cannot be imported ({error}); expected {CUDA_NEEDS}"
+    if cuda.is_available():  # initialises the driver; never raises
+        return None
+    error = cuda.cuda_error() if hasattr(cuda, "cuda_error") else None  # the driver's reason, when it gives one
+    reason = " ".join(str(error).split()).rstrip(":. ")[:200] if error else "no CUDA GPU was found"
+    return f"this machine cannot run it ({reason}); expected {CUDA_NEEDS}"
 
 
 @cache
