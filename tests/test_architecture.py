@@ -19,6 +19,7 @@ SOURCE = Path(__file__).resolve().parents[1] / "src" / "securebase"
 FLOORS = {
     "model": 0,
     "plotting": 0,
+    "statistics": 0,  # every interval the package reports (scipy, statsmodels): imports nothing of securebase
     "_version": 0,  # the package's version and commit: imports nothing
     "stopping": 1,  # signals turned into exceptions and exit codes
     "outputs": 1,  # atomic writes, locks and checks of an output folder
@@ -169,6 +170,10 @@ def test_studies_do_not_import_the_report() -> None:
 
 def test_plotting_imports_nothing_of_securebase() -> None:
     assert not any(arrow[0] == "plotting" for arrow in ARROWS)
+
+
+def test_statistics_imports_nothing_of_securebase() -> None:
+    assert not any(arrow[0] == "statistics" for arrow in ARROWS)
 
 
 def test_the_graph_finds_a_circle_where_there_is_one() -> None:
