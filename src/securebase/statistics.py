@@ -9,8 +9,8 @@ the same interval for the same data:
   form (Newcombe 1998b, method 10 with the phi correlation), which no library offers, built on the Wilson
   intervals here;
 - an odds ratio: Woolf's logit interval, 0.5 added to every cell when one is empty (Haldane's correction);
-- a mean: the t interval (``scipy.stats.ttest_1samp``); a difference of means: Welch's or Student's t
-  interval (``scipy.stats.ttest_ind``); Cohen's d: the large-sample interval (Hedges & Olkin 1985, eq. 5.14);
+- a mean: the t interval (``statsmodels.stats.weightstats``); a difference of means: Welch's or Student's t
+  interval (the same); Cohen's d: the large-sample interval (Hedges & Olkin 1985, eq. 5.14);
 - a least-squares slope: the t interval of ``scipy.stats.linregress``; Pearson's r: Fisher's z
   (``scipy.stats.pearsonr``); a difference of two estimates with their own intervals: Zou's MOVER (2007);
 - anything else: a percentile bootstrap over children (``scipy.stats.bootstrap``).
@@ -22,6 +22,7 @@ it: it takes about a second to import, and the command line imports this module 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
@@ -123,9 +124,13 @@ def mean(values: np.ndarray, level: float = LEVEL) -> Interval:
     m = float(x.mean())
     if x.size < 2:
         return Interval(m, math.nan, math.nan)
-    if np.all(x == x[0]):  # no spread: scipy would warn of a catastrophic cancellation and give NaN
+    if np.all(x == x[0]):  # no spread: nothing to be uncertain about
         return Interval(m, m, m)
-    low, high = stats.ttest_1samp(x, 0.0).confidence_interval(level)
+    from statsmodels.stats.weightstats import DescrStatsW
+
+    # statsmodels rather than scipy.stats.ttest_1samp: scipy warns on data that are nearly the same (a model
+    # read-out can be), and the test suite turns warnings into errors
+    low, high = DescrStatsW(x).tconfint_mean(alpha=1.0 - level)
     return _around(m, low, high)
 
 
@@ -145,7 +150,11 @@ def mean_difference(a: np.ndarray, b: np.ndarray, level: float = LEVEL, equal_va
     d = float(a.mean() - b.mean())
     if np.all(a == a[0]) and np.all(b == b[0]):  # neither group varies: nothing to be uncertain about
         return Interval(d, d, d)
-    low, high = stats.ttest_ind(a, b, equal_var=equal_variances).confidence_interval(level)
+    from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+
+    # (statsmodels, not scipy.stats.ttest_ind, for the reason in ``mean``: one group may not vary)
+    compared = CompareMeans(DescrStatsW(a), DescrStatsW(b))
+    low, high = compared.tconfint_diff(alpha=1.0 - level, usevar="pooled" if equal_variances else "unequal")
     return _around(d, low, high)
 
 
@@ -181,8 +190,11 @@ def correlation(x: np.ndarray, y: np.ndarray, level: float = LEVEL) -> Interval:
     x, y = np.asarray(x, float), np.asarray(y, float)
     if np.all(x == x[0]) or np.all(y == y[0]):
         return Interval(math.nan, math.nan, math.nan)
-    result = stats.pearsonr(x, y)
-    low, high = result.confidence_interval(level)
+    with warnings.catch_warnings():
+        # nearly constant data (a model read-out can be) still have an r; np.corrcoef gave it without a word
+        warnings.simplefilter("ignore", stats.NearConstantInputWarning)
+        result = stats.pearsonr(x, y)
+        low, high = result.confidence_interval(level)
     return Interval(float(result.statistic), float(low), float(high))
 
 

@@ -14,7 +14,6 @@ import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy import stats
 
 from securebase import statistics as methods
 
@@ -63,7 +62,10 @@ def student_p(arm: np.ndarray, control: np.ndarray) -> float:
         return math.nan
     if np.all(arm == arm[0]) and np.all(control == control[0]):  # a model read-out can be the same for every child
         return 1.0 if arm[0] == control[0] else 0.0
-    return float(stats.ttest_ind(arm, control, equal_var=True).pvalue)
+    from statsmodels.stats.weightstats import ttest_ind
+
+    # (statsmodels, not scipy.stats.ttest_ind: scipy warns when one arm does not vary, and tests make it an error)
+    return float(ttest_ind(arm, control, usevar="pooled")[1])
 
 
 def compare_means(arm: np.ndarray, control: np.ndarray, level: float = 0.95) -> list[Comparison]:
