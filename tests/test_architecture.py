@@ -21,6 +21,7 @@ FLOORS = {
     "extras": -1,  # the optional parts (pyproject.toml's extras) and the modules each needs
     "model": 0,
     "plotting": 0,
+    "statistics": 0,  # every interval the package reports (scipy, statsmodels): imports nothing of securebase
     "_version": 0,  # the package's version and commit: imports nothing
     "stopping": 1,  # signals turned into exceptions and exit codes
     "progress": 1,  # progress of long work: a bar on a terminal, lines in a log
@@ -172,6 +173,10 @@ def test_studies_do_not_import_the_report() -> None:
 
 def test_plotting_imports_nothing_of_securebase() -> None:
     assert not any(arrow[0] == "plotting" for arrow in ARROWS)
+
+
+def test_statistics_imports_nothing_of_securebase() -> None:
+    assert not any(arrow[0] == "statistics" for arrow in ARROWS)
 
 
 def test_the_graph_finds_a_circle_where_there_is_one() -> None:

@@ -92,6 +92,25 @@ def test_save_and_load_keep_every_number(tmp_path: Path):
         assert written[table] == original[table], table
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        "securebase calibrate --out 'runs/été 😀.toml'",  # a character beyond the BMP: JSON's surrogate escapes
+        'securebase calibrate --note "a\\b" --tab "\t" --del "\x7f"',  # backslashes, a tab and DEL
+    ],
+)
+def test_the_file_is_valid_toml_whatever_the_provenance_holds(tmp_path: Path, command: str):
+    """tomli-w writes the file: every string round-trips (the hand-written writer's JSON escapes wrote a
+    character beyond the BMP as a surrogate pair, which TOML forbids, so such a file could not be read back)."""
+    method = {**SHIPPED.provenance.method, "note": command, "seeds": [1, 2, 3], "flag": True}
+    path = SHIPPED.with_provenance(command=command, method=method).save(tmp_path / "c.toml")
+    back = Calibration.load(path)
+    assert back == SHIPPED
+    assert back.provenance.command == command
+    assert back.provenance.method == method
+    assert path.read_text(encoding="utf-8").startswith("# securebase calibration")
+
+
 def test_the_hash_tells_constants_apart_and_only_constants():
     assert other_calibration().constants_hash() != SHIPPED.constants_hash()
     recoded = dataclasses.replace(SHIPPED, coding=dataclasses.replace(SHIPPED.coding, coder_sd=0.1))

@@ -13,7 +13,7 @@ from helpers import small, tiny_png
 
 from securebase import simulate
 from securebase.report.claims import write_report
-from securebase.report.summary import write_summary
+from securebase.report.summary import estimate_text, write_summary
 from securebase.studies import Estimate, Finding, MinimumEffect, Study, StudyResult
 
 SCRIPT = "<script>alert('x')</script>"
@@ -131,3 +131,27 @@ def test_the_report_and_the_docs_count_the_targets_in_range_from_the_shipped_fil
     assert quoted, "docs/model.md §13 no longer quotes the shipped file's count"
     method = shipped.provenance.method
     assert quoted.groups() == (f"{method['n']:,}", str(method["seed"]), str(within), str(total))
+
+
+@pytest.mark.parametrize(
+    ("value", "low", "high", "percent", "shown"),
+    [
+        (0.0504, 0.0497, 0.0511, False, "0.0504 [0.0497, 0.0511]"),  # "0.050 [0.050, 0.050]" before
+        (0.5, 0.4, 0.6, False, "0.500 [0.400, 0.600]"),
+        (0.05, 0.05, 0.05, False, "0.050 (exact)"),
+        (0.0, 0.0, 0.0123, True, "0.0% [0.0%, 1.2%]"),
+        (0.05031, 0.04995, 0.0511, True, "5.03% [5.00%, 5.11%]"),
+        (0.1, float("nan"), float("nan"), False, "0.100 (no interval)"),
+    ],
+)
+def test_an_estimate_is_shown_with_ends_that_differ_where_they_do(
+    value: float, low: float, high: float, percent: bool, shown: str
+) -> None:
+    assert estimate_text(value, low, high, percent=percent) == shown
+
+
+def test_the_summarys_intervals_never_look_zero_width(summary_page: str) -> None:
+    intervals = re.findall(r"(-?[\d.]+%?) \[(-?[\d.]+%?), (-?[\d.]+%?)\]", summary_page)
+    assert len(intervals) >= 5  # the four states, competence gained, the strategies (some may be exact)
+    for value, low, high in intervals:
+        assert not (low == value == high), (value, low, high)

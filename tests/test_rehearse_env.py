@@ -42,7 +42,7 @@ def test_the_library_has_the_nine_situations_of_the_issue() -> None:
 def test_a_bad_scenario_file_names_the_field() -> None:
     text = 'name = "x"\ntitle = "t"\nsummary = "s"\nchild = "A"\nage_years = 40.0\nhome = { caregiving = "normative" }\n'
     text += '[[situations]]\nkind = "task"\ntext = "t"\nstress_per_minute = 0.1\n'
-    with pytest.raises(ScenarioFileError, match=r"age_years has value 40\.0"):
+    with pytest.raises(ScenarioFileError, match=r"field 'age_years' has value 40\.0; expected a value less than or equal to"):
         parse(text, "test")
     with pytest.raises(ScenarioFileError, match=r"home\.caregiving"):
         parse(text.replace("40.0", "5.0").replace('"normative"', '"nobody"'), "test")

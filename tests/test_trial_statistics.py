@@ -20,7 +20,7 @@ def by_name(comparisons: list[analysis.Comparison]) -> dict[str, analysis.Compar
 def test_shares_against_statsmodels(x1: int, n1: int, x0: int, n0: int) -> None:
     found = by_name(analysis.compare_shares(x1, n1, x0, n0))
     rd = found["risk difference"]
-    low, high = proportion.confint_proportions_2indep(x1, n1, x0, n0, method="wald", compare="diff")
+    low, high = proportion.confint_proportions_2indep(x1, n1, x0, n0, method="newcomb", compare="diff")
     assert rd.value == pytest.approx(x1 / n1 - x0 / n0)
     assert (rd.low, rd.high) == pytest.approx((low, high), rel=1e-9)
     odds = found["odds ratio"]
@@ -62,3 +62,10 @@ def test_power_and_the_n_for_80_percent() -> None:
     assert analysis.n_for_power([50, 100, 200], [0.5, 0.7, 0.9]) == pytest.approx(150.0)
     assert analysis.n_for_power([50, 100], [0.85, 0.9]) == 50.0
     assert analysis.n_for_power([50, 100], [0.3, 0.5]) is None
+
+
+def test_a_risk_difference_with_no_events_is_not_a_zero_width_interval() -> None:
+    """Wald's interval said [0, 0] when neither arm had a child in the class; Newcombe's never is zero-width."""
+    rd = by_name(analysis.compare_shares(0, 50, 0, 50))["risk difference"]
+    assert rd.value == 0.0
+    assert -1.0 <= rd.low < 0.0 < rd.high <= 1.0

@@ -28,6 +28,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import tomli_w
+
 from securebase.instruments.registry import InstrumentSettings
 from securebase.instruments.security_score import SORTER_SD
 from securebase.instruments.sensitivity import OBSERVER_SD
@@ -172,17 +174,12 @@ class Calibration:
         return document
 
     def to_toml(self) -> str:
-        """The calibration file's text: readable TOML, one constant a line, provenance first."""
-        document = self.document()
-        lines = [HEADER]
-        lines += [f"{k} = {_toml(v)}" for k, v in document.items() if not isinstance(v, dict)]
-        for name, table in document.items():
-            if not isinstance(table, dict) or name == "fit":
-                continue
-            lines += ["", f"[{name}]", *(f"{k} = {_toml(v)}" for k, v in table.items())]
-        for target, values in document.get("fit", {}).items():
-            lines += ["", f"[fit.{target}]", *(f"{k} = {_toml(v)}" for k, v in values.items())]
-        return "\n".join(lines) + "\n"
+        """The calibration file's text: readable TOML (tomli-w), one constant a line, provenance first.
+
+        TOML writers keep no comments, so the provenance is data (``date``, ``command``, ``[method]``,
+        ``[fit.<target>]``); the one comment is the fixed header line above the document.
+        """
+        return f"{HEADER}\n{tomli_w.dumps(_plain(self.document()))}"
 
     def save(self, path: str | Path) -> Path:
         """Write the calibration file to ``path``; returns the path."""
@@ -280,17 +277,15 @@ def _provenance(data: dict[str, Any], where: str, source: str) -> Provenance:
     )
 
 
-def _toml(value: object) -> str:
+def _plain(value: Any) -> Any:
+    """The document with Python scalars for NumPy's (tomli-w writes only Python types) and floats rounded to six
+    decimals (a calibration's constants are read by people; six decimals are well inside their uncertainty)."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
     if hasattr(value, "item") and callable(value.item):  # a NumPy scalar: its Python number
         value = value.item()
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, str):
-        return json.dumps(value)  # a TOML basic string: quotes and backslashes escaped
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
     if isinstance(value, float):
-        return repr(round(value, 6))
-    if isinstance(value, int):
-        return str(value)
-    raise TypeError(f"cannot write {value!r} ({type(value).__name__}) to a calibration file")
+        return round(value, 6)
+    return value

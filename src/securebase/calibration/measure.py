@@ -13,8 +13,8 @@
 - two small samples, from age 2 and from age 14, with two years of rejecting
   then two of responsive care: the share secure at the end (S8).
 
-Each statistic comes with a 95% interval (binomial for shares, Fisher's z for
-correlations, a bootstrap over children for kappa and the differences).
+Each statistic comes with a 95% interval (securebase/statistics.py: Wilson's score interval for shares,
+Fisher's z for correlations, a percentile bootstrap over children for kappa and the differences).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from securebase import statistics as methods
 from securebase.engine.simulation import Simulation
 from securebase.instruments.anomalous import observed_anomalous_behaviour
 from securebase.instruments.sensitivity import observed_sensitivity
@@ -74,18 +75,13 @@ class Measured:
 
 
 def share(hits: np.ndarray) -> Measured:
-    """The share of True in ``hits`` with its 95% (Wald) interval."""
-    n = len(hits)
-    p = float(np.mean(hits))
-    half = 1.96 * np.sqrt(max(p * (1 - p), 1e-12) / n)
-    return Measured(p, max(0.0, p - half), min(1.0, p + half), n)
+    """The share of True in ``hits`` with its 95% (Wilson score) interval."""
+    return Measured(*methods.share_of(hits), len(hits))
 
 
 def _correlation(x: np.ndarray, y: np.ndarray) -> Measured:
-    n = len(x)
-    r = float(np.corrcoef(x, y)[0, 1])
-    z, half = np.arctanh(r), 1.96 / np.sqrt(n - 3)
-    return Measured(r, float(np.tanh(z - half)), float(np.tanh(z + half)), n)
+    """Pearson's r with its 95% (Fisher's z) interval."""
+    return Measured(*methods.correlation(x, y), len(x))
 
 
 def kappa(first: np.ndarray, second: np.ndarray) -> float:
@@ -97,16 +93,7 @@ def kappa(first: np.ndarray, second: np.ndarray) -> float:
 
 def _bootstrap(statistic, samples: tuple[tuple[np.ndarray, np.ndarray], ...], rng: np.random.Generator) -> Measured:
     """A statistic of paired classifications, with a percentile bootstrap interval (resampling children)."""
-    value = statistic(*samples)
-    draws = []
-    for _ in range(BOOTSTRAP):
-        resampled = []
-        for first, second in samples:
-            pick = rng.integers(0, len(first), len(first))
-            resampled.append((first[pick], second[pick]))
-        draws.append(statistic(*resampled))
-    low, high = np.percentile(draws, [2.5, 97.5])
-    return Measured(float(value), float(low), float(high), len(samples[0][0]))
+    return Measured(*methods.bootstrap(statistic, samples, rng, BOOTSTRAP), len(samples[0][0]))
 
 
 def stability(first: np.ndarray, second: np.ndarray, rng: np.random.Generator) -> dict[str, Measured]:

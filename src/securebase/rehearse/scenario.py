@@ -16,8 +16,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from securebase.rehearse.repertoire import keys
-from securebase.scenario.caregiving import UnknownPresetError, resolve
-from securebase.scenario.schema import NAME_PATTERN, Caregiving
+from securebase.scenario.caregiving import UnknownPresetError, caregiving_presets, resolve
+from securebase.scenario.load import describe
+from securebase.scenario.schema import NAME_PATTERN, Caregiving, FieldError
 
 #: kinds of situation (part of what the adult observes: the situation is plain to see)
 KINDS: tuple[str, ...] = ("separation", "task", "setback", "peer", "transition", "after_rupture", "arrival", "help")
@@ -69,12 +70,15 @@ class RehearsalScenario(Strict):
     @model_validator(mode="after")
     def _check(self) -> RehearsalScenario:
         if self.opens_with is not None and self.opens_with not in keys():
-            raise ValueError(f"opens_with {self.opens_with!r} is not a response; expected one of {', '.join(keys())}")
+            raise FieldError("opens_with", self.opens_with, f"a response, one of: {', '.join(keys())}")
         if isinstance(self.home.caregiving, str):
             try:
                 resolve(self.home.caregiving)
-            except UnknownPresetError as error:
-                raise ValueError(f"home.caregiving: {error}") from None
+            except UnknownPresetError:
+                presets = ", ".join(sorted(caregiving_presets()))
+                raise FieldError(
+                    "home.caregiving", self.home.caregiving, f"a caregiving preset, one of: {presets}"
+                ) from None
         return self
 
     def situation(self, moment: int) -> Situation:
@@ -97,9 +101,7 @@ def parse(text: str, origin: str) -> RehearsalScenario:
     try:
         return RehearsalScenario.model_validate(data)
     except ValidationError as bad:
-        first = bad.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "file"
-        raise ScenarioFileError(f"{origin}: {where} has value {first.get('input')!r}; {first['msg']}") from None
+        raise ScenarioFileError(f"{origin}: {describe(bad, RehearsalScenario, data)}") from None
 
 
 @cache

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from securebase import statistics
 from securebase.engine.results import Results
 from securebase.model.state import BID_TYPES, STRATEGIES
 from securebase.outputs import write_atomically
@@ -38,8 +39,8 @@ def plot_state(summary: pd.DataFrame, caption_n: str) -> str:
     for ax, (column, title) in zip(axes.ravel(), STATE_PANELS, strict=True):
         mean, sd = summary[column], summary[f"{column}_sd"]
         ax.fill_between(x, (mean - sd).clip(0, 1), (mean + sd).clip(0, 1), alpha=0.2, label="± 1 sd across children")
-        half_width = 1.96 * sd / np.sqrt(n)
-        ax.fill_between(x, mean - half_width, mean + half_width, alpha=0.6, label="95% CI of the mean")
+        low, high = statistics.mean_bands(mean, sd, n)
+        ax.fill_between(x, low, high, alpha=0.6, label="95% CI of the mean")
         ax.plot(x, mean, lw=0.6, alpha=0.6, label="daily mean")
         ax.plot(x, mean.rolling(7, min_periods=1, center=True).mean(), lw=1.8, color="black", label="7-day mean")
         ax.set_title(title)
@@ -104,10 +105,23 @@ def plot_history(summary: pd.DataFrame, caption_n: str) -> str:
     return _png(fig)
 
 
-def _interval(values: pd.Series) -> str:
-    mean = values.mean()
-    half_width = 1.96 * values.std(ddof=1) / np.sqrt(len(values)) if len(values) > 1 else float("nan")
-    return f"{mean:.3f} [{mean - half_width:.3f}, {mean + half_width:.3f}]"
+def estimate_text(value: float, low: float, high: float, percent: bool = False) -> str:
+    """An estimate with its interval, "0.0504 [0.0497, 0.0511]": the fewest decimals (at least three, or one of
+    a percentage) that show each end apart from the estimate wherever they differ, so that rounding never makes
+    an interval look zero-width; "(exact)" where it is, "(no interval)" where there is none (one child)."""
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return f"{value:.1%} (no interval)" if percent else f"{value:.3f} (no interval)"
+    if low == value == high:
+        return f"{value:.1%} (exact)" if percent else f"{value:.3f} (exact)"
+    for decimals in range(1 if percent else 3, 16):
+        shown = [f"{v:.{decimals}%}" if percent else f"{v:.{decimals}f}" for v in (value, low, high)]
+        if (low == value or shown[1] != shown[0]) and (high == value or shown[2] != shown[0]):
+            break
+    return f"{shown[0]} [{shown[1]}, {shown[2]}]"
+
+
+def _mean_text(values: pd.Series) -> str:
+    return estimate_text(*statistics.mean(values.to_numpy(float)))
 
 
 def write_summary(results: Results, path: Path, files: dict[str, Path] | None = None) -> Path:
@@ -120,20 +134,14 @@ def write_summary(results: Results, path: Path, files: dict[str, Path] | None = 
     children = results.children
 
     outcome_rows = [
-        (f"{name} at the end (mean, 95% CI)", _interval(children[name]))
+        (f"{name} at the end (mean, 95% CI)", _mean_text(children[name]))
         for name in ("anxiety", "felt_security", "exploration", "competence")
     ]
-    outcome_rows.append(("competence gained over the scenario (mean, 95% CI)", _interval(children["competence_gain"])))
-    shares = children["strategy"].value_counts(normalize=True)
+    outcome_rows.append(("competence gained over the scenario (mean, 95% CI)", _mean_text(children["competence_gain"])))
+    counts = children["strategy"].value_counts()
     for strategy in STRATEGIES:
-        share = shares.get(strategy, 0.0)
-        half_width = 1.96 * np.sqrt(share * (1 - share) / n)
-        outcome_rows.append(
-            (
-                f"strategy with primary figure: {strategy}",
-                f"{share:.1%} [{share - half_width:.1%}, {share + half_width:.1%}]",
-            )
-        )
+        share = statistics.share(int(counts.get(strategy, 0)), len(children))
+        outcome_rows.append((f"strategy with primary figure: {strategy} (95% CI)", estimate_text(*share, percent=True)))
     figure_rows = [
         (
             f"{spec.name} ({spec.role})",

@@ -61,7 +61,7 @@ def read_spec(path: Path, model: type[Spec], kind: str, error: type[ScenarioErro
     try:
         spec = model(**data)
     except ValidationError as problem:
-        raise error(f"{origin} is not valid: {describe(problem, model)}") from None
+        raise error(f"{origin} is not valid: {describe(problem, model, data)}") from None
     return spec, raw, origin
 
 
@@ -143,7 +143,7 @@ def scenario_from_data(data: dict[str, Any], origin: str = "scenario") -> Scenar
     try:
         scenario = Scenario(**data)
     except ValidationError as error:
-        raise ScenarioError(f"{origin} is not valid: {describe(error, Scenario)}") from None
+        raise ScenarioError(f"{origin} is not valid: {describe(error, Scenario, data)}") from None
     for where, spec in _caregiving_specs(scenario):
         try:
             resolve(spec)
@@ -169,34 +169,57 @@ def _line_of(text: str, message: str) -> str:
     return f": {lines[int(found.group(1)) - 1].strip()[:80]!r}"
 
 
-#: pydantic's tags for the branches of a union (and for models with an after-validator)
-_BRANCHES = ("str", "int", "float", "bool", "constrained-float", "Caregiving", "TraitDistribution")
-#: the errors that only say the value is of another kind than one branch of a union expects
+#: what a value of the wrong kind should have been, by pydantic's error ``type`` (the documented list:
+#: https://docs.pydantic.dev/latest/errors/validation_errors/)
 _KINDS = {
     "string_type": "a string",
     "int_type": "an integer",
+    "int_parsing": "an integer",
+    "int_from_float": "an integer",
     "float_type": "a number",
+    "float_parsing": "a number",
     "bool_type": "true or false",
+    "bool_parsing": "true or false",
     "list_type": "an array",
     "tuple_type": "an array",
     "dict_type": "a table",
     "model_type": "a table",
     "model_attributes_type": "a table",
 }
+#: the bound errors: pydantic's ``type`` -> (the ``ctx`` key holding the bound, the words before it)
+_BOUNDS = {
+    "greater_than": ("gt", "a value greater than"),
+    "greater_than_equal": ("ge", "a value greater than or equal to"),
+    "less_than": ("lt", "a value less than"),
+    "less_than_equal": ("le", "a value less than or equal to"),
+    "multiple_of": ("multiple_of", "a multiple of"),
+}
 
 
-def _is_branch(part: Any) -> bool:
-    return isinstance(part, str) and (part in _BRANCHES or "[" in part)
+def _walk(loc: tuple[Any, ...], data: Any, missing: bool = False) -> tuple[tuple[Any, ...], bool]:
+    """The part of ``loc`` the user wrote (the keys and indices found in ``data``, the file's parsed TOML), and
+    whether ``loc`` ends in a part that is not in the file: pydantic's name for a branch of a union or a
+    validator, whatever it calls it. For a ``missing`` field the last part is the absent key itself."""
+    path: list[Any] = []
+    current: Any = data
+    last_is_tag = False
+    for index, part in enumerate(loc):
+        in_table = isinstance(current, dict) and part in current
+        if in_table or (isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)):
+            path.append(part)
+            current, last_is_tag = current[part], False
+        elif missing and index == len(loc) - 1:
+            path.append(part)
+            last_is_tag = False
+        else:
+            last_is_tag = True
+    return tuple(path), last_is_tag
 
 
-def _path(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """``loc`` without the union-branch tags."""
-    return tuple(part for part in loc if not _is_branch(part))
-
-
-def _location(loc: tuple[Any, ...]) -> str:
+def _location(path: tuple[Any, ...]) -> str:
+    """The dotted path as written in TOML: ``figures[0].caregiving.warmth``."""
     text = ""
-    for part in _path(loc):
+    for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text
 
@@ -207,15 +230,10 @@ def _join(where: str, field: str) -> str:
     return where + field if field.startswith("[") else f"{where}.{field}"
 
 
-def _wrong_branch(item: dict[str, Any]) -> bool:
-    """An error that only says the value does not fit this branch of a union."""
-    return item["type"] in _KINDS and bool(item["loc"]) and _is_branch(item["loc"][-1])
-
-
-def _allowed_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    """Field names of the table that holds ``loc`` (best effort through lists and unions)."""
+def _allowed_fields(model: type[BaseModel], path: tuple[Any, ...]) -> list[str]:
+    """Field names of the table that holds the last part of ``path`` (through lists and unions)."""
     current: Any = model
-    for part in _path(loc[:-1]):
+    for part in path[:-1]:
         if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
             continue
         field = current.model_fields.get(part)
@@ -244,62 +262,76 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def _number(bound: Any) -> str:
+    """A bound as people write it: 1 for 1.0, 0.25 for 0.25."""
+    if isinstance(bound, float) and bound.is_integer() and abs(bound) < 1e15:
+        return str(int(bound))
+    return str(bound)
+
+
 def _expected(item: dict[str, Any]) -> str:
-    value, ctx = item.get("input"), item.get("ctx") or {}
+    """What the field should have held, from the error's ``type`` and ``ctx`` (never from its English ``msg``,
+    which is shown as it is only for a type this does not know)."""
+    kind, value, ctx = item["type"], item.get("input"), item.get("ctx") or {}
     if isinstance(value, float) and not math.isfinite(value):
-        return "a finite number" + (
-            f" ({_expected({**item, 'input': 0.0})})" if item["type"] != "finite_number" else ""
-        )
-    if item["type"] == "too_short":
+        return "a finite number" + (f" ({_expected({**item, 'input': 0.0})})" if kind != "finite_number" else "")
+    if kind in _KINDS:
+        return _KINDS[kind]
+    if kind in _BOUNDS:
+        key, words = _BOUNDS[kind]
+        return f"{words} {_number(ctx[key])}"
+    if kind == "too_short":
         least = ctx.get("min_length", 1)
-        return (
-            f"an array of at least {least} item{'s' if least != 1 else ''} (it is empty)"
-            if not value
-            else (f"an array of at least {least} items")
-        )
-    if item["type"] == "too_long":
+        items = f"{least} item{'s' if least != 1 else ''}"
+        return f"an array of at least {items} (it is empty)" if not value else f"an array of at least {items}"
+    if kind == "too_long":
         return f"an array of at most {ctx.get('max_length')} items (it has {ctx.get('actual_length')})"
-    if item["type"] in _KINDS:
-        return _KINDS[item["type"]]
-    message = item["msg"].removeprefix("Value error, ")
-    message = message[0].lower() + message[1:]
-    if not message.startswith("input should be "):
-        return (
-            message.replace("string should match", "a string matching", 1) if "pattern" in message else f": {message}"
-        )
-    message = message.removeprefix("input should be ")
-    bound = ("greater", "less")
-    return f"a value {message}" if message.startswith(bound) else message
+    if kind == "string_too_short":
+        return f"a string of at least {ctx.get('min_length')} characters"
+    if kind == "string_too_long":
+        return f"a string of at most {ctx.get('max_length')} characters"
+    if kind == "string_pattern_mismatch":
+        return f"a string matching pattern '{ctx.get('pattern')}'"
+    if kind in ("literal_error", "enum"):
+        return str(ctx.get("expected"))
+    if kind == "finite_number":
+        return "a finite number"
+    if kind in ("value_error", "assertion_error") and "error" in ctx:
+        text = str(ctx["error"])
+        return text[:1].lower() + text[1:]
+    return f"a valid value ({item['msg']})"
 
 
-def describe(error: ValidationError, model: type[BaseModel]) -> str:
-    """One paragraph naming each bad field, its value and what was expected."""
+def describe(error: ValidationError, model: type[BaseModel], data: dict[str, Any]) -> str:
+    """One paragraph naming each bad field (its path as written in the file, ``data``), its value and what was
+    expected, built from pydantic's documented error fields (``loc``, ``type``, ``ctx``, ``input``)."""
     items = error.errors(include_url=False)
+    walked = [_walk(item["loc"], data, missing=item["type"] == "missing") for item in items]
+    # An error that only says the value is of another kind than one branch of a union expects
+    wrong_branch = [item["type"] in _KINDS and tag for item, (_, tag) in zip(items, walked, strict=True)]
     # A union reports every branch; where one branch got further than "wrong kind of value", the
     # "wrong kind" errors of the other branches say nothing useful. Where none did, they are joined.
-    deeper = {_path(item["loc"]) for item in items if not _wrong_branch(item)}
+    deeper = {path for (path, _), wrong in zip(walked, wrong_branch, strict=True) if not wrong}
     deeper = {path[:i] for path in deeper for i in range(len(path) + 1)}
     kinds: dict[str, list[str]] = {}
-    for item in items:
-        if _wrong_branch(item) and _path(item["loc"]) not in deeper:
-            kinds.setdefault(_location(item["loc"]), []).append(_KINDS[item["type"]])
+    for item, (path, _), wrong in zip(items, walked, wrong_branch, strict=True):
+        if wrong and path not in deeper:
+            kinds.setdefault(_location(path), []).append(_KINDS[item["type"]])
     parts = []
     seen = set()
-    for item in items:
-        where = _location(item["loc"])
-        if item["type"] == "extra_forbidden":  # the last part is the unknown key itself, never a union tag
-            where = _join(_location(item["loc"][:-1]), str(item["loc"][-1]))
+    for item, (path, _), wrong in zip(items, walked, wrong_branch, strict=True):
+        where = _location(path)
         cause = (item.get("ctx") or {}).get("error")
         if isinstance(cause, FieldError):
             where = _join(where, cause.field)
-        if where in seen or (_wrong_branch(item) and _path(item["loc"]) in deeper):
+        if where in seen or (wrong and path in deeper):
             continue
         seen.add(where)
         shown = where or "(top level)"
         if isinstance(cause, FieldError):
             parts.append(f"field '{shown}' has {cause.shown}; expected {cause.expected}")
         elif item["type"] == "extra_forbidden":
-            allowed = _allowed_fields(model, item["loc"])
+            allowed = _allowed_fields(model, path)
             hint = f"; expected one of: {', '.join(allowed)}" if allowed else ""
             parts.append(f"field '{shown}' is not a known field{hint}")
         elif item["type"] == "missing":

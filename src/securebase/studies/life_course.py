@@ -51,6 +51,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from securebase import statistics as methods
 from securebase.calibration.calibration import Calibration
 from securebase.engine.simulation import Simulation
 from securebase.instruments.registry import instrument
@@ -242,10 +243,8 @@ def reliability(table: pd.DataFrame, arm: str) -> pd.DataFrame:
 def difference_of_correlations(a: Estimate, b: Estimate) -> Estimate:
     """r_a - r_b with Zou's (2007) interval for independent correlations (conservative here: the arms are the
     same children, whose pairing would narrow it)."""
-    d = a.value - b.value
-    low = d - np.sqrt((a.value - a.low) ** 2 + (b.high - b.value) ** 2)
-    high = d + np.sqrt((a.high - a.value) ** 2 + (b.value - b.low) ** 2)
-    return Estimate(d, float(low), float(high))
+    first, second = (methods.Interval(e.value, e.low, e.high) for e in (a, b))
+    return Estimate(*methods.difference(first, second))
 
 
 def run_continuity(n: int, seed: int, calibration: Calibration, progress: Progress) -> tuple[dict, pd.DataFrame]:

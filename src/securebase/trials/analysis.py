@@ -1,10 +1,11 @@
 """A trial's statistics: an intervention arm against the control, for a share (a classification) or a mean.
 
-Shares: the risk difference (Wald interval), the odds ratio (Woolf's logit interval; 0.5 added to every
-cell when one is empty, Haldane's correction), the logit-method d (ln OR x sqrt(3) / pi; Chinn 2000) with
-the odds ratio's interval carried over, and the two-sided pooled two-proportion z-test. Means: the
+Shares: the risk difference (Newcombe's hybrid score interval), the odds ratio (Woolf's logit interval; 0.5
+added to every cell when one is empty, Haldane's correction), the logit-method d (ln OR x sqrt(3) / pi; Chinn
+2000) with the odds ratio's interval carried over, and the two-sided pooled two-proportion z-test. Means: the
 difference, Cohen's d with the pooled SD and its large-sample interval (Hedges & Olkin 1985, eq. 5.14),
-and Student's two-sample t-test. Every interval is 95% unless ``level`` says otherwise.
+and Student's two-sample t-test. Every interval is 95% unless ``level`` says otherwise; the intervals are
+securebase/statistics.py's, the tests scipy's and statsmodels'.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy import stats
+
+from securebase import statistics as methods
 
 LOGIT_D = math.sqrt(3.0) / math.pi
 
@@ -32,82 +34,49 @@ class Comparison:
         return asdict(self)
 
 
-def _z(level: float) -> float:
-    return float(stats.norm.ppf(0.5 + level / 2.0))
-
-
 def two_proportion_p(x1: int, n1: int, x0: int, n0: int) -> float:
     """The two-sided p-value of the pooled two-proportion z-test (1 when there is no variation at all)."""
-    pooled = (x1 + x0) / (n1 + n0)
-    se = math.sqrt(pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n0))
-    if se == 0.0:
+    from statsmodels.stats.proportion import proportions_ztest
+
+    if x1 + x0 in (0, n1 + n0):  # every child in the class or none: the test's standard error is zero
         return 1.0
-    z = (x1 / n1 - x0 / n0) / se
-    return float(2.0 * stats.norm.sf(abs(z)))
+    return float(proportions_ztest([x1, x0], [n1, n0])[1])
 
 
 def compare_shares(x1: int, n1: int, x0: int, n0: int, level: float = 0.95) -> list[Comparison]:
     """Arm (``x1`` of ``n1`` in the class) against control (``x0`` of ``n0``)."""
-    z = _z(level)
-    p1, p0 = x1 / n1, x0 / n0
     p_value = two_proportion_p(x1, n1, x0, n0)
-    rd = p1 - p0
-    se_rd = math.sqrt(p1 * (1 - p1) / n1 + p0 * (1 - p0) / n0)
-    a, b, c, d = float(x1), float(n1 - x1), float(x0), float(n0 - x0)
-    if min(a, b, c, d) == 0:
-        a, b, c, d = a + 0.5, b + 0.5, c + 0.5, d + 0.5
-    log_or = math.log(a * d / (b * c))
-    se_log_or = math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
-    low_or, high_or = log_or - z * se_log_or, log_or + z * se_log_or
+    odds = methods.odds_ratio(x1, n1, x0, n0, level)
     return [
-        Comparison("share in arm", p1, *_wilson(x1, n1, z), math.nan),
-        Comparison("share in control", p0, *_wilson(x0, n0, z), math.nan),
-        Comparison("risk difference", rd, rd - z * se_rd, rd + z * se_rd, p_value),
-        Comparison("odds ratio", math.exp(log_or), math.exp(low_or), math.exp(high_or), p_value),
-        Comparison("logit-method d", log_or * LOGIT_D, low_or * LOGIT_D, high_or * LOGIT_D, p_value),
+        Comparison("share in arm", *methods.share(x1, n1, level), math.nan),
+        Comparison("share in control", *methods.share(x0, n0, level), math.nan),
+        Comparison("risk difference", *methods.share_difference(x1, n1, x0, n0, level), p_value),
+        Comparison("odds ratio", *odds, p_value),
+        Comparison("logit-method d", *(math.log(v) * LOGIT_D for v in odds), p_value),
     ]
-
-
-def _wilson(x: int, n: int, z: float) -> tuple[float, float]:
-    p = x / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    # at 0 or n the interval touches the bound exactly (the sum above leaves rounding dust there)
-    return (0.0 if x == 0 else centre - half), (1.0 if x == n else centre + half)
 
 
 def student_p(arm: np.ndarray, control: np.ndarray) -> float:
     """The two-sided p-value of Student's two-sample t-test (equal variances); 1 or 0 when neither arm varies."""
-    n1, n0 = arm.size, control.size
-    if n1 < 2 or n0 < 2:
+    if arm.size < 2 or control.size < 2:
         return math.nan
-    diff = float(arm.mean() - control.mean())
-    pooled = ((n1 - 1) * float(arm.var(ddof=1)) + (n0 - 1) * float(control.var(ddof=1))) / (n1 + n0 - 2)
-    if pooled <= 0.0:  # every child the same in each arm (a model read-out can be): no test to make
-        return 1.0 if diff == 0.0 else 0.0
-    t = diff / math.sqrt(pooled * (1.0 / n1 + 1.0 / n0))
-    return float(2.0 * stats.t.sf(abs(t), n1 + n0 - 2))
+    if np.all(arm == arm[0]) and np.all(control == control[0]):  # a model read-out can be the same for every child
+        return 1.0 if arm[0] == control[0] else 0.0
+    from statsmodels.stats.weightstats import ttest_ind
+
+    # (statsmodels, not scipy.stats.ttest_ind: scipy warns when one arm does not vary, and tests make it an error)
+    return float(ttest_ind(arm, control, usevar="pooled")[1])
 
 
 def compare_means(arm: np.ndarray, control: np.ndarray, level: float = 0.95) -> list[Comparison]:
     """Arm against control for a continuous reading (each at least 2 children)."""
     arm, control = np.asarray(arm, float), np.asarray(control, float)
-    n1, n0 = arm.size, control.size
-    z = _z(level)
-    m1, m0 = float(arm.mean()), float(control.mean())
-    v1, v0 = float(arm.var(ddof=1)), float(control.var(ddof=1))
-    pooled = math.sqrt(((n1 - 1) * v1 + (n0 - 1) * v0) / (n1 + n0 - 2))
     p_value = student_p(arm, control)
-    t = float(stats.t.ppf(0.5 + level / 2.0, n1 + n0 - 2))
-    se_diff = pooled * math.sqrt(1 / n1 + 1 / n0)
-    diff = m1 - m0
-    d = diff / pooled if pooled > 0 else math.nan
-    se_d = math.sqrt((n1 + n0) / (n1 * n0) + d * d / (2 * (n1 + n0)))
     return [
-        Comparison("mean in arm", m1, m1 - t * math.sqrt(v1 / n1), m1 + t * math.sqrt(v1 / n1), math.nan),
-        Comparison("mean in control", m0, m0 - t * math.sqrt(v0 / n0), m0 + t * math.sqrt(v0 / n0), math.nan),
-        Comparison("mean difference", diff, diff - t * se_diff, diff + t * se_diff, p_value),
-        Comparison("Cohen's d", d, d - z * se_d, d + z * se_d, p_value),
+        Comparison("mean in arm", *methods.mean(arm, level), math.nan),
+        Comparison("mean in control", *methods.mean(control, level), math.nan),
+        Comparison("mean difference", *methods.mean_difference(arm, control, level, equal_variances=True), p_value),
+        Comparison("Cohen's d", *methods.cohens_d(arm, control, level), p_value),
     ]
 
 
@@ -120,10 +89,7 @@ def primary_p(values_arm: np.ndarray, values_control: np.ndarray, binary: bool) 
 
 def power_from(significant: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
     """The share of significant replicates with its Wilson interval."""
-    n = int(significant.size)
-    x = int(np.sum(significant))
-    low, high = _wilson(x, n, _z(level))
-    return x / n, low, high
+    return tuple(methods.share_of(significant, level))
 
 
 def n_for_power(sizes: list[int], power: list[float], target: float = 0.8) -> float | None:

@@ -96,7 +96,7 @@ def build_trial(spec: TrialSpec, base_folder: Path = Path(), origin: str = "tria
     try:
         scenario = Scenario(**data)
     except ValidationError as error:
-        raise TrialError(f"{origin} is not valid: the population: {describe(error, Scenario)}") from None
+        raise TrialError(f"{origin} is not valid: the population: {describe(error, Scenario, data)}") from None
     trial = Trial(spec=spec, scenario=scenario, file_hash=file_hash, origin=origin)
     _check_arms(trial, origin)
     _check_measures(trial, origin)

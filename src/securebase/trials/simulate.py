@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from securebase import statistics as methods
 from securebase.calibration.calibration import Calibration
 from securebase.engine.care import CareError, care_generator
 from securebase.engine.simulation import Simulation
@@ -202,15 +203,17 @@ def estimates(trial: Trial, outcomes: pd.DataFrame) -> pd.DataFrame:
             else:
                 found = []
             rows += [{**head, "sample": "randomised", **c.to_dict()} for c in found]
-            paired = every[every["arm"] == arm].set_index("child")["value"] - every_control
-            paired = paired.dropna().to_numpy(float)
-            if paired.size >= 2:
-                half = 1.96 * paired.std(ddof=1) / np.sqrt(paired.size)
-                mean = float(paired.mean())
+            under_arm = every[every["arm"] == arm].set_index("child")["value"]
+            pairs = pd.concat([under_arm, every_control], axis=1, keys=["arm", "control"]).dropna()
+            if len(pairs) >= 2:
+                if binary:  # in the class or not, each child under both: Newcombe's paired score interval
+                    estimate = methods.paired_share_difference(pairs["arm"] == 1.0, pairs["control"] == 1.0)
+                else:
+                    estimate = methods.paired_difference(pairs["arm"], pairs["control"])
                 statistic = "risk difference" if binary else "mean difference"
-                rows.append({**head, "n_arm": paired.size, "n_control": paired.size, "sample": "every child",
-                             "statistic": statistic, "value": mean, "low": mean - half, "high": mean + half,
-                             "p_value": np.nan})  # fmt: skip
+                rows.append({**head, "n_arm": len(pairs), "n_control": len(pairs), "sample": "every child",
+                             "statistic": statistic, "value": estimate.value, "low": estimate.low,
+                             "high": estimate.high, "p_value": np.nan})  # fmt: skip
     return pd.DataFrame(rows)
 
 
