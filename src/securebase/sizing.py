@@ -28,6 +28,10 @@ BYTES_PER_SWEEP_POINT = 50_000
 #: runs of a one-child scenario (tracemalloc over loading, the manifest and the jobs: 1,571 B; the driver's peak
 #: RSS under `securebase sweep --workers 2`: 1,590 B), rounded up
 BYTES_PER_SWEEP_RUN = 2_000
+#: seconds of a sweep's own work for each run beside the simulation (its set-up, summary, transfer, and its file,
+#: which the driver writes one at a time however many workers): 9 ms measured (3,000 runs of a one-child, one-day
+#: scenario with --workers 1, 2 busy cores), rounded up; counted whole, not shared among the workers
+SECONDS_PER_SWEEP_RUN = 0.01
 #: a study's and the report's needs (populations of at most a few thousand children)
 STUDY_BYTES = {"quick": 700 * 2**20, "full": 1500 * 2**20}
 STUDY_SECONDS = {"quick": 3.0, "full": 60.0}
@@ -159,7 +163,8 @@ def check_sweep(scenarios: list, seeds: int, workers: int) -> Estimate:
     largest = max(range(len(runs)), key=lambda i: runs[i].bytes)
     driver = sweep_driver_bytes(len(scenarios), len(scenarios) * seeds)
     run = runs[largest]
-    estimate = Estimate(driver + workers * run.bytes, seeds * sum(r.seconds for r in runs) / workers)
+    seconds = seeds * sum(r.seconds for r in runs) / workers + len(scenarios) * seeds * SECONDS_PER_SWEEP_RUN
+    estimate = Estimate(driver + workers * run.bytes, seconds)
     available = available_memory()
     if available is not None and estimate.bytes > available:
         fewer = int((available - driver) // run.bytes) if available > driver else 0
