@@ -354,4 +354,5 @@ def test_the_pool_holds_a_few_jobs_at_a_time_not_a_future_for_every_run(monkeypa
         most = max(most, len(submitted) - len(received))
         received.append((job, result))
     assert sorted(received) == sorted((job, abs(job)) for job in jobs)
+    assert most <= 4 * workers < len(jobs)  # a few per worker, not one per job
     assert most <= sweep_run.IN_FLIGHT_PER_WORKER * workers
