@@ -505,13 +505,17 @@ def sweep(
     if dry_run:
         _echo_sweep(loaded, estimate, processes, scheduler)
         return
-    if estimate.seconds > LONG_SECONDS:
-        click.echo(f"securebase: this sweep ({loaded.runs:,} runs) needs {estimate}", err=True)
     out = out or Path("securebase-output") / "sweeps" / name
+
+    def announce() -> None:  # once --out is known to be usable: errors come alone
+        if estimate.seconds > LONG_SECONDS:
+            click.echo(f"securebase: this sweep ({loaded.runs:,} runs) needs {estimate}", err=True)
+
     try:
         done = run_sweep(
-            loaded, out, calibration, resume=resume, scheduler=scheduler, workers=workers, progress=progress
-        )
+            loaded, out, calibration, resume=resume, scheduler=scheduler, workers=workers, progress=progress,
+            on_start=announce,
+        )  # fmt: skip
     except ScenarioError as error:
         _fail(str(error))
     except SweepStopped as stop:
@@ -572,17 +576,20 @@ def trial(
     if dry_run:
         _echo_trial(loaded, estimate, processes, scheduler)
         return
-    if estimate.seconds > LONG_SECONDS:
-        click.echo(f"securebase: this trial needs {estimate}", err=True)
     import pandas as pd
 
     from securebase.report.trial import trial_page
     from securebase.trials.run import TrialStopped, run_trial
 
     out = out or Path("securebase-output") / "trials" / loaded.spec.name
+
+    def announce() -> None:  # once --out is known to be usable: errors come alone
+        if estimate.seconds > LONG_SECONDS:
+            click.echo(f"securebase: this trial needs {estimate}", err=True)
+
     try:
         done = run_trial(loaded, out, calibration, seed=seed, resume=resume, scheduler=scheduler, workers=workers,
-                         progress=progress, page=trial_page)  # fmt: skip
+                         progress=progress, page=trial_page, on_start=announce)  # fmt: skip
     except ScenarioError as error:
         _fail(str(error))
     except TrialStopped as stop:

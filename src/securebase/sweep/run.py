@@ -78,6 +78,7 @@ def run_sweep(
     scheduler: str | None = None,
     workers: int | None = None,
     progress: bool = True,
+    on_start: Callable[[], None] | None = None,
 ) -> SweepRun:
     """Run every task of ``sweep`` (a Sweep or a sweep file) not yet done in ``out``, writing each as it finishes.
 
@@ -87,7 +88,8 @@ def run_sweep(
     Runs on ``workers`` local processes (default: one per CPU; 1 runs in this process), or on the Dask
     cluster whose scheduler is at ``scheduler``. Raises SweepError when ``out`` holds another sweep (or
     any sweep, without ``resume``) or the scheduler cannot be reached, and SweepStopped when stopped
-    early (Ctrl-C, a worker died): what finished is kept, and ``resume=True`` finishes the rest.
+    early (Ctrl-C, a worker died): what finished is kept, and ``resume=True`` finishes the rest. ``on_start`` is
+    called once ``out`` is known to be usable, before the first run (the CLI shows its estimate then).
     """
     sweep = sweep if isinstance(sweep, Sweep) else load_sweep(sweep)
     out = Path(out)
@@ -100,6 +102,8 @@ def run_sweep(
         except OutputError as error:
             raise SweepError(f"{error}.") from None
         dataset.prepare(out, dataset.manifest(sweep, calibration), resume)
+        if on_start is not None:
+            on_start()
         done = dataset.finished(out)
         jobs = [
             Job(
