@@ -36,6 +36,7 @@ FLOORS = {
     "rehearse": 5,  # the rehearsal's Gymnasium environment, scenario library and policies
     "trials": 5.5,  # virtual trials: the engine's API for changes of care; their power replicates run as a sweep
     "calibration": 6,  # config at the edges: the fit and its measurements; only the interfaces load a file
+    "filekind": 6,  # which kind of file (scenario, sweep, trial) a TOML file is, for `securebase check`
     "api": 7,
     "report": 8,
     "web": 8,  # the rehearsal app (securebase rehearse)

@@ -35,7 +35,9 @@ def test_available_memory_is_read_from_the_machine() -> None:
 
 def test_the_estimate_bounds_a_real_runs_peak_memory_and_time() -> None:
     scenario = small("school-year", n_children=4000, days=3, start_age_years=0.0)
-    Simulation(small("school-year", n_children=10, days=1, start_age_years=0.0), params=SHIPPED.params).run()  # warm: imports, caches
+    Simulation(
+        small("school-year", n_children=10, days=1, start_age_years=0.0), params=SHIPPED.params
+    ).run()  # warm: imports, caches
     tracemalloc.start()
     started = time.perf_counter()
     try:
@@ -90,3 +92,44 @@ def test_the_studies_are_refused_on_a_machine_without_the_memory(
     monkeypatch.setenv("SECUREBASE_MEMORY_AVAILABLE", str(100 * 2**20))
     result = CliRunner().invoke(main, ["report", "--quick", "--out", str(tmp_path / "r"), "--no-progress"])
     refused(result, "quick studies need", "100 MB available")
+
+
+def test_the_per_run_figure_bounds_what_a_sweeps_driver_holds_for_each_run(tmp_path: Path) -> None:
+    """The slope of the driver's peak (tracemalloc over loading, sweep.json's record and text, and the jobs) between
+    sweeps of 2,000 and 20,000 runs is within BYTES_PER_SWEEP_RUN, and of its order."""
+    import gc
+    import json
+
+    from test_check_kinds import write_sweep as write_many
+
+    from securebase.sizing import BYTES_PER_SWEEP_RUN
+    from securebase.sweep import dataset, load_sweep
+    from securebase.sweep.task import Job
+
+    def peak(seeds: int) -> int:
+        path = write_many(tmp_path / str(seeds), points=1, seeds=seeds)
+        gc.collect()
+        tracemalloc.start()
+        try:
+            sweep = load_sweep(path)
+            record = dataset.manifest(sweep, SHIPPED)
+            text = json.dumps(record, indent=2).encode()
+            del record, text
+            jobs = [Job(t, sweep.scenarios[t.point], sweep.points[t.point].values, SHIPPED.params) for t in sweep.tasks]
+            assert len(jobs) == seeds
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    per_run = (peak(20_000) - peak(2_000)) / 18_000
+    assert per_run <= BYTES_PER_SWEEP_RUN, per_run
+    assert per_run > BYTES_PER_SWEEP_RUN / 4  # not absurdly large either
+
+
+def test_a_sweep_is_sized_by_its_runs_not_its_points(monkeypatch: pytest.MonkeyPatch) -> None:
+    from securebase.sizing import TooLarge, check_runs
+
+    monkeypatch.setenv("SECUREBASE_MEMORY_AVAILABLE", str(2 * 2**30))
+    check_runs(999, 1)  # the points fit
+    with pytest.raises(TooLarge, match=r"99,900,000 runs \(999 points x 100,000 seeds\)"):
+        check_runs(999, 100_000)

@@ -333,3 +333,26 @@ def test_the_example_sweep_is_valid() -> None:
     example = Path(__file__).parent.parent / "examples" / "sweep-warmth.toml"
     sweep = load_sweep(example)
     assert (len(sweep.points), len(sweep.tasks)) == (3, 6)
+
+
+def test_the_pool_holds_a_few_jobs_at_a_time_not_a_future_for_every_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sweep of a million runs must not hold a million futures (and their finished tables) in the driver."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from securebase.sweep import run as sweep_run
+
+    submitted = []
+
+    class Counting(ProcessPoolExecutor):
+        def submit(self, *args: object, **kwargs: object) -> object:
+            submitted.append(1)
+            return super().submit(*args, **kwargs)
+
+    monkeypatch.setattr(sweep_run, "ProcessPoolExecutor", Counting)
+    jobs, workers, most, received = list(range(-40, 0)), 2, 0, []
+    for job, result in sweep_run.execute(jobs, abs, workers):  # abs: a picklable job of no cost
+        most = max(most, len(submitted) - len(received))
+        received.append((job, result))
+    assert sorted(received) == sorted((job, abs(job)) for job in jobs)
+    assert most <= 4 * workers < len(jobs)  # a few per worker, not one per job
+    assert most <= sweep_run.IN_FLIGHT_PER_WORKER * workers

@@ -395,13 +395,32 @@ def _run_into(
 
 
 @main.command()
-@click.argument("scenario")
-def check(scenario: str) -> None:
-    """Validate SCENARIO without running it."""
-    from securebase.scenario import ScenarioError, load_scenario
+@click.argument("file")
+def check(file: str) -> None:
+    """Validate FILE without running it: a scenario (or a built-in scenario's name), a sweep or a trial.
 
+    For a sweep it counts the runs (points x seeds), and for a sweep or a trial it shows the memory and time they
+    need here, running nothing: the same as `securebase sweep --dry-run` and `securebase trial --dry-run`.
+    """
+    from securebase.filekind import file_kind
+    from securebase.scenario import ScenarioError, load_scenario, preset_scenarios
+
+    path = Path(file)
     try:
-        spec = load_scenario(scenario)
+        kind = "scenario" if file in preset_scenarios() or not path.is_file() else file_kind(path)
+    except ScenarioError as error:
+        _fail(str(error))
+    if kind == "sweep":
+        loaded, estimate, processes = _load_sweep(path, None, None)
+        _warn_sweep_measures(loaded)
+        _echo_sweep(loaded, estimate, processes, None)
+        return
+    if kind == "trial":
+        loaded, estimate, processes = _load_trial(path, None, None)
+        _echo_trial(loaded, estimate, processes, None)
+        return
+    try:
+        spec = load_scenario(file)
     except ScenarioError as error:
         _fail(str(error))
     _warn(spec)
@@ -410,6 +429,90 @@ def check(scenario: str) -> None:
         f"'{spec.name}' is a valid scenario: {spec.population.n_children:,} children, "
         f"{len(spec.figures)} figures, {spec.schedule.days} days, {len(spec.events)} events."
     )
+
+
+def _load_sweep(path: Path, scheduler: str | None, workers: int | None) -> tuple[Any, Any, int]:
+    """A sweep file loaded, with its estimate and the local processes it runs on, or exit 2 saying what is wrong
+    (a field, or more runs than fit: counted before any is built)."""
+    from securebase.scenario import ScenarioError
+    from securebase.sweep import load_sweep
+    from securebase.sweep.run import estimate_sweep, processes_of
+
+    try:
+        loaded = load_sweep(path)
+        return loaded, estimate_sweep(loaded, scheduler, workers), processes_of(loaded, scheduler, workers)
+    except ScenarioError as error:
+        _fail(str(error))
+
+
+def _warn_sweep_measures(loaded: Any) -> None:
+    if loaded.scenario.measures:
+        click.echo(
+            f"securebase: warning: scenario '{loaded.scenario.name}' has measures ({len(loaded.scenario.measures)}); "
+            "a sweep keeps each run's daily summary only and does not run them (use `securebase run` for a run's "
+            "measurements).",
+            err=True,
+        )
+
+
+def _echo_sweep(loaded: Any, estimate: object, processes: int, scheduler: str | None) -> None:
+    """What `check` and `sweep --dry-run` say of a sweep: its points, seeds and runs, and its estimate."""
+    spec = loaded.spec
+    seeds = spec.seed_count
+    click.echo(
+        f"'{spec.name}' is a valid sweep of scenario '{loaded.scenario.name}': {len(loaded.points):,} "
+        f"point{'s' * (len(loaded.points) != 1)} "
+        f"({spec.design} over {', '.join(p.path for p in spec.parameters)}) x {seeds:,} seed{'s' * (seeds != 1)} "
+        f"= {loaded.runs:,} runs."
+    )
+    where = (
+        f"{processes} worker process{'es' * (processes != 1)}"
+        if scheduler is None
+        else "the runs' time on one Dask worker, shared by the cluster's"
+    )
+    click.echo(f"it needs {estimate} ({where}).")
+
+
+def _load_trial(path: Path, scheduler: str | None, workers: int | None) -> tuple[Any, Any, int]:
+    """A trial file loaded, with its estimate and the local processes its replicates run on, or exit 2 saying what
+    is wrong (a field, or a population that cannot fit)."""
+    import os
+
+    from securebase.scenario import ScenarioError
+    from securebase.trials.load import check_size, estimate, load_trial
+
+    try:  # first: a bad file is refused before the kernels and the executor are loaded
+        loaded = load_trial(path)
+        spec = loaded.spec
+        check_size(loaded, max([spec.n_per_arm, *(spec.power.n_per_arm if spec.power else [])]), loaded.origin)
+    except ScenarioError as error:
+        _fail(str(error))
+    processes = 1 if scheduler is not None else workers or os.cpu_count() or 1
+    return loaded, estimate(loaded, processes), processes
+
+
+def _echo_trial(loaded: Any, estimate: object, processes: int, scheduler: str | None) -> None:
+    """What `check` and `trial --dry-run` say of a trial: arms, N per arm, measures, power, and its estimate."""
+    spec = loaded.spec
+    power = spec.power
+    replicates = (
+        f"; a power curve at {', '.join(f'{n:,}' for n in power.n_per_arm)} per arm, {power.replicates:,} replicates"
+        if power
+        else ""
+    )
+    click.echo(
+        f"'{spec.name}' is a valid trial: {len(spec.arms)} arms ({', '.join(loaded.arm_names)}), "
+        f"{spec.n_per_arm:,} children per arm, {len(spec.measures)} measures "
+        f"({', '.join(m.name for m in spec.measures)}), primary outcome '{spec.analysis.primary}'{replicates}."
+    )
+    where = "the trial here" + (
+        ""
+        if power is None
+        else f", then the replicates on {processes} worker process{'es' * (processes != 1)}"
+        if scheduler is None
+        else ", then the replicates' time on one Dask worker, shared by the cluster's"
+    )
+    click.echo(f"it needs {estimate} ({where}; the instruments' readings not counted).")
 
 
 @main.command()
@@ -425,6 +528,7 @@ def check(scenario: str) -> None:
 @click.option("--scheduler", metavar="ADDRESS", default=None, help="Run on this Dask cluster (tcp://host:8786).")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Local processes [default: one per CPU].")
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
+@click.option("--dry-run", is_flag=True, help="Check the file, count its runs and show the estimate; run nothing.")
 @calibration_option
 def sweep(
     sweep_file: Path,
@@ -433,39 +537,41 @@ def sweep(
     scheduler: str | None,
     workers: int | None,
     progress: bool,
+    dry_run: bool,
     calibration_file: Path | None,
 ) -> None:
     """Run SWEEP_FILE: every point of its design with every seed, into one parquet dataset (see docs/sweeps.md)."""
     from securebase.scenario import ScenarioError
-    from securebase.sweep import SweepStopped, load_sweep, run_sweep
+    from securebase.sizing import LONG_SECONDS
+    from securebase.sweep import SweepStopped, run_sweep
 
     if scheduler is not None and workers is not None:
         _fail("--workers is for local processes; with --scheduler the Dask cluster's workers run the sweep.")
     calibration = _calibration(calibration_file)
-    try:
-        loaded = load_sweep(sweep_file)
-    except ScenarioError as error:
-        _fail(str(error))
+    loaded, estimate, processes = _load_sweep(sweep_file, scheduler, workers)
     name = loaded.spec.name
-    if loaded.scenario.measures:
-        click.echo(
-            f"securebase: warning: scenario '{loaded.scenario.name}' has measures ({len(loaded.scenario.measures)}); "
-            "a sweep keeps each run's daily summary only and does not run them (use `securebase run` for a run's "
-            "measurements).",
-            err=True,
-        )
+    _warn_sweep_measures(loaded)
+    if dry_run:
+        _echo_sweep(loaded, estimate, processes, scheduler)
+        return
     out = out or Path("securebase-output") / "sweeps" / name
+
+    def announce() -> None:  # once --out is known to be usable: errors come alone
+        if estimate.seconds > LONG_SECONDS:
+            click.echo(f"securebase: this sweep ({loaded.runs:,} runs) needs {estimate}", err=True)
+
     try:
         done = run_sweep(
-            loaded, out, calibration, resume=resume, scheduler=scheduler, workers=workers, progress=progress
-        )
+            loaded, out, calibration, resume=resume, scheduler=scheduler, workers=workers, progress=progress,
+            on_start=announce,
+        )  # fmt: skip
     except ScenarioError as error:
         _fail(str(error))
     except SweepStopped as stop:
         options = {"--scheduler": scheduler, "--workers": workers, "--calibration": calibration_file}
         _exit_resumable(stop, "sweep", sweep_file, out, options)
     ran = done.total - done.already_done
-    design = f"{len(loaded.points)} points x {len(loaded.spec.seed_list)} seeds"
+    design = f"{len(loaded.points)} points x {loaded.spec.seed_count} seeds"
     before = f"; {done.already_done} done before" if done.already_done else ""
     click.echo(f"ran {ran} of {done.total} runs ({design}{before}) of '{name}' in {done.seconds:.0f} s")
     click.echo(f"wrote the dataset {done.dataset}/ (one parquet file per run; pandas.read_parquet reads the folder)")
@@ -485,6 +591,7 @@ def sweep(
 @click.option("--scheduler", metavar="ADDRESS", default=None, help="Run the power replicates on this Dask cluster.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Local processes [default: one per CPU].")
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
+@click.option("--dry-run", is_flag=True, help="Check the file and show its size and estimate; run nothing.")
 @calibration_option
 def trial(
     trial_file: Path,
@@ -494,6 +601,7 @@ def trial(
     scheduler: str | None,
     workers: int | None,
     progress: bool,
+    dry_run: bool,
     calibration_file: Path | None,
 ) -> None:
     """Run TRIAL_FILE: a virtual trial (arms of changes of care, a measurement schedule, the analysis and an
@@ -508,23 +616,29 @@ def trial(
     secondary outcomes) and [power] (N per arm to try, replicates). Example: examples/trial-home-visiting.toml.
     """
     from securebase.scenario.load import ScenarioError
-    from securebase.trials.load import load_trial
+    from securebase.sizing import LONG_SECONDS
 
     if scheduler is not None and workers is not None:
         _fail("--workers is for local processes; with --scheduler the Dask cluster's workers run the replicates.")
-    try:  # first: a bad file is refused before the kernels and the executor are loaded
-        loaded = load_trial(trial_file)
-    except ScenarioError as error:
-        _fail(str(error))
+    loaded, estimate, processes = _load_trial(trial_file, scheduler, workers)
     calibration = _calibration(calibration_file)
+    if dry_run:
+        _echo_trial(loaded, estimate, processes, scheduler)
+        return
     import pandas as pd
 
     from securebase.report.trial import trial_page
     from securebase.trials.run import TrialStopped, run_trial
+
     out = out or Path("securebase-output") / "trials" / loaded.spec.name
+
+    def announce() -> None:  # once --out is known to be usable: errors come alone
+        if estimate.seconds > LONG_SECONDS:
+            click.echo(f"securebase: this trial needs {estimate}", err=True)
+
     try:
         done = run_trial(loaded, out, calibration, seed=seed, resume=resume, scheduler=scheduler, workers=workers,
-                         progress=progress, page=trial_page)  # fmt: skip
+                         progress=progress, page=trial_page, on_start=announce)  # fmt: skip
     except ScenarioError as error:
         _fail(str(error))
     except TrialStopped as stop:

@@ -29,8 +29,17 @@ SECONDS_PER_DAY = 2e-3
 PARALLEL_EFFICIENCY = 0.8
 #: populations from this size run on every core (engine/kernels/__init__.py threads_for); smaller ones on one
 PARALLEL_FROM_CHILDREN = 20_000
-#: the driver's memory for each point of a sweep (its scenario, task and manifest entry)
+#: the driver's memory for each point of a sweep (its scenario)
 BYTES_PER_SWEEP_POINT = 50_000
+#: the driver's memory for each run of a sweep (points x seeds: its task, its job and its entry in sweep.json, as a
+#: record and as text); measured 1.6 kB, the slope of the driver's peak between sweeps of 3,000, 40,000 and 100,000
+#: runs of a one-child scenario (tracemalloc over loading, the manifest and the jobs: 1,571 B; the driver's peak
+#: RSS under `securebase sweep --workers 2`: 1,590 B), rounded up
+BYTES_PER_SWEEP_RUN = 2_000
+#: seconds of a sweep's own work for each run beside the simulation (its set-up, summary, transfer, and its file,
+#: which the driver writes one at a time however many workers): 9 ms measured (3,000 runs of a one-child, one-day
+#: scenario with --workers 1, 2 busy cores), rounded up; counted whole, not shared among the workers
+SECONDS_PER_SWEEP_RUN = 0.01
 #: a study's and the report's needs (populations of at most a few thousand children); the quick time measured
 #: 2026-12-07 on 2 cores with other work running (`securebase report --quick`: 88 s for 11 studies)
 STUDY_BYTES = {"quick": 700 * 2**20, "full": 1500 * 2**20}
@@ -138,33 +147,55 @@ def check_run(scenario: object, compile_seconds: float = 0.0) -> Estimate:
     return estimate
 
 
-def check_sweep(points: int, largest: object, workers: int) -> Estimate:
-    """The estimate of a sweep's driver and ``workers`` processes running its largest scenario, or TooLarge."""
-    run = run_estimate(largest)
-    driver = BASE_BYTES + points * BYTES_PER_SWEEP_POINT
-    estimate = Estimate(driver + workers * run.bytes, run.seconds)
+def sweep_driver_bytes(points: int, runs: int) -> float:
+    """The memory of a sweep's driver (this process) holding ``points`` points and ``runs`` runs."""
+    return BASE_BYTES + points * BYTES_PER_SWEEP_POINT + runs * BYTES_PER_SWEEP_RUN
+
+
+def check_runs(points: int, seeds: int) -> None:
+    """Refuse, before building them, more runs (``points`` x ``seeds``) than the driver can hold."""
+    runs = points * seeds
+    needed = sweep_driver_bytes(points, runs)
+    available = available_memory()
+    if available is None or needed <= available:
+        return
+    room = available - BASE_BYTES
+    fits = max(int((room - points * BYTES_PER_SWEEP_POINT) // BYTES_PER_SWEEP_RUN), 0)
+    fewer_seeds = fits // points
+    fewer_points = max(int(room // (BYTES_PER_SWEEP_POINT + seeds * BYTES_PER_SWEEP_RUN)), 0)
+    ways = []
+    if 1 <= fewer_seeds < seeds:
+        ways.append(f"seeds = {fewer_seeds} with these points")
+    if 1 <= fewer_points < points:
+        ways.append(f"{fewer_points:,} points with these seeds")
+    how = f" ({' or '.join(ways)})" if ways else ""
+    raise TooLarge(
+        f"the sweep has {runs:,} runs ({points:,} points x {seeds:,} seed{'s' * (seeds != 1)}), whose tasks need "
+        f"{size_text(needed)} of memory in the driver, and this machine has {size_text(available)} available; "
+        f"expected at most about {fits:,} runs here: fewer seeds or fewer points{how}"
+    )
+
+
+def check_sweep(scenarios: list, seeds: int, workers: int) -> Estimate:
+    """The estimate of a sweep whose points have ``scenarios``, each run with ``seeds`` seeds, on ``workers``
+    processes (the driver holding every point and run, and each worker running the largest scenario; the time of
+    every run, shared by the workers), or TooLarge."""
+    runs = [run_estimate(scenario) for scenario in scenarios]
+    largest = max(range(len(runs)), key=lambda i: runs[i].bytes)
+    driver = sweep_driver_bytes(len(scenarios), len(scenarios) * seeds)
+    run = runs[largest]
+    seconds = seeds * sum(r.seconds for r in runs) / workers + len(scenarios) * seeds * SECONDS_PER_SWEEP_RUN
+    estimate = Estimate(driver + workers * run.bytes, seconds)
     available = available_memory()
     if available is not None and estimate.bytes > available:
         fewer = int((available - driver) // run.bytes) if available > driver else 0
-        what = f"--workers {fewer}" if fewer >= 1 else "fewer points or smaller populations"
+        what = f"--workers {fewer}" if fewer >= 1 else "fewer points or seeds, or smaller populations"
         raise TooLarge(
-            f"the sweep ({points:,} points, {workers} worker processes with up to "
-            f"{largest.population.n_children:,} children each) needs {size_text(estimate.bytes)} of memory, "
-            f"and this machine has {size_text(available)} available; expected a sweep that fits ({what})"
+            f"the sweep ({len(scenarios) * seeds:,} runs, {workers} worker processes with up to "
+            f"{scenarios[largest].population.n_children:,} children each) needs {size_text(estimate.bytes)} of "
+            f"memory, and this machine has {size_text(available)} available; expected a sweep that fits ({what})"
         )
     return estimate
-
-
-def check_points(points: int) -> None:
-    """Refuse, before building them, more points than the driver can hold."""
-    available = available_memory()
-    needed = BASE_BYTES + points * BYTES_PER_SWEEP_POINT
-    if available is not None and needed > available:
-        raise TooLarge(
-            f"the sweep has {points:,} points, whose scenarios need {size_text(needed)} of memory in the driver, "
-            f"and this machine has {size_text(available)} available; expected fewer points "
-            f"(at most about {max(int((available - BASE_BYTES) // BYTES_PER_SWEEP_POINT), 0):,} here)"
-        )
 
 
 def check_studies(size: str, count: int, compile_seconds: float = 0.0) -> Estimate:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from securebase.scenario.load import ScenarioError, load_scenario, preset_scenarios, read_spec
 from securebase.scenario.schema import Scenario
-from securebase.sizing import TooLarge, check_points
+from securebase.sizing import TooLarge, check_runs
 from securebase.sweep.overrides import PathError, apply, scenario_data, with_overrides
 from securebase.sweep.points import Point, Task, count_points, expand, tasks
 from securebase.sweep.spec import SweepSpec
@@ -26,9 +27,14 @@ class Sweep:
     points: list[Point]
     scenarios: list[Scenario]  # by point index
 
-    @property
+    @cached_property  # once: a sweep may have a million runs
     def tasks(self) -> list[Task]:
         return tasks(self.spec, self.points)
+
+    @property
+    def runs(self) -> int:
+        """Points x seeds, counted without making the tasks."""
+        return len(self.points) * self.spec.seed_count
 
 
 def load_sweep(path: str | Path) -> Sweep:
@@ -55,8 +61,8 @@ def build_sweep(spec: SweepSpec, base_folder: Path = Path(), origin: str = "swee
                 f"{origin} is not valid: field 'parameters[{i}].path' has value {parameter.path!r}; "
                 f"expected a path into scenario '{scenario.name}' ({error})."
             ) from None
-    try:  # before building them: a million points would fill the memory silently
-        check_points(count_points(spec))
+    try:  # before building them: a million points, or runs (points x seeds), would fill the memory silently
+        check_runs(count_points(spec), spec.seed_count)
     except TooLarge as error:
         raise SweepError(f"{origin} is too large: {error}.") from None
     points = expand(spec)

@@ -74,4 +74,5 @@ def _latin_hypercube(dimensions: int, samples: int, seed: int) -> np.ndarray:
 def tasks(spec: SweepSpec, points: list[Point]) -> list[Task]:
     """Every point with every seed, point by point; ids like ``p0003-s1`` sort in that order within a seed."""
     width = max(4, len(str(len(points) - 1)))
-    return [Task(f"p{p.index:0{width}d}-s{seed}", p.index, seed) for p in points for seed in spec.seed_list]
+    seeds = spec.seed_list  # once, not once per point
+    return [Task(f"p{p.index:0{width}d}-s{seed}", p.index, seed) for p in points for seed in seeds]

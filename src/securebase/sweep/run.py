@@ -8,6 +8,7 @@ resumed sweep redoes exactly the tasks without one.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import multiprocessing
 import os
 import re
@@ -30,7 +31,7 @@ from securebase.engine.kernels import kernel_unavailable
 from securebase.engine.simulation import Interrupted
 from securebase.extras import MissingExtra, require
 from securebase.outputs import OutputError, locked
-from securebase.sizing import TooLarge, check_sweep, run_estimate
+from securebase.sizing import Estimate, TooLarge, check_sweep
 from securebase.stopping import Terminated, die_with_parent, exit_code
 from securebase.sweep import dataset
 from securebase.sweep.load import Sweep, SweepError, load_sweep
@@ -79,6 +80,7 @@ def run_sweep(
     scheduler: str | None = None,
     workers: int | None = None,
     progress: bool = True,
+    on_start: Callable[[], None] | None = None,
 ) -> SweepRun:
     """Run every task of ``sweep`` (a Sweep or a sweep file) not yet done in ``out``, writing each as it finishes.
 
@@ -88,16 +90,12 @@ def run_sweep(
     Runs on ``workers`` local processes (default: one per CPU; 1 runs in this process), or on the Dask
     cluster whose scheduler is at ``scheduler``. Raises SweepError when ``out`` holds another sweep (or
     any sweep, without ``resume``) or the scheduler cannot be reached, and SweepStopped when stopped
-    early (Ctrl-C, a worker died): what finished is kept, and ``resume=True`` finishes the rest.
+    early (Ctrl-C, a worker died): what finished is kept, and ``resume=True`` finishes the rest. ``on_start`` is
+    called once ``out`` is known to be usable, before the first run (the CLI shows its estimate then).
     """
     sweep = sweep if isinstance(sweep, Sweep) else load_sweep(sweep)
     out = Path(out)
-    largest = max(sweep.scenarios, key=lambda s: run_estimate(s).bytes)
-    processes = 1 if scheduler is not None else min(workers or os.cpu_count() or 1, len(sweep.tasks))
-    try:  # before anything is written: the driver and its workers must fit in memory
-        check_sweep(len(sweep.points), largest, processes)
-    except TooLarge as error:
-        raise SweepError(f"{error}.") from None
+    estimate_sweep(sweep, scheduler, workers)  # before anything is written: the driver and its workers must fit
     if (missing := kernel_unavailable(sweep.spec.kernel)) is not None:  # before ``out`` is made
         raise SweepError(f"sweep '{sweep.spec.name}': kernel has value {sweep.spec.kernel!r}, but {missing}.")
     with contextlib.ExitStack() as stack:
@@ -108,6 +106,8 @@ def run_sweep(
         except OutputError as error:
             raise SweepError(f"{error}.") from None
         dataset.prepare(out, dataset.manifest(sweep, calibration), resume)
+        if on_start is not None:
+            on_start()
         done = dataset.finished(out)
         jobs = [
             Job(
@@ -145,6 +145,20 @@ def run_sweep(
     return SweepRun(out=out, total=total, already_done=total - len(jobs), seconds=time.perf_counter() - started)
 
 
+def processes_of(sweep: Sweep, scheduler: str | None = None, workers: int | None = None) -> int:
+    """The local processes that run ``sweep``: ``workers`` (default one per CPU), at most one per run; one with a
+    Dask ``scheduler`` (the cluster's workers are not counted)."""
+    return 1 if scheduler is not None else min(workers or os.cpu_count() or 1, sweep.runs)
+
+
+def estimate_sweep(sweep: Sweep, scheduler: str | None = None, workers: int | None = None) -> Estimate:
+    """The memory and time of running ``sweep`` here (as ``run_sweep`` would), or SweepError when it cannot fit."""
+    try:
+        return check_sweep(sweep.scenarios, sweep.spec.seed_count, processes_of(sweep, scheduler, workers))
+    except TooLarge as error:
+        raise SweepError(f"{error}.") from None
+
+
 def execute(jobs: list[Any], work: Work, workers: int, client: Any = None) -> Finished:
     """Run ``work(job)`` for every job: on the Dask ``client``, in this process (one worker), or on a process pool.
 
@@ -168,16 +182,28 @@ def _in_process(jobs: list[Job], work: Work = run_task) -> Finished:
         yield job, work(job)
 
 
+#: jobs submitted to the pool per worker process at a time: enough to keep every worker busy, few enough that
+#: the driver holds no future (nor finished table) for each of a sweep's runs, and each wait looks at a few
+IN_FLIGHT_PER_WORKER = 2
+
+
 def _on_pool(jobs: list[Job], workers: int, work: Work = run_task) -> Finished:
     # spawn: a fresh interpreter per worker, safe whatever threads this process runs
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
+    waiting = iter(jobs)
+    pending: dict[Any, Any] = {}
+
+    def submit_more() -> None:
+        for job in itertools.islice(waiting, IN_FLIGHT_PER_WORKER * workers - len(pending)):
+            pending[pool.submit(work, job)] = job
+
     # Ctrl-C and SIGTERM only set a flag, checked between waits: an exception raised inside the pool's waiting
     # could leave one of its locks held, and the pool would never shut down (the sweep would hang)
     with _stop_requests() as stop:
         try:
-            with _children_ignore_ctrl_c():
-                pending = {pool.submit(work, job): job for job in jobs}
+            with _children_ignore_ctrl_c():  # the first submits start the workers
+                submit_more()
             while pending:
                 done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
                 stop.check()
@@ -189,6 +215,7 @@ def _on_pool(jobs: list[Job], workers: int, work: Work = run_task) -> Finished:
                         raise _WorkerDied(f"a worker process died ({error})") from None
                     yield job, table
                     stop.check()
+                submit_more()
         except BaseException:
             _terminate(pool)
             raise

@@ -72,6 +72,11 @@ class SweepSpec(Strict):
     def seed_list(self) -> list[int]:
         return list(range(self.seeds)) if isinstance(self.seeds, int) else list(self.seeds)
 
+    @property
+    def seed_count(self) -> int:
+        """How many seeds each point runs with, without listing them."""
+        return self.seeds if isinstance(self.seeds, int) else len(self.seeds)
+
     @field_validator("seeds")
     @classmethod
     def _unique_seeds(cls, seeds: int | list[int]) -> int | list[int]:

@@ -13,7 +13,7 @@ from securebase.model.timescale import DAYS_PER_YEAR
 from securebase.scenario.caregiving import UnknownPresetError, resolve
 from securebase.scenario.load import ScenarioError, describe, load_scenario, preset_scenarios, read_spec
 from securebase.scenario.schema import Scenario
-from securebase.sizing import BASE_BYTES, available_memory, run_estimate, size_text
+from securebase.sizing import BASE_BYTES, Estimate, available_memory, run_estimate, size_text
 from securebase.trials.catalogue import INSTRUMENTS
 from securebase.trials.spec import Change, TrialSpec, age_bounds
 
@@ -42,6 +42,11 @@ class Trial:
     @property
     def end_months(self) -> float:
         return self.start_months + self.scenario.schedule.days / DAYS_PER_YEAR * 12.0
+
+    @property
+    def simulated_days(self) -> int:
+        """Days simulated by one trial: the shared history, then every arm."""
+        return self.scenario.history_days + self.scenario.schedule.days * len(self.spec.arms)
 
     def scenario_for(self, n_per_arm: int) -> Scenario:
         """The population for a trial of ``n_per_arm`` children per arm (every child lives every arm: see run)."""
@@ -225,3 +230,28 @@ def check_size(trial: Trial, n_per_arm: int, origin: str) -> None:
             f"them at a time), and this machine has {size_text(available)} available; expected a trial that fits "
             f"(at most about {fits:,} children per arm here, or a machine with more memory)."
         )
+
+
+def estimate(trial: Trial, processes: int) -> Estimate:
+    """The memory and time of running ``trial``: the trial itself, then its power replicates (each a trial at the
+    largest N) on ``processes`` local processes. Each trial is costed as a run (sizing.run_estimate) of its children
+    over its simulated days, with one fork of them held at a time; the instruments' readings are left out."""
+
+    def one(n_per_arm: int) -> Estimate:
+        scenario = trial.scenario_for(n_per_arm)
+        doubled = scenario.population.model_copy(update={"n_children": 2 * scenario.population.n_children})
+        run = run_estimate(scenario)
+        days = scenario.history_days + scenario.schedule.days
+        return Estimate(run_estimate(scenario.model_copy(update={"population": doubled})).bytes,
+                        run.seconds * trial.simulated_days / max(days, 1))  # fmt: skip
+
+    main = one(trial.spec.n_per_arm)
+    power = trial.spec.power
+    if power is None:
+        return main
+    replicate = one(power.n_per_arm[-1])
+    workers = min(processes, power.replicates)
+    return Estimate(
+        max(main.bytes, BASE_BYTES + workers * replicate.bytes),
+        main.seconds + power.replicates * replicate.seconds / workers,
+    )

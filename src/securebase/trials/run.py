@@ -161,6 +161,7 @@ def run_trial(
     workers: int | None = None,
     progress: bool = True,
     page: Callable[[TrialResult], str] | None = None,
+    on_start: Callable[[], None] | None = None,
 ) -> TrialResult:
     """Run ``trial`` (a Trial or a trial file) into ``out``: its tables, and ``trial.html`` when ``page`` renders one.
 
@@ -190,6 +191,8 @@ def run_trial(
         except OutputError as error:
             raise TrialError(f"{error}.") from None
         _prepare(out, record, resume)
+        if on_start is not None:  # ``out`` is usable: the CLI shows its estimate now, so errors come alone
+            on_start()
         (out / TASKS).mkdir(exist_ok=True)
         done = _finished(out)
         todo = [job for job in jobs if job.id not in done]

@@ -160,7 +160,7 @@ def outcome_class(measure: Measure) -> str:
 
 def days_of(trial: Trial) -> int:
     """Days simulated by one trial (the shared history, then every arm): the progress bar's unit."""
-    return trial.scenario.history_days + trial.scenario.schedule.days * len(trial.spec.arms)
+    return trial.simulated_days
 
 
 def own_arm(outcomes: pd.DataFrame) -> pd.DataFrame:
