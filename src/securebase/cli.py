@@ -230,10 +230,8 @@ def run(
     _warn(written)
     _note_cut_short(written, spec, days)
     _check_measures(spec)
-    from securebase.engine.compiling import USUAL_COMPILE_SECONDS, kernels_ready
-
     try:
-        estimate = check_run(spec, 0.0 if kernels_ready(kernel, precision) else USUAL_COMPILE_SECONDS)
+        estimate = _with_compiling(check_run(spec), kernel, precision)
     except TooLarge as error:
         _fail(f"{error}.")
     calibration = _calibration(calibration_file)
@@ -440,9 +438,22 @@ def _load_sweep(path: Path, scheduler: str | None, workers: int | None) -> tuple
 
     try:
         loaded = load_sweep(path)
-        return loaded, estimate_sweep(loaded, scheduler, workers), processes_of(loaded, scheduler, workers)
+        estimate = _with_compiling(estimate_sweep(loaded, scheduler, workers), loaded.spec.kernel)
+        return loaded, estimate, processes_of(loaded, scheduler, workers)
     except ScenarioError as error:
         _fail(str(error))
+
+
+def _with_compiling(estimate: Any, kernel: str, precision: str = "float64") -> Any:
+    """``estimate`` with the first compile of the kernels added, when they are not compiled yet."""
+    import dataclasses
+
+    from securebase.engine.compiling import USUAL_COMPILE_SECONDS, kernels_ready
+
+    if kernels_ready(kernel, precision):
+        return estimate
+    return dataclasses.replace(estimate, seconds=estimate.seconds + USUAL_COMPILE_SECONDS,
+                               compile_seconds=estimate.compile_seconds + USUAL_COMPILE_SECONDS)  # fmt: skip
 
 
 def _warn_sweep_measures(loaded: Any) -> None:
@@ -488,7 +499,7 @@ def _load_trial(path: Path, scheduler: str | None, workers: int | None) -> tuple
     except ScenarioError as error:
         _fail(str(error))
     processes = 1 if scheduler is not None else workers or os.cpu_count() or 1
-    return loaded, estimate(loaded, processes), processes
+    return loaded, _with_compiling(estimate(loaded, processes), loaded.spec.kernel), processes
 
 
 def _echo_trial(loaded: Any, estimate: object, processes: int, scheduler: str | None) -> None:
@@ -559,6 +570,7 @@ def sweep(
     def announce() -> None:  # once --out is known to be usable: errors come alone
         if estimate.seconds > LONG_SECONDS:
             click.echo(f"securebase: this sweep ({loaded.runs:,} runs) needs {estimate}", err=True)
+        _compile_first(calibration, loaded.scenario, loaded.spec.kernel)  # once, here, not in every worker
 
     try:
         done = run_sweep(
@@ -635,6 +647,7 @@ def trial(
     def announce() -> None:  # once --out is known to be usable: errors come alone
         if estimate.seconds > LONG_SECONDS:
             click.echo(f"securebase: this trial needs {estimate}", err=True)
+        _compile_first(calibration, loaded.scenario, loaded.spec.kernel)  # once, here, not in every worker
 
     try:
         done = run_trial(loaded, out, calibration, seed=seed, resume=resume, scheduler=scheduler, workers=workers,
@@ -853,11 +866,10 @@ def _run_studies(
 
 def _check_studies(size: str, count: int) -> object:
     """The estimate of running ``count`` studies of ``size``, or exit 2 when they cannot fit in memory."""
-    from securebase.engine.compiling import USUAL_COMPILE_SECONDS, kernels_ready
     from securebase.sizing import TooLarge, check_studies
 
     try:
-        return check_studies(size, count, 0.0 if kernels_ready("cpu", "float64") else USUAL_COMPILE_SECONDS)
+        return _with_compiling(check_studies(size, count), "cpu")
     except TooLarge as error:
         _fail(f"{error}.")
 

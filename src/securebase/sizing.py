@@ -113,9 +113,10 @@ def child_bytes(n_figures: int) -> int:
     return BYTES_PER_CHILD + BYTES_PER_CHILD_FIGURE * n_figures
 
 
-def run_estimate(scenario: object, compile_seconds: float = 0.0, cores: int | None = None) -> Estimate:
-    """Memory and time of running ``scenario`` (a Scenario) in this process on the compiled CPU kernel, with
-    ``compile_seconds`` of compiling first; ``cores``: how many the run may use (default: this machine's)."""
+def run_estimate(scenario: object, cores: int | None = None) -> Estimate:
+    """Memory and time of running ``scenario`` (a Scenario) in this process on the compiled CPU kernel, the
+    kernels compiled (the CLI adds a first compile: cli._with_compiling); ``cores``: how many the run may use
+    (default: this machine's)."""
     n, k = scenario.population.n_children, len(scenario.figures)
     days = scenario.history_days + scenario.schedule.days
     memory = BASE_BYTES + n * child_bytes(k)
@@ -127,13 +128,12 @@ def run_estimate(scenario: object, compile_seconds: float = 0.0, cores: int | No
         cores = cores or os.cpu_count() or 1
         per_episode /= 1 + PARALLEL_EFFICIENCY * (cores - 1)
     seconds = days * (SECONDS_PER_DAY + n * scenario.schedule.episodes_per_day * per_episode)
-    return Estimate(memory, seconds + compile_seconds, compile_seconds)
+    return Estimate(memory, seconds)
 
 
-def check_run(scenario: object, compile_seconds: float = 0.0) -> Estimate:
-    """The estimate of a run (with ``compile_seconds`` of compiling first), or TooLarge when it cannot fit in
-    the memory available."""
-    estimate = run_estimate(scenario, compile_seconds)
+def check_run(scenario: object) -> Estimate:
+    """The estimate of a run, or TooLarge when it cannot fit in the memory available."""
+    estimate = run_estimate(scenario)
     available = available_memory()
     if available is not None and estimate.bytes > available:
         per_child = estimate.bytes / max(scenario.population.n_children, 1)
@@ -198,9 +198,9 @@ def check_sweep(scenarios: list, seeds: int, workers: int) -> Estimate:
     return estimate
 
 
-def check_studies(size: str, count: int, compile_seconds: float = 0.0) -> Estimate:
-    """The estimate of ``count`` studies of ``size`` (with ``compile_seconds`` of compiling first), or TooLarge."""
-    estimate = Estimate(STUDY_BYTES[size], STUDY_SECONDS[size] * count + compile_seconds, compile_seconds)
+def check_studies(size: str, count: int) -> Estimate:
+    """The estimate of ``count`` studies of ``size``, or TooLarge."""
+    estimate = Estimate(STUDY_BYTES[size], STUDY_SECONDS[size] * count)
     available = available_memory()
     if available is not None and estimate.bytes > available:
         raise TooLarge(

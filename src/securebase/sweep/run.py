@@ -24,13 +24,13 @@ from typing import Any
 
 import numba
 import pandas as pd
-from tqdm.auto import tqdm
 
 from securebase.calibration.calibration import Calibration
 from securebase.engine.kernels import kernel_unavailable
 from securebase.engine.simulation import Interrupted
 from securebase.extras import MissingExtra, require
 from securebase.outputs import OutputError, locked
+from securebase.progress import progress_bar
 from securebase.sizing import Estimate, TooLarge, check_sweep
 from securebase.stopping import Terminated, die_with_parent, exit_code
 from securebase.sweep import dataset
@@ -130,7 +130,7 @@ def run_sweep(
             results = _on_pool(jobs, workers)
         stack.enter_context(contextlib.closing(results))
         bar = stack.enter_context(
-            tqdm(total=total, initial=total - len(jobs), desc=sweep.spec.name, unit="run", disable=not progress)
+            progress_bar(total=total, initial=total - len(jobs), desc=sweep.spec.name, unit="run", enabled=progress)
         )
         try:
             for job, table in results:
@@ -276,6 +276,8 @@ def _start_worker(parent: int) -> None:
     # Ctrl-C reaches the whole process group: the driver alone decides what happens
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # tqdm would make a multiprocessing lock (a named semaphore), which leaks when the driver ends the worker
+    from tqdm.auto import tqdm
+
     tqdm.set_lock(threading.RLock())
     # one worker per core already: the compiled kernel's own threads would only contend with the other workers
     numba.set_num_threads(1)
