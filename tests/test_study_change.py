@@ -45,15 +45,23 @@ def test_improved_care_makes_insecure_children_secure_at_every_age(result):
 @pytest.mark.xfail(
     strict=True,
     reason="model v2: at quick size the secure-history adults' advantage with a new partner is not clear of zero "
-    "(exploration +0.013 [-0.016, +0.042], competence +0.006 [-0.003, +0.015], seed 1); insecure-history adults "
+    "(exploration +0.013 [-0.016, +0.042], seed 1); insecure-history adults "
     "keep exploring as a diversion (docs/model.md §9); reported in the issue notes",
 )
-def test_secure_history_adults_explore_and_learn_more(result):
+def test_secure_history_adults_explore_more(result):
     s9 = [f for f in result.findings if f.claim == "S9"]
-    assert len(s9) == 2
-    # the direction; at quick size the competence difference is below its minimum effect (not shown)
-    assert all(clear_of_zero(f) for f in s9)
+    assert len(s9) == 1
+    assert clear_of_zero(s9[0])
     assert s9[0].verdict == "supported"  # exploration
+
+
+def test_competence_gain_is_shown_not_judged(result):
+    """Re-posed (issue 28): secure-history adults start at competence's ceiling, so no gain separates the histories
+    from what was left to learn; the gains stay in the tables."""
+    assert [f for f in result.findings if f.claim == "S9" and "competence" in f.statistic] == []
+    adults = result.tables["adults_by_history"].set_index("history")
+    assert adults.loc["secure history", "competence_at_start"] > adults.loc["insecure history", "competence_at_start"]
+    assert {"competence_gain", "relative_competence_gain"} <= set(adults.columns)
 
 
 def test_control_arm_is_unchanged_care(result):

@@ -28,6 +28,12 @@ def test_each_quality_lowers_anxiety(result):
     assert all(clear_of_zero(f) for f in s1)
 
 
+def test_s1_minimum_is_what_its_reason_says():
+    """5 points of anxiety from the lowest level studied to the highest (issue 28: the value said 5 points per unit)."""
+    assert study.S1_MINIMUM.value == pytest.approx(0.05 / (max(study.LEVELS) - min(study.LEVELS)))
+    assert f"{min(study.LEVELS):g} to {max(study.LEVELS):g}" in study.S1_MINIMUM.reason
+
+
 def test_lower_anxiety_goes_with_security_exploration_and_learning(result):
     s2 = [f for f in result.findings if f.claim == "S2"]
     assert len(s2) == 3

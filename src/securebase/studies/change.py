@@ -51,10 +51,15 @@ full size) every one of them leaves the parental home (the parent leaves their
 life) and starts a relationship with a partner drawn from the ``normative``
 population; child i of the secure block and child i of the insecure block get
 the same partner, so the two groups live under the same present conditions.
-Over the following year: exploration (mean over episodes) and the competence
-gained as a share of what was left to learn (competence gain / (1 -
-competence at the start): competence saturates, so the raw gain of a group
-that had learnt less would be inflated by what it had left to learn).
+Over the following year: exploration (mean over episodes), the finding; the
+competence gained, raw and as a share of what was left to learn, is kept in the
+``adults`` tables, not judged. Until issue 28 the relative gain was a finding:
+it was re-posed (dropped) after its results were seen, because the secure-history
+adults start the year at the ceiling of competence (about 0.98 at quick size,
+0.997 at full size) and the insecure-history adults at about 0.3, so no measure
+of competence gained separates the history from what was left to learn: the
+relative gain divides by a remainder of 0.003, the raw gain favours whoever had
+more left (docs/studies.md, "Re-posed findings").
 
 Findings.
 - S8, per age of change and per kind (change, replace): security after the
@@ -63,8 +68,8 @@ Findings.
   control among the insecure-history children (expected positive); paired per
   child. For a classification the share secure (B; F for the state of mind),
   for the Security Scale the mean score (``S8_SCORE_MINIMUM``).
-- S9: exploration and relative competence gain in the adult year, secure
-  history minus insecure history (expected positive; Welch intervals).
+- S9: exploration in the adult year, secure history minus insecure history
+  (expected positive; Welch interval).
 """
 
 from __future__ import annotations
@@ -170,7 +175,6 @@ S8_SCORE_MINIMUM = {
 #: S9: the smallest difference between histories that would matter, for each adult outcome
 S9_MINIMUM = {
     "mean_exploration": MinimumEffect(0.05, "5 points of exploration (share of an episode): less would go unseen"),
-    "relative_competence_gain": MinimumEffect(0.05, "5 points of what was left to learn, gained in the year"),
 }
 #: the calibration targets that already require S8's direction (insecure children become secure when care improves)
 CALIBRATION_TARGETS = {"S8": ("change_at_2_years", "change_at_14_years")}
@@ -377,13 +381,9 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
 
     secure_adults = adult[adult["history"] == "secure history"]
     insecure_adults = adult[adult["history"] == "insecure history"]
+    # competence gained is not a finding: the histories start the year at different distances from its ceiling
     for column, label, units in (
         ("mean_exploration", "exploration (mean over episodes)", "share of an episode spent exploring (0-1)"),
-        (
-            "relative_competence_gain",
-            "competence gained as a share of what was left to learn",
-            "share of (1 - competence at the start)",
-        ),
     ):
         findings.append(
             Finding(

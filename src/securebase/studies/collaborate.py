@@ -19,8 +19,12 @@ couple):
 Findings (claim S11): role exchange (the share of warm care given by the
 less-giving partner, mutual minus one-sided; and the share of care that goes
 to the partner who is the more anxious at the time, minus one half); mutual
-benefit (each partner's exploration, mutual minus one-sided); and "a fight is
-not a break" (trust in the partner at the end, repairing minus non-repairing).
+benefit (partner a's exploration, mutual minus one-sided: a receives care only
+in the mutual arm); and "a fight is not a break" (trust in the partner at the
+end, repairing minus non-repairing). Partner b's exploration is in the tables,
+not judged: b receives a's care in both arms, so mutual minus one-sided asks
+what giving care does to b, not what receiving it does (a finding until issue
+28, dropped after its results were seen: docs/studies.md, "Re-posed findings").
 """
 
 from __future__ import annotations
@@ -144,13 +148,6 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
         ),
         Finding(
             claim="S11",
-            statistic="exploration of partner b (never gives care in the one-sided arm), mutual minus one-sided (paired per couple)",
-            estimate=paired("mean_exploration_b", mutual, one_sided),
-            units="points on a 0-1 scale",
-            minimum_effect=S11_POINTS_MINIMUM,
-        ),
-        Finding(
-            claim="S11",
             statistic="trust in the partner at the end (mean of both), repairing minus non-repairing couples (paired per couple)",
             estimate=paired("trust_in_partner", mutual, no_repair),
             units="points on a 0-1 scale",
@@ -189,8 +186,9 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
         "Left: how the couple's warm care is shared (the less-giving partner's share; one half is perfect "
         "exchange, zero is one-way care) in each arm. Middle: each partner's mean exploration, by arm. Right: "
         "trust in the partner at the end, by arm. Role exchange is supported where the mutual arm's share lies "
-        "well above the one-sided arm's (and care goes to whoever is the more anxious); mutual benefit where both "
-        "partners explore more in mutual than in one-sided dyads; 'a fight is not a break' where repairing "
+        "well above the one-sided arm's (and care goes to whoever is the more anxious); mutual benefit where partner "
+        "a (who receives care only in the mutual arm) explores more in mutual than in one-sided dyads (partner b "
+        "receives a's care in both arms: shown, not judged); 'a fight is not a break' where repairing "
         "couples end with more trust than non-repairing ones. All bars show 95% intervals of the arm means."
     )
     return StudyResult(

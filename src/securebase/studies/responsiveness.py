@@ -102,9 +102,14 @@ def arm_means(children: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-#: S1: the smallest slope of anxiety on one quality that would matter (anxiety per unit of the quality)
+#: S1: the smallest slope of anxiety on one quality that would matter (anxiety per unit of the quality). The reason
+#: (5 points over the levels studied, 0.3 to 0.9) implies a slope of 0.05 / 0.6; until issue 28 the value was 0.05
+#: (5 points per whole unit of the quality), which disagreed with its own reason: corrected to what the reason says,
+#: an inconsistency, not a change because of a result (docs/studies.md, "Re-posed findings")
 S1_MINIMUM = MinimumEffect(
-    0.05, "5 points of anxiety (0-1) from the lowest to the highest level of one quality: less would not calm a child"
+    0.05 / (LEVELS[-1] - LEVELS[0]),
+    "5 points of anxiety (0-1) from the lowest to the highest level of one quality (0.3 to 0.9, a slope of 0.05 / 0.6): "
+    "less would not calm a child",
 )
 #: S2: the smallest slope of each outcome on anxiety across arms that would matter (outcome per unit of anxiety)
 S2_MINIMUM = {

@@ -1,0 +1,121 @@
+"""The literature beside the model (issue 28): published effects with their sources, and the conversions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from helpers import SHIPPED
+
+from securebase.studies import literature, run_study
+from securebase.studies.base import Estimate, Finding, MinimumEffect, StudyResult
+
+METRICS = {"d", "r", "percentage points", "odds ratio"}
+
+
+@pytest.fixture(scope="module")
+def statistics_by_study() -> dict[str, set[str]]:
+    """The findings' statistics of each study with a published effect, from one quick run each."""
+    names = sorted({p.study for p in literature.PUBLISHED})
+    return {name: {f.statistic for f in run_study(name, SHIPPED, size="quick", seed=1).findings} for name in names}
+
+
+@pytest.mark.parametrize("published", literature.PUBLISHED, ids=lambda p: f"{p.claim}-{p.statistic[:30]}")
+def test_each_published_effect_has_its_source_and_where(published):
+    assert published.metric in METRICS
+    assert published.source.strip()
+    assert published.where.strip()
+    assert published.note.strip()
+    assert published.claim.startswith("S")
+    assert (published.low is None) == (published.high is None)
+    if published.low is not None:
+        assert published.low <= published.value <= published.high
+
+
+def test_each_published_effect_names_a_finding_of_its_study(statistics_by_study):
+    for published in literature.PUBLISHED:
+        assert published.statistic in statistics_by_study[published.study], published
+
+
+def test_the_issue_s_candidates_are_there():
+    """Groh et al. 2012 (internalising, d 0.15) and Fearon et al. 2010 (externalising, d 0.31), read in their abstracts."""
+    values = {(p.source.split(",")[0], p.metric, p.value) for p in literature.PUBLISHED}
+    assert ("Groh", "d", 0.15) in values
+    assert ("Fearon", "d", 0.31) in values
+
+
+def d_finding(words: str, value: float, low: float, high: float, units: str = "standard deviations") -> Finding:
+    return Finding(
+        claim="S13",
+        statistic=f"{words} at 6-7 years, coded secure (B) at 12 months minus the others (Cohen's d)",
+        estimate=Estimate(value, low, high),
+        expected=-1,
+        units=units,
+        minimum_effect=MinimumEffect(0.2, "hand-made"),
+    )
+
+
+def made(name: str, findings: list[Finding], tables: dict[str, pd.DataFrame] | None = None) -> StudyResult:
+    return StudyResult(name, ("S13",), "quick", 1, "N = 1, seed 1", findings, tables or {}, b"", "")
+
+
+def test_a_problem_outcome_s_d_is_turned_to_insecure_minus_secure():
+    internalising = d_finding("internalising: withdrawal and worry", -0.29, -0.41, -0.17)
+    (comparison,) = literature.compare(made("life-course", [internalising]))[0]
+    assert comparison.published.value == 0.15
+    assert comparison.model == Estimate(0.29, 0.17, 0.41)
+    assert "insecure minus secure" in comparison.conversion
+
+
+def test_a_competence_outcome_s_d_keeps_its_sign():
+    friendships = d_finding("reciprocated friendships at the end of the year", 0.08, -0.04, 0.2)
+    (comparison,) = literature.compare(made("life-course", [friendships]))[0]
+    assert comparison.model == Estimate(0.08, -0.04, 0.2)
+
+
+def test_a_finding_not_in_d_is_not_converted_and_says_why():
+    points = d_finding("internalising: withdrawal and worry", -0.1, -0.2, 0.0, units="points on a 0-1 scale")
+    (comparison,) = literature.compare(made("life-course", [points]))[0]
+    assert comparison.model is None
+    assert "no SD" in comparison.conversion
+
+
+def styles_b(value: float = 0.7) -> Finding:
+    return Finding(
+        claim="S12",
+        statistic="share coded B (secure) at 12 months: responsive care minus the other three patterns pooled",
+        estimate=Estimate(value, value - 0.05, value + 0.05),
+        units="share of children",
+        minimum_effect=MinimumEffect(0.05, "hand-made"),
+    )
+
+
+def test_a_share_difference_becomes_phi_from_the_children_table():
+    # 100 responsive children, 80 coded B; 300 of the other patterns, 60 coded B: a 2x2 table with a known phi
+    patterns = ["responsive"] * 100 + ["rejecting"] * 300
+    classes = ["B"] * 80 + ["A"] * 20 + ["B"] * 60 + ["A"] * 240
+    children = pd.DataFrame({"care_pattern": patterns, "classification": classes})
+    (comparison,) = literature.compare(made("styles", [styles_b()], {"children": children}))[0]
+    a, b, c, d = 80, 20, 60, 240
+    phi = (a * d - b * c) / np.sqrt((a + b) * (c + d) * (a + c) * (b + d))
+    assert comparison.model.value == pytest.approx(phi)
+    assert comparison.model.low < phi < comparison.model.high
+    assert comparison.published.metric == "r"
+    assert "phi" in comparison.conversion
+
+
+def test_phi_without_the_children_table_is_not_converted():
+    (comparison,) = literature.compare(made("styles", [styles_b()]))[0]
+    assert comparison.model is None
+    assert "table" in comparison.conversion
+
+
+def test_findings_without_a_published_effect_are_left_out():
+    other = Finding(
+        claim="S13",
+        statistic="learning: competence gained over the year, coded secure (B) at 12 months minus the others",
+        estimate=Estimate(0.1, 0.0, 0.2),
+        minimum_effect=MinimumEffect(0.2, "hand-made"),
+    )
+    assert literature.compare(made("life-course", [other])) == {}
+    assert literature.compare(made("repair", [styles_b()])) == {}
