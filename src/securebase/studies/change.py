@@ -509,7 +509,7 @@ def _figure(
     x = np.arange(len(adults))
     for ax, column, label in (
         (axes[0, -1], "mean_exploration", "adult exploration, first year with a partner"),
-        (axes[1, -1], "relative_competence_gain", "share of what was left to learn, learnt"),
+        (axes[1, -1], "relative_competence_gain", "share of what was left to learn, learnt (shown, not judged)"),
     ):
         y = adults[column].to_numpy()
         error = np.vstack([y - adults[f"{column}_low"], adults[f"{column}_high"] - y])

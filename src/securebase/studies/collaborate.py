@@ -231,7 +231,10 @@ def _figure(arms: pd.DataFrame, caption: str) -> Figure:
     _bars(
         axes[1],
         arms,
-        [("mean_exploration_a", "partner a (gives care in every arm)"), ("mean_exploration_b", "partner b")],
+        [
+            ("mean_exploration_a", "partner a (gives care in every arm)"),
+            ("mean_exploration_b", "partner b (receives care in every arm: not judged)"),
+        ],
         "exploration (mean over episodes, 0-1)",
         "Mutual benefit: each partner's exploration",
     )
