@@ -14,10 +14,16 @@ METRICS = {"d", "r", "percentage points", "odds ratio"}
 
 
 @pytest.fixture(scope="module")
-def statistics_by_study() -> dict[str, set[str]]:
-    """The findings' statistics of each study with a published effect, from one quick run each."""
+def results_by_study() -> dict[str, StudyResult]:
+    """One quick run of each study with a published effect."""
     names = sorted({p.study for p in literature.PUBLISHED})
-    return {name: {f.statistic for f in run_study(name, SHIPPED, size="quick", seed=1).findings} for name in names}
+    return {name: run_study(name, SHIPPED, size="quick", seed=1) for name in names}
+
+
+@pytest.fixture(scope="module")
+def statistics_by_study(results_by_study) -> dict[str, set[str]]:
+    """The findings' statistics of each study with a published effect."""
+    return {name: {f.statistic for f in result.findings} for name, result in results_by_study.items()}
 
 
 @pytest.mark.parametrize("published", literature.PUBLISHED, ids=lambda p: f"{p.claim}-{p.statistic[:30]}")
@@ -35,6 +41,17 @@ def test_each_published_effect_has_its_source_and_where(published):
 def test_each_published_effect_names_a_finding_of_its_study(statistics_by_study):
     for published in literature.PUBLISHED:
         assert published.statistic in statistics_by_study[published.study], published
+
+
+def test_every_published_effect_is_converted_on_a_real_run(results_by_study):
+    """Each published effect finds its finding in a quick run, and the run has what its conversion needs."""
+    for published in literature.PUBLISHED:
+        result = results_by_study[published.study]
+        converted = [c for cs in literature.compare(result).values() for c in cs if c.published == published]
+        assert len(converted) == 1, published
+        (comparison,) = converted
+        assert comparison.model is not None, comparison.conversion
+        assert comparison.model.low <= comparison.model.value <= comparison.model.high
 
 
 def test_the_issue_s_candidates_are_there():
@@ -110,10 +127,65 @@ def test_phi_without_the_children_table_is_not_converted():
     assert "table" in comparison.conversion
 
 
+def learning(value: float = 0.3) -> Finding:
+    return d_finding("learning: competence gained over the year", value, value - 0.1, value + 0.1)
+
+
+def test_learning_becomes_a_point_biserial_r_from_the_school_children_table():
+    classes = np.array(["B"] * 60 + ["A"] * 25 + ["C"] * 15)
+    gained = np.where(classes == "B", 0.1, 0.05) + np.linspace(0.0, 0.04, classes.size)
+    school = pd.DataFrame({"infant_classification": classes, "learning": gained})
+    comparisons = literature.compare(made("life-course", [learning()], {"school_children": school}))[0]
+    (comparison,) = [c for c in comparisons if c.published.metric == "r"]
+    r = np.corrcoef((classes == "B").astype(float), gained)[0, 1]
+    assert comparison.published.source.startswith("van IJzendoorn")
+    assert comparison.model.value == pytest.approx(r)
+    assert comparison.model.low < r < comparison.model.high
+    assert "point-biserial" in comparison.conversion
+
+
+def test_learning_without_the_school_children_table_is_not_converted():
+    (comparison,) = literature.compare(made("life-course", [learning()]))[0]
+    assert comparison.model is None
+    assert "table" in comparison.conversion
+
+
+def continuity_finding() -> Finding:
+    return Finding(
+        claim="S8",
+        statistic="continuity of security from 4 to 16 years (r, observed), stable minus changing care",
+        estimate=Estimate(0.2, 0.1, 0.3),
+        units="correlation",
+        minimum_effect=MinimumEffect(0.05, "hand-made"),
+    )
+
+
+def test_stability_is_the_stable_care_r_from_1_to_4_years_of_the_continuity_table():
+    rows = [
+        (arm, a, b, r)
+        for arm, shift in (("stable care", 0.0), ("changing care", -0.1))
+        for (a, b), r in (((1.0, 4.0), 0.31), ((4.0, 6.0), 0.5), ((4.0, 16.0), 0.2))
+        for r in [r + shift]
+    ]
+    continuity = pd.DataFrame(rows, columns=["arm", "from_age_years", "to_age_years", "r_observed"])
+    continuity["r_observed_low"] = continuity["r_observed"] - 0.05
+    continuity["r_observed_high"] = continuity["r_observed"] + 0.05
+    (comparison,) = literature.compare(made("life-course", [continuity_finding()], {"continuity": continuity}))[0]
+    assert comparison.published.source.startswith("Opie")
+    assert comparison.model == Estimate(0.31, 0.26, 0.36)
+    assert "not the finding's difference" in comparison.conversion
+
+
+def test_stability_without_the_continuity_table_is_not_converted():
+    (comparison,) = literature.compare(made("life-course", [continuity_finding()]))[0]
+    assert comparison.model is None
+    assert "continuity table" in comparison.conversion
+
+
 def test_findings_without_a_published_effect_are_left_out():
     other = Finding(
-        claim="S13",
-        statistic="learning: competence gained over the year, coded secure (B) at 12 months minus the others",
+        claim="S8",
+        statistic="secure state of mind at 19 years, children whose parent's care improved minus the same children",
         estimate=Estimate(0.1, 0.0, 0.2),
         minimum_effect=MinimumEffect(0.2, "hand-made"),
     )

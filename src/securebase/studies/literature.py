@@ -149,12 +149,60 @@ PUBLISHED: tuple[PublishedEffect, ...] = (
             ("reciprocated friendships at the end of the year", "reciprocated friendships are one part of it"),
         )
     ),
+    PublishedEffect(
+        claim="S13",
+        study="life-course",
+        statistic="learning: competence gained over the year at 6-7 years, coded secure (B) at 12 months minus the "
+        "others (Cohen's d)",
+        metric="r",
+        value=0.28,
+        low=None,
+        high=None,
+        source=(
+            "van IJzendoorn, M. H., Dijkstra, J., & Bus, A. G. (1995). Attachment, intelligence, and language: A "
+            "meta-analysis. Social Development, 4(2), 115-128."
+        ),
+        where="from the abstract: combined r = .28 (N = 303) for attachment with language competence (no interval)",
+        note=(
+            "attachment security with language competence, a level measured at various ages; the model's learning is "
+            "the competence gained in one school year, not language; the same abstract gives r = .09 (N = 1,026) for "
+            "intelligence (DQ or IQ), which the model's general ability, independent of care by design, stands for"
+        ),
+    ),
+    PublishedEffect(
+        claim="S8",
+        study="life-course",
+        statistic="continuity of security from 4 to 16 years (r, observed), stable minus changing care",
+        metric="r",
+        value=0.28,
+        low=None,
+        high=None,
+        source=(
+            "Opie, J. E., McIntosh, J. E., Esler, T. B., Duschinsky, R., George, C., Schore, A., Kothe, E. J., Tan, "
+            "E. S., Greenwood, C. J., & Olsson, C. A. (2021). Early childhood attachment stability and change: a "
+            "meta-analysis. Attachment & Human Development, 23(6), 897-930."
+        ),
+        where="from the abstract: secure/insecure stability r = 0.28 across infancy, toddlerhood and preschool/early "
+        "school, Strange Situation-based methods only (no interval in the abstract)",
+        note=(
+            "stability of secure vs insecure between early-childhood epochs in ordinary samples, whose care mostly "
+            "goes on as it was; the finding itself is a difference of two continuities from 4 to 16 years, which has "
+            "no published counterpart, so the model's side is its stable-care continuity over the published epochs"
+        ),
+    ),
 )
 
 #: the published d of S13's problem outcomes is insecure minus secure; the model's findings are secure minus the rest
 _INSECURE_MINUS_SECURE = ("internalising", "externalising")
 #: S12: the care pattern and class whose association each published r is set beside
 _PATTERN_AND_CLASS = {"share coded B": ("responsive", "B"), "share coded D": ("frightening", "D")}
+#: S13: the column of the school-outcomes table (``school_children``) whose point-biserial r each published r is set
+#: beside, by the start of the finding's statistic
+_SCHOOL_OUTCOME = {"learning:": "learning"}
+#: S8: the ages (years) of the continuity table's pair that spans the published epochs (infancy to preschool: the
+#: Strange Situation at 1 year, the preschool reunion procedure at 4), and the arm read
+_STABILITY_AGES = (1.0, 4.0)
+_STABILITY_ARM = "stable care"
 
 
 def _cohens_d(finding: Finding, published: PublishedEffect) -> tuple[Estimate | None, str]:
@@ -184,6 +232,51 @@ def _phi(result: StudyResult, published: PublishedEffect) -> tuple[Estimate | No
     return Estimate(r.value, r.low, r.high), how
 
 
+def _point_biserial(result: StudyResult, published: PublishedEffect) -> tuple[Estimate | None, str]:
+    column = next(v for k, v in _SCHOOL_OUTCOME.items() if published.statistic.startswith(k))
+    table = result.tables.get("school_children")
+    if table is None or not {"infant_classification", column} <= set(table.columns):
+        return None, f"the result has no per-child table of infant class and {column}: r cannot be computed"
+    known = table["infant_classification"].notna().to_numpy() & table[column].notna().to_numpy()
+    secure = (table["infant_classification"] == "B").to_numpy(float)[known]
+    r = correlation(secure, table[column].to_numpy(float)[known])
+    if not np.isfinite(r.value):
+        return None, f"no variation in coded B at 12 months or in {column}: r is undefined"
+    how = (
+        f"point-biserial r (Pearson's r) of coded B at 12 months vs not with {column}, per child, from the study's "
+        "school_children table; Fisher's z interval"
+    )
+    return Estimate(r.value, r.low, r.high), how
+
+
+def _stability(result: StudyResult) -> tuple[Estimate | None, str]:
+    table = result.tables.get("continuity")
+    first, second = _STABILITY_AGES
+    if table is None or not {"arm", "from_age_years", "to_age_years", "r_observed"} <= set(table.columns):
+        return None, "the result has no continuity table: r cannot be read"
+    rows = table[
+        (table["arm"] == _STABILITY_ARM) & (table["from_age_years"] == first) & (table["to_age_years"] == second)
+    ]
+    if rows.empty or not np.isfinite(rows["r_observed"].iloc[0]):
+        return None, f"the continuity table has no r observed from {first:g} to {second:g} years under {_STABILITY_ARM}"
+    row = rows.iloc[0]
+    how = (
+        f"not the finding's difference (which has no published counterpart): r observed (secure vs not) from "
+        f"{first:g} to {second:g} years under {_STABILITY_ARM}, from the study's continuity table (the epochs the "
+        "published r spans); Fisher's z interval"
+    )
+    return Estimate(float(row["r_observed"]), float(row["r_observed_low"]), float(row["r_observed_high"])), how
+
+
+def _r(result: StudyResult, published: PublishedEffect) -> tuple[Estimate | None, str]:
+    """The model's effect as a correlation: which one depends on the finding (see each converter)."""
+    if published.study == "styles":
+        return _phi(result, published)
+    if published.statistic.startswith("continuity of security"):
+        return _stability(result)
+    return _point_biserial(result, published)
+
+
 def published_for(study: str, statistic: str) -> list[PublishedEffect]:
     """The published effects set beside the finding ``statistic`` of ``study``."""
     return [p for p in PUBLISHED if p.study == study and p.statistic == statistic]
@@ -194,7 +287,7 @@ def convert(result: StudyResult, finding: Finding, published: PublishedEffect) -
     if published.metric == "d":
         model, how = _cohens_d(finding, published)
     elif published.metric == "r":
-        model, how = _phi(result, published)
+        model, how = _r(result, published)
     else:
         model, how = None, f"no conversion to {published.metric} is defined"
     return Comparison(published=published, model=model, conversion=how)
