@@ -235,6 +235,10 @@ def run(
     except TooLarge as error:
         _fail(f"{error}.")
     calibration = _calibration(calibration_file)
+    from securebase.engine.simulation import kernel_refuses
+
+    if (refused := kernel_refuses(spec, kernel)) is not None:  # the scenario's fault comes before the machine's
+        _fail(f"scenario '{spec.name}': {refused}.")
     _check_kernel(kernel)
     if trajectories:
         spec = spec.model_copy(update={"output": spec.output.model_copy(update={"trajectories": True})})

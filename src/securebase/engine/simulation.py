@@ -95,6 +95,17 @@ def draw_figures(scenario: Scenario, rng: np.random.Generator, precision: str = 
     )
 
 
+def kernel_refuses(scenario: Scenario, kernel: str) -> str | None:
+    """Why ``kernel`` cannot run ``scenario`` on any machine (None: it can)."""
+    size = scenario.population.class_size
+    if kernel == "cuda" and size is not None:
+        return (
+            f"population.class_size has value {size}; expected no classes on the 'cuda' kernel: classmates need "
+            "the state on the host after every school episode (use the 'cpu' kernel, or leave class_size out)"
+        )
+    return None
+
+
 class Simulation:
     """A scenario in progress. Build it, then ``run()``; or ``step()`` a day at a time.
 
@@ -118,6 +129,8 @@ class Simulation:
             raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
         if kernel == "cuda" and on_episode is not None:
             raise ValueError("an episode observer needs the state on the host: use kernel 'cpu' with on_episode")
+        if (refused := kernel_refuses(scenario, kernel)) is not None:  # on any machine: said before the machine's
+            raise ValueError(refused)
         if (missing := kernels.kernel_unavailable(kernel)) is not None:  # now, not on the first day
             raise ValueError(f"kernel has value {kernel!r}, but {missing}")
         self.scenario = scenario
@@ -165,11 +178,6 @@ class Simulation:
         size = self.scenario.population.class_size
         if size is None:
             return None
-        if self.kernel == "cuda":
-            raise ValueError(
-                f"population.class_size has value {size}; expected no classes on the 'cuda' kernel: classmates need "
-                "the state on the host after every school episode (use the 'cpu' kernel, or leave class_size out)"
-            )
         teachers = [i for i, spec in enumerate(self.scenario.figures) if spec.role == "teacher"]
         seed = np.random.SeedSequence((int(self.seed), CLASSROOM_KEY))
         return classroom_for(self.children.n, size, seed, teacher=teachers[0] if teachers else None, from_day=0)
