@@ -19,7 +19,7 @@ from securebase.plotting import displayed_width, png_size
 from securebase.report.pages import data_uri, render
 from securebase.studies import get_study, literature, plausibility
 from securebase.studies.base import Finding, Study, StudyResult
-from securebase.studies.claims import CLAIM_VERDICTS, claim_verdict, identical_groups, merged_statistic
+from securebase.studies.claims import CLAIM_VERDICTS, ClaimVerdict, claim_verdict, identical_groups, merged_statistic
 from securebase.studies.literature import Comparison
 from securebase.studies.plausibility import Flag
 from securebase.studies.store import FIGURE_FILE, TABLES_FOLDER
@@ -177,10 +177,14 @@ def claim_verdicts(results: Sequence[StudyResult], lookup: Callable[[str], Study
     for claim in sorted({c for r in results for c in r.claims}, key=lambda c: int(c[1:])):
         found = [(r, f) for r in results for f in r.findings if f.claim == claim]
         groups = identical_groups([f for _, f in found])
+        verdict = claim_verdict([found[g[0]][1].verdict for g in groups])
+        if len(groups) < len(found):  # said, so that the count of findings agrees with the tables beneath
+            told_once = f"{len(found) - len(groups)} identical to another told once"
+            verdict = ClaimVerdict(verdict.verdict, f"{verdict.why} ({told_once})")
         entries.append(
             {
                 "claim": claim,
-                "verdict": claim_verdict([found[g[0]][1].verdict for g in groups]),
+                "verdict": verdict,
                 "constrained": bool(found) and all(lookup(r.name).constrained_by_calibration(claim) for r, _ in found),
             }
         )

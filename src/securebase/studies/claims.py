@@ -76,9 +76,9 @@ def merged_statistic(statistics: Sequence[str]) -> str:
     secure history". Statistics with nothing in common are joined with "; "."""
     if len(statistics) == 1:
         return statistics[0]
-    prefix = os.path.commonprefix(list(statistics))
+    prefix = os.path.commonprefix(list(statistics))  # noqa: RUF071 (characters are meant: these are not paths)
     prefix = prefix[: max(prefix.rfind(" "), prefix.rfind("(")) + 1]  # a whole word
-    suffix = os.path.commonprefix([s[len(prefix) :][::-1] for s in statistics])[::-1]
+    suffix = os.path.commonprefix([s[len(prefix) :][::-1] for s in statistics])[::-1]  # noqa: RUF071
     # the phrase that differs ends at punctuation where it can ("(the same caregiver / a new caregiver)")
     cuts = [i for i, c in enumerate(suffix) if c in "),;:"] or [i for i, c in enumerate(suffix) if c == " "]
     suffix = suffix[cuts[0] :] if cuts else ""
