@@ -46,15 +46,18 @@ def claim_verdict(verdicts: Sequence[str]) -> ClaimVerdict:
         raise ValueError("a claim without findings has no verdict")
     total = len(verdicts)
     supported, contradicted = verdicts.count("supported"), verdicts.count("contradicted")
-    tally = f"{supported} of {total} findings supported"
-    against = f", {contradicted} contradicted" if contradicted else ""
+    tally = f"{supported} of {total} findings supported" + (f", {contradicted} contradicted" if contradicted else "")
     if supported == total:
-        return ClaimVerdict("supported", f"all {total} findings supported" if total > 1 else "its finding supported")
-    if supported:
-        return ClaimVerdict("partly supported", f"{tally}{against}")
-    if contradicted:
-        return ClaimVerdict("contradicted", f"{tally}{against}")
-    return ClaimVerdict("not shown", f"{tally}, none contradicted")
+        name: ClaimVerdictName = "supported"
+        tally = f"all {total} findings supported"
+    elif supported:
+        name = "partly supported"
+    elif contradicted:
+        name = "contradicted"
+    else:
+        name = "not shown"
+        tally += ", none contradicted"
+    return ClaimVerdict(name, f"its one finding {verdicts[0]}" if total == 1 else tally)
 
 
 def _key(finding: Finding) -> tuple[object, ...]:
