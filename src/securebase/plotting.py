@@ -13,6 +13,7 @@ report, calibration) can use it without an arrow pointing up.
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -134,6 +135,22 @@ def _raise_small_fonts(fig: Figure, points: float) -> None:
             text.set_fontsize(points)
 
 
+def _wrap_wide_titles(fig: Figure) -> None:
+    """Panel titles wider than their panel (once fonts were raised) broken into lines, so that they do not run
+    into their neighbours' (the layout engine then makes room for the extra lines)."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for axes in fig.axes:
+        room = axes.get_window_extent(renderer).width
+        for title in (axes.title,):  # the centre title: the one set_title sets
+            text, wide = title.get_text(), title.get_window_extent(renderer).width
+            if text.strip() and wide > 1.1 * room:  # a little overhang meets no neighbour
+                longest = max(len(line) for line in text.splitlines())
+                title.set_text(
+                    "\n".join(textwrap.fill(line, max(12, int(longest * room / wide))) for line in text.splitlines())
+                )
+
+
 def figure_png(fig: Figure) -> bytes:
     """The figure as PNG bytes (and released), its smallest label at least MIN_LABEL_PX where the page shows it.
 
@@ -150,6 +167,7 @@ def figure_png(fig: Figure) -> bytes:
         width, _ = png_size(png)
         # 5% to spare, for the width the larger fonts add
         _raise_small_fonts(fig, 1.05 * MIN_LABEL_PX * 72 / DPI * width / displayed_width(width))
+        _wrap_wide_titles(fig)
     _release(fig)
     return png
 
