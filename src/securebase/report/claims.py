@@ -221,7 +221,9 @@ def _claims(
                 "tally": _tally([row["finding"].verdict for row in rows]),
                 "published": list(dict.fromkeys(_published_line(c) for row in rows for c in row["compared"])),
                 "flags": sum(len(row["flags"]) for row in rows),
-                "constraints": [t for r in mine for t in _constraints(studies[r.name], claim, known)],
+                "constraints": list(
+                    {t["name"]: t for r in mine for t in _constraints(studies[r.name], claim, known)}.values()
+                ),
             }
         )
     return entries
