@@ -93,7 +93,7 @@ def test_the_report_shows_the_studys_text_and_verdicts(report_page: str) -> None
     assert '<span class="verdict verdict-not-shown">not shown</span>' in report_page
     assert '<span class="verdict verdict-contradicted">contradicted</span>' in report_page
     assert "<b>1</b> supported, <b>1</b> contradicted</h2>" in report_page  # by claim: S1, S5
-    assert "<b>3</b> independent findings,\n1 supported, 1 not shown, 1 contradicted" in report_page
+    assert "<b>3</b> independent findings, 1 supported, 1 not shown, 1 contradicted" in " ".join(report_page.split())
     assert "A sentence with &lt;script&gt;" in report_page.split("<h2")[-2]  # the study's text folded in its section
     assert "-0.2 [-0.3, -0.1]" in report_page
     assert "./hostile/tables/children.csv" in report_page
