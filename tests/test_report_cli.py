@@ -10,14 +10,27 @@ import pytest
 from click.testing import CliRunner
 from markupsafe import escape
 
+from securebase import plotting
 from securebase.cli import main
+from securebase.plotting import Figure
 from securebase.studies import STUDY_NAMES
+
+#: every study figure drawn during the report, as (figure, PNG) in the order drawn
+DRAWN: list[tuple[Figure, bytes]] = []
 
 
 @pytest.fixture(scope="module")
 def report_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
-    result = CliRunner().invoke(main, ["report", "--quick", "--seed", "1", "--out", str(out), "--no-progress"])
+    measure = plotting.label_px
+
+    def recorded(fig, png, *args):  # figure_png measures each drawing: kept, to be measured again here
+        DRAWN.append((fig, png))
+        return measure(fig, png, *args)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(plotting, "label_px", recorded)
+        result = CliRunner().invoke(main, ["report", "--quick", "--seed", "1", "--out", str(out), "--no-progress"])
     assert result.exit_code == 0, result.output
     return out, result.output
 
@@ -39,6 +52,53 @@ def test_report_has_every_study_and_every_finding(report_dir):
     assert "findings:" in output
 
 
+def _claim_rows(page: str) -> dict[str, str]:
+    """The headline table's rows by claim."""
+    by_claim = page[page.index('id="summary"') : page.index('<nav class="toc">')]
+    rows = re.finditer(r'<tr class="claim-row"><td><a href="#(S\d+)">.*?</tr>', by_claim, re.DOTALL)
+    return {m.group(1): m.group(0) for m in rows}
+
+
+def test_the_report_opens_with_13_claims_one_verdict_each(report_dir):
+    out, output = report_dir
+    page = (out / "report.html").read_text(encoding="utf-8")
+    rows = _claim_rows(page)
+    assert list(rows) == [f"S{i}" for i in range(1, 14)]
+    verdict = re.compile(
+        r'class="verdict claim-verdict verdict-[a-z-]+">(supported|partly supported|not shown|contradicted)<'
+    )
+    for claim, row in rows.items():
+        assert len(verdict.findall(row)) == 1, claim
+        assert f'id="{claim}"' in page  # its section, with the findings beneath
+    counted = [verdict.search(row).group(1) for claim, row in rows.items() if claim not in ("S8", "S12")]
+    heading = re.search(r'<h2 id="summary">The 13 claims: (.*?)</h2>', page).group(1)
+    assert sum(int(n) for n in re.findall(r"<b>(\d+)</b>", heading)) == len(counted) == 11
+    for name in set(counted):
+        assert f"<b>{counted.count(name)}</b> {name}" in heading
+    console = re.findall(r"^  (S\d+) +(supported|partly supported|not shown|contradicted) ", output, re.MULTILINE)
+    assert [(c, v) for c, v in console if c not in ("S8", "S12")] == [
+        (c, verdict.search(row).group(1)) for c, row in rows.items() if c not in ("S8", "S12")
+    ]
+    assert re.search(r"^13 claims: .*; besides, S8, S12 constrained by calibration", output, re.MULTILINE)
+
+
+def test_every_study_figures_smallest_label_is_at_least_10_px_at_1280(report_dir):
+    from matplotlib.text import Text
+
+    out, _ = report_dir
+    page = (out / "report.html").read_text(encoding="utf-8")
+    final = {png: fig for fig, png in DRAWN}  # figure_png's last drawing of each figure is the one it returns
+    for name in STUDY_NAMES:
+        png = (out / name / "figure.png").read_bytes()
+        assert png in final, name
+        fig = final[png]
+        width = int.from_bytes(png[16:20], "big")  # the PNG header's width
+        shown = int(re.search(rf'alt="figure of the {name} study" src="[^"]+" width="(\d+)"', page).group(1))
+        assert shown == min(width, 1024)  # the page's column at 1280 px (style.css: 64rem), never wider
+        points = min(t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip())
+        assert points * plotting.DPI / 72 * shown / width >= 10, name
+
+
 def test_every_finding_states_its_minimum_effect_and_s8_s12_are_constrained_by_calibration(report_dir):
     out, _ = report_dir
     page = (out / "report.html").read_text(encoding="utf-8")
@@ -48,8 +108,7 @@ def test_every_finding_states_its_minimum_effect_and_s8_s12_are_constrained_by_c
             assert finding["minimum_effect_reason"].strip()
             assert str(escape(finding["minimum_effect_reason"])) in page
     badge = '<span class="badge constrained">constrained by calibration</span>'
-    by_claim = page[page.index('id="summary"') : page.index("Every finding")]
-    rows = {m.group(1): m.group(0) for m in re.finditer(r"<tr><td>(S\d+)</td>.*?</tr>", by_claim, re.DOTALL)}
+    rows = _claim_rows(page)
     assert len(rows) == 13  # S1-S12 and S13, the seed's opening question (life-course)
     assert {claim for claim, row in rows.items() if badge in row} == {"S8", "S12"}
     assert "S8 is constrained by calibration." in page

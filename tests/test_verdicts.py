@@ -6,7 +6,6 @@ import ast
 import dataclasses
 import importlib
 import inspect
-import re
 from pathlib import Path
 
 import numpy as np
@@ -195,13 +194,16 @@ def test_the_report_shows_minimum_effects_and_marks_constrained_claims(tmp_path)
     assert page.count(f'<span class="badge constrained">{CONSTRAINED}</span>') >= 4  # key, claim row, section, rows
     assert "S1 is constrained by calibration." in page
     assert f"<code>emergence_rejecting_A</code>: {statistic}" in page
-    # the headline counts the independent findings only: here there are none
-    assert re.search(r"Summary: <b>0</b> supported, <b>0</b> not shown, <b>0</b> contradicted", page)
-    assert "2 findings of claims" in page
+    # the headline counts the independent claims and findings only: here there are none
+    assert '<h2 id="summary">The 1 claim: none counted</h2>' in page
+    assert "<b>0</b> independent findings" in page
+    words = " ".join(page.split())  # the page's text, its line breaks as spaces
+    assert "2 findings of the claims constrained by calibration (1 supported, 1 not shown), not counted" in words
     independent = write_report([RESULT], tmp_path / "plain", model="test constants", lookup=lambda name: FAKE)
     plain = independent.read_text()
     assert "is constrained by calibration." not in plain
-    assert "Summary: <b>1</b> supported, <b>1</b> not shown, <b>0</b> contradicted" in plain
+    assert '<h2 id="summary">The 1 claim: <b>1</b> partly supported</h2>' in plain
+    assert "<b>2</b> independent findings, 1 supported, 1 not shown, 0 contradicted" in " ".join(plain.split())
 
 
 def test_a_hand_made_effect_is_judged_on_its_own_scale():

@@ -971,7 +971,8 @@ def study(name: str, out: Path, seed: int, quick: bool, progress: bool, calibrat
 @calibration_option
 def report(out: Path, seed: int, quick: bool, resume: bool, progress: bool, calibration_file: Path | None) -> None:
     """Run every study and write one self-contained HTML report of the seed's claims."""
-    from securebase.report.claims import write_report
+    from securebase.report.claims import claim_verdicts, write_report
+    from securebase.studies.claims import CLAIM_VERDICTS
 
     calibration = _calibration(calibration_file)
     started = time.perf_counter()
@@ -1004,6 +1005,15 @@ def report(out: Path, seed: int, quick: bool, resume: bool, progress: bool, cali
         else ""
     )
     click.echo(f"{len(results)} studies, {len(verdicts)} independent findings: {tally(verdicts)}{also}")
+    by_claim = claim_verdicts(results)
+    for entry in by_claim:
+        marked = " (constrained by calibration)" if entry["constrained"] else ""
+        click.echo(f"  {entry['claim']:4s} {entry['verdict'].verdict:17s} {entry['verdict'].why}{marked}")
+    counted = [e["verdict"].verdict for e in by_claim if not e["constrained"]]
+    named = ", ".join(f"{counted.count(v)} {v}" for v in CLAIM_VERDICTS if counted.count(v))
+    aside = [e["claim"] for e in by_claim if e["constrained"]]
+    aside_text = f"; besides, {', '.join(aside)} constrained by calibration (not counted)" if aside else ""
+    click.echo(f"{len(by_claim)} claims: {named}{aside_text}")
     click.echo(f"open {page} in a browser (self-contained; the tables sit beside it).")
 
 

@@ -7,6 +7,7 @@ figure can be redrawn.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,10 +15,14 @@ from pathlib import Path
 from securebase.calibration.calibration import SHIPPED_SOURCE, Calibration
 from securebase.calibration.measure import Target, targets
 from securebase.outputs import write_atomically
+from securebase.plotting import displayed_width, png_size
 from securebase.report.pages import data_uri, render
-from securebase.studies import get_study
+from securebase.studies import get_study, literature, plausibility
 from securebase.studies.base import Finding, Study, StudyResult
-from securebase.studies.store import TABLES_FOLDER
+from securebase.studies.claims import CLAIM_VERDICTS, ClaimVerdict, claim_verdict, identical_groups, merged_statistic
+from securebase.studies.literature import Comparison
+from securebase.studies.plausibility import Flag
+from securebase.studies.store import FIGURE_FILE, TABLES_FOLDER
 
 REPORT_FILE = "report.html"
 
@@ -69,21 +74,71 @@ def _minimum(finding: Finding) -> str:
     return f"{'+' if finding.expected > 0 else '-'}{_number(finding.minimum_effect.value)}"
 
 
+def in_metric(metric: str, value: float, low: float | None = None, high: float | None = None) -> str:
+    """An effect in its published metric: "d 0.15 [0.06, 0.24]", "12 percentage points", "OR 1.8"."""
+    interval = f" [{_number(low)}, {_number(high)}]" if low is not None and high is not None else ""
+    if metric == "percentage points":
+        return f"{_number(value)}{interval} percentage points"
+    return f"{'OR' if metric == 'odds ratio' else metric} {_number(value)}{interval}"
+
+
+def short_source(source: str) -> str:
+    """A reference in short, "Groh et al. 2012", from its full form "Groh, A. M., Roisman, G. I., ... (2012). ..."."""
+    year = re.search(r"\b(?:19|20)\d{2}\b", source)
+    authors = source[: year.start()] if year else source
+    surname = re.split(r"[,(]", authors, maxsplit=1)[0].strip() or source
+    several = "&" in authors or " and " in authors or "et al" in authors or authors.count(",") > 2
+    return f"{surname}{' et al.' if several else ''}{' ' + year.group(0) if year else ''}"
+
+
+def _published_line(comparison: Comparison) -> str:
+    """The claim-level line: "published: d 0.15 (Groh et al. 2012); model: d -0.29"."""
+    p = comparison.published
+    model = in_metric(p.metric, comparison.model.value) if comparison.model is not None else "not convertible"
+    return f"published: {in_metric(p.metric, p.value)} ({short_source(p.source)}); model: {model}"
+
+
 def _rows(
-    findings: Sequence[Finding], constrained: Sequence[bool], studies: Sequence[str] | None = None
+    findings: Sequence[Finding],
+    constrained: Sequence[bool],
+    studies: Sequence[str] | None = None,
+    flagged: Sequence[Sequence[Flag]] | None = None,
+    compared: Sequence[Sequence[Comparison]] | None = None,
 ) -> list[dict[str, object]]:
-    """The findings as rows of the findings table (with the study of each, for the table of every finding)."""
-    return [
-        {
-            "finding": f,
-            "predicts": "above zero" if f.expected > 0 else "below zero",
-            "estimate": _estimate(f),
-            "minimum": _minimum(f),
-            "constrained": CONSTRAINED if constrained[i] else "",
-            "study": studies[i] if studies else None,
-        }
-        for i, f in enumerate(findings)
-    ]
+    """The findings as rows of a findings table; findings of one claim whose estimates agree to 4 decimals are one
+    row naming each (``merged``), with the union of their flags and published comparisons."""
+    rows = []
+    for group in identical_groups(findings):
+        f = findings[group[0]]
+        rows.append(
+            {
+                "finding": f,
+                "statistic": merged_statistic([findings[i].statistic for i in group]),
+                "merged": len(group),
+                "predicts": "above zero" if f.expected > 0 else "below zero",
+                "estimate": _estimate(f),
+                "minimum": _minimum(f),
+                "constrained": CONSTRAINED if constrained[group[0]] else "",
+                "study": studies[group[0]] if studies else None,
+                "flags": list(dict.fromkeys(x for i in group for x in (flagged[i] if flagged else ()))),
+                "compared": list(dict.fromkeys(x for i in group for x in (compared[i] if compared else ()))),
+            }
+        )
+        rows[-1]["comparisons"] = [_comparison(c) for c in rows[-1]["compared"]]
+    return rows
+
+
+def _comparison(comparison: Comparison) -> dict[str, str]:
+    """A published comparison as the page says it, in the published metric."""
+    p, m = comparison.published, comparison.model
+    return {
+        "published": in_metric(p.metric, p.value, p.low, p.high),
+        "model": in_metric(p.metric, m.value, m.low, m.high) if m is not None else "not convertible",
+        "conversion": comparison.conversion,
+        "note": p.note.rstrip(".") + "." if p.note else "",
+        "source": p.source,
+        "where": p.where,
+    }
 
 
 def _constraints(study: Study, claim: str, known: dict[str, Target]) -> list[dict[str, str]]:
@@ -115,37 +170,79 @@ def describe_constants(calibration: Calibration) -> str:
     return f"the calibration {p.source} of {p.date or 'unknown date'} ({fit}{score}; constants {calibration.constants_hash()})"
 
 
-def _claims(
-    results: Sequence[StudyResult], studies: dict[str, Study], known: dict[str, Target]
-) -> list[dict[str, object]]:
-    """One row per claim: what the seed says in short, the studies, how their findings came out, and the
-    calibration targets that constrain its direction (if any)."""
-    rows = []
+def claim_verdicts(results: Sequence[StudyResult], lookup: Callable[[str], Study] = get_study) -> list[dict]:
+    """One entry per claim the results test, in claim order: its findings (identical ones told once), whether the
+    calibration constrains it (every finding's study declares so), and its verdict by :func:`claim_verdict`."""
+    entries = []
     for claim in sorted({c for r in results for c in r.claims}, key=lambda c: int(c[1:])):
-        mine = [r for r in results if claim in r.claims]
-        verdicts = [f.verdict for r in mine for f in r.findings if f.claim == claim]
-        rows.append(
+        found = [(r, f) for r in results for f in r.findings if f.claim == claim]
+        groups = identical_groups([f for _, f in found])
+        verdict = claim_verdict([found[g[0]][1].verdict for g in groups])
+        if len(groups) < len(found):  # said, so that the count of findings agrees with the tables beneath
+            told_once = f"{len(found) - len(groups)} identical to another told once"
+            verdict = ClaimVerdict(verdict.verdict, f"{verdict.why} ({told_once})")
+        entries.append(
             {
                 "claim": claim,
-                "title": CLAIM_TITLES.get(claim, ""),
-                "studies": [r.name for r in mine],
-                "tally": _tally(verdicts),
-                "constraints": [t for r in mine for t in _constraints(studies[r.name], claim, known)],
+                "verdict": verdict,
+                "constrained": bool(found) and all(lookup(r.name).constrained_by_calibration(claim) for r, _ in found),
             }
         )
-    return rows
+    return entries
+
+
+def _claims(
+    results: Sequence[StudyResult],
+    studies: dict[str, Study],
+    known: dict[str, Target],
+    flagged: dict[str, dict[int, list[Flag]]],
+    compared: dict[str, dict[int, list[Comparison]]],
+) -> list[dict[str, object]]:
+    """One entry per claim: what the seed says in short, its verdict, the studies, its findings (with their flags
+    and published comparisons), the calibration targets that constrain its direction (if any)."""
+    entries = []
+    for entry in claim_verdicts(results, studies.__getitem__):
+        claim = entry["claim"]
+        mine = [r for r in results if claim in r.claims]
+        found = [(r, i, f) for r in mine for i, f in enumerate(r.findings) if f.claim == claim]
+        rows = _rows(
+            [f for _, _, f in found],
+            [bool(studies[r.name].constrained_by_calibration(claim)) for r, _, _ in found],
+            [r.name for r, _, _ in found],
+            [flagged[r.name].get(i, []) for r, i, _ in found],
+            [compared[r.name].get(i, []) for r, i, _ in found],
+        )
+        entries.append(
+            {
+                **entry,
+                "title": CLAIM_TITLES.get(claim, ""),
+                "studies": [r.name for r in mine],
+                "rows": rows,
+                "tally": _tally([row["finding"].verdict for row in rows]),
+                "published": list(dict.fromkeys(_published_line(c) for row in rows for c in row["compared"])),
+                "flags": sum(len(row["flags"]) for row in rows),
+                "constraints": list(
+                    {t["name"]: t for r in mine for t in _constraints(studies[r.name], claim, known)}.values()
+                ),
+            }
+        )
+    return entries
 
 
 def _section(
     result: StudyResult, relative: str, study: Study, known: dict[str, Target], options: str = ""
 ) -> dict[str, object]:
+    width, height = png_size(result.figure_png)
+    shown = displayed_width(width)
     return {
         "result": result,
         "options": options,
         "study": study,
         "titles": "; ".join(CLAIM_TITLES.get(c, c) for c in result.claims),
         "image": data_uri(result.figure_png),
-        "findings": _rows(result.findings, [bool(study.constrained_by_calibration(f.claim)) for f in result.findings]),
+        "image_width": shown,
+        "image_height": round(height * shown / width),
+        "image_href": f"{relative}/{result.name}/{FIGURE_FILE}",
         "constrained": [
             {"claim": claim, "targets": _constraints(study, claim, known)}
             for claim in result.claims
@@ -189,11 +286,16 @@ def write_report(
 
     studies = {r.name: lookup(r.name) for r in results}
     known = {t.name: t for t in targets()}
+    # looked up through the modules, so that a test can put in hand-made flags and comparisons
+    flagged = {r.name: plausibility.flags(r) for r in results}
+    compared = {r.name: literature.compare(r) for r in results}
     findings = [f for r in results for f in r.findings]
     constrained = [bool(studies[r.name].constrained_by_calibration(f.claim)) for r in results for f in r.findings]
-    # the headline counts only the independent findings: a direction the model was fitted to show is no evidence
+    # the counts leave out what the model was fitted to show: a direction it was fitted to show is no evidence
     independent = [f.verdict for f, c in zip(findings, constrained, strict=True) if not c]
     dependent = [f.verdict for f, c in zip(findings, constrained, strict=True) if c]
+    claims = _claims(results, studies, known, flagged, compared)
+    headline = [c["verdict"].verdict for c in claims if not c["constrained"]]
     page = render(
         "report.html",
         version=version(),
@@ -203,10 +305,14 @@ def write_report(
         seeds=sorted({r.seed for r in results}),
         model=model,
         verdicts=VERDICTS,
+        claim_verdicts=CLAIM_VERDICTS,
         constrained_label=CONSTRAINED,
+        claim_counts=[(v, headline.count(v)) for v in CLAIM_VERDICTS if headline.count(v)],
+        constrained_claims=[c["claim"] for c in claims if c["constrained"]],
         counts=[(v, independent.count(v)) for v in VERDICTS],
         constrained_counts=_tally(dependent),
-        claims=_claims(results, studies, known),
+        claims=claims,
+        finding_count=len(findings),
         findings=_rows(findings, constrained, [r.name for r in results for _ in r.findings]),
         sections=[_section(r, tables_folder, studies[r.name], known, options) for r in results],
     )

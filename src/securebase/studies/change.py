@@ -490,7 +490,8 @@ def _figure(
                     error = [[y - r["model_share_secure_after_low"]], [r["model_share_secure_after_high"] - y]]
                     ax.errorbar(x + 0.25, y, yerr=error, color=colour, marker=marker, mfc="none", capsize=2,
                                 ls="none")  # fmt: skip
-            ax.set_xticks(range(len(arms)), [label for _, _, label in arms.values()], fontsize=8)
+            # one word a line: the labels are raised to 10 px where the report shows the figure (plotting.py)
+            ax.set_xticks(range(len(arms)), [label.replace(" ", "\n") for _, _, label in arms.values()], fontsize=8)
             ax.set_xlim(-0.5, len(arms) - 0.25)
             if share:
                 ax.set_ylim(-0.02, 1.02)
