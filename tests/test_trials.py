@@ -73,6 +73,7 @@ at_age_months = 12.9
 [analysis]
 primary = "secure"
 secondary = ["trust", "sensitivity"]
+contrasts = [["rejecting", "nothing"]]
 {power}
 """
 
@@ -245,3 +246,77 @@ at_age_months = {{ uniform = [12.1, 12.5] }}""",
     control, added = trust.loc["control"], trust.loc["rejecting"]
     assert (control == control.iloc[0]).all()  # never met: the newborn prior, untouched
     assert (added != control).all()  # met at the child's own age, and learned since
+
+
+def test_a_contrast_between_two_arms_is_analysed_like_an_arm_against_the_control(tmp_path: Path) -> None:
+    from statsmodels.stats import proportion
+
+    from securebase import statistics as methods
+
+    result = securebase.run_trial(write_trial(tmp_path), out=tmp_path / "out")
+    table = result.estimates
+    contrast = table[(table["comparison"] == "contrast") & (table["outcome"] == "secure")]
+    assert set(zip(contrast["arm"], contrast["control"], strict=True)) == {("rejecting", "nothing")}
+    against_control = table[(table["comparison"] == "vs control") & (table["outcome"] == "secure")]
+    assert set(contrast["statistic"]) == set(against_control["statistic"])  # the same statistics, both samples
+    outcomes = result.outcomes
+    seen = outcomes[(outcomes["arm"] == outcomes["assigned"]) & (outcomes["measure"] == "secure")]
+    hits = {arm: int(seen.loc[seen["arm"] == arm, "value"].sum()) for arm in ("rejecting", "nothing")}
+    sizes = {arm: int((seen["arm"] == arm).sum()) for arm in ("rejecting", "nothing")}
+    randomised = contrast[(contrast["sample"] == "randomised") & (contrast["statistic"] == "risk difference")].iloc[0]
+    low, high = proportion.confint_proportions_2indep(
+        hits["rejecting"], sizes["rejecting"], hits["nothing"], sizes["nothing"], method="newcomb", compare="diff"
+    )
+    assert randomised["value"] == pytest.approx(hits["rejecting"] / sizes["rejecting"] - hits["nothing"] / 40)
+    assert (randomised["low"], randomised["high"]) == pytest.approx((low, high), rel=1e-9)
+    every = outcomes[outcomes["measure"] == "secure"].pivot(index="child", columns="arm", values="value")
+    paired = methods.paired_share_difference(every["rejecting"] == 1.0, every["nothing"] == 1.0)
+    row = contrast[contrast["sample"] == "every child"].iloc[0]
+    assert (row["value"], row["low"], row["high"]) == pytest.approx(tuple(paired))
+    page = (tmp_path / "out" / "trial.html").read_text(encoding="utf-8")
+    assert "rejecting vs nothing" in page
+    assert "Between two arms, rejecting changed" in page
+
+
+def test_the_page_opens_with_a_headline_naming_the_arms_and_the_primary_outcome(tmp_path: Path) -> None:
+    securebase.run_trial(write_trial(tmp_path), out=tmp_path / "out")
+    page = (tmp_path / "out" / "trial.html").read_text(encoding="utf-8")
+    headline = page.index('<p class="headline">In this virtual trial, rejecting')
+    assert page.index('<p class="headline">In this virtual trial, nothing') < headline  # one per arm, in order
+    assert headline < page.index("<h2>")  # at the top, before the design
+    sentence = page[headline : page.index("</p>", headline)]
+    assert "In this virtual trial, rejecting changed" in sentence
+    assert "(secure)" in sentence
+    assert "compared with control" in sentence
+    assert "allocation noise" in sentence
+    assert "Effect on secure" in page  # the paired effect's figure
+    assert "Who benefits: moderators of secure" in page
+
+
+def test_the_outcome_tables_carry_the_childs_covariates_the_same_in_every_arm(tmp_path: Path) -> None:
+    from securebase.trials.simulate import COVARIATES
+
+    result = securebase.run_trial(write_trial(tmp_path, n=15), out=tmp_path / "out")
+    written = pd.read_parquet(tmp_path / "out" / "outcomes.parquet")
+    assert set(COVARIATES) <= set(written.columns)
+    assert "age_years" in written.columns
+    per_child = written.groupby("child")[list(COVARIATES)].nunique()
+    assert (per_child == 1).all().all()  # taken before the fork: a moderator, not an outcome
+    assert written["negative_emotionality"].nunique() > 1
+    moderation = pd.read_parquet(tmp_path / "out" / "moderation.parquet")
+    assert set(moderation["moderator"]) == {"negative_emotionality", "soothability"}
+    assert set(moderation["arm"]) == {"nothing", "rejecting"}
+    assert len(result.moderation) == len(moderation)
+
+
+def test_the_trial_command_says_the_headline_at_the_size_asked(tmp_path: Path) -> None:
+    path = write_trial(tmp_path, n=40, text=SIMPLE)
+    command = [sys.executable, "-m", "securebase", "trial", str(path), "--out", str(tmp_path / "out"), "--no-progress",
+               "--n-per-arm", "12"]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    first = done.stdout.splitlines()[0]
+    assert first.startswith("In this virtual trial, rejecting changed the share classified secure")
+    assert "compared with control" in first
+    outcomes = pd.read_parquet(tmp_path / "out" / "outcomes.parquet")
+    assert (outcomes["arm"] == outcomes["assigned"]).sum() == 2 * 12

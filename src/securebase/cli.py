@@ -688,17 +688,16 @@ def trial(
         options = {"--seed": seed, "--n-per-arm": n_per_arm, "--replicates": replicates, "--quick": quick,
                    "--scheduler": scheduler, "--workers": workers, "--calibration": calibration_file}  # fmt: skip
         _exit_resumable(stop, "trial", trial_file, out, options)
-    primary = done.estimates[(done.estimates["role"] == "primary") & (done.estimates["sample"] == "randomised")]
-    for row in primary.itertuples():
-        if row.statistic in ("risk difference", "Cohen's d"):
-            click.echo(f"{row.arm} vs {row.control}, {row.outcome}: {row.statistic} {row.value:+.3g} "
-                       f"[{row.low:+.3g}, {row.high:+.3g}], p = {row.p_value:.3g}")  # fmt: skip
+    from securebase.trials.simulate import headlines
+
+    for sentence in headlines(loaded, done.estimates):  # the page's headline: the every-child effect first
+        click.echo(sentence)
     if done.power_curve is not None:
         for arm, group in done.power_curve.groupby("arm", sort=False):
             needed = group["n_for_80_percent"].iloc[0]
             said = f"about {needed:,.0f} per arm" if pd.notna(needed) else "not reached at the sizes run"
             click.echo(f"{arm}: 80% power {said}")
-    click.echo(f"wrote {out / 'trial.html'} and the tables (outcomes, estimates) in {done.seconds:.0f} s")
+    click.echo(f"wrote {out / 'trial.html'} and the tables (outcomes, estimates, moderation) in {done.seconds:.0f} s")
 
 
 @main.command()

@@ -54,6 +54,11 @@ class Trial:
         population = self.scenario.population.model_copy(update={"n_children": n_per_arm * len(self.spec.arms)})
         return self.scenario.model_copy(update={"population": population, "seed": self.spec.seed})
 
+    @property
+    def population_figure(self) -> str:
+        """The figure whose caregiving the population names (default: the scenario's first)."""
+        return self.spec.population.figure or self.scenario.figures[0].name
+
     def added_figures(self) -> list[tuple[str, tuple[float, float]]]:
         """Figures the arms bring that the population does not have, with their availability, in order."""
         names = {f.name for f in self.scenario.figures}
