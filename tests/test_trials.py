@@ -220,11 +220,36 @@ def test_a_stopped_trial_keeps_its_finished_tasks_and_resumes(tmp_path: Path) ->
 def test_the_example_trials_are_valid(path: Path) -> None:
     trial = load_trial(path)
     assert len(trial.spec.arms) >= 2
-    assert "prediction" in path.read_text(encoding="utf-8")  # each says its results are the model's predictions
+    text = path.read_text(encoding="utf-8")
+    assert "prediction" in text  # each says its results are the model's predictions
+    assert "never used to tune the model" in text
 
 
-def test_there_are_four_example_trials() -> None:
-    assert len(list((REPO / "examples").glob("trial-*.toml"))) >= 4
+def test_there_are_the_example_trials_the_docs_name() -> None:
+    names = {p.stem for p in (REPO / "examples").glob("trial-*.toml")}
+    docs = (REPO / "docs" / "trials.md").read_text(encoding="utf-8")
+    assert len(names) >= 5
+    for name in names:
+        assert f"{name}.toml" in docs
+
+
+def test_the_video_feedback_change_lasts_and_the_home_visiting_one_is_said_to_revert() -> None:
+    video = load_trial(REPO / "examples" / "trial-video-feedback.toml")
+    lasting = next(arm for arm in video.spec.arms if arm.name == "video-feedback")
+    assert all(change.until_age_months is None for change in lasting.changes)
+    assert video.spec.contrast_pairs(video.arm_names) == [("video-feedback", "video-feedback-fading")]
+    home = REPO / "examples" / "trial-home-visiting.toml"
+    ends = [c.until_age_months for arm in load_trial(home).spec.arms for c in arm.changes]
+    assert 9 in ends
+    assert "REVERTS at 9 months" in home.read_text(encoding="utf-8")
+    from securebase.report.trial import ended_before_measures
+
+    notes = ended_before_measures(load_trial(home).spec)
+    assert len(notes) == 1
+    assert "ends at 9 months" in notes[0]
+    assert "secure-12m" in notes[0]
+    placement = load_trial(REPO / "examples" / "trial-placement-age.toml")
+    assert ("placed-30m", "placed-6m") in placement.spec.contrast_pairs(placement.arm_names)
 
 
 def test_an_arm_can_bring_a_figure_the_population_lacks(tmp_path: Path) -> None:
