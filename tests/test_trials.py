@@ -298,6 +298,9 @@ def test_a_contrast_between_two_arms_is_analysed_like_an_arm_against_the_control
     paired = methods.paired_share_difference(every["rejecting"] == 1.0, every["nothing"] == 1.0)
     row = contrast[contrast["sample"] == "every child"].iloc[0]
     assert (row["value"], row["low"], row["high"]) == pytest.approx(tuple(paired))
+    readings = table[(table["outcome"] == "trust") & (table["sample"] == "every child")]
+    assert readings["changed"].isna().all()  # "the class changed" is a share's, not a reading's
+    assert (contrast[contrast["sample"] == "every child"]["changed"] >= 0).all()
     page = (tmp_path / "out" / "trial.html").read_text(encoding="utf-8")
     assert "rejecting vs nothing" in page
     assert "Between two arms, rejecting changed" in page
@@ -345,3 +348,24 @@ def test_the_trial_command_says_the_headline_at_the_size_asked(tmp_path: Path) -
     assert "compared with control" in first
     outcomes = pd.read_parquet(tmp_path / "out" / "outcomes.parquet")
     assert (outcomes["arm"] == outcomes["assigned"]).sum() == 2 * 12
+
+
+def test_the_headline_says_each_flag_once_and_no_class_flag_for_a_reading() -> None:
+    from securebase.trials.simulate import headlines
+
+    trial = load_trial(REPO / "examples" / "trial-integration-teacher.toml")
+    head = {"outcome": "trust-in-teacher-end-of-year", "role": "primary", "comparison": "vs control",
+            "arm": "integration-teacher", "control": "ordinary-teacher", "n_arm": 50, "n_control": 50}  # fmt: skip
+    flag = "p < 1e-10: a population this size makes any difference significant; weigh the effect"
+    table = pd.DataFrame([
+        {**head, "sample": "randomised", "statistic": "mean difference", "value": 0.2, "low": 0.1, "high": 0.3,
+         "p_value": 1e-40, "flags": flag},
+        {**head, "sample": "randomised", "statistic": "Cohen's d", "value": 1.5, "low": 1.2, "high": 1.8,
+         "p_value": 1e-40, "flags": f"{flag}; beyond published trials: |d| = 1.5"},
+        {**head, "sample": "every child", "statistic": "mean difference", "value": 0.18, "low": 0.17, "high": 0.19,
+         "p_value": math.nan, "changed": math.nan, "flags": ""},
+    ])  # fmt: skip
+    (sentence,) = headlines(trial, table)
+    assert sentence.count("p < 1e-10: a population") == 1
+    assert "beyond published trials" in sentence
+    assert "every child: the class changed" not in sentence

@@ -241,7 +241,8 @@ def estimates(trial: Trial, outcomes: pd.DataFrame) -> pd.DataFrame:
                 else:
                     estimate = methods.paired_difference(pairs["arm"], pairs["reference"])
                 statistic = "risk difference" if binary else "mean difference"
-                changed = float((pairs["arm"] != pairs["reference"]).mean())
+                # the share of children whose class changes: a share's "every child flipped"; a reading has none
+                changed = float((pairs["arm"] != pairs["reference"]).mean()) if binary else np.nan
                 rows.append({**head, "n_arm": len(pairs), "n_control": len(pairs), "sample": "every child",
                              "statistic": statistic, "value": estimate.value, "low": estimate.low,
                              "high": estimate.high, "p_value": np.nan, "changed": changed})  # fmt: skip
@@ -312,6 +313,8 @@ def _effect(value: float, low: float, high: float, binary: bool) -> str:
     """An effect with its interval: percentage points for a share, the reading's units for a mean."""
     if binary:
         return f"{100 * value:+.1f} percentage points [{100 * low:+.1f}, {100 * high:+.1f}]"
+    if max(abs(value), abs(low), abs(high)) < 0.01:  # "+0.000", not "-5.98e-07": no effect, said plainly
+        return f"{value:+.3f} [{low:+.3f}, {high:+.3f}]"
     return f"{value:+.3g} [{low:+.3g}, {high:+.3g}]"
 
 
@@ -339,7 +342,8 @@ def headlines(trial: Trial, table: pd.DataFrame) -> list[str]:
         d_row = rows[(rows["sample"] == "randomised") & rows["statistic"].isin(["Cohen's d", "logit-method d"])]
         d_said = f", {d_row.iloc[0]['statistic']} {d_row.iloc[0]['value']:+.2f}" if not d_row.empty else ""
         opening = "In this virtual trial" if kind == "vs control" else "Between two arms"
-        flags = "; ".join(f for f in rows["flags"] if isinstance(f, str) and f) if "flags" in rows else ""
+        said = [f for cell in rows.get("flags", []) if isinstance(cell, str) and cell for f in cell.split("; ")]
+        flags = "; ".join(dict.fromkeys(said))  # each flag once, in order
         sentences.append(
             f"{opening}, {arm} changed {what} by {_effect(every['value'], every['low'], every['high'], binary)} "
             f"compared with {reference}, every child under both arms (the model's effect). The randomised trial "
