@@ -309,12 +309,12 @@ def test_a_contrast_between_two_arms_is_analysed_like_an_arm_against_the_control
 def test_the_page_opens_with_a_headline_naming_the_arms_and_the_primary_outcome(tmp_path: Path) -> None:
     securebase.run_trial(write_trial(tmp_path), out=tmp_path / "out")
     page = (tmp_path / "out" / "trial.html").read_text(encoding="utf-8")
-    headline = page.index('<p class="headline">In this virtual trial, rejecting')
-    assert page.index('<p class="headline">In this virtual trial, nothing') < headline  # one per arm, in order
+    headline = page.index('<p class="headline"><strong>In this virtual trial, rejecting')
+    assert page.index('<p class="headline"><strong>In this virtual trial, nothing') < headline  # one per arm, in order
     assert headline < page.index("<h2>")  # at the top, before the design
     sentence = page[headline : page.index("</p>", headline)]
     assert "In this virtual trial, rejecting changed" in sentence
-    assert "(secure)" in sentence
+    assert "(secure, model-strategy)" in sentence
     assert "compared with control" in sentence
     assert "allocation noise" in sentence
     assert "Effect on secure" in page  # the paired effect's figure

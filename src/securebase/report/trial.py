@@ -18,7 +18,7 @@ from securebase.trials.analysis import format_p
 from securebase.trials.catalogue import INSTRUMENTS
 from securebase.trials.run import TrialResult
 from securebase.trials.run import run_trial as _run_trial
-from securebase.trials.simulate import COVARIATES, comparisons, headlines, is_binary, outcome_class, own_arm
+from securebase.trials.simulate import COVARIATES, comparisons, headline_parts, is_binary, outcome_class, own_arm
 from securebase.trials.spec import AgeDraw, Change, TrialSpec, age_bounds
 
 
@@ -126,7 +126,7 @@ def _effects_figure(result: TrialResult, measure: str) -> str:
     ax.set_yticks(range(len(pairs)), [f"{arm} vs {reference}" for arm, reference, _ in pairs])
     ax.invert_yaxis()
     ax.set_xlabel(f"{measure}: " + ("difference in the share (percentage points)" if binary else "mean difference"))
-    ax.legend(loc="best")
+    fig.legend(loc="outside upper center", ncol=2, frameon=False)  # above the axes: never over a point
     return data_uri(figure_png(fig))
 
 
@@ -230,7 +230,7 @@ def trial_page(result: TrialResult) -> str:
         "trial.html", name=spec.name, description=spec.description, design=design, arm_rows=arm_rows,
         measure_rows=measure_rows, control=spec.control, estimate_rows=estimate_rows, images=images,
         power_rows=power_rows, power_summary=power_summary, power_text=power_text, provenance=provenance,
-        headlines=headlines(trial, table), flag_rows=flag_rows, moderation_rows=moderation_rows,
+        headlines=headline_parts(trial, table), flag_rows=flag_rows, moderation_rows=moderation_rows,
         primary=spec.analysis.primary, covariates=", ".join(c.replace("_", " ") for c in COVARIATES),
         notes=ended_before_measures(spec),
     )  # fmt: skip

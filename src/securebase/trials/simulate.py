@@ -319,14 +319,19 @@ def _effect(value: float, low: float, high: float, binary: bool) -> str:
 
 
 def headlines(trial: Trial, table: pd.DataFrame) -> list[str]:
-    """One sentence per comparison of the primary outcome: the every-child (paired) effect first, then what the
-    randomised trial estimated and the allocation noise between them, and the flags the estimates earned."""
+    """One paragraph per comparison of the primary outcome (headline_parts, joined): what the console says."""
+    return [f"{lead} {detail}" for lead, detail in headline_parts(trial, table)]
+
+
+def headline_parts(trial: Trial, table: pd.DataFrame) -> list[tuple[str, str]]:
+    """Per comparison of the primary outcome, the headline (the every-child (paired) effect) and its detail (what
+    the randomised trial estimated, the allocation noise between them, and the flags the estimates earned)."""
     spec = trial.spec
     measure = spec.analysis.primary
     binary = is_binary(trial, measure)
     described = next(m for m in spec.measures if m.name == measure)
-    what = (f"the share classified {outcome_class(described)} by the {described.instrument} ({measure})" if binary
-            else f"the {described.instrument} reading ({measure})")  # fmt: skip
+    what = (f"the share classified {outcome_class(described)} ({measure}, {described.instrument})" if binary
+            else f"{measure} ({described.instrument})")  # fmt: skip
     difference = "risk difference" if binary else "mean difference"
     sentences = []
     mine = table[table["outcome"] == measure] if not table.empty else table
@@ -344,13 +349,16 @@ def headlines(trial: Trial, table: pd.DataFrame) -> list[str]:
         opening = "In this virtual trial" if kind == "vs control" else "Between two arms"
         said = [f for cell in rows.get("flags", []) if isinstance(cell, str) and cell for f in cell.split("; ")]
         flags = "; ".join(dict.fromkeys(said))  # each flag once, in order
-        sentences.append(
+        lead = (
             f"{opening}, {arm} changed {what} by {_effect(every['value'], every['low'], every['high'], binary)} "
-            f"compared with {reference}, every child under both arms (the model's effect). The randomised trial "
-            f"of {int(seen['n_arm']):,} and {int(seen['n_control']):,} children estimated "
-            f"{_effect(seen['value'], seen['low'], seen['high'], binary)} (p {_p_said(seen['p_value'])}{d_said}): "
-            f"{noise_said} of allocation noise." + (f" Flags: {flags}." if flags else "")
+            f"compared with {reference} (every child under both arms: the model's effect)."
         )
+        detail = (
+            f"A randomised trial of {int(seen['n_arm']):,} and {int(seen['n_control']):,} children estimated "
+            f"{_effect(seen['value'], seen['low'], seen['high'], binary)} (p {_p_said(seen['p_value'])}{d_said}); "
+            f"the gap, {noise_said}, is allocation noise." + (f" Flags: {flags}." if flags else "")
+        )
+        sentences.append((lead, detail))
     return sentences
 
 
