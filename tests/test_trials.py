@@ -356,7 +356,7 @@ def test_the_headline_says_each_flag_once_and_no_class_flag_for_a_reading() -> N
     trial = load_trial(REPO / "examples" / "trial-integration-teacher.toml")
     head = {"outcome": "trust-in-teacher-end-of-year", "role": "primary", "comparison": "vs control",
             "arm": "integration-teacher", "control": "ordinary-teacher", "n_arm": 50, "n_control": 50}  # fmt: skip
-    flag = "p < 1e-10: a population this size makes any difference significant; weigh the effect"
+    flag = "p < 1e-10: shown as a bound (its digits say nothing); weigh the effect, not the p"
     table = pd.DataFrame([
         {**head, "sample": "randomised", "statistic": "mean difference", "value": 0.2, "low": 0.1, "high": 0.3,
          "p_value": 1e-40, "flags": flag},
@@ -366,6 +366,18 @@ def test_the_headline_says_each_flag_once_and_no_class_flag_for_a_reading() -> N
          "p_value": math.nan, "changed": math.nan, "flags": ""},
     ])  # fmt: skip
     (sentence,) = headlines(trial, table)
-    assert sentence.count("p < 1e-10: a population") == 1
+    assert sentence.count("p < 1e-10: shown as a bound") == 1
     assert "beyond published trials" in sentence
     assert "every child: the class changed" not in sentence
+
+
+def test_the_page_lists_every_flagged_estimate(tmp_path: Path) -> None:
+    result = securebase.run_trial(write_trial(tmp_path, n=60, text=SIMPLE), out=tmp_path / "out")
+    page = (tmp_path / "out" / "trial.html").read_text(encoding="utf-8")
+    flagged = result.estimates[result.estimates["flags"] != ""]
+    assert not flagged.empty  # a rejecting carer for every child: effects beyond any published trial
+    assert f"<summary>{len(flagged)} estimate" in page
+    assert page.count('<span class="badge flag"') == len(flagged)
+    assert "implausibly large: odds ratio" in page
+    written = pd.read_csv(tmp_path / "out" / "estimates.csv", keep_default_na=False)
+    assert written["flags"].tolist() == result.estimates["flags"].tolist()

@@ -139,7 +139,7 @@ def plausibility_flags(statistic: str, value: float, p_value: float = math.nan, 
     if odds and not 1 / ODDS_RATIO_IMPLAUSIBLE <= value <= ODDS_RATIO_IMPLAUSIBLE:
         found.append(f"implausibly large: odds ratio {value:.3g} is beyond {ODDS_RATIO_IMPLAUSIBLE:g} (or 1/100)")
     if np.isfinite(p_value) and p_value < P_FLOOR:
-        found.append(f"p < {P_FLOOR:g}: a population this size makes any difference significant; weigh the effect")
+        found.append(f"p < {P_FLOOR:g}: shown as a bound (its digits say nothing); weigh the effect, not the p")
     if np.isfinite(changed) and changed >= EVERY_CHILD_SHARE:
         found.append(f"every child: the class changed for {changed:.0%} of the children")
     return found
