@@ -69,3 +69,69 @@ def test_a_risk_difference_with_no_events_is_not_a_zero_width_interval() -> None
     rd = by_name(analysis.compare_shares(0, 50, 0, 50))["risk difference"]
     assert rd.value == 0.0
     assert -1.0 <= rd.low < 0.0 < rd.high <= 1.0
+
+
+def test_plausibility_flags_fire_on_hand_made_estimates() -> None:
+    assert analysis.plausibility_flags("Cohen's d", 0.4, 0.01) == []
+    assert analysis.plausibility_flags("odds ratio", 3.0, 0.01) == []
+    huge_d = analysis.plausibility_flags("Cohen's d", -15.0, 0.2)
+    assert len(huge_d) == 1
+    assert huge_d[0].startswith("implausibly large")
+    beyond = analysis.plausibility_flags("logit-method d", 1.2)
+    assert len(beyond) == 1
+    assert "Bakermans-Kranenburg" in beyond[0]
+    assert analysis.plausibility_flags("odds ratio", 5.8e4)[0].startswith("implausibly large: odds ratio")
+    assert analysis.plausibility_flags("odds ratio", 1 / 5.8e4)[0].startswith("implausibly large: odds ratio")
+    tiny_p = analysis.plausibility_flags("mean difference", 0.1, 1e-214)
+    assert len(tiny_p) == 1
+    assert tiny_p[0].startswith("p < 1e-10")
+    assert analysis.plausibility_flags("risk difference", -0.77, changed=0.95)[0].startswith("every child")
+    assert analysis.plausibility_flags("risk difference", -0.05, changed=0.2) == []
+
+
+def test_p_values_below_the_floor_are_printed_as_a_bound() -> None:
+    assert analysis.format_p(1e-214) == "< 1e-10"
+    assert analysis.format_p(0.0312) == "0.0312"
+    assert analysis.format_p(math.nan) == ""
+
+
+def test_the_moderator_analysis_finds_a_known_interaction() -> None:
+    """Effect = 1 + 2 x moderator: the tertiles' paired effects rise, and OLS finds the interaction of 2."""
+    import pandas as pd
+    import statsmodels.formula.api as smf
+
+    rng = np.random.default_rng(5)
+    n = 600
+    moderator = rng.normal(1.0, 0.3, n)
+    reference = rng.normal(0.0, 1.0, n)
+    arm = reference + 1.0 + 2.0 * moderator + rng.normal(0.0, 0.1, n)
+    pairs = pd.DataFrame({"arm": arm, "reference": reference, "temper": moderator})
+    treated = rng.permutation(np.repeat([0.0, 1.0], n // 2))
+    seen = np.where(treated == 1, arm, reference)
+    randomised = pd.DataFrame({"value": seen, "treated": treated, "temper": moderator})
+    found = analysis.moderation(pairs, randomised, "temper")
+    tertiles = found[found["sample"] == "every child"]
+    assert [g.split(" ")[0] for g in tertiles["group"]] == ["low", "middle", "high"]
+    assert tertiles["value"].is_monotonic_increasing
+    assert (tertiles["low"] < tertiles["value"]).all()
+    assert (tertiles["value"] < tertiles["high"]).all()
+    expected = pd.Series(arm - reference).groupby(pd.qcut(moderator, 3)).mean().to_numpy()
+    assert tertiles["value"].to_numpy() == pytest.approx(expected)
+    assert tertiles["n"].tolist() == [200, 200, 200]
+    interaction = found[found["sample"] == "randomised"].iloc[0]
+    assert interaction["low"] < 2.0 < interaction["high"]
+    centred = randomised.assign(centred=moderator - moderator.mean())
+    fit = smf.ols("value ~ treated * centred", data=centred).fit()
+    assert interaction["value"] == pytest.approx(fit.params["treated:centred"])
+    assert interaction["p_value"] == pytest.approx(fit.pvalues["treated:centred"])
+
+
+def test_a_binary_moderator_group_that_does_not_change_has_a_nonzero_width_interval() -> None:
+    import pandas as pd
+
+    pairs = pd.DataFrame({"arm": [1.0] * 30, "reference": [1.0] * 30, "temper": np.linspace(0.5, 1.5, 30)})
+    randomised = pd.DataFrame({"value": [1.0] * 30, "treated": [0.0, 1.0] * 15, "temper": np.linspace(0.5, 1.5, 30)})
+    found = analysis.moderation(pairs, randomised, "temper", binary=True)
+    groups = found[found["sample"] == "every child"]
+    assert (groups["value"] == 0.0).all()
+    assert (groups["high"] > groups["low"]).all()

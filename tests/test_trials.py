@@ -73,6 +73,7 @@ at_age_months = 12.9
 [analysis]
 primary = "secure"
 secondary = ["trust", "sensitivity"]
+contrasts = [["rejecting", "nothing"]]
 {power}
 """
 
@@ -219,11 +220,36 @@ def test_a_stopped_trial_keeps_its_finished_tasks_and_resumes(tmp_path: Path) ->
 def test_the_example_trials_are_valid(path: Path) -> None:
     trial = load_trial(path)
     assert len(trial.spec.arms) >= 2
-    assert "prediction" in path.read_text(encoding="utf-8")  # each says its results are the model's predictions
+    text = path.read_text(encoding="utf-8")
+    assert "prediction" in text  # each says its results are the model's predictions
+    assert "never used to tune the model" in text
 
 
-def test_there_are_four_example_trials() -> None:
-    assert len(list((REPO / "examples").glob("trial-*.toml"))) >= 4
+def test_there_are_the_example_trials_the_docs_name() -> None:
+    names = {p.stem for p in (REPO / "examples").glob("trial-*.toml")}
+    docs = (REPO / "docs" / "trials.md").read_text(encoding="utf-8")
+    assert len(names) >= 5
+    for name in names:
+        assert f"{name}.toml" in docs
+
+
+def test_the_video_feedback_change_lasts_and_the_home_visiting_one_is_said_to_revert() -> None:
+    video = load_trial(REPO / "examples" / "trial-video-feedback.toml")
+    lasting = next(arm for arm in video.spec.arms if arm.name == "video-feedback")
+    assert all(change.until_age_months is None for change in lasting.changes)
+    assert video.spec.contrast_pairs(video.arm_names) == [("video-feedback", "video-feedback-fading")]
+    home = REPO / "examples" / "trial-home-visiting.toml"
+    ends = [c.until_age_months for arm in load_trial(home).spec.arms for c in arm.changes]
+    assert 9 in ends
+    assert "REVERTS at 9 months" in home.read_text(encoding="utf-8")
+    from securebase.report.trial import ended_before_measures
+
+    notes = ended_before_measures(load_trial(home).spec)
+    assert len(notes) == 1
+    assert "ends at 9 months" in notes[0]
+    assert "secure-12m" in notes[0]
+    placement = load_trial(REPO / "examples" / "trial-placement-age.toml")
+    assert ("placed-30m", "placed-6m") in placement.spec.contrast_pairs(placement.arm_names)
 
 
 def test_an_arm_can_bring_a_figure_the_population_lacks(tmp_path: Path) -> None:
@@ -245,3 +271,113 @@ at_age_months = {{ uniform = [12.1, 12.5] }}""",
     control, added = trust.loc["control"], trust.loc["rejecting"]
     assert (control == control.iloc[0]).all()  # never met: the newborn prior, untouched
     assert (added != control).all()  # met at the child's own age, and learned since
+
+
+def test_a_contrast_between_two_arms_is_analysed_like_an_arm_against_the_control(tmp_path: Path) -> None:
+    from statsmodels.stats import proportion
+
+    from securebase import statistics as methods
+
+    result = securebase.run_trial(write_trial(tmp_path), out=tmp_path / "out")
+    table = result.estimates
+    contrast = table[(table["comparison"] == "contrast") & (table["outcome"] == "secure")]
+    assert set(zip(contrast["arm"], contrast["control"], strict=True)) == {("rejecting", "nothing")}
+    against_control = table[(table["comparison"] == "vs control") & (table["outcome"] == "secure")]
+    assert set(contrast["statistic"]) == set(against_control["statistic"])  # the same statistics, both samples
+    outcomes = result.outcomes
+    seen = outcomes[(outcomes["arm"] == outcomes["assigned"]) & (outcomes["measure"] == "secure")]
+    hits = {arm: int(seen.loc[seen["arm"] == arm, "value"].sum()) for arm in ("rejecting", "nothing")}
+    sizes = {arm: int((seen["arm"] == arm).sum()) for arm in ("rejecting", "nothing")}
+    randomised = contrast[(contrast["sample"] == "randomised") & (contrast["statistic"] == "risk difference")].iloc[0]
+    low, high = proportion.confint_proportions_2indep(
+        hits["rejecting"], sizes["rejecting"], hits["nothing"], sizes["nothing"], method="newcomb", compare="diff"
+    )
+    assert randomised["value"] == pytest.approx(hits["rejecting"] / sizes["rejecting"] - hits["nothing"] / 40)
+    assert (randomised["low"], randomised["high"]) == pytest.approx((low, high), rel=1e-9)
+    every = outcomes[outcomes["measure"] == "secure"].pivot(index="child", columns="arm", values="value")
+    paired = methods.paired_share_difference(every["rejecting"] == 1.0, every["nothing"] == 1.0)
+    row = contrast[contrast["sample"] == "every child"].iloc[0]
+    assert (row["value"], row["low"], row["high"]) == pytest.approx(tuple(paired))
+    readings = table[(table["outcome"] == "trust") & (table["sample"] == "every child")]
+    assert readings["changed"].isna().all()  # "the class changed" is a share's, not a reading's
+    assert (contrast[contrast["sample"] == "every child"]["changed"] >= 0).all()
+    page = (tmp_path / "out" / "trial.html").read_text(encoding="utf-8")
+    assert "rejecting vs nothing" in page
+    assert "Between two arms, rejecting changed" in page
+
+
+def test_the_page_opens_with_a_headline_naming_the_arms_and_the_primary_outcome(tmp_path: Path) -> None:
+    securebase.run_trial(write_trial(tmp_path), out=tmp_path / "out")
+    page = (tmp_path / "out" / "trial.html").read_text(encoding="utf-8")
+    headline = page.index('<p class="headline"><strong>In this virtual trial, rejecting')
+    assert page.index('<p class="headline"><strong>In this virtual trial, nothing') < headline  # one per arm, in order
+    assert headline < page.index("<h2>")  # at the top, before the design
+    sentence = page[headline : page.index("</p>", headline)]
+    assert "In this virtual trial, rejecting changed" in sentence
+    assert "(secure, model-strategy)" in sentence
+    assert "compared with control" in sentence
+    assert "allocation noise" in sentence
+    assert "Effect on secure" in page  # the paired effect's figure
+    assert "Who benefits: moderators of secure" in page
+
+
+def test_the_outcome_tables_carry_the_childs_covariates_the_same_in_every_arm(tmp_path: Path) -> None:
+    from securebase.trials.simulate import COVARIATES
+
+    result = securebase.run_trial(write_trial(tmp_path, n=15), out=tmp_path / "out")
+    written = pd.read_parquet(tmp_path / "out" / "outcomes.parquet")
+    assert set(COVARIATES) <= set(written.columns)
+    assert "age_years" in written.columns
+    per_child = written.groupby("child")[list(COVARIATES)].nunique()
+    assert (per_child == 1).all().all()  # taken before the fork: a moderator, not an outcome
+    assert written["negative_emotionality"].nunique() > 1
+    moderation = pd.read_parquet(tmp_path / "out" / "moderation.parquet")
+    assert set(moderation["moderator"]) == {"negative_emotionality", "soothability"}
+    assert set(moderation["arm"]) == {"nothing", "rejecting"}
+    assert len(result.moderation) == len(moderation)
+
+
+def test_the_trial_command_says_the_headline_at_the_size_asked(tmp_path: Path) -> None:
+    path = write_trial(tmp_path, n=40, text=SIMPLE)
+    command = [sys.executable, "-m", "securebase", "trial", str(path), "--out", str(tmp_path / "out"), "--no-progress",
+               "--n-per-arm", "12"]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    first = done.stdout.splitlines()[0]
+    assert first.startswith("In this virtual trial, rejecting changed the share classified secure")
+    assert "compared with control" in first
+    outcomes = pd.read_parquet(tmp_path / "out" / "outcomes.parquet")
+    assert (outcomes["arm"] == outcomes["assigned"]).sum() == 2 * 12
+
+
+def test_the_headline_says_each_flag_once_and_no_class_flag_for_a_reading() -> None:
+    from securebase.trials.simulate import headlines
+
+    trial = load_trial(REPO / "examples" / "trial-integration-teacher.toml")
+    head = {"outcome": "trust-in-teacher-end-of-year", "role": "primary", "comparison": "vs control",
+            "arm": "integration-teacher", "control": "ordinary-teacher", "n_arm": 50, "n_control": 50}  # fmt: skip
+    flag = "p < 1e-10: shown as a bound (its digits say nothing); weigh the effect, not the p"
+    table = pd.DataFrame([
+        {**head, "sample": "randomised", "statistic": "mean difference", "value": 0.2, "low": 0.1, "high": 0.3,
+         "p_value": 1e-40, "flags": flag},
+        {**head, "sample": "randomised", "statistic": "Cohen's d", "value": 1.5, "low": 1.2, "high": 1.8,
+         "p_value": 1e-40, "flags": f"{flag}; beyond published trials: |d| = 1.5"},
+        {**head, "sample": "every child", "statistic": "mean difference", "value": 0.18, "low": 0.17, "high": 0.19,
+         "p_value": math.nan, "changed": math.nan, "flags": ""},
+    ])  # fmt: skip
+    (sentence,) = headlines(trial, table)
+    assert sentence.count("p < 1e-10: shown as a bound") == 1
+    assert "beyond published trials" in sentence
+    assert "every child: the class changed" not in sentence
+
+
+def test_the_page_lists_every_flagged_estimate(tmp_path: Path) -> None:
+    result = securebase.run_trial(write_trial(tmp_path, n=60, text=SIMPLE), out=tmp_path / "out")
+    page = (tmp_path / "out" / "trial.html").read_text(encoding="utf-8")
+    flagged = result.estimates[result.estimates["flags"] != ""]
+    assert not flagged.empty  # a rejecting carer for every child: effects beyond any published trial
+    assert f"<summary>{len(flagged)} estimate" in page
+    assert page.count('<span class="badge flag"') == len(flagged)
+    assert "implausibly large: odds ratio" in page
+    written = pd.read_csv(tmp_path / "out" / "estimates.csv", keep_default_na=False)
+    assert written["flags"].tolist() == result.estimates["flags"].tolist()

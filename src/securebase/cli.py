@@ -30,7 +30,7 @@ def _exit_resumable(stop: Any, command: str, file: Path, out: Path, options: dic
     exit with the stop's code."""
     again = ["securebase", command, str(file), "--out", str(out), "--resume"]
     for flag, value in options.items():
-        again += [flag, str(value)] if value is not None else []
+        again += [flag] if value is True else [flag, str(value)] if value not in (None, False) else []
     click.echo(f"\n{stop}.\nresume with: {shlex.join(again)}", err=True)
     sys.exit(stop.exit_code)
 
@@ -38,6 +38,16 @@ def _exit_resumable(stop: Any, command: str, file: Path, out: Path, options: dic
 def _fail(message: str, code: int = 2) -> NoReturn:
     click.echo(f"securebase: error: {message}", err=True)
     sys.exit(code)
+
+
+def _whole_number(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """An option's whole number, or the one-line error (click's own is a usage block); its range is checked later."""
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        _fail(f"--{param.name.replace('_', '-')} has value {value!r}; expected a whole number.")
 
 
 def precision_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -488,16 +498,19 @@ def _echo_sweep(loaded: Any, estimate: object, processes: int, scheduler: str | 
     click.echo(f"it needs {estimate} ({where}).")
 
 
-def _load_trial(path: Path, scheduler: str | None, workers: int | None) -> tuple[Any, Any, int]:
-    """A trial file loaded, with its estimate and the local processes its replicates run on, or exit 2 saying what
-    is wrong (a field, or a population that cannot fit)."""
+def _load_trial(
+    path: Path, scheduler: str | None, workers: int | None, sizes: dict[str, Any] | None = None
+) -> tuple[Any, Any, int]:
+    """A trial file loaded (at the ``sizes`` of trials.load.resized, when given), with its estimate and the local
+    processes its replicates run on, or exit 2 saying what is wrong (a field, an option, or a population that
+    cannot fit)."""
     import os
 
     from securebase.scenario import ScenarioError
-    from securebase.trials.load import check_size, estimate, load_trial
+    from securebase.trials.load import check_size, estimate, load_trial, resized
 
     try:  # first: a bad file is refused before the kernels and the executor are loaded
-        loaded = load_trial(path)
+        loaded = resized(load_trial(path), **(sizes or {}))
         spec = loaded.spec
         check_size(loaded, max([spec.n_per_arm, *(spec.power.n_per_arm if spec.power else [])]), loaded.origin)
     except ScenarioError as error:
@@ -608,6 +621,19 @@ def sweep(
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Local processes [default: one per CPU].")
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
 @click.option("--dry-run", is_flag=True, help="Check the file and show its size and estimate; run nothing.")
+# plain ints, checked by trials.load.resized: a bad size gets the one-line error, not click's usage block
+@click.option(
+    "--n-per-arm", callback=_whole_number, default=None, help="Children per arm, replacing the file's n_per_arm."
+)
+@click.option(
+    "--replicates", callback=_whole_number, default=None, help="Power-curve replicates, replacing the file's."
+)
+@click.option(
+    "--quick",
+    is_flag=True,
+    help="A first look: 200 children per arm (unless --n-per-arm), and a power curve (if the file has one) at 25, "
+    "50 and 100 per arm of 10 replicates (unless --replicates).",
+)
 @calibration_option
 def trial(
     trial_file: Path,
@@ -618,6 +644,9 @@ def trial(
     workers: int | None,
     progress: bool,
     dry_run: bool,
+    n_per_arm: int | None,
+    replicates: int | None,
+    quick: bool,
     calibration_file: Path | None,
 ) -> None:
     """Run TRIAL_FILE: a virtual trial (arms of changes of care, a measurement schedule, the analysis and an
@@ -636,7 +665,8 @@ def trial(
 
     if scheduler is not None and workers is not None:
         _fail("--workers is for local processes; with --scheduler the Dask cluster's workers run the replicates.")
-    loaded, estimate, processes = _load_trial(trial_file, scheduler, workers)
+    sizes = {"n_per_arm": n_per_arm, "replicates": replicates, "quick": quick}
+    loaded, estimate, processes = _load_trial(trial_file, scheduler, workers, sizes)
     calibration = _calibration(calibration_file)
     if dry_run:
         _echo_trial(loaded, estimate, processes, scheduler)
@@ -659,19 +689,19 @@ def trial(
     except ScenarioError as error:
         _fail(str(error))
     except TrialStopped as stop:
-        options = {"--seed": seed, "--scheduler": scheduler, "--workers": workers, "--calibration": calibration_file}
+        options = {"--seed": seed, "--n-per-arm": n_per_arm, "--replicates": replicates, "--quick": quick,
+                   "--scheduler": scheduler, "--workers": workers, "--calibration": calibration_file}  # fmt: skip
         _exit_resumable(stop, "trial", trial_file, out, options)
-    primary = done.estimates[(done.estimates["role"] == "primary") & (done.estimates["sample"] == "randomised")]
-    for row in primary.itertuples():
-        if row.statistic in ("risk difference", "Cohen's d"):
-            click.echo(f"{row.arm} vs {row.control}, {row.outcome}: {row.statistic} {row.value:+.3g} "
-                       f"[{row.low:+.3g}, {row.high:+.3g}], p = {row.p_value:.3g}")  # fmt: skip
+    from securebase.trials.simulate import headlines
+
+    for sentence in headlines(loaded, done.estimates):  # the page's headline: the every-child effect first
+        click.echo(sentence)
     if done.power_curve is not None:
         for arm, group in done.power_curve.groupby("arm", sort=False):
             needed = group["n_for_80_percent"].iloc[0]
             said = f"about {needed:,.0f} per arm" if pd.notna(needed) else "not reached at the sizes run"
             click.echo(f"{arm}: 80% power {said}")
-    click.echo(f"wrote {out / 'trial.html'} and the tables (outcomes, estimates) in {done.seconds:.0f} s")
+    click.echo(f"wrote {out / 'trial.html'} and the tables (outcomes, estimates, moderation) in {done.seconds:.0f} s")
 
 
 @main.command()

@@ -14,11 +14,12 @@ import pandas as pd
 from securebase.calibration.calibration import Calibration
 from securebase.plotting import figure_png, subplots
 from securebase.report.pages import data_uri, render
+from securebase.trials.analysis import format_p
 from securebase.trials.catalogue import INSTRUMENTS
 from securebase.trials.run import TrialResult
 from securebase.trials.run import run_trial as _run_trial
-from securebase.trials.simulate import is_binary, outcome_class, own_arm
-from securebase.trials.spec import AgeDraw, Change
+from securebase.trials.simulate import COVARIATES, comparisons, headline_parts, is_binary, outcome_class, own_arm
+from securebase.trials.spec import AgeDraw, Change, TrialSpec, age_bounds
 
 
 def _age(age: float | AgeDraw) -> str:
@@ -42,6 +43,32 @@ def describe_change(change: Change) -> str:
             "remove": "{f} leaves"}[change.kind]  # fmt: skip
     caregiving = change.caregiving if isinstance(change.caregiving, str) or change.caregiving is None else "a table"
     return f"{what.format(f=change.figure, c=caregiving)} at {_age(change.at_age_months)}{share}"
+
+
+EFFECTS_TEXT = (
+    "Filled: the every-child (paired) effect, every child under both arms: the model's effect, with no allocation "
+    "noise. Open: what the randomised trial estimated (each child under its own arm); the gap is allocation noise. "
+    "95% intervals."
+)
+ARMS_TEXT = "The children randomised to each arm (their differences include allocation noise)."
+
+
+def ended_before_measures(spec: TrialSpec) -> list[str]:
+    """A sentence for each change of care that ends (its traits go back) before a measure: what that measure sees
+    is what outlasts the change, often little (the home-visiting example's change ends at 9 months)."""
+    notes = []
+    for arm in spec.arms:
+        for change in arm.changes:
+            if change.kind != "change" or change.until_age_months is None:
+                continue
+            later = [m.name for m in spec.measures if age_bounds(m.at_age_months)[0] >= change.until_age_months]
+            if later:
+                notes.append(
+                    f"In arm {arm.name}, the change of {change.figure}'s care ends at {change.until_age_months:g} "
+                    f"months (the traits go back), before {', '.join(later)}: what these measure is what outlasts "
+                    "the change, not the change itself."
+                )
+    return notes
 
 
 def _interval(value: float, low: float, high: float) -> str:
@@ -70,7 +97,36 @@ def _outcome_figure(result: TrialResult, measure: str) -> str:
         ax.set_ylabel(INSTRUMENTS[next(m.instrument for m in trial.spec.measures if m.name == measure)].name)
     ax.set_title(measure)
     if is_binary(trial, measure):
-        ax.legend(fontsize=8)
+        ax.legend()
+    return data_uri(figure_png(fig))
+
+
+def _effects_figure(result: TrialResult, measure: str) -> str:
+    """The main figure: each comparison's every-child (paired) effect, with the randomised trial's estimate beside
+    it; the gap between them is allocation noise (who happened to be randomised where)."""
+    binary = is_binary(result.trial, measure)
+    difference = "risk difference" if binary else "mean difference"
+    table = result.estimates
+    rows = table[(table["outcome"] == measure) & (table["statistic"] == difference)]
+    pairs = comparisons(result.trial)
+    scale = 100.0 if binary else 1.0
+    fig, ax = subplots(figsize=(8, 1.2 + 0.55 * len(pairs)), layout="constrained")
+    for position, (arm, reference, _) in enumerate(pairs):
+        for sample, offset, style in (("every child", -0.12, "o"), ("randomised", 0.12, "s")):
+            found = rows[(rows["arm"] == arm) & (rows["control"] == reference) & (rows["sample"] == sample)]
+            if found.empty:
+                continue
+            row = found.iloc[0]
+            value, low, high = scale * row["value"], scale * row["low"], scale * row["high"]
+            ax.errorbar(value, position + offset, xerr=[[value - low], [high - value]], fmt=style, capsize=3,
+                        color="#1f4e89" if sample == "every child" else "#b0651c",
+                        markerfacecolor="#1f4e89" if sample == "every child" else "white",
+                        label=sample if position == 0 else None)  # fmt: skip
+    ax.axvline(0.0, color="#888", linewidth=1)
+    ax.set_yticks(range(len(pairs)), [f"{arm} vs {reference}" for arm, reference, _ in pairs])
+    ax.invert_yaxis()
+    ax.set_xlabel(f"{measure}: " + ("difference in the share (percentage points)" if binary else "mean difference"))
+    fig.legend(loc="outside upper center", ncol=2, frameon=False)  # above the axes: never over a point
     return data_uri(figure_png(fig))
 
 
@@ -87,7 +143,7 @@ def _power_figure(curve: pd.DataFrame) -> str:
     ax.set_ylim(0, 1)
     ax.set_xlabel("children per arm")
     ax.set_ylabel("probability of a significant result")
-    ax.legend(fontsize=8)
+    ax.legend()
     return data_uri(figure_png(fig))
 
 
@@ -117,16 +173,30 @@ def trial_page(result: TrialResult) -> str:
             else ""))
         for m in spec.measures
     ]  # fmt: skip
+    table = result.estimates
+    paired = {
+        (r.outcome, r.arm, r.control, r.statistic): r.value for r in table.itertuples() if r.sample == "every child"
+    }
     estimate_rows = [
-        {"outcome": r.outcome, "role": r.role, "arm": r.arm, "sample": r.sample, "statistic": r.statistic,
-         "estimate": _interval(r.value, r.low, r.high), "p": "" if not np.isfinite(r.p_value) else f"{r.p_value:.3g}",
-         "n": f"{r.n_arm:,}, {r.n_control:,}"}
-        for r in result.estimates.itertuples()
+        {"outcome": r.outcome, "role": r.role, "comparison": f"{r.arm} vs {r.control}", "contrast":
+         r.comparison == "contrast", "sample": r.sample, "statistic": r.statistic,
+         "estimate": _interval(r.value, r.low, r.high), "p": format_p(r.p_value),
+         "noise": (f"{r.value - paired[(r.outcome, r.arm, r.control, r.statistic)]:+.3g}"
+                   if r.sample == "randomised" and (r.outcome, r.arm, r.control, r.statistic) in paired else ""),
+         "n": f"{r.n_arm:,}, {r.n_control:,}", "flags": r.flags}
+        for r in table.itertuples()
     ]  # fmt: skip
-    images = [
-        {"title": f"Outcome: {m}", "text": "Children randomised to each arm.", "src": _outcome_figure(result, m)}
-        for m in spec.outcomes
-    ]
+    flag_rows = [row for row in estimate_rows if row["flags"]]
+    images = []
+    for m in spec.outcomes:
+        images.append({"title": f"Effect on {m}", "text": EFFECTS_TEXT, "src": _effects_figure(result, m)})
+        images.append({"title": f"Outcome: {m}, by arm", "text": ARMS_TEXT, "src": _outcome_figure(result, m)})
+    moderation_rows = [
+        {"comparison": f"{r.arm} vs {r.control}", "moderator": r.moderator.replace("_", " "), "sample": r.sample,
+         "group": r.group, "statistic": r.statistic, "estimate": _interval(r.value, r.low, r.high),
+         "p": format_p(r.p_value), "n": f"{r.n:,}"}
+        for r in result.moderation.itertuples()
+    ]  # fmt: skip
     power_rows, power_summary, power_text = [], [], ""
     if result.power_curve is not None:
         curve = result.power_curve
@@ -160,6 +230,9 @@ def trial_page(result: TrialResult) -> str:
         "trial.html", name=spec.name, description=spec.description, design=design, arm_rows=arm_rows,
         measure_rows=measure_rows, control=spec.control, estimate_rows=estimate_rows, images=images,
         power_rows=power_rows, power_summary=power_summary, power_text=power_text, provenance=provenance,
+        headlines=headline_parts(trial, table), flag_rows=flag_rows, moderation_rows=moderation_rows,
+        primary=spec.analysis.primary, covariates=", ".join(c.replace("_", " ") for c in COVARIATES),
+        notes=ended_before_measures(spec),
     )  # fmt: skip
 
 

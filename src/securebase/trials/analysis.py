@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from securebase import statistics as methods
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LOGIT_D = math.sqrt(3.0) / math.pi
 
@@ -104,3 +108,86 @@ def n_for_power(sizes: list[int], power: list[float], target: float = 0.8) -> fl
             n_before, p_before = sizes[i - 1], power[i - 1]
             return n_before + (target - p_before) * (n - n_before) / (p - p_before)
     return None
+
+
+#: the meta-analytic effects of randomised sensitivity and attachment interventions in early childhood: d = 0.33 on
+#: parental sensitivity and d = 0.20 on infant attachment security (Bakermans-Kranenburg, van IJzendoorn & Juffer
+#: 2003, Psychological Bulletin 129, 195-215, abstract); a flag, not a limit: the model is not fitted to them
+PUBLISHED_D = {"sensitivity": 0.33, "security": 0.20}
+#: beyond these a trial effect is flagged for the reader (modelling choices, said on the page and in docs/trials.md)
+D_IMPLAUSIBLE = 3.0  # three pooled SDs: far beyond any published trial of a parenting programme
+D_BEYOND_PUBLISHED = 3 * PUBLISHED_D["sensitivity"]  # three times the larger meta-analytic effect
+ODDS_RATIO_IMPLAUSIBLE = 100.0
+EVERY_CHILD_SHARE = 0.9  # the share of children whose class changes above which "every child flipped" is flagged
+P_FLOOR = 1e-10  # p-values below are printed "< 1e-10": the digits beyond say nothing a reader can use
+
+
+def plausibility_flags(statistic: str, value: float, p_value: float = math.nan, changed: float = math.nan) -> list[str]:
+    """The flags an estimate earns (empty: none): an effect beyond what trials of attachment interventions report,
+    an odds ratio beyond 100 (or below 1/100), a p-value below 1e-10, a class that changes for (nearly) every child.
+    A flag changes nothing; it tells the reader to weigh the figure (docs/trials.md)."""
+    found = []
+    if statistic in ("Cohen's d", "logit-method d") and np.isfinite(value):
+        if abs(value) > D_IMPLAUSIBLE:
+            found.append(f"implausibly large: |d| = {abs(value):.3g} is beyond {D_IMPLAUSIBLE:g} SDs")
+        elif abs(value) > D_BEYOND_PUBLISHED:
+            found.append(
+                f"beyond published trials: |d| = {abs(value):.3g}, more than 3 times the meta-analytic d of "
+                "randomised sensitivity (0.33) and attachment (0.20) interventions (Bakermans-Kranenburg et al. 2003)"
+            )
+    odds = statistic == "odds ratio" and np.isfinite(value) and value > 0
+    if odds and not 1 / ODDS_RATIO_IMPLAUSIBLE <= value <= ODDS_RATIO_IMPLAUSIBLE:
+        found.append(f"implausibly large: odds ratio {value:.3g} is beyond {ODDS_RATIO_IMPLAUSIBLE:g} (or 1/100)")
+    if np.isfinite(p_value) and p_value < P_FLOOR:
+        found.append(f"p < {P_FLOOR:g}: shown as a bound (its digits say nothing); weigh the effect, not the p")
+    if np.isfinite(changed) and changed >= EVERY_CHILD_SHARE:
+        found.append(f"every child: the class changed for {changed:.0%} of the children")
+    return found
+
+
+def format_p(p_value: float) -> str:
+    """A p-value for people: three significant digits, or '< 1e-10' (never '1e-214'); blank when there is none."""
+    if not np.isfinite(p_value):
+        return ""
+    return f"< {P_FLOOR:g}" if p_value < P_FLOOR else f"{p_value:.3g}"
+
+
+def moderation(
+    pairs: pd.DataFrame, randomised: pd.DataFrame, moderator: str, groups: int = 3, binary: bool = False
+) -> pd.DataFrame:
+    """Does the effect depend on ``moderator`` (a child covariate)? Two answers, one row each:
+
+    - the every-child (paired) effect in each ``groups``-quantile of the moderator (tertiles by default), with its
+      t interval, or Newcombe's paired score interval for a share (``binary``: readings 1/0) (``pairs``: columns
+      arm, reference (the readings) and the moderator, one row per child);
+    - the interaction a real trial could test: OLS of the reading on arm x moderator (centred) over the children
+      randomised to the two arms (``randomised``: columns value, treated (0/1) and the moderator), with its
+      95% interval and p (statsmodels; for a share, a linear probability model).
+    """
+    import pandas as pd
+    import statsmodels.formula.api as smf
+
+    rows = []
+    bins = pd.qcut(pairs[moderator], groups, duplicates="drop")  # fewer bins where the moderator has ties
+    named = bins.cat.categories.size == 3
+    for i, (interval, group) in enumerate(pairs.groupby(bins, observed=True)):
+        name = ("low", "middle", "high")[i] if named else f"group {i + 1}"
+        arm, reference = group["arm"].to_numpy(float), group["reference"].to_numpy(float)
+        if len(group) < 2:
+            effect = methods.Interval(math.nan, math.nan, math.nan)
+        elif binary:  # a t interval of 0/1 differences is zero-width when no child in the group changes
+            effect = methods.paired_share_difference(arm == 1.0, reference == 1.0)
+        else:
+            effect = methods.paired_difference(arm, reference)
+        rows.append({"moderator": moderator, "sample": "every child", "group": f"{name} ({interval.left:.3g} to "
+                     f"{interval.right:.3g})", "statistic": "paired effect", "value": effect.value,
+                     "low": effect.low, "high": effect.high, "p_value": math.nan, "n": len(group)})  # fmt: skip
+    data = randomised.assign(centred=randomised[moderator] - randomised[moderator].mean())
+    if len(data) > 4 and data["treated"].nunique() == 2 and data["centred"].std() > 0:
+        fit = smf.ols("value ~ treated * centred", data=data).fit()
+        low, high = fit.conf_int().loc["treated:centred"]
+        rows.append({"moderator": moderator, "sample": "randomised", "group": "all",
+                     "statistic": "interaction (arm x moderator)", "value": float(fit.params["treated:centred"]),
+                     "low": float(low), "high": float(high), "p_value": float(fit.pvalues["treated:centred"]),
+                     "n": len(data)})  # fmt: skip
+    return pd.DataFrame(rows)

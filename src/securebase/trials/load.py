@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,11 @@ class Trial:
         """The population for a trial of ``n_per_arm`` children per arm (every child lives every arm: see run)."""
         population = self.scenario.population.model_copy(update={"n_children": n_per_arm * len(self.spec.arms)})
         return self.scenario.model_copy(update={"population": population, "seed": self.spec.seed})
+
+    @property
+    def population_figure(self) -> str:
+        """The figure whose caregiving the population names (default: the scenario's first)."""
+        return self.spec.population.figure or self.scenario.figures[0].name
 
     def added_figures(self) -> list[tuple[str, tuple[float, float]]]:
         """Figures the arms bring that the population does not have, with their availability, in order."""
@@ -212,6 +218,39 @@ def _check_measures(trial: Trial, origin: str) -> None:
                 f"an age the {measure.instrument} is valid at, {valid_low:g} to {valid_high:g} months ({info.source})",
             )
         _check_age(trial, origin, f"{where}.at_age_months", measure.at_age_months, end_allowed=True)
+
+
+#: ``--quick``: a first look in minutes on a laptop (docs/trials.md), not a design's answer
+QUICK_N_PER_ARM = 200
+QUICK_POWER_SIZES = (25, 50, 100)
+QUICK_REPLICATES = 10
+MAX_N_PER_ARM, MAX_REPLICATES = 10_000_000, 100_000
+
+
+def resized(trial: Trial, n_per_arm: int | None = None, replicates: int | None = None, quick: bool = False) -> Trial:
+    """``trial`` at another size: ``n_per_arm`` children per arm, ``replicates`` power replicates; ``quick`` makes
+    the defaults small (QUICK_*: 200 per arm, a power curve at 25, 50 and 100 per arm of 10 replicates, where the
+    file has one). Raises TrialError naming the option for a size out of range, or replicates without a curve."""
+    if n_per_arm is not None and not 1 <= n_per_arm <= MAX_N_PER_ARM:
+        raise TrialError(f"--n-per-arm has value {n_per_arm}; expected a whole number from 1 to {MAX_N_PER_ARM:,}.")
+    if replicates is not None and not 1 <= replicates <= MAX_REPLICATES:
+        raise TrialError(f"--replicates has value {replicates}; expected a whole number from 1 to {MAX_REPLICATES:,}.")
+    spec = trial.spec
+    if replicates is not None and spec.power is None:
+        raise TrialError(
+            f"--replicates has value {replicates}, but {trial.origin} has no [power] table; expected a trial "
+            "with a power curve (add [power] with n_per_arm = [...])."
+        )
+    update: dict[str, object] = {}
+    if n_per_arm is not None or quick:
+        update["n_per_arm"] = n_per_arm if n_per_arm is not None else QUICK_N_PER_ARM
+    if spec.power is not None and (quick or replicates is not None):
+        sizes = list(QUICK_POWER_SIZES) if quick else spec.power.n_per_arm
+        count = replicates if replicates is not None else QUICK_REPLICATES
+        update["power"] = spec.power.model_copy(update={"n_per_arm": sizes, "replicates": count})
+    if not update:
+        return trial
+    return dataclasses.replace(trial, spec=spec.model_copy(update=update))
 
 
 def check_size(trial: Trial, n_per_arm: int, origin: str) -> None:

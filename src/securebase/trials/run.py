@@ -29,7 +29,7 @@ from securebase.sweep.load import SweepError
 from securebase.sweep.run import WorkerDied, connect, execute
 from securebase.trials import analysis
 from securebase.trials.load import Trial, TrialError, check_size, load_trial
-from securebase.trials.simulate import days_of, estimates, power_rows, replicate_seed, simulate_trial
+from securebase.trials.simulate import days_of, estimates, moderators, power_rows, replicate_seed, simulate_trial
 
 MANIFEST_NAME = "trial.json"
 TASKS = "tasks"
@@ -81,6 +81,8 @@ class TrialResult:
     power_curve: pd.DataFrame | None = None
     manifest: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+    #: the primary outcome's effect by child covariate (simulate.moderators); empty when not posed
+    moderation: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def jobs_of(trial: Trial, seed: int, calibration: Calibration) -> list[Job]:
@@ -238,13 +240,15 @@ def _collect(
 ) -> TrialResult:
     outcomes = pd.read_parquet(out / TASKS / "trial.parquet")
     found = estimates(trial, outcomes)
+    moderation = moderators(trial, outcomes)
     front = {"trial": trial.spec.name, "seed": seed, "trial_file_sha256": trial.file_hash,
              "calibration": record["calibration"], "securebase_version": record["securebase_version"]}  # fmt: skip
-    for table in (outcomes, found):
+    for table in (outcomes, found, moderation):
         for position, (name, value) in enumerate(front.items()):
             table.insert(position, name, value)
     _write_table(out, "outcomes", outcomes)
     _write_table(out, "estimates", found)
+    _write_table(out, "moderation", moderation)
     power = curve = None
     replicates = [job.id for job in jobs if job.replicate is not None]
     if replicates:
@@ -255,4 +259,4 @@ def _collect(
                 table.insert(position, name, value)
         _write_table(out, "power", power)
         _write_table(out, "power_curve", curve)
-    return TrialResult(trial, out, seed, calibration, outcomes, found, power, curve, record)
+    return TrialResult(trial, out, seed, calibration, outcomes, found, power, curve, record, moderation=moderation)

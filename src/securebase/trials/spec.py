@@ -172,6 +172,13 @@ class Analysis(Strict):
     #: the arm the others are compared with (default: the first)
     control: Annotated[str, Field(pattern=NAME_PATTERN)] | None = None
     alpha: Annotated[float, Field(gt=0.0, lt=0.5, allow_inf_nan=False)] = 0.05
+    #: comparisons between two arms besides each against the control (dose, timing): [[arm, reference], ...], each
+    #: analysed as arm against control is; "all": every pair of intervention arms
+    contrasts: (
+        list[Annotated[tuple[Annotated[str, Field(pattern=NAME_PATTERN)], Annotated[str, Field(pattern=NAME_PATTERN)]],
+                       Field(strict=False)]]
+        | Literal["all"]
+    ) = Field(default_factory=list)  # fmt: skip
 
 
 class Power(Strict):
@@ -220,7 +227,30 @@ class TrialSpec(Strict):
                 raise FieldError(where, name, f"one of the measures: {', '.join(measures)}")
         if self.analysis.control is not None and self.analysis.control not in arms:
             raise FieldError("analysis.control", self.analysis.control, f"one of the arms: {', '.join(arms)}")
+        if self.analysis.contrasts != "all":
+            control, seen = self.analysis.control or arms[0], set()
+            for i, pair in enumerate(self.analysis.contrasts):
+                where = f"analysis.contrasts[{i}]"
+                for name in pair:
+                    if name not in arms:
+                        raise FieldError(where, list(pair), f"two of the arms: {', '.join(arms)}")
+                if pair[0] == pair[1]:
+                    raise FieldError(where, list(pair), "two different arms")
+                if control in pair:
+                    raise FieldError(where, list(pair), f"two arms besides the control '{control}' (each arm is "
+                                     "already compared with the control)")  # fmt: skip
+                if frozenset(pair) in seen:
+                    raise FieldError(where, list(pair), "each pair of arms once")
+                seen.add(frozenset(pair))
         return self
+
+    def contrast_pairs(self, arm_names: list[str]) -> list[tuple[str, str]]:
+        """The (arm, reference) pairs of ``[analysis] contrasts``: "all" is every pair of intervention arms, the
+        later arm against the earlier (in the file's order)."""
+        if self.analysis.contrasts != "all":
+            return [tuple(pair) for pair in self.analysis.contrasts]
+        others = [name for name in arm_names if name != self.control]
+        return [(later, earlier) for i, earlier in enumerate(others) for later in others[i + 1 :]]
 
     @property
     def control(self) -> str:
