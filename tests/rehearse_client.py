@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -33,11 +34,19 @@ class Server:
             text=True,
             env=env,
         )
-        line = self.process.stdout.readline()
-        found = re.search(r"(http://\S+/)", line)
+        self.lines: list[str] = []
+        found = None
+        for line in self.process.stdout:  # "compiling the model ..." comes first after an install
+            self.lines.append(line)
+            found = re.search(r"(http://\S+/)", line)
+            if found:
+                break
         if not found:
             self.process.kill()
-            raise AssertionError(f"the server printed no address: {line!r} {self.process.stderr.read()}")
+            raise AssertionError(f"the server printed no address: {self.lines!r} {self.process.stderr.read()}")
+        # the rest of its lines (the children ready), read as they come so that the pipe never fills
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
         self.url = found.group(1).rstrip("/")
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -48,6 +57,18 @@ class Server:
                 time.sleep(0.1)
         raise AssertionError("the server did not answer within a minute")
 
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    def wait_until_warm(self, most_seconds: float = 300) -> None:
+        """Wait until the server has said that every scenario's child is ready (bounded)."""
+        deadline = time.monotonic() + most_seconds
+        while not any("are ready" in line for line in self.lines):
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise AssertionError(f"the server did not get warm: {self.lines!r}")
+            time.sleep(0.1)
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
@@ -56,6 +77,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(10)
+        self._reader.join(10)  # the pipe ends with the process: the reader has stopped before it is closed
         for stream in (self.process.stdout, self.process.stderr):
             stream.close()
 
@@ -74,8 +96,17 @@ class Trainee:
         self.attempt = answer.headers["location"]
         return self.attempt
 
+    def page(self) -> httpx.Response:
+        """The attempt's page, once the child's history is ready (the server's "preparing" page looks again)."""
+        for _ in range(600):
+            page = self.client.get(self.attempt)
+            if "<title>Preparing" not in page.text:
+                return page
+            time.sleep(0.1)
+        raise AssertionError("the child's history was not ready within a minute")
+
     def respond(self, moment: int, response: str = "comfort", note: str = "") -> httpx.Response:
-        page = self.client.get(self.attempt)
+        page = self.page()
         assert page.status_code == 200, page.text
         assert f"Moment {moment + 1} of" in page.text
         return self.client.post(

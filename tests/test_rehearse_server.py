@@ -237,9 +237,9 @@ def test_a_database_from_the_first_schema_upgrades_cleanly(tmp_path: Path) -> No
         assert page.status_code == 200
         assert "Moment 3 of 14" in page.text
     engine = create_engine(url)
-    assert "finished_at" in {c["name"] for c in inspect(engine).get_columns("attempts")}
+    assert {"finished_at", "drill", "parent_id", "branched_at"} <= {c["name"] for c in inspect(engine).get_columns("attempts")}
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
     engine.dispose()
     assert re.fullmatch(r"[0-9a-f]{16}", "00000000000000aa")
 

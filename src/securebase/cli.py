@@ -1108,10 +1108,18 @@ def rehearse(port: int, host: str, passphrase: str | None, database: Path | None
     from alembic.util import CommandError
     from sqlalchemy.exc import SQLAlchemyError
 
+    from securebase.engine.compiling import compile_kernels
+    from securebase.rehearse.child import engine_scenario
+    from securebase.rehearse.scenario import library
     from securebase.web.app import create_app
 
+    # before listening: a first Start would otherwise wait minutes for the compiler with nothing said (it says
+    # "compiling the model ..." only when it compiles: once after installing or updating)
+    compile_kernels(engine_scenario(next(iter(library().values()))), calibration.params,
+                    report=lambda line: click.echo(f"securebase rehearse: {line}"))  # fmt: skip
     try:
-        app = create_app(database_url, calibration.params, passphrase=passphrase)
+        app = create_app(database_url, calibration.params, passphrase=passphrase, prepare=True,
+                         report=lambda line: click.echo(f"securebase rehearse: {line}"))  # fmt: skip
     except (SQLAlchemyError, CommandError, OSError) as error:  # a database that cannot be opened or migrated
         _fail(f"the database {database_url} cannot be used ({type(error).__name__}: {error})")
     shown = f"[{host}]" if ":" in host else host

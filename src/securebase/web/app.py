@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hmac
 import re
+import threading
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -28,7 +30,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from securebase.model.parameters import ModelParameters
-from securebase.rehearse import debrief, policies, replay
+from securebase.rehearse import debrief, policies, practice, replay
 from securebase.rehearse import scenario as library
 from securebase.rehearse.cues import Cues
 from securebase.rehearse.repertoire import index_of, keys, repertoire, response
@@ -89,10 +91,31 @@ async def _form(request: Request) -> Any:
 
 
 def index(request: Request) -> HTMLResponse:
+    band = request.query_params.get("band") or None
+    if band is not None and band not in practice.BANDS:
+        raise HTTPException(400, f"There is no age band '{band[:40]}'. Choose one from the list.")
     with Session(request.app.state.engine) as session:
         recent = list(session.scalars(select(db.Attempt).order_by(db.Attempt.created_at.desc()).limit(10)))
-        rows = [(a, len(a.choices), library.library().get(a.scenario)) for a in recent]
-    return _page(request, "index.html", scenarios=list(library.library().values()), recent=rows)
+        rows = [(a, len(a.choices), library.library().get(a.scenario), _moments(a)) for a in recent]
+    return _page(request, "index.html", scenarios=practice.scenarios_in(band), recent=rows, bands=practice.BANDS,
+                 band=band, drills=practice.DRILLS.values(), drill_moments=practice.DRILL_MOMENTS)  # fmt: skip
+
+
+def _moments(attempt: db.Attempt) -> int:
+    """How many moments the attempt has: a drill's few, or the scenario's term."""
+    if attempt.drill is not None:
+        return practice.DRILL_MOMENTS
+    scenario = library.library().get(attempt.scenario)
+    return scenario.term.moments if scenario is not None else 0
+
+
+def _new_attempt(request: Request, **columns: Any) -> RedirectResponse:
+    attempt = db.Attempt(id=db.new_attempt_id(), created_at=db.now(), **columns)
+    with Session(request.app.state.engine) as session:
+        session.add(attempt)
+        session.commit()
+        attempt_id = attempt.id
+    return RedirectResponse(f"/attempts/{attempt_id}", status_code=303)
 
 
 async def start(request: Request) -> Response:
@@ -103,13 +126,57 @@ async def start(request: Request) -> Response:
         raise HTTPException(400, f"There is no scenario '{str(name)[:40]}'. Choose one from the list.")
     if form.get("coaching") not in (None, "on"):
         raise HTTPException(400, "The coaching choice was not one the form offers.")
-    attempt = db.Attempt(id=db.new_attempt_id(), scenario=name, seed=library.get(name).seed,
-                         coaching=form.get("coaching") == "on", created_at=db.now())  # fmt: skip
+    return _new_attempt(request, scenario=name, seed=library.get(name).seed, coaching=form.get("coaching") == "on")
+
+
+async def start_drill(request: Request) -> Response:
+    form = await _form(request)
+    _check_token(request, form, "drill")
+    skill = form.get("skill", "")
+    if skill not in practice.DRILLS:
+        raise HTTPException(400, f"There is no drill '{str(skill)[:40]}'. Choose one from the list.")
+    return _new_attempt(request, scenario=practice.DRILLS[skill].scenario, seed=practice.new_seed(), coaching=True,
+                        drill=skill)  # fmt: skip
+
+
+def practice_page(request: Request) -> Response:
+    """Deliberate practice from an attempt: the same child again, another child like this, play on from a moment."""
+    attempt_id = request.path_params["attempt"]
     with Session(request.app.state.engine) as session:
-        session.add(attempt)
+        attempt = _attempt_or_404(session, attempt_id)
+        played, scenario = len(attempt.choices), library.get(attempt.scenario)
+        drill = practice.DRILLS.get(attempt.drill) if attempt.drill else None
+    return _page(request, "practice.html", attempt_id=attempt_id, scenario=scenario, played=played, drill=drill)
+
+
+async def practise(request: Request) -> Response:
+    """A new attempt from this one: ``again`` (the same child), ``another`` (a new seed) or ``branch`` (play on
+    from a moment: the responses before it are copied, and the trainee chooses anew from there)."""
+    attempt_id = request.path_params["attempt"]
+    form = await _form(request)
+    with Session(request.app.state.engine) as session:
+        attempt = _attempt_or_404(session, attempt_id)
+        _check_token(request, form, f"{attempt_id}:practice")
+        kind = form.get("kind")
+        columns = {"scenario": attempt.scenario, "coaching": attempt.coaching, "drill": attempt.drill}
+        if kind == "again":
+            return _new_attempt(request, seed=attempt.seed, **columns)
+        if kind == "another":
+            return _new_attempt(request, seed=practice.new_seed(), **columns)
+        if kind != "branch":
+            raise HTTPException(400, "Choose one of the ways to practise that the page offers.")
+        played = len(attempt.choices)
+        moment_text = str(form.get("moment", ""))
+        if not moment_text.isdigit() or not 1 <= int(moment_text) <= played:
+            raise HTTPException(400, f"Choose a moment between 1 and {played} to play on from.")
+        kept = int(moment_text) - 1
+        branch = db.Attempt(id=db.new_attempt_id(), created_at=db.now(), seed=attempt.seed, parent_id=attempt.id,
+                            branched_at=kept, **columns)  # fmt: skip
+        branch.choices = [db.Choice(moment=c.moment, response=c.response, note=c.note, created_at=c.created_at)
+                          for c in attempt.choices[:kept]]  # fmt: skip
+        session.add(branch)
         session.commit()
-        attempt_id = attempt.id
-    return RedirectResponse(f"/attempts/{attempt_id}", status_code=303)
+        return RedirectResponse(f"/attempts/{branch.id}", status_code=303)
 
 
 def attempt_page(request: Request) -> Response:
@@ -119,19 +186,32 @@ def attempt_page(request: Request) -> Response:
         responses = [c.response for c in attempt.choices]
         notes = [c.note for c in attempt.choices]
         scenario = library.get(attempt.scenario)
-        if len(responses) >= scenario.term.moments:
+        moments, drill = _moments(attempt), practice.DRILLS.get(attempt.drill) if attempt.drill else None
+        finished = len(responses) >= moments
+        if finished and not attempt.coaching:
             return RedirectResponse(f"/attempts/{attempt_id}/debrief", status_code=303)
-        coaching, seed = attempt.coaching, attempt.seed
+        coaching, seed, parent, branched_at = attempt.coaching, attempt.seed, attempt.parent_id, attempt.branched_at
     envs: Environments = request.app.state.envs
+    if request.app.state.prepare and not envs.live(attempt_id) and not envs.ready(scenario.name, seed):
+        # the child's history is made in the background; this page says so and looks again in a second
+        envs.prepare(scenario.name, seed)
+        return _page(request, "preparing.html", scenario=scenario)
     with envs.lock_for(attempt_id):
         env = envs.env_for(attempt_id, scenario.name, seed, responses)
         cues = env.cues
         last = env.trace[-1] if env.trace else None
-    comment = _coaching(last) if coaching and last else None
+        trace = list(env.trace) if drill is not None else []
+    comment = _coaching(last) if coaching and last and drill is None else None
+    if finished:  # with coaching (or a drill): the comment on the last response before the debrief
+        scores = [practice.score(m) for m in trace]
+        return _page(request, "finished.html", scenario=scenario, attempt_id=attempt_id, comment=comment,
+                     drill=drill, scores=scores, right=sum(s.right for s in scores))  # fmt: skip
     return _page(
-        request, "play.html", scenario=scenario, attempt_id=attempt_id, moment=len(responses),
+        request, "play.html", scenario=scenario, attempt_id=attempt_id, moment=len(responses), moments=moments,
         day=scenario.moment_day(len(responses)), situation=scenario.situation(len(responses)).text,
         cues=cues, repertoire=repertoire(), comment=comment, last_note=notes[-1] if notes else "",
+        drill=drill, score=practice.score(last) if drill is not None and last else None,
+        parent=parent, branched_at=branched_at,
     )  # fmt: skip
 
 
@@ -167,21 +247,20 @@ async def respond(request: Request) -> Response:
         if len(note) > db.NOTE_LIMIT:
             raise HTTPException(400, f"The note is {len(note)} characters long; keep it to {db.NOTE_LIMIT}.")
         scenario = library.get(attempt.scenario)
+        moments = _moments(attempt)
         with envs.lock_for(attempt_id):
             session.refresh(attempt)
             done = len(attempt.choices)
-            if moment != done or done >= scenario.term.moments:
-                raise HTTPException(
-                    409, "This moment has already been answered (the form was sent twice, or from an older page)."
-                )
+            if moment != done or done >= moments:
+                raise AlreadyAnswered(attempt_id, note)
             session.add(db.Choice(attempt_id=attempt_id, moment=moment, response=key, note=note, created_at=db.now()))
-            if moment + 1 >= scenario.term.moments:
+            if moment + 1 >= moments:
                 attempt.finished_at = datetime.now(UTC)
             try:
                 session.commit()
             except IntegrityError:
                 session.rollback()
-                raise HTTPException(409, "This moment has already been answered.") from None
+                raise AlreadyAnswered(attempt_id, note) from None
             responses = [c.response for c in attempt.choices]
             envs.env_for(attempt_id, scenario.name, attempt.seed, responses)
     return RedirectResponse(f"/attempts/{attempt_id}", status_code=303)
@@ -299,9 +378,21 @@ TITLES = {400: "Something in the form was not right", 403: "Not accepted", 404: 
           405: "Not allowed", 409: "Already answered", 413: "Too much sent"}  # fmt: skip
 
 
+class AlreadyAnswered(HTTPException):
+    """A moment answered already (two tabs, or a form sent twice): the page keeps the note the trainee typed
+    and leads to the attempt's current moment."""
+
+    def __init__(self, attempt_id: str, note: str):
+        super().__init__(409, "This moment has already been answered (the form was sent twice, or from an older page).")
+        self.attempt_id, self.note = attempt_id, note
+
+
 async def http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     _ensure_state(request)
+    if isinstance(error, AlreadyAnswered):
+        return _page(request, "error.html", status=409, title=TITLES[409], detail=str(error.detail),
+                     note=error.note, current=f"/attempts/{error.attempt_id}")  # fmt: skip
     return _error(request, error.status_code, TITLES.get(error.status_code, "Not possible"), str(error.detail))
 
 
@@ -351,13 +442,27 @@ class Guard:
         await self.app(scope, receive, with_headers)
 
 
-def create_app(database_url: str, params: ModelParameters, passphrase: str | None = None) -> Starlette:
-    """The app on ``database_url`` (migrated to the latest schema first), with the model's ``params``."""
+def create_app(
+    database_url: str,
+    params: ModelParameters,
+    passphrase: str | None = None,
+    prepare: bool = False,
+    report: Callable[[str], None] | None = None,
+) -> Starlette:
+    """The app on ``database_url`` (migrated to the latest schema first), with the model's ``params``.
+
+    ``prepare``: make every scenario's child history in the background from the start, and answer an attempt
+    whose child is not made yet with a page that says so and refreshes (the server's way); without it, the
+    first page of a child waits for its history (the tests' way: one request, one page). ``report`` hears a
+    line when every scenario's child is ready.
+    """
     upgrade(database_url)
     engine = db.make_engine(database_url)
 
     @asynccontextmanager
     async def lifespan(app: Starlette):  # type: ignore[no-untyped-def]
+        if prepare:
+            threading.Thread(target=_prepare_all, args=(app.state.envs, report), name="histories", daemon=True).start()
         yield
         engine.dispose()
 
@@ -365,6 +470,9 @@ def create_app(database_url: str, params: ModelParameters, passphrase: str | Non
         Route("/", index),
         Route("/attempts", start, methods=["POST"]),
         Route("/attempts/{attempt}", attempt_page),
+        Route("/attempts/{attempt}/practice", practice_page),
+        Route("/attempts/{attempt}/practice", practise, methods=["POST"]),
+        Route("/drills", start_drill, methods=["POST"]),
         Route("/attempts/{attempt}/moments/{moment:int}", respond, methods=["POST"]),
         Route("/attempts/{attempt}/debrief", debrief_page),
         Route("/attempts/{attempt}/export", export),
@@ -383,4 +491,14 @@ def create_app(database_url: str, params: ModelParameters, passphrase: str | Non
     app.state.params = params
     app.state.passphrase = passphrase
     app.state.envs = Environments(params)
+    app.state.prepare = prepare
     return app
+
+
+def _prepare_all(envs: Environments, report: Callable[[str], None] | None) -> None:
+    """Every scenario's child (its own seed), one after the other: their first pages then open at once."""
+    scenarios = list(library.library().values())
+    for scenario in scenarios:
+        envs.prepare(scenario.name, scenario.seed, wait=True)
+    if report is not None:
+        report(f"the children of all {len(scenarios)} situations are ready")

@@ -56,6 +56,11 @@ class Attempt(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     # added by migration 0002
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # added by migration 0003: a drill's skill (None: a whole term), and the attempt this one plays on from
+    drill: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    parent_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    #: the moments copied from the parent (the trainee chooses anew from the next one)
+    branched_at: Mapped[int | None] = mapped_column(Integer, nullable=True)
     choices: Mapped[list[Choice]] = relationship(order_by="Choice.moment", cascade="all, delete-orphan")
 
 

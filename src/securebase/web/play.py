@@ -7,6 +7,7 @@ numbers as if it had never left memory.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 
@@ -17,6 +18,7 @@ from securebase.rehearse.env import RehearsalEnv
 from securebase.rehearse.repertoire import index_of
 
 CACHE_SIZE = 256
+log = logging.getLogger(__name__)
 
 
 class Environments:
@@ -28,6 +30,39 @@ class Environments:
         self._lock = threading.Lock()
         self._locks: dict[str, threading.Lock] = {}
         self._expert: dict[tuple[str, int], list] = {}
+        #: children (scenario, seed) whose history is made (``child.child_at_start`` keeps it), or being made
+        self._ready: set[tuple[str, int]] = set()
+        self._preparing: set[tuple[str, int]] = set()
+
+    def ready(self, scenario: str, seed: int) -> bool:
+        """Whether the child's first page can be made at once (its history made in this process)."""
+        with self._lock:
+            return (scenario, seed) in self._ready
+
+    def prepare(self, scenario: str, seed: int, wait: bool = False) -> None:
+        """Make the child's history in a background thread (``wait``: in this one), unless made or under way."""
+        key = (scenario, seed)
+        with self._lock:
+            if key in self._ready or key in self._preparing:
+                return
+            self._preparing.add(key)
+        if wait:
+            self._make(key)
+        else:
+            threading.Thread(target=self._make, args=(key,), name=f"history-{scenario}-{seed}", daemon=True).start()
+
+    def _make(self, key: tuple[str, int]) -> None:
+        try:
+            RehearsalEnv(library.get(key[0]), params=self.params).reset(seed=key[1])
+        except Exception:  # the page makes it again in the request, where the error gets its page
+            log.exception("the history of %s (seed %s) could not be made", *key)
+        with self._lock:
+            self._preparing.discard(key)
+            self._ready.add(key)
+
+    def live(self, attempt: str) -> bool:
+        with self._lock:
+            return attempt in self._live
 
     def lock_for(self, attempt: str) -> threading.Lock:
         with self._lock:
@@ -47,6 +82,7 @@ class Environments:
         env.reset(seed=seed)
         env.play([index_of(r) for r in responses])
         with self._lock:
+            self._ready.add((scenario, seed))
             self._live[attempt] = env
             while len(self._live) > CACHE_SIZE:
                 self._live.popitem(last=False)

@@ -1,0 +1,114 @@
+"""Deliberate practice: age bands over the scenarios, short drills on one skill, and their scoring.
+
+A drill is a few moments of a scenario that calls on one skill, with a new child each time (a new seed:
+another history and temperament from the scenario's home care), each response scored at once against
+the expert policy (``policies.expert``) for the cues the trainee saw, with the expert's reason.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+import numpy as np
+
+from securebase.rehearse import policies
+from securebase.rehearse import scenario as library
+from securebase.rehearse.cues import Cues
+from securebase.rehearse.repertoire import index_of, response
+from securebase.rehearse.scenario import RehearsalScenario
+
+
+@dataclass(frozen=True)
+class Band:
+    key: str
+    title: str
+    #: ages from (inclusive) and to (exclusive), in years
+    low: float
+    high: float
+
+    def holds(self, scenario: RehearsalScenario) -> bool:
+        return self.low <= scenario.age_years < self.high
+
+
+#: UK-style age bands (the page's words; the ages are what select the scenarios)
+BANDS: dict[str, Band] = {
+    band.key: band
+    for band in (
+        Band("toddler", "Toddler (2 to 3)", 2.0, 3.0),
+        Band("early-years", "Early years (3 to 5)", 3.0, 5.5),
+        Band("primary", "Primary (5 to 11)", 5.5, 11.0),
+        Band("early-secondary", "Early secondary (11 to 14)", 11.0, 18.0),
+    )
+}
+
+
+def scenarios_in(band: str | None) -> list[RehearsalScenario]:
+    """The library's scenarios for an age band (all of them for None)."""
+    scenarios = list(library.library().values())
+    return scenarios if band is None else [s for s in scenarios if BANDS[band].holds(s)]
+
+
+@dataclass(frozen=True)
+class Drill:
+    key: str
+    title: str
+    #: the scenario whose first moments call on the skill
+    scenario: str
+    summary: str
+
+
+#: how many moments a drill has
+DRILL_MOMENTS = 5
+
+DRILLS: dict[str, Drill] = {
+    drill.key: drill
+    for drill in (
+        Drill("miscues", "Reading miscues", "new-avoidant",
+              "A child whose calm may hide worry: notice what a quiet face can mean."),
+        Drill("repair", "Repairing a rupture", "rupture",
+              "You lost your temper a moment ago: put things right, then carry on."),
+        Drill("hard-task", "Supporting a hard task", "hard-task",
+              "A child who pushes the work away: help just enough to keep trying."),
+    )
+}  # fmt: skip
+
+
+def new_seed() -> int:
+    """A seed for another child like this one (another history and temperament from the same home care)."""
+    return secrets.randbelow(2**31 - 1)
+
+
+@dataclass(frozen=True)
+class Score:
+    right: bool
+    chosen: str
+    expert: str
+    reason: str
+
+
+#: the expert never draws a random number; it is given a generator all the same
+_NO_RANDOMNESS = np.random.default_rng(0)
+
+
+def _reason(expert_key: str, cues: Cues) -> str:
+    """Why the expert policy chooses ``expert_key`` for ``cues`` (the rules of ``policies.expert``, in words)."""
+    if expert_key == "notice_name" and not cues.shows_need():
+        return "the situation is stressful, yet the child shows nothing and is not playing: the calm may hide worry"
+    return {
+        "repair": "something was left difficult between you, and repair comes before anything else",
+        "limit_warmly": "in a tantrum the child needs you to stay and keep everyone safe",
+        "comfort": "strong distress or clinging asks for comfort",
+        "notice_name": "the child shows some distress or looks for you: naming it shows you have seen it",
+        "help_little": "the child is stuck on a hard task: a little help keeps them trying",
+        "encourage": "the child is playing well: encouragement supports exploring",
+        "stay_close": "the child is managing: being near and available is enough",
+    }[expert_key]
+
+
+def score(moment: dict) -> Score:
+    """A played moment (an environment's trace entry) against the expert's response to the same cues."""
+    cues = Cues.from_vector(moment["cue_levels"])
+    expert_key = response(policies.expert(cues, _NO_RANDOMNESS)).key
+    return Score(right=moment["response"] == expert_key, chosen=response(index_of(moment["response"])).label,
+                 expert=response(index_of(expert_key)).label, reason=_reason(expert_key, cues))  # fmt: skip
