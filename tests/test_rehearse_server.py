@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from helpers import SHIPPED
@@ -15,7 +16,7 @@ from starlette.testclient import TestClient
 from securebase.cli import main
 from securebase.rehearse import debrief, policies, replay
 from securebase.rehearse import scenario as library
-from securebase.rehearse.repertoire import index_of
+from securebase.rehearse.repertoire import index_of, response
 from securebase.web.app import create_app
 from securebase.web.migrate import upgrade
 
@@ -273,3 +274,196 @@ def test_earlier_attempts_in_the_debrief_and_no_judging_words(client: TestClient
         visible = re.sub(r"<[^>]+>", " ", page)
         found = JUDGING.search(visible)
         assert found is None, visible[max(0, found.start() - 80) : found.end() + 80]
+
+
+# ---- issue 26: no waiting without a word, the stale tab's note, the last coaching, deliberate practice ----------
+
+
+def _form_token(html: str, action: str) -> str:
+    """The token of the page's form that posts to ``action``."""
+    found = re.search(rf'action="{re.escape(action)}">\s*<input type="hidden" name="csrf" value="([0-9a-f]+)"', html)
+    assert found, f"no form to {action} on the page"
+    return found.group(1)
+
+
+def _attempt_row(database: str, attempt: str) -> dict:
+    engine = create_engine(database)
+    with engine.connect() as connection:
+        row = connection.execute(text("SELECT * FROM attempts WHERE id = :a"), {"a": attempt.rsplit("/", 1)[-1]})
+        found = dict(row.mappings().one())
+    engine.dispose()
+    return found
+
+
+def test_the_server_compiles_the_model_before_it_listens_and_says_so(monkeypatch: pytest.MonkeyPatch,
+                                                                     tmp_path: Path) -> None:  # fmt: skip
+    """Defect 10: the first Start after an install waited minutes for the compiler with nothing said."""
+    import uvicorn
+
+    from securebase.engine import compiling
+
+    compiled = []
+    monkeypatch.setattr(compiling, "kernels_ready", lambda kernel, precision: False)  # as after an install
+    monkeypatch.setattr(compiling, "_run_tiny_copy", lambda *args: compiled.append(args))
+    monkeypatch.setattr(compiling, "_mark", lambda precision: None)
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self: compiled.append("listening"))
+    result = CliRunner().invoke(main, ["rehearse", "--port", "0", "--database", str(tmp_path / "r.sqlite")])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    said = next(n for n, line in enumerate(lines) if line.startswith("securebase rehearse: compiling the model"))
+    address = next(n for n, line in enumerate(lines) if "open http://" in line)
+    assert said < address
+    assert compiled[-1] == "listening" and len(compiled) == 2  # compiled once, then the server listened
+
+
+def test_a_child_not_yet_ready_gets_a_page_that_says_so_and_looks_again(database: str) -> None:
+    """Defect 10: a scenario's first page waited 10-21 s for the child's history with nothing said."""
+    client = TestClient(create_app(database, SHIPPED.params, prepare=True), follow_redirects=False)  # no lifespan:
+    trainee = Trainee(client)  # nothing is prepared before the first Start
+    attempt = trainee.start("drop-off")
+    waiting = client.get(attempt)
+    assert waiting.status_code == 200
+    assert "Preparing Mia\u2019s history" in waiting.text.replace("'", "\u2019")
+    assert '<meta http-equiv="refresh" content="1">' in waiting.text
+    assert "script-src 'self'" in waiting.headers["content-security-policy"]  # no script needed to look again
+    page = trainee.page()
+    assert "Moment 1 of 14" in page.text
+    other = Trainee(client)
+    other.start("drop-off")
+    assert "Moment 1 of 14" in client.get(other.attempt).text  # the same child again: at once
+
+
+def test_a_stale_tab_keeps_the_note_and_leads_to_the_current_moment(client: TestClient, database: str) -> None:
+    """Defect 11: the 409 page lost the typed note and offered only "back to the situations"."""
+    trainee = Trainee(client)
+    attempt = trainee.start()
+    stale = token_of(client.get(attempt).text)
+    assert trainee.respond(0, "comfort").status_code == 303
+    answer = client.post(f"{attempt}/moments/0", data={"csrf": stale, "response": "encourage",
+                                                       "note": "she <looked> away"})  # fmt: skip
+    assert_clear_page(answer, 409, "already been answered")
+    assert "she &lt;looked&gt; away</textarea>" in answer.text
+    assert f'<a href="{attempt}">' in answer.text
+    assert choices(database, attempt) == [(0, "comfort")]
+
+
+def test_each_response_is_its_own_button(client: TestClient) -> None:
+    """Defect 12: a radio group needs arrows or Space; a button is chosen by Tab and Enter."""
+    trainee = Trainee(client)
+    page = client.get(trainee.start()).text
+    buttons = re.findall(r'<button type="submit" name="response" value="([a-z_]+)"', page)
+    assert buttons and len(buttons) == len(set(buttons)) >= 10
+    assert 'type="radio"' not in page
+
+
+def test_coaching_on_the_last_response_is_shown(client: TestClient) -> None:
+    """Defect 12: after the last moment the page went straight to the debrief; the last coaching was never shown."""
+    start = client.get("/")
+    answer = client.post("/attempts", data={"csrf": token_of(start.text), "scenario": "peer", "coaching": "on"})
+    trainee = Trainee(client)
+    trainee.attempt = answer.headers["location"]
+    for moment in range(14):
+        assert trainee.respond(moment, "ignore").status_code == 303
+    last = client.get(trainee.attempt)
+    assert last.status_code == 200
+    assert "Coaching on the last moment" in last.text
+    assert "You chose \u201cCarry on with something else\u201d" in last.text
+    assert f'href="{trainee.attempt}/debrief"' in last.text
+
+
+def test_times_say_their_zone(client: TestClient) -> None:
+    """Defect 12: times were UTC with no zone said."""
+    Trainee(client).start()
+    index = client.get("/").text
+    shown = re.search(r'<time datetime="(\d{4}-\d\d-\d\dT\d\d:\d\dZ)">([^<]+)</time>', index)
+    assert shown and shown.group(2).endswith(" UTC")
+
+
+def test_the_same_child_again_and_another_child_like_this(client: TestClient, database: str) -> None:
+    trainee = Trainee(client)
+    attempt = trainee.start("clinging")
+    trainee.respond(0, "comfort")
+    practice_page = client.get(f"{attempt}/practice").text
+    seeds = {}
+    for kind in ("again", "another"):
+        answer = client.post(f"{attempt}/practice",
+                             data={"csrf": _form_token(practice_page, f"{attempt}/practice"), "kind": kind})  # fmt: skip
+        assert answer.status_code == 303
+        row = _attempt_row(database, answer.headers["location"])
+        assert row["scenario"] == "clinging" and choices(database, answer.headers["location"]) == []
+        seeds[kind] = row["seed"]
+    assert seeds["again"] == library.get("clinging").seed != seeds["another"]
+    bad = client.post(f"{attempt}/practice", data={"csrf": _form_token(practice_page, f"{attempt}/practice"),
+                                                   "kind": "forever"})  # fmt: skip
+    assert_clear_page(bad, 400, "ways to practise")
+
+
+def test_play_on_from_a_moment(client: TestClient, database: str) -> None:
+    trainee = Trainee(client)
+    attempt = trainee.start("setback")
+    moves = ["comfort", "ignore", "encourage", "stay_close"]
+    for moment, move in enumerate(moves):
+        trainee.respond(moment, move, note=f"n{moment}")
+    form = {"csrf": _form_token(client.get(f"{attempt}/practice").text, f"{attempt}/practice"), "kind": "branch"}
+    for moment in ("0", "5", "x"):
+        assert_clear_page(client.post(f"{attempt}/practice", data={**form, "moment": moment}), 400, "between 1 and 4")
+    answer = client.post(f"{attempt}/practice", data={**form, "moment": "3"})
+    branch = Trainee(client)
+    branch.attempt = answer.headers["location"]
+    assert choices(database, branch.attempt) == [(0, "comfort"), (1, "ignore")]
+    row = _attempt_row(database, branch.attempt)
+    assert (row["parent_id"], row["branched_at"], row["seed"]) == (attempt.rsplit("/", 1)[-1], 2, 13)
+    page = branch.page().text
+    assert "Moment 3 of 14" in page and "played on from moment 3" in page
+    assert branch.respond(2, "notice_name").status_code == 303
+    assert choices(database, attempt)[2] == (2, "encourage")  # the original is untouched
+    # the branch is the same child with the same first moments: the same numbers as played straight through
+    straight = replay.play_actions(library.get("setback"), 13, SHIPPED.params,
+                                   [index_of(m) for m in ("comfort", "ignore", "notice_name")])  # fmt: skip
+    assert f"{straight[-1]['exploration']:.2f}" in client.get(f"{branch.attempt}/debrief").text
+
+
+def test_a_drill_scores_each_response_at_once_against_the_expert(client: TestClient, database: str) -> None:
+    from securebase.rehearse import practice
+    from securebase.rehearse.cues import Cues
+    from securebase.rehearse.env import RehearsalEnv
+
+    index = client.get("/").text
+    answer = client.post("/drills", data={"csrf": _form_token(index, "/drills"), "skill": "repair"})
+    assert answer.status_code == 303
+    trainee = Trainee(client)
+    trainee.attempt = answer.headers["location"]
+    row = _attempt_row(database, trainee.attempt)
+    assert row["drill"] == "repair" and row["scenario"] == "rupture"
+    moves = ["repair", "ignore", "comfort", "stay_close", "encourage"]
+    env = RehearsalEnv("rupture", params=SHIPPED.params)
+    env.reset(seed=row["seed"])
+    for moment, move in enumerate(moves):
+        expert = policies.expert(env.cues, np.random.default_rng(0))
+        env.step(index_of(move))
+        assert trainee.respond(moment, move).status_code == 303
+        page = client.get(trainee.attempt).text
+        right = move == response(expert).key
+        if moment + 1 < len(moves):
+            assert f"of {practice.DRILL_MOMENTS}</h1>" in page
+            assert ("Right: the expert practice chooses this too" in page) == right
+            assert (" because " in page) and ("Not this time" in page) != right
+            assert practice.score(env.trace[-1]).reason in page.replace("&#39;", "'")
+    assert f"of {len(moves)} responses were what the expert practice would do" in page
+    assert page.count("<li class=\"right\">") == sum(practice.score(m).right for m in env.trace)
+    assert Cues.from_vector(env.trace[0]["cue_levels"]).left_difficult  # the drill opens on a rupture to repair
+    late = client.post(f"{trainee.attempt}/moments/5", data={"csrf": "0" * 64, "response": "comfort"})
+    assert late.status_code in (403, 409)
+    assert_clear_page(client.post("/drills", data={"csrf": _form_token(index, "/drills"), "skill": "x"}), 400, "no drill")
+
+
+def test_age_bands_select_fitting_scenarios(client: TestClient) -> None:
+    from securebase.rehearse import practice
+
+    for band in practice.BANDS.values():
+        page = client.get("/", params={"band": band.key}).text
+        shown = set(re.findall(r'name="scenario" value="([a-z-]+)"', page))
+        assert shown, band.key
+        assert shown == {s.name for s in library.library().values() if band.low <= s.age_years < band.high}
+    assert set(re.findall(r'name="scenario" value="([a-z-]+)"', client.get("/").text)) == set(library.library())
+    assert_clear_page(client.get("/", params={"band": "adults"}), 400, "no age band")
