@@ -26,6 +26,7 @@ class Server:
     """``securebase rehearse`` on a free loopback port, in its own process."""
 
     def __init__(self, database: Path, *extra: str):
+        self.database = database
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "securebase", "rehearse", "--port", "0", "--database", str(database), *extra],

@@ -40,6 +40,8 @@ from securebase.web.migrate import upgrade
 from securebase.web.play import Environments
 
 ID_PATTERN = re.compile(r"^[0-9a-f]{16}$")
+#: how long a page waits for a child's history before it answers "preparing" (and the browser looks again)
+PREPARING_WAIT_SECONDS = 1.0
 
 _templates = Environment(loader=PackageLoader("securebase.web", "templates"), autoescape=select_autoescape())
 
@@ -193,9 +195,11 @@ def attempt_page(request: Request) -> Response:
         coaching, seed, parent, branched_at = attempt.coaching, attempt.seed, attempt.parent_id, attempt.branched_at
     envs: Environments = request.app.state.envs
     if request.app.state.prepare and not envs.live(attempt_id) and not envs.ready(scenario.name, seed):
-        # the child's history is made in the background; this page says so and looks again in a second
+        # the child's history is made in the background; a page says so, and looks again at once (a timed
+        # refresh fails WCAG 2.2.1): each look waits here up to a second for the history
         envs.prepare(scenario.name, seed)
-        return _page(request, "preparing.html", scenario=scenario)
+        if not envs.wait_ready(scenario.name, seed, request.app.state.preparing_wait_seconds):
+            return _page(request, "preparing.html", scenario=scenario)
     with envs.lock_for(attempt_id):
         env = envs.env_for(attempt_id, scenario.name, seed, responses)
         cues = env.cues
@@ -492,6 +496,7 @@ def create_app(
     app.state.passphrase = passphrase
     app.state.envs = Environments(params)
     app.state.prepare = prepare
+    app.state.preparing_wait_seconds = PREPARING_WAIT_SECONDS
     return app
 
 

@@ -33,11 +33,17 @@ class Environments:
         #: children (scenario, seed) whose history is made (``child.child_at_start`` keeps it), or being made
         self._ready: set[tuple[str, int]] = set()
         self._preparing: set[tuple[str, int]] = set()
+        self._made = threading.Condition(self._lock)
 
     def ready(self, scenario: str, seed: int) -> bool:
         """Whether the child's first page can be made at once (its history made in this process)."""
         with self._lock:
             return (scenario, seed) in self._ready
+
+    def wait_ready(self, scenario: str, seed: int, seconds: float) -> bool:
+        """Wait up to ``seconds`` for the child's history (being made by :meth:`prepare`); whether it is ready."""
+        with self._made:
+            return self._made.wait_for(lambda: (scenario, seed) in self._ready, seconds)
 
     def prepare(self, scenario: str, seed: int, wait: bool = False) -> None:
         """Make the child's history in a background thread (``wait``: in this one), unless made or under way."""
@@ -56,9 +62,10 @@ class Environments:
             RehearsalEnv(library.get(key[0]), params=self.params).reset(seed=key[1])
         except Exception:  # the page makes it again in the request, where the error gets its page
             log.exception("the history of %s (seed %s) could not be made", *key)
-        with self._lock:
+        with self._made:
             self._preparing.discard(key)
             self._ready.add(key)
+            self._made.notify_all()
 
     def live(self, attempt: str) -> bool:
         with self._lock:
