@@ -190,7 +190,7 @@ def attempt_page(request: Request) -> Response:
         scenario = library.get(attempt.scenario)
         moments, drill = _moments(attempt), practice.DRILLS.get(attempt.drill) if attempt.drill else None
         finished = len(responses) >= moments
-        if finished and not attempt.coaching:
+        if finished and not attempt.coaching and drill is None:  # nothing more to say before the debrief
             return RedirectResponse(f"/attempts/{attempt_id}/debrief", status_code=303)
         coaching, seed, parent, branched_at = attempt.coaching, attempt.seed, attempt.parent_id, attempt.branched_at
     envs: Environments = request.app.state.envs
