@@ -40,7 +40,7 @@ def test_sigkill_mid_attempt_loses_at_most_the_moment_in_flight(tmp_path: Path) 
             played = ["comfort", "limit_warmly", "notice_name"]
             for moment, move in enumerate(played):
                 assert trainee.respond(moment, move).status_code == 303
-            before = client.get(attempt).text
+            before = trainee.page().text
             sent = threading.Thread(target=lambda: _quietly(trainee.respond, 3, "stay_close"))
             sent.start()
             server.process.send_signal(signal.SIGKILL)  # while the fourth moment is on its way
@@ -56,7 +56,7 @@ def test_sigkill_mid_attempt_loses_at_most_the_moment_in_flight(tmp_path: Path) 
         with httpx.Client(base_url=server.url, timeout=30) as client:
             trainee = Trainee(client)
             trainee.attempt = attempt
-            page = client.get(attempt).text
+            page = trainee.page().text  # after the "preparing" page of a server just started
             assert f"Moment {len(rows) + 1} of 14" in page
             if len(rows) == 3:  # the same child at the same moment: the same cues as before the kill
                 assert _cues(page) == _cues(before)
