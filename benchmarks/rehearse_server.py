@@ -9,6 +9,9 @@ through HTTP on loopback:
   the first page of an attempt is reported apart, once the server is warm (it makes every scenario's child
   at start, after compiling the model) and for another child like this (a new seed: its history is made
   then, behind a "preparing" page);
+- the server's own time per moment: the same three requests through Starlette's TestClient on the app in this
+  process (no sockets, no uvicorn, no client process: what the server's code costs, apart from the loopback
+  and the client, which a loaded machine slows most);
 - load: ``--trainees`` trainees at once, each playing a whole term; then every attempt is checked in the
   database (all moments saved, in order, as sent).
 
@@ -77,6 +80,31 @@ def another_child(url: str, scenario: str) -> float:
         return time.perf_counter() - started
 
 
+def in_process(terms: int) -> list[float]:
+    """Seconds per moment (page, POST, next page) through the app in this process, one trainee alone."""
+    from helpers import SHIPPED
+    from starlette.testclient import TestClient
+
+    from securebase.web.app import create_app
+
+    times = []
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app(f"sqlite:///{Path(folder) / 'rehearse.sqlite'}", SHIPPED.params)
+        with TestClient(app, follow_redirects=False) as client:
+            for scenario in SCENARIOS:
+                for term in range(terms + 1):  # the first term makes the child's history: not timed
+                    trainee = Trainee(client)
+                    trainee.start(scenario)
+                    trainee.page()
+                    for moment in range(14):
+                        started = time.perf_counter()
+                        answer = trainee.respond(moment, MOVES[(term + moment) % len(MOVES)])
+                        client.get(answer.headers["location"])
+                        if term:
+                            times.append(time.perf_counter() - started)
+    return times
+
+
 def check(database: Path, done: list[tuple[str, list[str], float, list[float]]]) -> int:
     """How many attempts are missing a moment or have one that differs from what was sent."""
     engine = create_engine(f"sqlite:///{database}")
@@ -117,6 +145,9 @@ def main() -> None:
             print(f"alone: {len(per_moment)} moments in {len(SCENARIOS) * args.terms} terms")
             print(f"  per moment (page, POST, next page): p50 {1000 * statistics.median(per_moment):.1f} ms, "
                   f"p95 {1000 * percentile(per_moment, 0.95):.1f} ms, max {1000 * max(per_moment):.1f} ms")  # fmt: skip
+            own = in_process(args.terms)
+            print(f"  the server's own time per moment (in process, no sockets): p50 {1000 * statistics.median(own):.1f} ms, "
+                  f"p95 {1000 * percentile(own, 0.95):.1f} ms, max {1000 * max(own):.1f} ms")  # fmt: skip
             print(f"  first page of an attempt, server warm: median {statistics.median(firsts):.3f} s, "
                   f"max {max(firsts):.3f} s")  # fmt: skip
             started = time.perf_counter()
