@@ -1,7 +1,8 @@
 """The rehearsal app in a real browser (Playwright driving Debian's chromium; no browser is downloaded).
 
-A term played to the end, the debrief read, a moment replayed and the debrief exported; the same by keyboard
-alone; screenshots at phone, tablet and desktop widths (saved under tmp/artefacts/rehearse/); and axe-core
+A term played to the end, the debrief read, a moment replayed and the debrief exported; responses chosen by Tab
+and Enter alone; a stale tab's note kept; the coaching on the last response; age bands, a drill, the same child
+again, another child like this and play on from a moment; screenshots at phone, tablet and desktop widths (saved under tmp/artefacts/rehearse/); and axe-core
 (vendored in tests/data) finding no WCAG 2.2 AA violation on any page. Without chromium these tests skip, except
 under CI=true, where they fail.
 """
