@@ -285,10 +285,23 @@ def _what_if(scenario, seed, params, responses, moment_text, instead_text, trace
 
 
 def debrief_page(request: Request) -> HTMLResponse:
-    context = _debrief_context(request, request.path_params["attempt"])
-    if request.headers.get("hx-request") and context.get("what_if") is not None:
-        return _page(request, "what_if.html", **context)
-    return _page(request, "debrief.html", **context)
+    attempt_id = request.path_params["attempt"]
+    asked = request.query_params.get("moment"), request.query_params.get("instead")
+    if request.headers.get("hx-request") and asked != (None, None):
+        # the what-if panel alone (htmx swaps it in): the replay asked for, without the rest of the debrief
+        with Session(request.app.state.engine) as session:
+            attempt = _attempt_or_404(session, attempt_id)
+            responses, seed, scenario = (
+                [c.response for c in attempt.choices],
+                attempt.seed,
+                library.get(attempt.scenario),
+            )
+        envs: Environments = request.app.state.envs
+        with envs.lock_for(attempt_id):
+            trace = list(envs.env_for(attempt_id, scenario.name, seed, responses).trace)
+        what_if = _what_if(scenario, seed, request.app.state.params, responses, *asked, trace)
+        return _page(request, "what_if.html", what_if=what_if, end_words=debrief.END_WORDS)
+    return _page(request, "debrief.html", **_debrief_context(request, attempt_id))
 
 
 def export(request: Request) -> HTMLResponse:
