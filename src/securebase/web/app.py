@@ -188,6 +188,7 @@ async def respond(request: Request) -> Response:
 
 
 def _debrief_context(request: Request, attempt_id: str) -> dict[str, Any]:
+    """The debrief's figures; with no moment played yet, only what the "nothing to debrief yet" page needs."""
     envs: Environments = request.app.state.envs
     with Session(request.app.state.engine) as session:
         attempt = _attempt_or_404(session, attempt_id)
@@ -200,27 +201,35 @@ def _debrief_context(request: Request, attempt_id: str) -> dict[str, Any]:
         seed, created = attempt.seed, attempt.created_at
         scenario = library.get(attempt.scenario)
     if not responses:
-        raise HTTPException(409, "The debrief opens once at least one moment has been played.")
+        return {"scenario": scenario, "attempt_id": attempt_id, "trace": []}
     with envs.lock_for(attempt_id):
         trace = list(envs.env_for(attempt_id, scenario.name, seed, responses).trace)
-    expert = envs.expert(scenario.name, seed)
     params: ModelParameters = request.app.state.params
-    earlier_traces = [(when, replay.play_actions(scenario, seed, params, [index_of(r) for r in rs])) for when, rs in earlier]
+    expert = envs.expert(scenario.name, seed)
+    expert_played = expert[: len(trace)]  # the expert over the moments played, to compare like with like
+    earlier_traces = [
+        (when, replay.play_actions(scenario, seed, params, [index_of(r) for r in rs])) for when, rs in earlier
+    ]
     moments = scenario.term.moments
     series = {}
     for key, title in (("exploration", "Exploration"), ("anxiety", "Anxiety"), ("felt_security", "Felt security"),
                        ("trust", "Trust in you")):  # fmt: skip
-        lines = {"Your responses": [m[key] for m in trace], "Expert practice": [m[key] for m in expert]}
+        lines = {
+            "Your responses": [m[key] for m in trace],
+            "Expert practice, its own term": [m[key] for m in expert_played],
+        }
         if key == "exploration":
             for number, (when, t) in enumerate(earlier_traces, start=1):
-                lines[f"Your earlier attempt {number} ({when:%d %b %H:%M})"] = [m[key] for m in t]
+                lines[f"Your earlier attempt {number} ({when:%d %b %H:%M})"] = [m[key] for m in t[: len(trace)]]
         series[key] = chart(title, lines, moments)
     what_if = None
     moment_text, instead_text = request.query_params.get("moment"), request.query_params.get("instead")
     if moment_text is not None or instead_text is not None:
         what_if = _what_if(scenario, seed, params, responses, moment_text, instead_text, trace)
-    expert_by_moment = [m["response"] for m in expert]
-    expert_played = expert[: len(trace)]  # the expert over the moments played, to compare like with like
+    # the expert column and the key moments: the expert practice applied to what the trainee saw, moment by moment
+    alternatives = replay.expert_alternatives(scenario, seed, params, [index_of(r) for r in responses])
+    ends = {key: (debrief.end([m[key] for m in trace]), debrief.end([m[key] for m in expert_played]))
+            for key in ("trust", "felt_security")}  # fmt: skip
     return {
         "scenario": scenario,
         "attempt_id": attempt_id,
@@ -228,7 +237,14 @@ def _debrief_context(request: Request, attempt_id: str) -> dict[str, Any]:
         "trace": trace,
         "notes": notes,
         "labels": {r.key: r.label for r in repertoire()},
-        "expert_choice": expert_by_moment,
+        "expert_choice": [a["expert"] for a in alternatives],
+        "key_moments": debrief.key_moments(alternatives),
+        "next_time": debrief.next_time(alternatives),
+        "same_as_expert": sum(a["chosen"] == a["expert"] for a in alternatives),
+        "horizon": replay.HORIZON,
+        "end_words": debrief.END_WORDS,
+        "ends": ends,
+        "compared": debrief.compared,
         "charts": series,
         "profile": debrief.profile(trace),
         "expert_profile": debrief.profile(expert_played),
@@ -244,36 +260,58 @@ def _debrief_context(request: Request, attempt_id: str) -> dict[str, Any]:
 
 
 def _what_if(scenario, seed, params, responses, moment_text, instead_text, trace) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """The replay the URL asks for, exactly (its moment and its response, both checked), with the debrief's end."""
     if moment_text is None or not moment_text.isdigit() or not 1 <= int(moment_text) <= len(responses):
         raise HTTPException(400, f"Choose a moment between 1 and {len(responses)} for the replay.")
     if instead_text not in keys():
         raise HTTPException(400, "Choose one of the listed responses for the replay.")
     moment = int(moment_text) - 1
     other = replay.what_if(scenario, seed, params, [index_of(r) for r in responses], moment, index_of(instead_text))
-    lines = {"As you played": [m["exploration"] for m in trace], "With the other response": [m["exploration"] for m in other]}
+    lines = {
+        "As you played": [m["exploration"] for m in trace],
+        "With the other response": [m["exploration"] for m in other],
+    }
     return {
         "moment": moment + 1,
+        "instead_key": instead_text,
         "instead": response(index_of(instead_text)).label,
         "played": response(index_of(responses[moment])).label,
         "chart": chart("Exploration", lines, scenario.term.moments),
         "then": trace[moment],
         "now": other[moment],
-        "end_played": trace[-1],
-        "end_other": other[-1],
+        "end_played": {key: debrief.end([m[key] for m in trace]) for key in ("trust", "exploration")},
+        "end_other": {key: debrief.end([m[key] for m in other]) for key in ("trust", "exploration")},
     }
 
 
 def debrief_page(request: Request) -> HTMLResponse:
-    context = _debrief_context(request, request.path_params["attempt"])
-    if request.headers.get("hx-request") and context["what_if"] is not None:
-        return _page(request, "what_if.html", **context)
-    return _page(request, "debrief.html", **context)
+    attempt_id = request.path_params["attempt"]
+    asked = request.query_params.get("moment"), request.query_params.get("instead")
+    if request.headers.get("hx-request") and asked != (None, None):
+        # the what-if panel alone (htmx swaps it in): the replay asked for, without the rest of the debrief
+        with Session(request.app.state.engine) as session:
+            attempt = _attempt_or_404(session, attempt_id)
+            responses, seed, scenario = (
+                [c.response for c in attempt.choices],
+                attempt.seed,
+                library.get(attempt.scenario),
+            )
+        envs: Environments = request.app.state.envs
+        with envs.lock_for(attempt_id):
+            trace = list(envs.env_for(attempt_id, scenario.name, seed, responses).trace)
+        what_if = _what_if(scenario, seed, request.app.state.params, responses, *asked, trace)
+        return _page(request, "what_if.html", what_if=what_if, end_words=debrief.END_WORDS)
+    return _page(request, "debrief.html", **_debrief_context(request, attempt_id))
 
 
 def export(request: Request) -> HTMLResponse:
+    """The debrief as one self-contained file (its stylesheet inline, no script), sent as a download: opened in
+    a tab under the app's CSP (``style-src 'self'``) its inline style would be blocked, opened from disk it is not."""
     context = _debrief_context(request, request.path_params["attempt"])
+    if not context["trace"]:
+        return _page(request, "debrief.html", **context)
     response_ = _page(request, "export.html", css=stylesheet(), exported=datetime.now(UTC), **context)
-    response_.headers["content-disposition"] = f'inline; filename="rehearsal-{context["attempt_id"]}.html"'
+    response_.headers["content-disposition"] = f'attachment; filename="rehearsal-{context["attempt_id"]}.html"'
     return response_
 
 
