@@ -17,6 +17,7 @@ import pytest
 from helpers import SHIPPED
 from rehearse_client import Trainee, token_of
 from starlette.testclient import TestClient
+from test_rehearse_server import JUDGING
 
 from securebase.rehearse import coaching, policies, replay
 from securebase.rehearse import scenario as library
@@ -184,6 +185,22 @@ def test_coaching_reads_a_calm_face_at_arrival_as_a_possible_miscue() -> None:
     playing = Cues(distress=0, seeking=0, play=3, tantrum=0, left_difficult=0, situation=library.KINDS.index("task"))
     assert coaching.coach(playing, "encourage", kai, playing.words(kai)).matches
     assert "exploring" in coaching.coach(playing, "encourage", kai, playing.words(kai)).need
+    frown = Cues(distress=1, seeking=0, play=2, tantrum=0, left_difficult=0, situation=library.KINDS.index("task"))
+    comforted = coaching.coach(frown, "comfort", kai, frown.words(kai))
+    assert comforted.serves  # a response that serves the need is not told "next time, try"
+    assert not comforted.matches
+    assert "Next time" not in comforted.text()
+    assert "serves this need" in comforted.text()
+
+
+def test_cues_consequences_and_coaching_never_judge() -> None:
+    for name in library.library():
+        voice = Voice.of(library.get(name))
+        for cues in every_cues(situation=library.KINDS.index(library.get(name).situations[0].kind))[::3]:
+            for r in repertoire():
+                text = coaching.coach(cues, r.key, voice, cues.words(voice)).text()
+                assert not JUDGING.search(text), text
+            assert not JUDGING.search(consequence(cues, every_cues()[0], voice))
 
 
 def test_the_page_shows_the_consequence_and_coaching_with_every_cue(tmp_path: Path) -> None:

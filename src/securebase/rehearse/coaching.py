@@ -91,6 +91,8 @@ class Coaching:
     suggestion: str
     #: the trainee chose what the expert practice would
     matches: bool
+    #: the trainee's response serves the need, though the expert's first choice differs
+    serves: bool
     why_chosen: str
     why_suggestion: str
 
@@ -99,6 +101,9 @@ class Coaching:
                  f"The need behind it: {self.need}. Responses that serve it: {', '.join(self.serving)}."]  # fmt: skip
         if self.matches:
             lines.append(f"You chose \u201c{self.chosen}\u201d, as the expert practice would. {self.why_chosen}")
+        elif self.serves:
+            lines.append(f"You chose \u201c{self.chosen}\u201d, which serves this need. {self.why_chosen}")
+            lines.append(f"The expert practice would choose \u201c{self.suggestion}\u201d here. {self.why_suggestion}")
         else:
             lines.append(f"You chose \u201c{self.chosen}\u201d. {self.why_chosen}")
             lines.append(f"Next time, try \u201c{self.suggestion}\u201d. {self.why_suggestion}")
@@ -123,6 +128,7 @@ def coach(cues: Cues, chosen_key: str, voice: Voice, seen: list[str]) -> Coachin
         chosen=chosen.label,
         suggestion=suggestion.label,
         matches=chosen.key == suggestion.key,
+        serves=chosen.key in serving,
         why_chosen=chosen.why,
         why_suggestion=suggestion.why,
     )
