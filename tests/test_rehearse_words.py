@@ -67,7 +67,7 @@ def test_the_consequence_follows_the_change_in_what_the_child_shows() -> None:
     assert re.search(r"tears|wail", worse)
     snapped = Cues(distress=1, seeking=3, play=0, tantrum=0, left_difficult=1, situation=0)
     assert re.search(r"flinches|shrinks", consequence(eased, snapped, mia))
-    assert "much as before" in consequence(eased, eased, mia) or "Nothing much" in consequence(eased, eased, mia)
+    assert re.search(r"much as before|much the same", consequence(eased, eased, mia))
     assert consequence(crying, eased, mia, seed=1, moment=2) == calmer  # reproducible
 
 

@@ -6,6 +6,10 @@ show (``model.bids.habitual_signal``), how hard the child seeks this adult (the 
 much the child plays (exploration), a tantrum. Never the child's anxiety, trust or felt security:
 a child whose strategy mutes its signals looks calm while aroused (a miscue), and the page cannot
 tell, as an adult cannot.
+
+The words (``cue_lines``) are the child's age band's, name the child with the scenario's pronoun, and
+vary from moment to moment, reproducibly for an attempt's seed. ``consequence`` says what the child does
+right after a response, from the change of the same levels; it too shows only what an adult could see.
 """
 
 from __future__ import annotations
@@ -295,7 +299,7 @@ _CHANGES: dict[str, dict[str, tuple[str, ...]]] = {
         "mended": ("{name} peeps up at you again.", "{name} looks up at you with a little smile."),
         "still_upset": ("{name} is still crying.", "{name} is still upset."),
         "still_playing": ("{name} carries on playing.",),
-        "same": ("{name} carries on much as before.", "Nothing much changes in {name}."),
+        "same": ("{name} carries on much as before.", "{name} stays much the same."),
     },
     "older": {
         "much_calmer": (
@@ -315,7 +319,7 @@ _CHANGES: dict[str, dict[str, tuple[str, ...]]] = {
         "mended": ("{name} meets your eye again.", "{name} glances up at you and half smiles."),
         "still_upset": ("{name} is still upset.", "{name} is still tearful."),
         "still_playing": ("{name} carries on with the task.",),
-        "same": ("{name} carries on much as before.", "Nothing much changes in {name}."),
+        "same": ("{name} carries on much as before.", "{name} stays much the same."),
     },
 }
 
