@@ -222,3 +222,13 @@ def test_the_page_shows_the_consequence_and_coaching_with_every_cue(tmp_path: Pa
             assert line in coach
         assert "Next time, try" in coach
         assert "What it may mean" in coach
+
+
+def test_a_pronoun_not_offered_is_named_in_the_error() -> None:
+    text = 'name = "x"\ntitle = "t"\nsummary = "s"\nchild = "A"\npronoun = "it"\nage_years = 4.0\n'
+    text += 'home = { caregiving = "normative" }\n[[situations]]\nkind = "task"\ntext = "t"\nstress_per_minute = 0.1\n'
+    with pytest.raises(
+        library.ScenarioFileError, match=r"field 'pronoun' has value 'it'; expected 'she', 'he' or 'they'"
+    ):
+        library.parse(text, "test")
+    assert library.parse(text.replace('pronoun = "it"\n', ""), "test").pronoun == "they"
