@@ -216,10 +216,10 @@ def test_the_page_shows_the_consequence_and_coaching_with_every_cue(tmp_path: Pa
         assert any("left difficult" in line for line in cues)  # the scenario opens with the adult's sharp word
         trainee.respond(0, "ignore")
         after = client.get(trainee.attempt).text
-        assert "What Jay does now" in after
         coach = after[after.index('class="coach"') : after.index("</section>", after.index('class="coach"'))]
         for line in cues:  # defect 2: every cue the coaching reacts to, the fourth and fifth included
             assert line in coach
+        assert "What Jay does now" in after
         assert "Next time, try" in coach
         assert "What it may mean" in coach
 

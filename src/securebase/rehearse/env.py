@@ -166,7 +166,7 @@ class RehearsalEnv(gymnasium.Env):
                 "day": self.scenario.moment_day(self.moment),
                 "situation": self.scenario.situation(self.moment).text,
                 "response": chosen.key,
-                "cues": self.cues.words(voice, seed=self.child_seed, moment=self.moment),
+                "cues": self.cue_words(),
                 "cue_levels": self.cues.vector().tolist(),
                 "cue_levels_after": after.vector().tolist(),
                 "consequence": consequence(self.cues, after, voice, seed=self.child_seed, moment=self.moment),
@@ -206,8 +206,12 @@ class RehearsalEnv(gymnasium.Env):
         if not hasattr(self, "cues"):
             return "(call reset() first)"
         situation = self.scenario.situation(min(self.moment, self.scenario.term.moments - 1)).text
-        cues = self.cues.words(Voice.of(self.scenario), seed=self.child_seed, moment=self.moment)
-        return "\n".join([situation, *cues])
+        return "\n".join([situation, *self.cue_words()])
+
+    def cue_words(self) -> list[str]:
+        """The current moment's cues in the words the page shows (the child's name, pronoun and age band; the
+        phrasing drawn from the child's seed and the moment, so a replayed attempt shows the same words)."""
+        return self.cues.words(Voice.of(self.scenario), seed=self.child_seed, moment=self.moment)
 
     # ---- a moment ------------------------------------------------------------------------
 

@@ -125,13 +125,13 @@ def attempt_page(request: Request) -> Response:
     envs: Environments = request.app.state.envs
     with envs.lock_for(attempt_id):
         env = envs.env_for(attempt_id, scenario.name, seed, responses)
-        cues = env.cues
+        cues, cue_lines = env.cues, env.cue_words()
         last = env.trace[-1] if env.trace else None
     comment = _coaching(last, scenario) if coaching and last else None
     return _page(
         request, "play.html", scenario=scenario, attempt_id=attempt_id, moment=len(responses),
         day=scenario.moment_day(len(responses)), situation=scenario.situation(len(responses)).text,
-        cue_lines=cues.words(Voice.of(scenario), seed=seed, moment=len(responses)), strength=cues.strength(),
+        cue_lines=cue_lines, strength=cues.strength(),
         consequence=last["consequence"] if last else None,
         repertoire=repertoire(), comment=comment, last_note=notes[-1] if notes else "",
     )  # fmt: skip
