@@ -191,7 +191,8 @@ def test_coaching_comments_after_each_response(client: TestClient) -> None:
     trainee.respond(0, "ignore")
     text_ = client.get(trainee.attempt).text
     assert "Coaching on the last moment" in text_
-    assert "You chose \u201cCarry on with something else\u201d. Another response" in text_
+    assert "You chose \u201cCarry on with something else\u201d." in text_
+    assert "Next time, try" in text_
 
 
 def test_a_passphrase_guards_a_shared_installation(database: str) -> None:

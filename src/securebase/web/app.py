@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
-import numpy as np
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -28,9 +27,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from securebase.model.parameters import ModelParameters
-from securebase.rehearse import debrief, policies, replay
+from securebase.rehearse import coaching, debrief, replay
 from securebase.rehearse import scenario as library
-from securebase.rehearse.cues import Cues
+from securebase.rehearse.coaching import Coaching
+from securebase.rehearse.cues import Voice
 from securebase.rehearse.repertoire import index_of, keys, repertoire, response
 from securebase.web import db, security
 from securebase.web.charts import chart
@@ -125,31 +125,21 @@ def attempt_page(request: Request) -> Response:
     envs: Environments = request.app.state.envs
     with envs.lock_for(attempt_id):
         env = envs.env_for(attempt_id, scenario.name, seed, responses)
-        cues = env.cues
+        cues, cue_lines = env.cues, env.cue_words()
         last = env.trace[-1] if env.trace else None
-    comment = _coaching(last) if coaching and last else None
+    comment = _coaching(last, scenario) if coaching and last else None
     return _page(
         request, "play.html", scenario=scenario, attempt_id=attempt_id, moment=len(responses),
         day=scenario.moment_day(len(responses)), situation=scenario.situation(len(responses)).text,
-        cues=cues, repertoire=repertoire(), comment=comment, last_note=notes[-1] if notes else "",
+        cue_lines=cue_lines, strength=cues.strength(),
+        consequence=last["consequence"] if last else None,
+        repertoire=repertoire(), comment=comment, last_note=notes[-1] if notes else "",
     )  # fmt: skip
 
 
-#: the expert policy draws no random numbers; it is given a generator all the same
-_NO_RANDOMNESS = np.random.default_rng(0)
-
-
-def _coaching(last: dict[str, Any]) -> str:
-    """A short comment on the last response: what the child showed, and what the expert practice would do."""
-    chosen = response(index_of(last["response"]))
-    seen = " ".join(last["cues"][:3])
-    suggestion = response(policies.expert(Cues.from_vector(last["cue_levels"]), _NO_RANDOMNESS))
-    if suggestion.key == chosen.key:
-        return f"What you saw: {seen} You chose \u201c{chosen.label}\u201d, as the expert practice would."
-    return (
-        f"What you saw: {seen} You chose \u201c{chosen.label}\u201d. "
-        f"Another response that often helps when a child shows this: \u201c{suggestion.label}\u201d."
-    )
+def _coaching(last: dict[str, Any], scenario: library.RehearsalScenario) -> Coaching:
+    """The coaching on the last response: every cue it reacts to, what they may mean, the need, and why."""
+    return coaching.for_moment(last, Voice.of(scenario))
 
 
 async def respond(request: Request) -> Response:
