@@ -10,7 +10,7 @@ from helpers import SHIPPED
 
 from securebase.rehearse import debrief, policies, replay
 from securebase.rehearse import scenario as library
-from securebase.rehearse.cues import CHANNELS, Cues
+from securebase.rehearse.cues import CHANNELS, Cues, Voice
 from securebase.rehearse.env import ENV_ID, RehearsalEnv
 from securebase.rehearse.repertoire import index_of, repertoire
 from securebase.rehearse.scenario import ScenarioFileError, parse
@@ -220,8 +220,8 @@ def test_the_docs_table_is_the_repertoire() -> None:
 
 def test_cues_in_words_that_fit_the_age() -> None:
     cues = Cues(distress=0, seeking=3, play=2, tantrum=1, left_difficult=0, situation=0)
-    young, older = cues.words(4.0), cues.words(14.0)
-    assert "Holds on to you and will not let go." in young
-    assert "Stays right by you and keeps asking for you." in older
-    assert young[2] == older[2] == "Busy with the activity."
+    young, older = cues.words(Voice("Mia", "she", 4.0)), cues.words(Voice("Sam", "they", 14.0))
+    assert any("Don't go!" in line or "won't let go" in line for line in young)
+    assert any("Leave me alone!" in line or "Whatever!" in line for line in older)
+    assert young != older
     assert cues.strength() == "very strong"

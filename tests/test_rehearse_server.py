@@ -90,8 +90,8 @@ def test_the_debrief_gives_the_arc_from_the_child_as_met_and_the_experts_over_th
     expert = debrief.arc(replay.play_policy(s, s.seed, SHIPPED.params, policies.expert, moments=len(moves)))
     page = client.get(f"{attempt}/debrief").text
     said = re.search(
-        r"went from\s+<strong>([0-9.]+)</strong> when you met Mia .*?to\s+<strong>([0-9.]+)</strong> in the last "
-        r"moments\..*?it went from\s+([0-9.]+) to ([0-9.]+)\.",
+        r"went from\s+<strong>([0-9.]+)</strong> when you met Mia .*?to\s+<strong>([0-9.]+)</strong> at the end "
+        r"of the term \(the mean of the last three moments played\)\..*?it went from\s+([0-9.]+) to ([0-9.]+)\.",
         page,
         re.DOTALL,
     )
@@ -192,7 +192,8 @@ def test_coaching_comments_after_each_response(client: TestClient) -> None:
     trainee.respond(0, "ignore")
     text_ = client.get(trainee.attempt).text
     assert "Coaching on the last moment" in text_
-    assert "You chose \u201cCarry on with something else\u201d. Another response" in text_
+    assert "You chose \u201cCarry on with something else\u201d." in text_
+    assert "Next time, try" in text_
 
 
 def test_a_passphrase_guards_a_shared_installation(database: str) -> None:

@@ -1,4 +1,5 @@
-"""The debrief's figures from a trace: the trainee's profile, repair latency, miscues read, the arc of the term."""
+"""The debrief's figures from a trace: the key moments, "next time, try", the trainee's profile, ruptures and
+repair, miscues read, the arc of the term, all with one definition of the end of the term (``end``)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,70 @@ from statistics import fmean, pstdev
 from typing import Any
 
 from securebase.model.state import QUALITIES
+from securebase.rehearse.cues import Cues
 
 Trace = list[dict[str, Any]]
+
+#: the end of the term, for every figure of the debrief: the mean over the last three moments played (one
+#: moment's situation moves a value by more than a term of care does, so a single moment is not the end)
+END_MOMENTS = 3
+END_WORDS = "the mean of the last three moments played"
+#: a difference in trust plus felt security a few moments on below this is no real difference (a choice as good)
+KEY_GAIN = 0.02
+#: why each response helps when the expert practice chooses it (the need it serves), in plain words
+WHY = {
+    "notice_name": "naming what the child may feel shows the need was seen, even when little is shown, "
+    "and helps the child settle enough to play again",
+    "comfort": "strong distress needs closeness first; a child who is soothed can go back to exploring",
+    "stay_close": "being near without taking over lets the child use you as a base while managing alone",
+    "encourage": "a child who is managing grows by trying, with you in sight",
+    "help_little": "just enough help keeps the task the child's own and shows you are there when it is hard",
+    "limit_warmly": "staying with the child through a tantrum, calmly keeping everyone safe, mends it",
+    "repair": "mending something difficult between you soon rebuilds trust; left, it leaves worry and fear",
+}
+
+
+def end(values: list[float]) -> float:
+    """The end of the term (``END_WORDS``): the mean of the last ``END_MOMENTS`` values (fewer if fewer)."""
+    if not values:
+        raise ValueError("end: no moments played")
+    return fmean(values[-END_MOMENTS:])
+
+
+def key_moments(alternatives: list[dict[str, Any]], count: int = 3, least: float = KEY_GAIN) -> list[dict[str, Any]]:
+    """The moments where the expert practice's choice, for what the trainee saw, would have helped most a few
+    moments on (``replay.expert_alternatives``), largest first: at most ``count``, each gaining at least ``least``."""
+    helped = [a for a in alternatives if a["gain"] >= least]
+    return sorted(helped, key=lambda a: (-a["gain"], a["moment"]))[:count]
+
+
+def next_time(alternatives: list[dict[str, Any]], count: int = 2, least: float = KEY_GAIN) -> list[dict[str, Any]]:
+    """Advice from the trainee's own choices: the responses the expert practice would have chosen where the
+    trainee chose otherwise and it mattered, by how much they would have helped in all. Each: ``try`` (a
+    response key), ``instead_of`` (the trainee's responses there, most used first), ``moments`` (0-based),
+    ``gain`` and ``why``."""
+    by_response: dict[str, dict[str, Any]] = {}
+    for a in alternatives:
+        if a["gain"] < least:
+            continue
+        advice = by_response.setdefault(a["expert"], {"try": a["expert"], "instead_of": {}, "moments": [], "gain": 0.0})
+        advice["instead_of"][a["chosen"]] = advice["instead_of"].get(a["chosen"], 0) + 1
+        advice["moments"].append(a["moment"])
+        advice["gain"] += a["gain"]
+    ranked = sorted(by_response.values(), key=lambda d: -d["gain"])[:count]
+    for advice in ranked:
+        advice["instead_of"] = sorted(advice["instead_of"], key=lambda k: -advice["instead_of"][k])
+        advice["why"] = WHY.get(advice["try"], "it serves the need the child showed")
+    return ranked
+
+
+def compared(mine: float, theirs: float) -> str:
+    """Plain words for a value next to the expert practice's: about the same, a little or well below or above."""
+    difference = mine - theirs
+    if abs(difference) < 0.03:
+        return "about the same as"
+    size = "a little" if abs(difference) < 0.1 else "well"
+    return f"{size} {'below' if difference < 0 else 'above'}"
 
 
 def profile(trace: Trace) -> dict[str, float]:
@@ -24,12 +87,22 @@ def profile(trace: Trace) -> dict[str, float]:
 
 
 def repair_summary(trace: Trace) -> dict[str, Any]:
-    latencies = [m["repair_latency_days"] for m in trace if m["repair_latency_days"] is not None]
+    """Ruptures with the trainee counted over the same events, so that they reconcile: ``felt`` (every rupture
+    open when a moment began, whatever opened it: a sharp response, a tantrum, the scripted start, a sharp moment
+    in the days between; and one the last response played opened, ``still_open``) = ``repaired`` (the response
+    then mended it) + ``left_unrepaired`` (it closed it unmended) + ``still_open``. Ruptures opened and settled
+    within the days between moments are the model's and not counted. ``sharp`` (the trainee's responses felt as
+    a rupture) and ``tantrums`` say where they came from; they are not a separate count to add."""
+    met = [m for m in trace if Cues.from_vector(m["cue_levels"]).left_difficult]
+    latencies = [m["repair_latency_days"] for m in met if m["repair_latency_days"] is not None]
+    still_open = int(bool(trace) and trace[-1]["rupture_opened"])
     return {
-        "ruptures": sum(m["rupture_opened"] for m in trace),
+        "felt": len(met) + still_open,
+        "repaired": len(latencies),
+        "left_unrepaired": len(met) - len(latencies),
+        "still_open": still_open,
+        "sharp": sum(m["rupture_opened"] for m in trace),
         "tantrums": sum(m["tantrum"] for m in trace),
-        "repaired": sum(m["repaired"] for m in trace),
-        "left_unrepaired": sum(m["left_unrepaired"] for m in trace),
         "mean_latency_days": fmean(latencies) if latencies else None,
     }
 
@@ -38,7 +111,7 @@ def miscue_summary(trace: Trace) -> dict[str, int]:
     return {"miscues": sum(m["miscue"] for m in trace), "read": sum(m["miscue_read"] for m in trace)}
 
 
-def arc(trace: Trace, key: str = "exploration", part: int = 3) -> tuple[float, float]:
+def arc(trace: Trace, key: str = "exploration", part: int = END_MOMENTS) -> tuple[float, float]:
     """The child as the trainee met them and at the end of the term: ``key`` at the first moment's opening, before
     any response (its ``{key}_before`` field: exploration, anxiety), and the mean of ``key`` over the last ``part``
     moments played.

@@ -30,7 +30,7 @@ from securebase.model.parameters import ModelParameters
 from securebase.model.state import CHILD_RUPTURE, NO_RUPTURE
 from securebase.rehearse import scenario as library
 from securebase.rehearse.child import HOME_FIGURE, TRAINEE, child_at_start
-from securebase.rehearse.cues import CHANNELS, Cues, cues_from
+from securebase.rehearse.cues import CHANNELS, Cues, Voice, consequence, cues_from
 from securebase.rehearse.repertoire import TRAITS, everyday_style, index_of, repertoire, response
 from securebase.rehearse.scenario import RehearsalScenario
 
@@ -152,6 +152,13 @@ class RehearsalEnv(gymnasium.Env):
         w = self.reward_weights
         reward = w.exploration * phase.engaged - w.anxiety * phase.anxiety
         opening = self._opening_phase
+        # what the child showed over the response: the consequence the next page tells at once
+        kind = self.scenario.situation(self.moment).kind
+        # left difficult: a rupture open now, or the one before the response closed without being mended
+        open_now = self.sim.children.rupture_kind[0, self.trainee] != NO_RUPTURE
+        left_difficult = bool(open_now or (self.cues.left_difficult and latency is None))
+        after = cues_from(phase.distress, phase.seeking, phase.play, phase.tantrum, left_difficult, kind)
+        voice = Voice.of(self.scenario)
         miscue = opening.anxiety >= MISCUE_ANXIETY and not self.cues.shows_need()
         self.trace.append(
             {
@@ -159,8 +166,10 @@ class RehearsalEnv(gymnasium.Env):
                 "day": self.scenario.moment_day(self.moment),
                 "situation": self.scenario.situation(self.moment).text,
                 "response": chosen.key,
-                "cues": self.cues.words(self.scenario.age_years),
+                "cues": self.cue_words(),
                 "cue_levels": self.cues.vector().tolist(),
+                "cue_levels_after": after.vector().tolist(),
+                "consequence": consequence(self.cues, after, voice, seed=self.child_seed, moment=self.moment),
                 "strength": self.cues.strength(),
                 "shows_need": self.cues.shows_need(),
                 "miscue": bool(miscue),
@@ -197,7 +206,12 @@ class RehearsalEnv(gymnasium.Env):
         if not hasattr(self, "cues"):
             return "(call reset() first)"
         situation = self.scenario.situation(min(self.moment, self.scenario.term.moments - 1)).text
-        return "\n".join([situation, *self.cues.words(self.scenario.age_years)])
+        return "\n".join([situation, *self.cue_words()])
+
+    def cue_words(self) -> list[str]:
+        """The current moment's cues in the words the page shows (the child's name, pronoun and age band; the
+        phrasing drawn from the child's seed and the moment, so a replayed attempt shows the same words)."""
+        return self.cues.words(Voice.of(self.scenario), seed=self.child_seed, moment=self.moment)
 
     # ---- a moment ------------------------------------------------------------------------
 

@@ -30,6 +30,8 @@ class Response(BaseModel):
     key: str = ""
     label: str
     example: str
+    #: what the response does for a child and when it helps, in a sentence (the coaching's reason)
+    why: str = Field(min_length=1)
     consistency: Proportion
     appropriateness: Proportion
     sensitivity: Proportion

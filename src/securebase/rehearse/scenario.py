@@ -1,6 +1,6 @@
 """The scenario library: situations a trainee rehearses, as TOML data validated with pydantic.
 
-A rehearsal scenario is a simulated child (an age, a name for the page, and a home history that
+A rehearsal scenario is a simulated child (an age, a name and pronoun for the page, and a home history that
 the engine produces: years under a caregiving preset), the situations of a term (what the adult
 sees arise, and how stressful it is for the child), and the rhythm of the term. Files live in
 ``rehearse/scenarios/``; docs/rehearse.md lists them.
@@ -29,7 +29,11 @@ class Strict(BaseModel):
 
 
 class Situation(Strict):
-    """One kind of moment in the term: what arises, in words an adult would use, and its stress."""
+    """One kind of moment in the term: what arises, in words an adult would use, and its stress.
+
+    ``text`` says what happens around the child, never how the child behaves: the cues say that, from the
+    model, and a text that did ("holding your sleeve") would contradict them (tests/test_rehearse_words.py).
+    """
 
     kind: Literal[KINDS]  # type: ignore[valid-type]
     text: str = Field(min_length=1, max_length=400)
@@ -59,6 +63,8 @@ class RehearsalScenario(Strict):
     #: the situation in plain words, for the page that starts an attempt
     summary: str = Field(min_length=1, max_length=800)
     child: str = Field(min_length=1, max_length=30, description="the simulated child's first name on the page")
+    #: how the page speaks of the child (cues, consequences, coaching); "they" where a file does not say
+    pronoun: Literal["she", "he", "they"] = "they"
     age_years: Annotated[float, Field(ge=2.0, le=18.0, allow_inf_nan=False)]
     home: Home
     term: Term = Term()

@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
-import numpy as np
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -30,9 +29,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from securebase.model.parameters import ModelParameters
-from securebase.rehearse import debrief, policies, practice, replay
+from securebase.rehearse import coaching, debrief, practice, replay
 from securebase.rehearse import scenario as library
-from securebase.rehearse.cues import Cues
+from securebase.rehearse.coaching import Coaching
+from securebase.rehearse.cues import Voice
 from securebase.rehearse.repertoire import index_of, keys, repertoire, response
 from securebase.web import db, security
 from securebase.web.charts import chart
@@ -202,38 +202,29 @@ def attempt_page(request: Request) -> Response:
             return _page(request, "preparing.html", scenario=scenario)
     with envs.lock_for(attempt_id):
         env = envs.env_for(attempt_id, scenario.name, seed, responses)
-        cues = env.cues
+        cues, cue_lines = env.cues, env.cue_words()
         last = env.trace[-1] if env.trace else None
         trace = list(env.trace) if drill is not None else []
-    comment = _coaching(last) if coaching and last and drill is None else None
+    comment = _coaching(last, scenario) if coaching and last and drill is None else None
     if finished:  # with coaching (or a drill): the comment on the last response before the debrief
         scores = [practice.score(m) for m in trace]
         return _page(request, "finished.html", scenario=scenario, attempt_id=attempt_id, comment=comment,
-                     drill=drill, scores=scores, right=sum(s.right for s in scores))  # fmt: skip
+                     consequence=last["consequence"] if last else None, drill=drill, scores=scores,
+                     right=sum(s.right for s in scores))  # fmt: skip
     return _page(
         request, "play.html", scenario=scenario, attempt_id=attempt_id, moment=len(responses), moments=moments,
         day=scenario.moment_day(len(responses)), situation=scenario.situation(len(responses)).text,
-        cues=cues, repertoire=repertoire(), comment=comment, last_note=notes[-1] if notes else "",
+        cue_lines=cue_lines, strength=cues.strength(),
+        consequence=last["consequence"] if last else None,
+        repertoire=repertoire(), comment=comment, last_note=notes[-1] if notes else "",
         drill=drill, score=practice.score(last) if drill is not None and last else None,
         parent=parent, branched_at=branched_at,
     )  # fmt: skip
 
 
-#: the expert policy draws no random numbers; it is given a generator all the same
-_NO_RANDOMNESS = np.random.default_rng(0)
-
-
-def _coaching(last: dict[str, Any]) -> str:
-    """A short comment on the last response: what the child showed, and what the expert practice would do."""
-    chosen = response(index_of(last["response"]))
-    seen = " ".join(last["cues"][:3])
-    suggestion = response(policies.expert(Cues.from_vector(last["cue_levels"]), _NO_RANDOMNESS))
-    if suggestion.key == chosen.key:
-        return f"What you saw: {seen} You chose \u201c{chosen.label}\u201d, as the expert practice would."
-    return (
-        f"What you saw: {seen} You chose \u201c{chosen.label}\u201d. "
-        f"Another response that often helps when a child shows this: \u201c{suggestion.label}\u201d."
-    )
+def _coaching(last: dict[str, Any], scenario: library.RehearsalScenario) -> Coaching:
+    """The coaching on the last response: every cue it reacts to, what they may mean, the need, and why."""
+    return coaching.for_moment(last, Voice.of(scenario))
 
 
 async def respond(request: Request) -> Response:
@@ -271,6 +262,7 @@ async def respond(request: Request) -> Response:
 
 
 def _debrief_context(request: Request, attempt_id: str) -> dict[str, Any]:
+    """The debrief's figures; with no moment played yet, only what the "nothing to debrief yet" page needs."""
     envs: Environments = request.app.state.envs
     with Session(request.app.state.engine) as session:
         attempt = _attempt_or_404(session, attempt_id)
@@ -283,27 +275,35 @@ def _debrief_context(request: Request, attempt_id: str) -> dict[str, Any]:
         seed, created = attempt.seed, attempt.created_at
         scenario = library.get(attempt.scenario)
     if not responses:
-        raise HTTPException(409, "The debrief opens once at least one moment has been played.")
+        return {"scenario": scenario, "attempt_id": attempt_id, "trace": []}
     with envs.lock_for(attempt_id):
         trace = list(envs.env_for(attempt_id, scenario.name, seed, responses).trace)
-    expert = envs.expert(scenario.name, seed)
     params: ModelParameters = request.app.state.params
-    earlier_traces = [(when, replay.play_actions(scenario, seed, params, [index_of(r) for r in rs])) for when, rs in earlier]
+    expert = envs.expert(scenario.name, seed)
+    expert_played = expert[: len(trace)]  # the expert over the moments played, to compare like with like
+    earlier_traces = [
+        (when, replay.play_actions(scenario, seed, params, [index_of(r) for r in rs])) for when, rs in earlier
+    ]
     moments = scenario.term.moments
     series = {}
     for key, title in (("exploration", "Exploration"), ("anxiety", "Anxiety"), ("felt_security", "Felt security"),
                        ("trust", "Trust in you")):  # fmt: skip
-        lines = {"Your responses": [m[key] for m in trace], "Expert practice": [m[key] for m in expert]}
+        lines = {
+            "Your responses": [m[key] for m in trace],
+            "Expert practice, its own term": [m[key] for m in expert_played],
+        }
         if key == "exploration":
             for number, (when, t) in enumerate(earlier_traces, start=1):
-                lines[f"Your earlier attempt {number} ({when:%d %b %H:%M})"] = [m[key] for m in t]
+                lines[f"Your earlier attempt {number} ({when:%d %b %H:%M})"] = [m[key] for m in t[: len(trace)]]
         series[key] = chart(title, lines, moments)
     what_if = None
     moment_text, instead_text = request.query_params.get("moment"), request.query_params.get("instead")
     if moment_text is not None or instead_text is not None:
         what_if = _what_if(scenario, seed, params, responses, moment_text, instead_text, trace)
-    expert_by_moment = [m["response"] for m in expert]
-    expert_played = expert[: len(trace)]  # the expert over the moments played, to compare like with like
+    # the expert column and the key moments: the expert practice applied to what the trainee saw, moment by moment
+    alternatives = replay.expert_alternatives(scenario, seed, params, [index_of(r) for r in responses])
+    ends = {key: (debrief.end([m[key] for m in trace]), debrief.end([m[key] for m in expert_played]))
+            for key in ("trust", "felt_security")}  # fmt: skip
     return {
         "scenario": scenario,
         "attempt_id": attempt_id,
@@ -311,7 +311,14 @@ def _debrief_context(request: Request, attempt_id: str) -> dict[str, Any]:
         "trace": trace,
         "notes": notes,
         "labels": {r.key: r.label for r in repertoire()},
-        "expert_choice": expert_by_moment,
+        "expert_choice": [a["expert"] for a in alternatives],
+        "key_moments": debrief.key_moments(alternatives),
+        "next_time": debrief.next_time(alternatives),
+        "same_as_expert": sum(a["chosen"] == a["expert"] for a in alternatives),
+        "horizon": replay.HORIZON,
+        "end_words": debrief.END_WORDS,
+        "ends": ends,
+        "compared": debrief.compared,
         "charts": series,
         "profile": debrief.profile(trace),
         "expert_profile": debrief.profile(expert_played),
@@ -327,36 +334,58 @@ def _debrief_context(request: Request, attempt_id: str) -> dict[str, Any]:
 
 
 def _what_if(scenario, seed, params, responses, moment_text, instead_text, trace) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """The replay the URL asks for, exactly (its moment and its response, both checked), with the debrief's end."""
     if moment_text is None or not moment_text.isdigit() or not 1 <= int(moment_text) <= len(responses):
         raise HTTPException(400, f"Choose a moment between 1 and {len(responses)} for the replay.")
     if instead_text not in keys():
         raise HTTPException(400, "Choose one of the listed responses for the replay.")
     moment = int(moment_text) - 1
     other = replay.what_if(scenario, seed, params, [index_of(r) for r in responses], moment, index_of(instead_text))
-    lines = {"As you played": [m["exploration"] for m in trace], "With the other response": [m["exploration"] for m in other]}
+    lines = {
+        "As you played": [m["exploration"] for m in trace],
+        "With the other response": [m["exploration"] for m in other],
+    }
     return {
         "moment": moment + 1,
+        "instead_key": instead_text,
         "instead": response(index_of(instead_text)).label,
         "played": response(index_of(responses[moment])).label,
         "chart": chart("Exploration", lines, scenario.term.moments),
         "then": trace[moment],
         "now": other[moment],
-        "end_played": trace[-1],
-        "end_other": other[-1],
+        "end_played": {key: debrief.end([m[key] for m in trace]) for key in ("trust", "exploration")},
+        "end_other": {key: debrief.end([m[key] for m in other]) for key in ("trust", "exploration")},
     }
 
 
 def debrief_page(request: Request) -> HTMLResponse:
-    context = _debrief_context(request, request.path_params["attempt"])
-    if request.headers.get("hx-request") and context["what_if"] is not None:
-        return _page(request, "what_if.html", **context)
-    return _page(request, "debrief.html", **context)
+    attempt_id = request.path_params["attempt"]
+    asked = request.query_params.get("moment"), request.query_params.get("instead")
+    if request.headers.get("hx-request") and asked != (None, None):
+        # the what-if panel alone (htmx swaps it in): the replay asked for, without the rest of the debrief
+        with Session(request.app.state.engine) as session:
+            attempt = _attempt_or_404(session, attempt_id)
+            responses, seed, scenario = (
+                [c.response for c in attempt.choices],
+                attempt.seed,
+                library.get(attempt.scenario),
+            )
+        envs: Environments = request.app.state.envs
+        with envs.lock_for(attempt_id):
+            trace = list(envs.env_for(attempt_id, scenario.name, seed, responses).trace)
+        what_if = _what_if(scenario, seed, request.app.state.params, responses, *asked, trace)
+        return _page(request, "what_if.html", what_if=what_if, end_words=debrief.END_WORDS)
+    return _page(request, "debrief.html", **_debrief_context(request, attempt_id))
 
 
 def export(request: Request) -> HTMLResponse:
+    """The debrief as one self-contained file (its stylesheet inline, no script), sent as a download: opened in
+    a tab under the app's CSP (``style-src 'self'``) its inline style would be blocked, opened from disk it is not."""
     context = _debrief_context(request, request.path_params["attempt"])
+    if not context["trace"]:
+        return _page(request, "debrief.html", **context)
     response_ = _page(request, "export.html", css=stylesheet(), exported=datetime.now(UTC), **context)
-    response_.headers["content-disposition"] = f'inline; filename="rehearsal-{context["attempt_id"]}.html"'
+    response_.headers["content-disposition"] = f'attachment; filename="rehearsal-{context["attempt_id"]}.html"'
     return response_
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from securebase.rehearse.debrief import END_WORDS, end
+
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 560, 220, 44, 12, 12, 34
 
 #: colours with at least 3:1 contrast on white (WCAG 1.4.11), told apart by dashes as well
@@ -22,7 +24,8 @@ class Line:
     points: str
     colour: str
     dash: str
-    last: float
+    #: the value at the end of the term, as every figure of the debrief defines it (``debrief.end``)
+    end: float
 
 
 @dataclass
@@ -54,15 +57,22 @@ def chart(title: str, series: dict[str, list[float]], moments: int) -> Chart:
     lines = []
     for (label, values), (colour, dash) in zip(series.items(), STYLES, strict=False):
         points = " ".join(f"{x(m):.1f},{y(v):.1f}" for m, v in enumerate(values))
-        lines.append(Line(label, points, colour, dash, values[-1] if values else 0.0))
+        lines.append(Line(label, points, colour, dash, end(values) if values else 0.0))
     summary = "; ".join(
-        f"{label}: from {values[0]:.2f} to {values[-1]:.2f}" for label, values in series.items() if values
+        f"{label}: {values[0]:.2f} at the first moment, {end(values):.2f} at the end"
+        for label, values in series.items()
+        if values
     )
     every = max(1, moments // 7)
     return Chart(
         title=title,
-        description=f"{title} at each moment of the term. {summary}.",
+        description=f"{title} at each moment of the term (the end: {END_WORDS}). {summary}.",
         lines=lines,
         x_ticks=[(x(m), str(m + 1)) for m in range(0, moments, every)],
-        y_ticks=[(y(v), f"{v:.1f}") for v in (0.0, 0.25, 0.5, 0.75, 1.0)],
+        y_ticks=[(y(v), tick_label(v)) for v in (0.0, 0.25, 0.5, 0.75, 1.0)],
     )
+
+
+def tick_label(value: float) -> str:
+    """A gridline's label, as exact as the gridline: 0, 0.25, 0.5, 0.75, 1 (never rounded to another value)."""
+    return f"{value:g}"
