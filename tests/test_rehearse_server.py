@@ -378,12 +378,16 @@ def test_coaching_on_the_last_response_is_shown(client: TestClient) -> None:
 
 
 def test_times_say_their_zone(client: TestClient) -> None:
-    """Defect 12: times were UTC with no zone said."""
-    Trainee(client).start()
+    """Defect 12: times were UTC with no zone said (the recent attempts, and the debrief's start)."""
+    trainee = Trainee(client)
+    attempt = trainee.start()
+    trainee.respond(0, "comfort")
     index = client.get("/").text
     shown = re.search(r'<time datetime="(\d{4}-\d\d-\d\dT\d\d:\d\dZ)">([^<]+)</time>', index)
     assert shown
     assert shown.group(2).endswith(" UTC")
+    debrief = client.get(f"{attempt}/debrief").text
+    assert re.search(r'attempt started <time datetime="\d{4}-\d\d-\d\dT\d\d:\d\dZ">[^<]+ UTC</time>', debrief)
 
 
 def test_the_same_child_again_and_another_child_like_this(client: TestClient, database: str) -> None:
