@@ -191,3 +191,39 @@ def test_findings_without_a_published_effect_are_left_out():
     )
     assert literature.compare(made("life-course", [other])) == {}
     assert literature.compare(made("repair", [styles_b()])) == {}
+
+
+def _first_author_and_year(reference: str) -> tuple[str, str]:
+    import re
+
+    surname = reference.split(",")[0].strip()
+    return surname, re.search(r"\((\d{4})\)", reference).group(1)
+
+
+@pytest.mark.parametrize("published", literature.PUBLISHED, ids=lambda p: f"{p.claim}-{p.statistic[:30]}")
+def test_a_figure_the_model_was_fitted_to_is_marked_as_a_calibration_target(published):
+    """A published figure that is also a calibration target (its first author and year, and its value, in
+    targets.toml) is no independent comparison: it must name that target, and a named target must exist."""
+    import tomllib
+    from importlib import resources
+
+    targets = tomllib.loads(resources.files("securebase.calibration").joinpath("targets.toml").read_text("utf-8"))
+    surname, year = _first_author_and_year(published.source)
+    fitted = sorted(
+        name
+        for name, target in targets.items()
+        if f"{surname}" in target.get("source", "") and year in target.get("source", "")
+        and target.get("value") == pytest.approx(published.value)
+    )  # fmt: skip
+    assert fitted == ([published.calibration_target] if published.calibration_target else [])
+
+
+def test_the_report_marks_a_fitted_figure_apart(tmp_path, monkeypatch):
+    from securebase.report import claims
+
+    fitted = next(p for p in literature.PUBLISHED if p.calibration_target)
+    comparison = literature.Comparison(fitted, Estimate(0.5, 0.4, 0.6), "phi")
+    assert claims._comparison(comparison)["standing"] == claims.FITTED
+    assert claims._published_line(comparison)[0] == claims.FITTED
+    independent = next(p for p in literature.PUBLISHED if not p.calibration_target)
+    assert claims._comparison(literature.Comparison(independent, None, "none"))["standing"] == claims.NOT_FITTED

@@ -91,11 +91,20 @@ def short_source(source: str) -> str:
     return f"{surname}{' et al.' if several else ''}{' ' + year.group(0) if year else ''}"
 
 
-def _published_line(comparison: Comparison) -> str:
-    """The claim-level line: "published: d 0.15 (Groh et al. 2012); model: d -0.29"."""
+#: how a published figure stands beside the model: an independent comparison, or a figure the model was fitted to
+NOT_FITTED = "for comparison, not fitted"
+FITTED = "a calibration target: fitted, no independent comparison"
+
+
+def _standing(comparison: Comparison) -> str:
+    return FITTED if comparison.published.calibration_target else NOT_FITTED
+
+
+def _published_line(comparison: Comparison) -> tuple[str, str]:
+    """The claim-level line, with how the figure stands: "published: d 0.15 (Groh et al. 2012); model: d -0.29"."""
     p = comparison.published
     model = in_metric(p.metric, comparison.model.value) if comparison.model is not None else "not convertible"
-    return f"published: {in_metric(p.metric, p.value)} ({short_source(p.source)}); model: {model}"
+    return _standing(comparison), f"published: {in_metric(p.metric, p.value)} ({short_source(p.source)}); model: {model}"
 
 
 def _rows(
@@ -132,6 +141,7 @@ def _comparison(comparison: Comparison) -> dict[str, str]:
     """A published comparison as the page says it, in the published metric."""
     p, m = comparison.published, comparison.model
     return {
+        "standing": _standing(comparison),
         "published": in_metric(p.metric, p.value, p.low, p.high),
         "model": in_metric(p.metric, m.value, m.low, m.high) if m is not None else "not convertible",
         "conversion": comparison.conversion,
@@ -307,6 +317,7 @@ def write_report(
         verdicts=VERDICTS,
         claim_verdicts=CLAIM_VERDICTS,
         constrained_label=CONSTRAINED,
+        not_fitted=NOT_FITTED,
         claim_counts=[(v, headline.count(v)) for v in CLAIM_VERDICTS if headline.count(v)],
         constrained_claims=[c["claim"] for c in claims if c["constrained"]],
         counts=[(v, independent.count(v)) for v in VERDICTS],

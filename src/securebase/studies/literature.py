@@ -36,6 +36,9 @@ class PublishedEffect:
     where: str
     #: what was compared, in which population (one line)
     note: str
+    #: the calibration target (calibration/targets.toml) this very figure is, if any: the model was fitted to it,
+    #: so beside the model it is no independent comparison, and the report says so
+    calibration_target: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ PUBLISHED: tuple[PublishedEffect, ...] = (
             "observed maternal sensitivity with Strange Situation security in nonclinical samples (corrected for "
             "attenuation); the model contrasts pure patterns of care, far wider than natural variation in sensitivity"
         ),
+        calibration_target="sensitivity_security_r",
     ),
     PublishedEffect(
         claim="S12",
@@ -88,6 +92,7 @@ PUBLISHED: tuple[PublishedEffect, ...] = (
             "anomalous (frightening, atypical) parental behaviour with infant disorganisation; the model's "
             "frightening pattern is frightening care throughout, against three patterns without it"
         ),
+        calibration_target="anomalous_disorganisation_r",
     ),
     PublishedEffect(
         claim="S13",
@@ -189,6 +194,7 @@ PUBLISHED: tuple[PublishedEffect, ...] = (
             "goes on as it was; the finding itself is a difference of two continuities from 4 to 16 years, which has "
             "no published counterpart, so the model's side is its stable-care continuity over the published epochs"
         ),
+        calibration_target="stability_secure_r",
     ),
 )
 
