@@ -213,3 +213,14 @@ def test_a_long_sweep_says_its_estimate_before_it_starts(tmp_path: Path) -> None
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=120)
     assert first.startswith(f"securebase: this sweep ({seeds:,} runs) needs about "), first
+
+
+@pytest.mark.parametrize("example", [SWEEP_EXAMPLE, *TRIAL_EXAMPLES[:1]], ids=lambda p: p.stem)
+def test_run_given_a_sweep_or_trial_file_names_the_command_that_runs_it(example: Path, tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "securebase", "run", str(example), "--out", str(tmp_path / "o")],
+                          capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    assert done.returncode == 2
+    kind = "sweep" if example == SWEEP_EXAMPLE else "trial"
+    assert done.stderr.count("\n") == 1
+    assert f"is a {kind} file; expected a scenario (run it with `securebase {kind} {example}`" in done.stderr
+    assert not (tmp_path / "o").exists()

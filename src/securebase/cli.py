@@ -227,6 +227,7 @@ def run(
     from securebase.sizing import LONG_SECONDS, TooLarge, check_run
     from securebase.sweep.overrides import with_overrides
 
+    _refuse_other_kind(scenario)
     try:
         written = load_scenario(scenario)
         spec = written
@@ -268,6 +269,24 @@ def run(
                       [*again, "--resume"])  # fmt: skip
     except OutputError as error:
         _fail(f"{error}.")
+
+
+def _refuse_other_kind(scenario: str) -> None:
+    """Exit 2 when the scenario file given to `run` is a sweep's or a trial's, saying which command runs it (the
+    scenario loader would list their keys as unknown fields instead)."""
+    from securebase.filekind import file_kind
+    from securebase.scenario import ScenarioError
+
+    path = Path(scenario)
+    if not path.is_file():
+        return
+    try:
+        kind = file_kind(path)
+    except ScenarioError:  # neither kind clearly: the scenario loader says what is wrong with it
+        return
+    if kind != "scenario":
+        _fail(f"SCENARIO '{scenario}' is a {kind} file; expected a scenario (run it with `securebase {kind} "
+              f"{scenario}`, or check it with `securebase check {scenario}`).")  # fmt: skip
 
 
 def _note_cut_short(written: Any, spec: Any, days: int | None) -> None:
