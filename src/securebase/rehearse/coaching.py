@@ -19,8 +19,6 @@ from securebase.rehearse.cues import Cues, Voice
 from securebase.rehearse.repertoire import index_of, response
 from securebase.rehearse.scenario import KINDS
 
-#: the situations that bring a need even when the child shows none (the expert's rule 5)
-STRESSFUL = ("separation", "setback", "arrival", "after_rupture")
 COMFORT = "comfort: to have you close until the feeling settles"
 EXPLORING = "support for exploring: to know you are there while trying things"
 
@@ -59,14 +57,14 @@ def read(cues: Cues, voice: Voice) -> Reading:
             COMFORT,
             ("notice_name", "comfort", "stay_close"),
         )
-    if kind in STRESSFUL and cues.play <= 1:
+    if kind in policies.STRESSFUL and cues.play <= 1:
         return Reading(
             "A calm face in a stressful moment can hide worry: a child whose signals met little comfort learns not "
             "to show them (a miscue). That {name} is not playing is the clue.",
             "comfort, though {name} does not ask for it",
             ("notice_name", "stay_close"),
         )
-    if kind in ("task", "help") and cues.play <= 1:
+    if kind in policies.HARD_TASK and cues.play <= 1:
         return Reading(
             "Not starting a hard task is often being stuck, not being unwilling: {name} needs a way in.",
             EXPLORING,
@@ -110,14 +108,12 @@ class Coaching:
         return "\n".join(lines)
 
 
-#: the expert policy draws no random numbers; it is given a generator all the same
-_NO_RANDOMNESS = np.random.default_rng(0)
 
 
 def coach(cues: Cues, chosen_key: str, voice: Voice, seen: list[str]) -> Coaching:
     """The coaching on ``chosen_key`` given the ``cues`` (``seen``: every cue line the trainee read, none cut)."""
     chosen = response(index_of(chosen_key))
-    suggestion = response(policies.expert(cues, _NO_RANDOMNESS))
+    suggestion = response(policies.expert_choice(cues))
     reading = read(cues, voice)
     serving = (suggestion.key, *(key for key in reading.serving if key != suggestion.key))
     return Coaching(

@@ -8,6 +8,7 @@ from typing import Any
 
 from securebase.model.state import QUALITIES
 from securebase.rehearse.cues import Cues
+from securebase.rehearse.repertoire import index_of, response
 
 Trace = list[dict[str, Any]]
 
@@ -17,17 +18,6 @@ END_MOMENTS = 3
 END_WORDS = "the mean of the last three moments played"
 #: a difference in trust plus felt security a few moments on below this is no real difference (a choice as good)
 KEY_GAIN = 0.02
-#: why each response helps when the expert practice chooses it (the need it serves), in plain words
-WHY = {
-    "notice_name": "naming what the child may feel shows the need was seen, even when little is shown, "
-    "and helps the child settle enough to play again",
-    "comfort": "strong distress needs closeness first; a child who is soothed can go back to exploring",
-    "stay_close": "being near without taking over lets the child use you as a base while managing alone",
-    "encourage": "a child who is managing grows by trying, with you in sight",
-    "help_little": "just enough help keeps the task the child's own and shows you are there when it is hard",
-    "limit_warmly": "staying with the child through a tantrum, calmly keeping everyone safe, mends it",
-    "repair": "mending something difficult between you soon rebuilds trust; left, it leaves worry and fear",
-}
 
 
 def end(values: list[float]) -> float:
@@ -60,7 +50,7 @@ def next_time(alternatives: list[dict[str, Any]], count: int = 2, least: float =
     ranked = sorted(by_response.values(), key=lambda d: -d["gain"])[:count]
     for advice in ranked:
         advice["instead_of"] = sorted(advice["instead_of"], key=lambda k: -advice["instead_of"][k])
-        advice["why"] = WHY.get(advice["try"], "it serves the need the child showed")
+        advice["why"] = response(index_of(advice["try"])).why.rstrip(".")  # the repertoire's reason, one source
     return ranked
 
 

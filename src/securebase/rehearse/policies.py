@@ -22,6 +22,19 @@ from securebase.rehearse.scenario import KINDS
 Policy = Callable[[Cues, np.random.Generator], int]
 
 
+#: the situations that bring a need even when the child shows none (the expert's rule 5), and those of a hard
+#: task (rule 6): the coaching reads the cues by the same lists
+STRESSFUL = ("separation", "setback", "arrival", "after_rupture")
+HARD_TASK = ("task", "help")
+#: the expert practice draws no random number; a Policy is given a generator all the same
+_NO_RANDOMNESS = np.random.default_rng(0)
+
+
+def expert_choice(cues: Cues) -> int:
+    """What the expert practice chooses for ``cues`` (``expert``, which needs no random numbers)."""
+    return expert(cues, _NO_RANDOMNESS)
+
+
 def expert(cues: Cues, rng: np.random.Generator) -> int:
     """The practice the rehearsal teaches, in this order:
 
@@ -43,9 +56,9 @@ def expert(cues: Cues, rng: np.random.Generator) -> int:
         return index_of("comfort")
     if cues.distress >= 1 or cues.seeking >= 2:
         return index_of("notice_name")
-    if kind in ("separation", "setback", "arrival", "after_rupture") and cues.play <= 1:
+    if kind in STRESSFUL and cues.play <= 1:
         return index_of("notice_name")
-    if kind in ("task", "help") and cues.play <= 1:
+    if kind in HARD_TASK and cues.play <= 1:
         return index_of("help_little")
     return index_of("encourage") if cues.play >= 2 else index_of("stay_close")
 

@@ -10,11 +10,9 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-import numpy as np
-
 from securebase.rehearse import policies
 from securebase.rehearse import scenario as library
-from securebase.rehearse.cues import Cues
+from securebase.rehearse.cues import AGE_BANDS, Cues
 from securebase.rehearse.repertoire import index_of, response
 from securebase.rehearse.scenario import RehearsalScenario
 
@@ -31,15 +29,13 @@ class Band:
         return self.low <= scenario.age_years < self.high
 
 
-#: UK-style age bands (the page's words; the ages are what select the scenarios)
+#: the age bands of the page: those the child's words are written for (cues.AGE_BANDS), one definition for both,
+#: so that a scenario's band on the index is the band its child speaks in
+_TITLES = {"toddler": "Toddler (under 3)", "early years": "Early years (3 to 5)", "primary": "Primary (5 to 11)",
+           "early secondary": "Early secondary (11 on)"}  # fmt: skip
 BANDS: dict[str, Band] = {
-    band.key: band
-    for band in (
-        Band("toddler", "Toddler (2 to 3)", 2.0, 3.0),
-        Band("early-years", "Early years (3 to 5)", 3.0, 5.5),
-        Band("primary", "Primary (5 to 11)", 5.5, 11.0),
-        Band("early-secondary", "Early secondary (11 to 14)", 11.0, 18.0),
-    )
+    name.replace(" ", "-"): Band(name.replace(" ", "-"), _TITLES[name], low, high)
+    for (name, high), low in zip(AGE_BANDS, (0.0, *(ends for _, ends in AGE_BANDS[:-1])), strict=True)
 }
 
 
@@ -87,8 +83,6 @@ class Score:
     reason: str
 
 
-#: the expert never draws a random number; it is given a generator all the same
-_NO_RANDOMNESS = np.random.default_rng(0)
 
 
 def _reason(expert_key: str, cues: Cues) -> str:
@@ -109,6 +103,6 @@ def _reason(expert_key: str, cues: Cues) -> str:
 def score(moment: dict) -> Score:
     """A played moment (an environment's trace entry) against the expert's response to the same cues."""
     cues = Cues.from_vector(moment["cue_levels"])
-    expert_key = response(policies.expert(cues, _NO_RANDOMNESS)).key
+    expert_key = response(policies.expert_choice(cues)).key
     return Score(right=moment["response"] == expert_key, chosen=response(index_of(moment["response"])).label,
                  expert=response(index_of(expert_key)).label, reason=_reason(expert_key, cues))  # fmt: skip

@@ -15,7 +15,7 @@ import numpy as np
 from securebase.model.parameters import ModelParameters
 from securebase.rehearse.cues import Cues
 from securebase.rehearse.env import RehearsalEnv, Reward
-from securebase.rehearse.policies import Policy, expert
+from securebase.rehearse.policies import Policy, expert_choice
 from securebase.rehearse.repertoire import response
 from securebase.rehearse.scenario import RehearsalScenario
 
@@ -86,10 +86,9 @@ def expert_alternatives(
         snapshots.append((copy.deepcopy(env), observation))
         observation, *_ = env.step(action)
     trace = env.trace
-    no_randomness = np.random.default_rng(0)  # the expert policy draws no random numbers
     found = []
     for moment, (snapshot, seen) in enumerate(snapshots):
-        choice = expert(Cues.from_vector(seen), no_randomness)
+        choice = expert_choice(Cues.from_vector(seen))
         entry: dict[str, Any] = {"moment": moment, "chosen": trace[moment]["response"],
                                  "expert": response(choice).key, "gain": 0.0}  # fmt: skip
         if choice != played[moment]:
