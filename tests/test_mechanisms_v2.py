@@ -14,7 +14,7 @@ from securebase.engine import kernels
 from securebase.instruments.strange_situation import observe_strange_situation
 from securebase.model.anxiety import secure_base
 from securebase.model.caregiving import credit_to_figure
-from securebase.model.exploration import diverted_anxiety, encouraged, intrusion_probability
+from securebase.model.exploration import encouraged, intrusion_probability
 from securebase.model.fright import fright
 from securebase.model.state import FIGURE_TRAITS, Figures, new_children
 from securebase.model.step import CHILD_DRAWS, U_ANOMALOUS, U_INTRUSION, U_NOISE, U_RUPTURE
@@ -33,26 +33,36 @@ def _target(rejection: float, unavailability: float, drive: float = 1.5) -> floa
     return strategy_target(rejection, unavailability, drive, drive, P.strategy_tolerance, P.gain_limit)
 
 
-def test_expected_rejection_calls_for_suppression_and_unavailability_for_amplification():
+def test_expected_rejection_calls_for_suppression_and_inconsistent_availability_for_amplification():
     assert _target(0.0, 0.0) == 0.0  # the best care calls for open signals
     assert _target(P.strategy_tolerance, P.strategy_tolerance) == 0.0  # ordinary lapses call for nothing
     assert _target(0.9, 0.0) < _target(0.6, 0.0) < 0.0  # A: more rejection, more suppression
-    assert _target(0.0, 0.9) > _target(0.0, 0.6) > 0.0  # C: more unavailability, more amplification
+    assert _target(0.0, 0.5) > _target(0.0, 0.4) > 0.0  # C: answered more nearly half the time, more amplification
+    # a figure who almost never answers is consistently unavailable: less call to amplify than one answering half
+    # the time (Cassidy & Berlin 1994: resistance follows inconsistent availability)
+    assert _target(0.0, 0.95) < _target(0.0, 0.5)
     assert _target(1.0, 0.0, drive=50.0) == -P.gain_limit
-    assert _target(0.0, 1.0, drive=50.0) == P.gain_limit
+    assert _target(0.0, 0.5, drive=50.0) == P.gain_limit
 
 
-def test_the_target_falls_with_rejection_and_rises_with_unavailability_whatever_the_other():
+def test_the_target_falls_with_rejection_and_follows_inconsistency_whatever_the_other():
     grid = np.linspace(0.0, 1.0, 21)
     for other in grid:
         assert np.all(np.diff([_target(r, other) for r in grid]) <= 0), other
-        assert np.all(np.diff([_target(other, u) for u in grid]) >= 0), other
+        rising = [_target(other, u) for u in grid if u <= 0.5]
+        assert np.all(np.diff(rising) >= 0), other
+        assert [_target(other, u) for u in grid] == [_target(other, 1.0 - u) for u in grid], other
 
 
-def test_amplifying_does_not_pay_against_expected_rejection():
-    # a figure who answers with rebuffs is not moved by louder signals: the call to amplify fades with rejection
-    assert 0.0 < _target(0.3, 0.9) < _target(0.0, 0.9)
-    assert _target(1.0, 1.0) < 0.0  # meeting both rebuffs and no answer calls for suppression, not amplification
+def test_warmth_never_calls_for_more_amplification():
+    """Issue 24: the call to amplify comes from inconsistent availability and is the same at any expected
+    rejection; less rejection only lets it show once the call to suppress is weaker (A towards C, never B to C)."""
+    grid = np.linspace(0.0, 1.0, 21)
+    for u in grid:
+        called = _target(0.0, u)
+        for r in grid:
+            target = _target(r, u)
+            assert target <= 0.0 or target == called, (r, u)
 
 
 def test_an_answer_won_by_amplifying_is_credited_to_the_signal_not_the_figure():
@@ -67,7 +77,9 @@ def test_an_answer_won_by_amplifying_is_credited_to_the_signal_not_the_figure():
 
 
 def _filtered(warm: bool, prior_gain: float, familiarity: float) -> float:
-    return filtered_weight(0.1, warm, prior_gain, familiarity, P.gain_limit, P.defensive_exclusion, P.lapse_overweighting)
+    return filtered_weight(
+        0.1, warm, prior_gain, familiarity, P.gain_limit, P.defensive_exclusion, P.lapse_overweighting
+    )
 
 
 def test_an_avoidant_history_discounts_warmth_from_a_new_figure_only():
@@ -124,12 +136,6 @@ def test_encouragement_from_a_trusted_figure_raises_exploration_and_intrusion_is
     assert intrusion_probability(0.8, P.intrusion_rate) > intrusion_probability(0.2, P.intrusion_rate)
 
 
-def test_an_avoidant_child_keeps_exploring_while_aroused():
-    assert diverted_anxiety(0.6, -P.gain_limit, P.gain_limit, P.exploration_diversion) < 0.6
-    assert diverted_anxiety(0.6, 0.0, P.gain_limit, P.exploration_diversion) == 0.6
-    assert diverted_anxiety(0.6, 1.0, P.gain_limit, P.exploration_diversion) == 0.6
-
-
 def test_temperament_multipliers_are_positive_with_mean_one_and_reproducible():
     a = draw_temperament(50_000, np.random.default_rng(1), 0.25)
     b = draw_temperament(50_000, np.random.default_rng(1), 0.25)
@@ -154,8 +160,12 @@ def test_the_state_on_the_day_is_a_multiplier_with_mean_one_whose_spread_is_its_
 
 
 #: a hand-made figure: every quality 0.6, no ruptures and no anomalous moments
-FIGURE_BASE = {name: 0.6 for name in FIGURE_TRAITS} | {"rupture_rate": 0.0, "anomalous_rate": 0.0,
-                                                       "anomalous_severity": 0.5, "repair_latency_days": 0.2}
+FIGURE_BASE = {name: 0.6 for name in FIGURE_TRAITS} | {
+    "rupture_rate": 0.0,
+    "anomalous_rate": 0.0,
+    "anomalous_severity": 0.5,
+    "repair_latency_days": 0.2,
+}
 
 
 def _figures(values: dict[str, np.ndarray]) -> Figures:

@@ -65,7 +65,7 @@ FREE: tuple[tuple[str, str, float, float], ...] = (
     ("model", "temper_severity", 0.0, 0.6),
     ("model", "lapse_attention", 0.0, 0.5),
     ("coding", "avoidance_full", 0.1, 0.5),
-    ("coding", "resistance_full", 0.2, 0.8),
+    ("coding", "resistance_full", 0.02, 0.8),
     ("coding", "disorganisation_full", 0.01, 0.4),
     ("coding", "unsettled_full", 0.5, 1.5),
     # the coder's error (held to trained coders' agreement by the target coder_agreement) and the child's state on

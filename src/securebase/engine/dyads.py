@@ -11,7 +11,7 @@ import numpy as np
 from securebase.engine import kernels
 from securebase.engine.uniforms import draw
 from securebase.model.anxiety import need_magnitude
-from securebase.model.dyad import DYAD, DyadConstants, Dyads, DyadTotals, effective_caregiving
+from securebase.model.dyad import DYAD, DyadConstants, Dyads, DyadTotals, adult_parameters, effective_caregiving
 from securebase.model.parameters import ModelParameters
 from securebase.model.step import U_NEED
 
@@ -32,6 +32,7 @@ def live_day(
 ) -> None:
     """One day of every couple: ``episodes_per_day`` episodes of both partners' steps, then daily learning."""
     n = dyads.n
+    params = adult_parameters(params)
     dt_days = 1.0 / episodes_per_day
     loops = kernels.loops_for(kernel)
     attention_of_a = loops.attention(dyads.a_gives, rng.random((n, 1), dtype=np.float32), params)

@@ -56,7 +56,9 @@ class ModelParameters:
     soothing: float = 0.7
     #: share of ``soothing`` that a warm response gives when it does not fit the need at all
     fit_floor: float = 0.5
-    response_minutes: float = 2.0
+    #: time over which one response delivers its soothing or its distress: seconds to a minute (the moment scale
+    #: of contingent responding: Tronick & Gianino 1986; one developmental episode holds many)
+    response_minutes: float = 0.25
     unanswered_distress: float = 0.28
     lapse_attention: float = 0.23
 
@@ -93,7 +95,8 @@ class ModelParameters:
     #: the anxiety at which the tantrum rates above hold; the chance scales with anxiety / this
     tantrum_reference_anxiety: float = 0.5
     repair_soothing: float = 0.7
-    repair_timescale_days: float = 2.0
+    #: latency over which a repair loses 1 - 1/e of its effect, in minutes (a repair minutes late mends most)
+    repair_timescale_minutes: float = 240.0
     unrepaired_after_days: float = 1.0
     repair_trust_gain: float = 0.5
     unrepaired_trust_cost: float = 1.0
@@ -108,8 +111,8 @@ class ModelParameters:
     exploration_floor: float = 0.2
     #: how much a trusted figure's encouragement raises exploration (at full support and full security)
     encouragement: float = 0.3
-    #: how much an avoidant child's suppression keeps it exploring while aroused (exploration as diversion)
-    exploration_diversion: float = 0.5
+    #: share of the arousal an avoidant child withholds that goes to the toys (attention diverted: Main 1981)
+    exploration_diversion: float = 1.0
     intrusion_rate: float = 0.4
     intrusion_cost: float = 0.6
     support_boost: float = 1.0

@@ -7,6 +7,7 @@ events may change). One child and a million children use the same arrays.
 Documented ranges (checked by :func:`check_ranges`):
 
 - anxiety, felt_security, exploration, competence: [0, 1]
+- distress_shown, attention_to_toys (the display, model/display.py): [0, 1]
 - trust, unpredictability, fear, rejection, unavailability and their priors, familiarity: [0, 1]
 - negative_emotionality, soothability (temperament, multipliers around 1): > 0
 - gain (signalling gain, log scale): [-gain_limit, gain_limit]
@@ -66,6 +67,7 @@ MAX_FIGURES = 16
 CHILD_ARRAYS: tuple[str, ...] = (
     "age_days", "anxiety", "felt_security", "exploration", "competence",
     "negative_emotionality", "soothability",
+    "distress_shown", "attention_to_toys",
     "prior_trust", "prior_unpredictability", "prior_fear", "prior_gain", "prior_rejection", "prior_unavailability",
 )  # fmt: skip
 RELATIONSHIP_ARRAYS: tuple[str, ...] = (
@@ -125,6 +127,10 @@ class Children:
     # temperament (Thomas & Chess 1977; Rothbart 1981): multipliers of need and of soothing, mean 1
     negative_emotionality: np.ndarray
     soothability: np.ndarray
+    # the display (model/display.py): what others see of the child's arousal, and where its attention goes;
+    # written by every step, read by the instruments (anxiety is the separate, physiological read-out)
+    distress_shown: np.ndarray
+    attention_to_toys: np.ndarray
     # general prior: seeds every new relationship (history carries over)
     prior_trust: np.ndarray
     prior_unpredictability: np.ndarray
@@ -188,6 +194,8 @@ def new_children(n: int, n_figures: int, age_days: float = 0.0, precision: str =
         competence=np.zeros(n, f),
         negative_emotionality=np.ones(n, f),
         soothability=np.ones(n, f),
+        distress_shown=np.zeros(n, f),
+        attention_to_toys=np.zeros(n, f),
         **{f"prior_{name}": np.full(n, value, f) for name, value in NEWBORN_PRIOR.items()},
         known=np.zeros((n, n_figures), bool),
         **{name: np.full((n, n_figures), value, f) for name, value in NEWBORN_PRIOR.items()},
@@ -216,6 +224,8 @@ _UNIT_STATE = (
     "felt_security",
     "exploration",
     "competence",
+    "distress_shown",
+    "attention_to_toys",
     "prior_trust",
     "prior_unpredictability",
     "prior_fear",

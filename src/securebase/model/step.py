@@ -40,9 +40,9 @@ from securebase.model.anxiety import (
 )
 from securebase.model.bids import bid_type, habitual_signal, intensity, logistic_noise, repertoire_by_day
 from securebase.model.caregiving import UNANSWERED, WARM, anxiety_after_response, credit_to_figure, response
+from securebase.model.display import attention_to_toys, shown_distress
 from securebase.model.exploration import (
     competence_gain,
-    diverted_anxiety,
     encouraged,
     exploration_level,
     intrusion_probability,
@@ -62,6 +62,7 @@ from securebase.model.ruptures import (
 )
 from securebase.model.state import ADULT_RUPTURE, CHILD_RUPTURE, NO_RUPTURE
 from securebase.model.timescale import (
+    MINUTES_PER_DAY,
     day_of_age,
     internalisation_by_day,
     per_step,
@@ -85,12 +86,12 @@ from securebase.model.working_model import (
 
 #: uniforms drawn per child and per (child, figure) in every step, whatever happens:
 #: a fixed count keeps two runs that differ in one parameter on the same random numbers.
-CHILD_DRAWS = 12
+CHILD_DRAWS = 15
 FIGURE_DRAWS = 1
-#: what each child's uniform is for (row of the child draws)
+#: what each child's uniform is for (row of the child draws); a tantrum is a bid and meets its own response
 (
     U_NEED, U_NOISE, U_NOTICE, U_RESPOND, U_WARM, U_RUPTURE, U_TANTRUM, U_INTRUSION, U_BID_TYPE, U_REPAIR, U_LATENCY,
-    U_ANOMALOUS,
+    U_ANOMALOUS, U_TANTRUM_NOTICE, U_TANTRUM_RESPOND, U_TANTRUM_WARM,
 ) = range(CHILD_DRAWS)  # fmt: skip
 
 #: the steps' constants: every model parameter, and the conversions to one kind of step (see :func:`constants`)
@@ -188,6 +189,40 @@ def _fright(i, target, rel, fig, severity, plast, c):
     return scare
 
 
+def _learn(i, target, child, rel, fig, attention, outcome, bidding, weight, ordinary, bid_intensity, plast, c):
+    """Learn from one outcome with figure ``target`` (a bid's, a tantrum's, or a cue's that was answered).
+
+    Weighted by the anxiety it came with and, while the figure is new, filtered by the general prior; the
+    signalling gain follows what the expectations call for. A bid teaches whatever its outcome; a cue teaches
+    only when the figure answers it (nothing was asked). ``ordinary`` is the intensity the bid would have had
+    with an open signal (gain 0): an answer won only by amplifying teaches that the figure is not available to
+    ordinary bids (:func:`~securebase.model.caregiving.credit_to_figure`).
+    """
+    warm = outcome == WARM
+    t = rel.trust[i, target]
+    taken = filtered_weight(
+        weight, warm, child.prior_gain[i], rel.familiarity[i, target], c.gain_limit,
+        c.defensive_exclusion, c.lapse_overweighting,
+    )  # fmt: skip
+    warmth_seen = 1.0 if warm else 0.0
+    rel.unpredictability[i, target] = expected_surprise(rel.unpredictability[i, target], t, warmth_seen, taken)
+    rel.trust[i, target] = expected_warmth(t, warmth_seen, taken)
+    if bidding:
+        unanswered = 1.0
+        if outcome != UNANSWERED:
+            unanswered = 1.0 - credit_to_figure(
+                fig.sensitivity[i, target], attention[i, target], ordinary, bid_intensity
+            )
+        rel.unavailability[i, target] = expected_share(rel.unavailability[i, target], unanswered, taken)
+    if outcome != UNANSWERED:
+        rel.rejection[i, target] = expected_share(rel.rejection[i, target], 0.0 if warm else 1.0, taken)
+    wanted = strategy_target(
+        rel.rejection[i, target], rel.unavailability[i, target], c.rejection_drive, c.unavailability_drive,
+        c.strategy_tolerance, c.gain_limit,
+    )  # fmt: skip
+    rel.gain[i, target] = toward(rel.gain[i, target], wanted, c.gain_learning_rate * plast / c.steps_per_episode)
+
+
 def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
     """Advance child ``i`` by one step, in place, and write what happened to ``out`` (an EpisodeRecord).
 
@@ -228,7 +263,9 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
     # notice and answer on its own initiative (Spangler & Grossmann 1993: avoidant infants are aroused without
     # showing it; responding to subtle cues is how such a child meets evidence of warmth)
     g = rel.gain[i, target]
-    addressed = reach(rel.familiarity[i, target], tables.undirected[day], child.prior_trust[i], c.indiscriminate_approach)
+    addressed = reach(
+        rel.familiarity[i, target], tables.undirected[day], child.prior_trust[i], c.indiscriminate_approach
+    )
     noise = logistic_noise(uniform(u, U_NOISE, i))
     bid_intensity = intensity(a_before, g + c.signal_noise * noise) * addressed
     bidding = has_figure and habitual_signal(a_before, g) * addressed > c.bid_threshold
@@ -245,39 +282,20 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
         min(c.soothing * child.soothability[i], 1.0), c.fit_floor, c.unanswered_distress, c.steps_per_response,
     )  # fmt: skip
 
-    # learning from the outcome, weighted by the anxiety it came with and, while the figure is new,
-    # filtered by the general prior; the signalling gain follows what the expectations call for. A bid
-    # teaches whatever its outcome; a cue teaches only when the figure answers it (nothing was asked)
+    # learning from the outcome, weighted by the anxiety it came with (:func:`_learn`)
     weight = learning_weight(a_before, plast, c.learning_rate, c.anxiety_weighting, c.max_learning_weight)
     weight = weight / c.steps_per_episode
     if bidding or outcome != UNANSWERED:
-        t = rel.trust[i, target]
-        taken = filtered_weight(
-            weight, warm, child.prior_gain[i], rel.familiarity[i, target], c.gain_limit,
-            c.defensive_exclusion, c.lapse_overweighting,
-        )  # fmt: skip
-        warmth_seen = 1.0 if warm else 0.0
-        rel.unpredictability[i, target] = expected_surprise(rel.unpredictability[i, target], t, warmth_seen, taken)
-        rel.trust[i, target] = expected_warmth(t, warmth_seen, taken)
-        if bidding:  # an answer won only by amplifying teaches that the figure is not available to ordinary bids
-            unanswered = 1.0
-            if outcome != UNANSWERED:
-                ordinary = intensity(a_before, c.signal_noise * noise) * addressed
-                unanswered = 1.0 - credit_to_figure(fig.sensitivity[i, target], attention[i, target], ordinary, bid_intensity)
-            rel.unavailability[i, target] = expected_share(rel.unavailability[i, target], unanswered, taken)
-        if outcome != UNANSWERED:
-            rel.rejection[i, target] = expected_share(rel.rejection[i, target], 0.0 if warm else 1.0, taken)
-        wanted = strategy_target(
-            rel.rejection[i, target], rel.unavailability[i, target], c.rejection_drive, c.unavailability_drive,
-            c.strategy_tolerance, c.gain_limit,
-        )  # fmt: skip
-        rel.gain[i, target] = toward(g, wanted, c.gain_learning_rate * plast / c.steps_per_episode)
+        ordinary = intensity(a_before, c.signal_noise * noise) * addressed
+        _learn(i, target, child, rel, fig, attention, outcome, bidding, weight, ordinary, bid_intensity, plast, c)
     if has_figure:
         rel.fear[i, target] = extinguish_fear(rel.fear[i, target], weight, c.fear_extinction)
 
     # alarm and ruptures from both sides: the figure's anomalous moments and losses of temper frighten the
     # child (model/fright.py); one pending rupture per relationship, the adult's first
-    anomalous = has_figure and uniform(u, U_ANOMALOUS, i) < anomalous_probability(fig.anomalous_rate[i, target], c.dt_days)
+    anomalous = has_figure and uniform(u, U_ANOMALOUS, i) < anomalous_probability(
+        fig.anomalous_rate[i, target], c.dt_days
+    )
     if anomalous:
         scare = _fright(i, target, rel, fig, fig.anomalous_severity[i, target], plast, c)
         a_after = upset(a_after, c.rupture_anxiety * scare)
@@ -290,7 +308,20 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
         tables.tantrum_rate[day], c.dt_days, a_after, c.tantrum_reference_anxiety
     )
     if tantrum:
+        # a tantrum is distress at its most intense: a bid of full intensity, answered or not through the same
+        # response (McElwain & Booth-LaForce 2006; Leerkes 2011: responsiveness to distress), with the costs of
+        # an ignored or a punished bid (Eisenberg, Cumberland & Spinrad 1998), and learned from like any bid
         a_after = upset(a_after, c.tantrum_anxiety)
+        tantrum_outcome = response(
+            fig.sensitivity[i, target], attention[i, target], fig.reliability[i, target], fig.warmth[i, target],
+            1.0, uniform(u, U_TANTRUM_NOTICE, i), uniform(u, U_TANTRUM_RESPOND, i), uniform(u, U_TANTRUM_WARM, i),
+        )  # fmt: skip
+        a_after = anxiety_after_response(
+            a_after, True, tantrum_outcome, fig.appropriateness[i, target], 1.0,
+            min(c.soothing * child.soothability[i], 1.0), c.fit_floor, c.unanswered_distress, c.steps_per_response,
+        )  # fmt: skip
+        ordinary = intensity(a_before, c.signal_noise * noise) * addressed
+        _learn(i, target, child, rel, fig, attention, tantrum_outcome, True, weight, ordinary, 1.0, plast, c)
 
     if (adult_rupture or tantrum) and rel.rupture_kind[i, target] == NO_RUPTURE:
         will_repair = uniform(u, U_REPAIR, i) < fig.repair_propensity[i, target]
@@ -320,7 +351,7 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
         if rel.rupture_will_repair[i, j]:
             if not with_child(i, j, present, rel, fig):
                 continue  # a due repair waits until they are together
-            effectiveness = repair_effectiveness(elapsed, c.repair_timescale_days)
+            effectiveness = repair_effectiveness(elapsed * MINUTES_PER_DAY, c.repair_timescale_minutes)
             rel.trust[i, j] = trust_after_repair(rel.trust[i, j], weight_now, c.repair_trust_gain, effectiveness)
             if rel.rupture_kind[i, j] == ADULT_RUPTURE:
                 rel.fear[i, j] = fear_after_repair(rel.fear[i, j], fear_weight, effectiveness)
@@ -332,16 +363,14 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
         rel.rupture_kind[i, j] = NO_RUPTURE
     a_after = a_after * (1.0 - soothing_by_repair)
 
-    # exploring, and learning from it
-    level = exploration_level(
-        diverted_anxiety(a_after, rel.gain[i, target] if has_figure else child.prior_gain[i], c.gain_limit,
-                         c.exploration_diversion),
-        s, c.exploration_floor,
-    )  # fmt: skip
+    # exploring, and learning from it (attention diverted to the toys is display, not exploration: below)
+    level = exploration_level(a_after, s, c.exploration_floor)
     support = fig.exploration_support[i, target] if has_figure else 0.0
     if has_figure:
         level = encouraged(level, support, best, c.encouragement)
-    intruded = has_figure and uniform(u, U_INTRUSION, i) < intrusion_probability(fig.intrusiveness[i, target], c.intrusion_rate)
+    intruded = has_figure and uniform(u, U_INTRUSION, i) < intrusion_probability(
+        fig.intrusiveness[i, target], c.intrusion_rate
+    )
     if intruded:
         level = level * (1.0 - c.intrusion_cost)
     child.exploration[i] = level
@@ -352,7 +381,16 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
     )
 
     regulation = min(c.self_regulation_step * child.soothability[i], 1.0)
-    child.anxiety[i] = min(max(relax(a_after, s, regulation, c.base_calming_step), 0.0), 1.0)
+    arousal = min(max(relax(a_after, s, regulation, c.base_calming_step), 0.0), 1.0)
+    child.anxiety[i] = arousal
+    # the display: the strategy towards the figure turned to (else the general one) acts on what is shown, not
+    # on the arousal felt (model/display.py)
+    strategy = rel.gain[i, target] if has_figure else child.prior_gain[i]
+    child.distress_shown[i] = shown_distress(arousal, strategy)
+    seeking = bid_intensity if bidding else 0.0
+    child.attention_to_toys[i] = attention_to_toys(
+        level, arousal, s, strategy, c.exploration_floor, c.exploration_diversion, seeking
+    )
     kind = -1
     if bidding:
         kind = bid_type(tables.repertoire, day, bid_intensity, uniform(u, U_BID_TYPE, i))

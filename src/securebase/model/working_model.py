@@ -44,21 +44,22 @@ def strategy_target(rejection: float, unavailability: float, rejection_drive: fl
     """The signalling gain a relationship's expectations call for (Main 1990's conditional strategies).
 
     Expected rejection of attachment signals calls for suppressing them (avoidance: Ainsworth et al. 1978;
-    Main 1981); expected unavailability - bids that go unanswered, as under inconsistent care - calls for
-    amplifying them (resistance/ambivalence: Cassidy & Berlin 1994). Where neither is expected the signal stays
-    open (secure): the best care cannot make a child suppress or amplify. Lapses up to ``strategy_tolerance``
-    are ordinary in good-enough care (Winnicott 1953; Tronick & Gianino 1986: most interactions are
-    mismatched much of the time) and call for nothing. Amplifying is called for as far as an answer, when it
-    comes, is warm (a louder signal wins nothing from a figure who rebuffs: the mothers of C infants were
-    inconsistently available, not rejecting, Ainsworth et al. 1978), so it fades with expected rejection.
-    Expected unavailability is of the figure to the child's ordinary signals (model/caregiving.py
-    :func:`credit_to_figure`). The stronger call sets the strategy: rejection and
-    unavailability do not cancel into an open signal (a child who meets both is not secure). Less rejection
-    never calls for more suppression, more availability never for more amplification; warmer care from a
-    figure who is often unavailable turns a call to suppress into one to amplify (A towards C).
+    Main 1981). Amplifying is called for by *inconsistent* availability - bids answered sometimes and sometimes
+    not (Cassidy & Berlin 1994; Ainsworth et al. 1978: the mothers of C infants were inconsistently available,
+    not rejecting) - read as the share of the less common outcome, ``min(unavailability, 1 - unavailability)``:
+    0 from a figure who always answers and from one who never does, highest from one who answers half the
+    time. It does not depend on warmth, so warmer care never calls for more amplification (issue 24: warm care
+    with poor availability turned avoidance into ambivalence). Where neither is expected the signal stays open
+    (secure): the best care cannot make a child suppress or amplify. Lapses up to ``strategy_tolerance`` are
+    ordinary in good-enough care (Winnicott 1953; Tronick & Gianino 1986: most interactions are mismatched
+    much of the time) and call for nothing. Expected unavailability is of the figure to the child's ordinary
+    signals (model/caregiving.py :func:`credit_to_figure`). The stronger call sets the strategy: rejection and
+    inconsistency do not cancel into an open signal (a child who meets both is not secure). Less rejection
+    never calls for more suppression, more warmth never for more amplification.
     """
+    inconsistency = min(unavailability, 1.0 - unavailability)
     suppress = rejection_drive * max(0.0, rejection - strategy_tolerance)
-    amplify = unavailability_drive * max(0.0, unavailability - strategy_tolerance) * (1.0 - rejection)
+    amplify = unavailability_drive * max(0.0, inconsistency - strategy_tolerance)
     target = amplify if amplify > suppress else -suppress
     return min(max(target, -gain_limit), gain_limit)
 
