@@ -138,3 +138,48 @@ def _exploration(warmth: float, seed: int = 0) -> float:
 def test_more_warmth_never_lowers_exploration_at_normative_other_qualities(warmth, raise_by):
     """derandomize: every run, here and in CI, searches the same examples."""
     assert _exploration(min(warmth + raise_by, 1.0)) >= _exploration(warmth) - TOLERANCE
+
+
+# ---- a teacher helps a setback unasked -----------------------------------------------------
+
+
+def test_a_sensitive_teacher_soothes_a_setback_without_a_bid():
+    from types import SimpleNamespace
+
+    from securebase.model.school import SchoolEventParameters, SchoolEvents
+    from securebase.model.state import FIGURE_TRAITS, SCHOOL, Figures, new_children
+
+    n = 400
+    always = SchoolEventParameters(task_rate=1.0, attempt_floor=1.0, peer_rate=0.0)
+
+    def after_setback(sensitivity: float) -> np.ndarray:
+        kids = new_children(n, 1, age_days=6 * 365.0)
+        kids.anxiety[:] = 0.2
+        traits = {name: np.full((n, 1), 0.9) for name in FIGURE_TRAITS}
+        traits["sensitivity"] = np.full((n, 1), sensitivity)
+        teacher = Figures(("teacher",), **traits, availability=np.ones((1, 2)), active=np.ones((n, 1), bool))
+        events = SchoolEvents(n, seed=1, params=always, model=P)
+        events(0, SCHOOL, kids, teacher, SimpleNamespace(target=np.zeros(n, np.int64)))  # with the teacher
+        assert (events.setbacks == 1).all()
+        return kids.anxiety
+
+    unhelped = 0.2 + 0.8 * always.setback_anxiety
+    insensitive, sensitive = after_setback(0.0), after_setback(1.0)
+    np.testing.assert_allclose(insensitive, unhelped)  # no bid, and a teacher who notices nothing: no help
+    assert sensitive.mean() < unhelped - 0.1  # the same setbacks, noticed and soothed
+    assert np.all(sensitive <= unhelped + 1e-12)
+
+
+# ---- the still face on the moment scale -----------------------------------------------------
+
+
+def test_distress_rises_in_the_still_face_and_the_reunion_recovers_part_of_it():
+    from securebase.instruments.still_face import still_face
+
+    simulation = _run("normative", n=300, days=365, seed=4)
+    rng = np.random.default_rng(0)
+    phases = still_face(simulation.children, simulation.figures, "parent", rng, P).set_index("phase")
+    shown = phases["distress"]
+    assert shown["still_face"] > shown["play"] + 0.05  # a large rise within two minutes (Mesman et al. 2009)
+    assert shown["play"] < shown["reunion"] < shown["still_face"]  # partial recovery
+    assert phases.loc["still_face", "anxiety"] > phases.loc["play", "anxiety"]  # felt too, not only shown

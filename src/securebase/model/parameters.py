@@ -72,8 +72,10 @@ class ModelParameters:
     #: the signalling gain a child learns: suppressed by expected rejection, amplified by expected unavailability
     rejection_drive: float = 5.0
     unavailability_drive: float = 3.0
-    #: the rejection and unavailability that good-enough care has anyway, and call for no strategy
+    #: the rejection that good-enough care has anyway, and calls for no strategy
     strategy_tolerance: float = 0.3
+    #: the inconsistency of availability that good-enough care has anyway, and calls for no amplifying
+    inconsistency_tolerance: float = 0.6
     #: how much of a warm response an avoidant prior discounts in a new relationship (defensive exclusion)
     defensive_exclusion: float = 0.6
     #: how much more an ambivalent prior learns from a lapse in a new relationship

@@ -218,7 +218,7 @@ def _learn(i, target, child, rel, fig, attention, outcome, bidding, weight, ordi
         rel.rejection[i, target] = expected_share(rel.rejection[i, target], 0.0 if warm else 1.0, taken)
     wanted = strategy_target(
         rel.rejection[i, target], rel.unavailability[i, target], c.rejection_drive, c.unavailability_drive,
-        c.strategy_tolerance, c.gain_limit,
+        c.strategy_tolerance, c.inconsistency_tolerance, c.gain_limit,
     )  # fmt: skip
     rel.gain[i, target] = toward(rel.gain[i, target], wanted, c.gain_learning_rate * plast / c.steps_per_episode)
 
