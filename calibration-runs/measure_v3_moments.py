@@ -103,12 +103,15 @@ for warmth in (0.125, 0.375, 0.625, 0.875):
     coder = np.random.default_rng(2)
     seen = observe_strange_situation(year.children, year.figures, "parent", coder, params)
     shares = distribution(code(seen, coder, scheme)["classification"])
-    print(f"  warmth {warmth}: exploration {exploration:.4f}; coded at 12 months", {k: round(v, 3) for k, v in shares.items()})
+    print(
+        f"  warmth {warmth}: exploration {exploration:.4f}; coded at 12 months",
+        {k: round(v, 3) for k, v in shares.items()},
+    )
 
 print("Rehearsal child (comfort every moment, seeds 1000-1009): distress shown at the opening vs arousal under it")
-from securebase.rehearse import replay  # noqa: E402 (the rl extra: only for this part)
-from securebase.rehearse import scenario as library  # noqa: E402
-from securebase.rehearse.repertoire import index_of  # noqa: E402
+from securebase.rehearse import replay  # the rl extra: only for this part
+from securebase.rehearse import scenario as library
+from securebase.rehearse.repertoire import index_of
 
 for name in ("new-avoidant", "clinging", "drop-off"):
     s = library.get(name)
@@ -118,4 +121,6 @@ for name in ("new-avoidant", "clinging", "drop-off"):
             shown.append(moment["anxiety_shown"])
             felt.append(moment["anxiety_mean_before"])
     shown, felt = np.array(shown), np.array(felt)
-    print(f"  {name}: shown {shown.mean():.3f}, arousal {felt.mean():.3f}, shown / arousal {shown.mean() / felt.mean():.2f}")
+    print(
+        f"  {name}: shown {shown.mean():.3f}, arousal {felt.mean():.3f}, shown / arousal {shown.mean() / felt.mean():.2f}"
+    )
