@@ -89,9 +89,7 @@ def anxiety_after_response(
     divided over the steps a response takes (``response_minutes``).
     """
     if outcome == WARM:
-        return anxiety * (
-            1.0 - per_step(soothing_of_warm_response(appropriateness, soothing, fit_floor), steps_per_response)
-        )
+        return anxiety * (1.0 - per_step(soothing_of_warm_response(appropriateness, soothing, fit_floor), steps_per_response))
     if bidding:
         return anxiety + (1.0 - anxiety) * per_step(unanswered_distress * bid_intensity, steps_per_response)
     return anxiety

@@ -62,9 +62,7 @@ def hostile_attribution_probability(
     return p.hostile_floor + (1.0 - p.hostile_floor) * expected_hostility
 
 
-def aggression_probability(
-    prior_rejection: np.ndarray, prior_fear: np.ndarray, p: ExternalisingParameters
-) -> np.ndarray:
+def aggression_probability(prior_rejection: np.ndarray, prior_fear: np.ndarray, p: ExternalisingParameters) -> np.ndarray:
     """P(aggression against the classmate | rebuffed): a hostile reading, then retaliation."""
     return p.retaliation * hostile_attribution_probability(prior_rejection, prior_fear, p)
 

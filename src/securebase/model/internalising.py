@@ -36,9 +36,7 @@ class InternalisingParameters:
 DEFAULT_INTERNALISING = InternalisingParameters()
 
 
-def withdrawn(
-    available: np.ndarray, approached: np.ndarray, anxiety: np.ndarray, p: InternalisingParameters
-) -> np.ndarray:
+def withdrawn(available: np.ndarray, approached: np.ndarray, anxiety: np.ndarray, p: InternalisingParameters) -> np.ndarray:
     """A classmate was there, the child did not approach, and it was anxious."""
     return available & ~approached & (anxiety >= p.withdrawal_level)
 
