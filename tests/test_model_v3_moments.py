@@ -34,19 +34,24 @@ def test_the_strategy_acts_on_what_is_shown_not_on_what_is_felt():
     assert shown_distress(felt, 1.0) > felt  # hyperactivation maximises it
     assert shown_distress(0.9, 2.0) == 1.0
     # what is withheld and what is exaggerated are parts of the display, zero for an open signal
-    assert withheld(felt, 0.0) == exaggerated(felt, 0.0) == 0.0
-    assert math.isclose(withheld(felt, -1.0) + shown_distress(felt, -1.0), felt)
-    assert exaggerated(felt, -1.0) == 0.0
-    assert withheld(felt, 1.0) == 0.0
-    assert exaggerated(0.3, 1.0) > exaggerated(0.3, 0.5) > 0.0
+    assert withheld(felt, felt) == exaggerated(felt, felt) == 0.0
+    low, high = shown_distress(felt, -1.0), shown_distress(felt, 1.0)
+    assert math.isclose(withheld(felt, low) + low, felt)
+    assert exaggerated(felt, low) == 0.0
+    assert withheld(felt, high) == 0.0
+    assert exaggerated(0.3, shown_distress(0.3, 1.0)) > exaggerated(0.3, shown_distress(0.3, 0.5)) > 0.0
 
 
 def test_turning_away_is_the_pattern_not_the_arousal_behind_it():
     threshold = P.bid_threshold
-    assert turning_away(0.9, -1.0, threshold) == turning_away(0.5, -1.0, threshold)  # both aroused enough to bid
-    assert turning_away(0.9, -1.5, threshold) > turning_away(0.9, -0.5, threshold) > 0.0
-    assert turning_away(0.0, -1.5, threshold) == 0.0  # nothing to turn away from
-    assert turning_away(0.9, 0.5, threshold) == 0.0
+
+    def away(arousal, gain):
+        return turning_away(arousal, shown_distress(arousal, gain), threshold)
+
+    assert math.isclose(away(0.9, -1.0), away(0.5, -1.0))  # both aroused enough to bid: the same pattern
+    assert away(0.9, -1.5) > away(0.9, -0.5) > 0.0
+    assert away(0.0, -1.5) == 0.0  # nothing to turn away from
+    assert away(0.9, 0.5) == 0.0
 
 
 def test_attention_diverted_to_the_toys_and_away_from_them_by_seeking():
@@ -54,14 +59,16 @@ def test_attention_diverted_to_the_toys_and_away_from_them_by_seeking():
 
     floor, arousal, security = P.exploration_floor, 0.5, 0.4
     level = exploration_level(arousal, security, floor)
-    # an open signal: the attention on the toys is the exploration
-    assert attention_to_toys(level, arousal, security, 0.0, floor, 1.0, 0.0) == pytest.approx(level)
+
+    def toys(gain, diversion=1.0, seeking=0.0):
+        return attention_to_toys(level, arousal, shown_distress(arousal, gain), security, floor, diversion, seeking)
+
+    assert toys(0.0) == pytest.approx(level)  # an open signal: the attention on the toys is the exploration
     # deactivation: attention goes to the toys as if the child were as calm and secure as it shows (Main 1981)
-    deactivated = attention_to_toys(level, arousal, security, -1.0, floor, 1.0, 0.0)
-    assert deactivated > attention_to_toys(level, arousal, security, -1.0, floor, 0.0, 0.0) > level
+    assert toys(-1.0) > toys(-1.0, diversion=0.0) > level
     # hyperactivation does not lower it below the exploration proper; seeking the figure takes a share of it
-    assert attention_to_toys(level, arousal, security, 1.0, floor, 1.0, 0.0) == pytest.approx(level)
-    assert attention_to_toys(level, arousal, security, 0.0, floor, 1.0, 0.5) == pytest.approx(0.5 * level)
+    assert toys(1.0) == pytest.approx(level)
+    assert toys(0.0, seeking=0.5) == pytest.approx(0.5 * level)
 
 
 def test_a_repair_minutes_late_is_not_a_repair_a_day_late():

@@ -74,23 +74,22 @@ class _Recorder:
 
     def __call__(self, episode: int, step: int, children: Children, record: EpisodeRecord, present: np.ndarray) -> None:
         c = self.caregiver
-        arousal = children.anxiety
-        strategy = children.gain[:, c]
+        arousal, shown = children.anxiety, children.distress_shown
         intensity = np.where(record.target == c, record.intensity, 0.0)
         with_caregiver = present[:, c]
         s = self.sums
         # coders see what the child shows (model/display.py): attention on the toys, distress shown, bids
         s["exploration"][episode] += children.attention_to_toys
-        s["distress"][episode] += children.distress_shown
+        s["distress"][episode] += shown
         s["proximity_seeking"][episode] += intensity
         # still seeking contact in the second half of the episode
         late = step >= self.steps_per_episode[episode] // 2
         s["contact_maintaining"][episode] += np.where(late, intensity > 0, 0.0) * 2.0
         # angry, exaggerated protest to a caregiver who is there: the display beyond the arousal
-        s["resistance"][episode] += np.where(with_caregiver, elementwise(exaggerated)(arousal, strategy), 0.0)
+        s["resistance"][episode] += np.where(with_caregiver, elementwise(exaggerated)(arousal, shown), 0.0)
         # turning away from a caregiver who is there, to the toys: the display withheld (Main 1981)
         s["avoidance"][episode] += np.where(
-            with_caregiver, elementwise(turning_away)(arousal, strategy, self.params.bid_threshold), 0.0
+            with_caregiver, elementwise(turning_away)(arousal, shown, self.params.bid_threshold), 0.0
         )
         # approach and fear at once: needing a caregiver who frightens
         s["disorganisation"][episode] += np.where(with_caregiver, children.fear[:, c] * arousal, 0.0)

@@ -384,12 +384,13 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
     arousal = min(max(relax(a_after, s, regulation, c.base_calming_step), 0.0), 1.0)
     child.anxiety[i] = arousal
     # the display: the strategy towards the figure turned to (else the general one) acts on what is shown, not
-    # on the arousal felt (model/display.py)
+    # on the arousal felt, with the moment's signal noise (model/display.py)
     strategy = rel.gain[i, target] if has_figure else child.prior_gain[i]
-    child.distress_shown[i] = shown_distress(arousal, strategy)
+    shown = shown_distress(arousal, strategy + c.signal_noise * noise)
+    child.distress_shown[i] = shown
     seeking = bid_intensity if bidding else 0.0
     child.attention_to_toys[i] = attention_to_toys(
-        level, arousal, s, strategy, c.exploration_floor, c.exploration_diversion, seeking
+        level, arousal, shown, s, c.exploration_floor, c.exploration_diversion, seeking
     )
     kind = -1
     if bidding:
