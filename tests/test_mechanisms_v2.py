@@ -37,27 +37,22 @@ def _target(rejection: float, unavailability: float, drive: float = 1.5) -> floa
 
 def test_expected_rejection_calls_for_suppression_and_inconsistent_availability_for_amplification():
     assert _target(0.0, 0.0) == 0.0  # the best care calls for open signals
-    assert _target(P.strategy_tolerance, P.inconsistency_tolerance / 2) == 0.0  # ordinary lapses call for nothing
+    assert _target(P.strategy_tolerance, P.inconsistency_tolerance) == 0.0  # ordinary lapses call for nothing
     assert _target(0.9, 0.0) < _target(0.6, 0.0) < 0.0  # A: more rejection, more suppression
-    assert _target(0.0, 0.5) > _target(0.0, 0.35) > 0.0  # C: answered more nearly half the time, more amplification
-    # a figure who almost never answers is consistently unavailable: less call to amplify than one answering half
-    # the time (Cassidy & Berlin 1994: resistance follows inconsistent availability)
-    assert _target(0.0, 0.95) < _target(0.0, 0.5)
+    assert _target(0.0, 0.9) > _target(0.0, 0.7) > 0.0  # C: less available to ordinary bids, more amplification
     assert _target(1.0, 0.0, drive=50.0) == -P.gain_limit
-    assert _target(0.0, 0.5, drive=50.0) == P.gain_limit
+    assert _target(0.0, 1.0, drive=50.0) == P.gain_limit
 
 
-def test_the_target_falls_with_rejection_and_follows_inconsistency_whatever_the_other():
+def test_the_target_falls_with_rejection_and_rises_with_unavailability_whatever_the_other():
     grid = np.linspace(0.0, 1.0, 21)
     for other in grid:
         assert np.all(np.diff([_target(r, other) for r in grid]) <= 0), other
-        rising = [_target(other, u) for u in grid if u <= 0.5]
-        assert np.all(np.diff(rising) >= 0), other
-        np.testing.assert_allclose([_target(other, u) for u in grid], [_target(other, 1.0 - u) for u in grid])
+        assert np.all(np.diff([_target(other, u) for u in grid]) >= 0), other
 
 
 def test_warmth_never_calls_for_more_amplification():
-    """Issue 24: the call to amplify comes from inconsistent availability and is the same at any expected
+    """Issue 24: the call to amplify comes from unavailability to ordinary bids and is the same at any expected
     rejection; less rejection only lets it show once the call to suppress is weaker (A towards C, never B to C)."""
     grid = np.linspace(0.0, 1.0, 21)
     for u in grid:

@@ -58,7 +58,7 @@ FREE: tuple[tuple[str, str, float, float], ...] = (
     ("model", "rejection_drive", 1.0, 10.0),
     ("model", "unavailability_drive", 1.0, 10.0),
     ("model", "strategy_tolerance", 0.0, 0.6),
-    # model v3 (issue 24): the inconsistency of availability that calls for no amplifying
+    # model v3 (issue 24): the unavailability to ordinary bids that calls for no amplifying (its own tolerance)
     ("model", "inconsistency_tolerance", 0.0, 0.95),
     ("model", "gain_learning_rate", 0.005, 0.06),
     # fright (model/fright.py): how fast fear is learned and extinguished, and how alarming a loss of temper is

@@ -74,8 +74,9 @@ class ModelParameters:
     unavailability_drive: float = 3.0
     #: the rejection that good-enough care has anyway, and calls for no strategy
     strategy_tolerance: float = 0.3
-    #: the inconsistency of availability that good-enough care has anyway, and calls for no amplifying
-    inconsistency_tolerance: float = 0.6
+    #: the unavailability to ordinary bids (inconsistent availability) that good-enough care has anyway, and calls
+    #: for no amplifying
+    inconsistency_tolerance: float = 0.3
     #: how much of a warm response an avoidant prior discounts in a new relationship (defensive exclusion)
     defensive_exclusion: float = 0.6
     #: how much more an ambivalent prior learns from a lapse in a new relationship

@@ -44,22 +44,21 @@ def strategy_target(rejection: float, unavailability: float, rejection_drive: fl
     """The signalling gain a relationship's expectations call for (Main 1990's conditional strategies).
 
     Expected rejection of attachment signals calls for suppressing them (avoidance: Ainsworth et al. 1978;
-    Main 1981). Amplifying is called for by *inconsistent* availability - bids answered sometimes and sometimes
-    not (Cassidy & Berlin 1994; Ainsworth et al. 1978: the mothers of C infants were inconsistently available,
-    not rejecting) - read as twice the share of the less common outcome, ``2 min(unavailability, 1 -
-    unavailability)`` (doubled to span 0..1 like the other expectations): 0 from a figure who always answers
-    and from one who never does, 1 from one who answers half the time. It does not depend on warmth, so warmer care never calls for more amplification (issue 24: warm care
-    with poor availability turned avoidance into ambivalence). Where neither is expected the signal stays open
+    Main 1981). Amplifying is called for by *inconsistent* availability (Cassidy & Berlin 1994; Ainsworth et
+    al. 1978: the mothers of C infants were inconsistently available, not rejecting): the expected
+    unavailability of the figure to the child's ordinary signals (model/caregiving.py
+    :func:`credit_to_figure`), which comes from a figure who answers on its attentive days and not on its
+    lapse days, and which amplifying partly overcomes. It does not depend on warmth, so warmer care never
+    calls for more amplification (issue 24: model v2c's call to amplify grew with warmth, and warm care with
+    poor availability turned avoidance into ambivalence). Where neither is expected the signal stays open
     (secure): the best care cannot make a child suppress or amplify. Rebuffs up to ``strategy_tolerance`` and
-    inconsistency up to ``inconsistency_tolerance`` are ordinary in good-enough care (Winnicott 1953; Tronick & Gianino 1986: most interactions are mismatched
-    much of the time) and call for nothing. Expected unavailability is of the figure to the child's ordinary
-    signals (model/caregiving.py :func:`credit_to_figure`). The stronger call sets the strategy: rejection and
-    inconsistency do not cancel into an open signal (a child who meets both is not secure). Less rejection
-    never calls for more suppression, more warmth never for more amplification.
+    unavailability up to ``inconsistency_tolerance`` are ordinary in good-enough care (Winnicott 1953; Tronick
+    & Gianino 1986: most interactions are mismatched much of the time) and call for nothing. The stronger call
+    sets the strategy: rejection and unavailability do not cancel into an open signal (a child who meets both
+    is not secure). Less rejection never calls for more suppression, more warmth never for more amplification.
     """
-    inconsistency = 2.0 * min(unavailability, 1.0 - unavailability)
     suppress = rejection_drive * max(0.0, rejection - strategy_tolerance)
-    amplify = unavailability_drive * max(0.0, inconsistency - inconsistency_tolerance)
+    amplify = unavailability_drive * max(0.0, unavailability - inconsistency_tolerance)
     target = amplify if amplify > suppress else -suppress
     return min(max(target, -gain_limit), gain_limit)
 
