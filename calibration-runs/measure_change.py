@@ -30,9 +30,11 @@ command that made them.
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 import time
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -42,9 +44,9 @@ from securebase import statistics as methods
 from securebase.calibration.calibration import Calibration
 from securebase.calibration.measure import kappa
 from securebase.engine.simulation import Simulation
-from securebase.instruments.reunion import observe_reunion
 from securebase.instruments.registry import instrument
-from securebase.instruments.ssp_coding import CLASSES, code
+from securebase.instruments.reunion import observe_reunion
+from securebase.instruments.ssp_coding import code
 from securebase.instruments.strange_situation import observe_strange_situation
 from securebase.model import recognition
 from securebase.model.state import STRATEGIES
@@ -77,7 +79,8 @@ def day_of_months(months: float) -> int:
     return round(months * DAYS_PER_YEAR / 12)
 
 
-def fmt(interval, digits: int = 3) -> str:  # noqa: ANN001 - an Interval, a study's Estimate or a triple
+def fmt(interval, digits: int = 3) -> str:
+    """An estimate as "value [low, high]": an Interval, a study's Estimate or a (value, low, high) triple."""
     value, low, high = (interval.value, interval.low, interval.high) if hasattr(interval, "low") else interval
     return f"{value:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
 
@@ -146,8 +149,9 @@ def measure_change(n: int, seed: int, calibration: Calibration, out: Path) -> No
     groups = blocks(n)
     set_care(main, groups["insecure history"], HISTORIES["insecure history"])
     # scheduled before any fork: every arm reads with the same measurement draws
-    main.schedule("reunion 48", instrument("reunion", CAREGIVER, calibration.instrument_settings()),
-                  at_age_years=READ_MONTHS / 12)  # fmt: skip
+    main.schedule(
+        "reunion 48", instrument("reunion", CAREGIVER, calibration.instrument_settings()), at_age_years=READ_MONTHS / 12
+    )
     arms: dict[tuple[str, str], pd.DataFrame] = {}
     for months in CHANGE_MONTHS:
         run_until(main, day_of_months(months), NoProgress())
@@ -177,8 +181,9 @@ def measure_change(n: int, seed: int, calibration: Calibration, out: Path) -> No
     table(pd.DataFrame(rows), out, "change-at-48-months")
 
     # paired per child: the same children (common random numbers) under another timing or kind of change
-    pairs = [((f"{a} months", kind), (f"{b} months", kind)) for kind in KINDS
-             for a, b in zip(CHANGE_MONTHS, CHANGE_MONTHS[1:], strict=False)]  # fmt: skip
+    pairs = [
+        ((f"{a} months", kind), (f"{b} months", kind)) for kind in KINDS for a, b in itertools.pairwise(CHANGE_MONTHS)
+    ]
     pairs += [((f"{m} months", "change"), (f"{m} months", "replace")) for m in CHANGE_MONTHS]
     rows = []
     for history, who in groups.items():
@@ -191,13 +196,20 @@ def measure_change(n: int, seed: int, calibration: Calibration, out: Path) -> No
                     "contrast": f"{' '.join(first)} minus {' '.join(second)}",
                     "trust (paired)": fmt(methods.paired_difference(a["trust"].to_numpy(), b["trust"].to_numpy()), 4),
                     "largest per-child trust gap": f"{trust_gap.max():.4f}",
-                    "reunion B (paired)": fmt(methods.paired_share_difference(
-                        a["reunion"].to_numpy(str) == "B", b["reunion"].to_numpy(str) == "B")),  # fmt: skip
-                    "model secure (paired)": fmt(methods.paired_share_difference(
-                        a["strategy"].to_numpy() == STRATEGIES[SECURE],
-                        b["strategy"].to_numpy() == STRATEGIES[SECURE])),  # fmt: skip
-                    "prior trust (paired)": fmt(methods.paired_difference(
-                        a["prior_trust"].to_numpy(), b["prior_trust"].to_numpy()), 4),  # fmt: skip
+                    "reunion B (paired)": fmt(
+                        methods.paired_share_difference(
+                            a["reunion"].to_numpy(str) == "B", b["reunion"].to_numpy(str) == "B"
+                        )
+                    ),
+                    "model secure (paired)": fmt(
+                        methods.paired_share_difference(
+                            a["strategy"].to_numpy() == STRATEGIES[SECURE],
+                            b["strategy"].to_numpy() == STRATEGIES[SECURE],
+                        )
+                    ),
+                    "prior trust (paired)": fmt(
+                        methods.paired_difference(a["prior_trust"].to_numpy(), b["prior_trust"].to_numpy()), 4
+                    ),
                 }
             )
     table(pd.DataFrame(rows), out, "change-contrasts")
@@ -210,10 +222,11 @@ def stability_scenario(n: int) -> Scenario:
     return life_course.scenario(n)
 
 
-def model_secure(children, figures, rng, *, calibration: Calibration) -> pd.DataFrame:  # noqa: ANN001
+def model_secure(children, figures, rng, *, calibration: Calibration) -> pd.DataFrame:
     """The model's error-free read-out (the strategy of the working model of the parent)."""
-    return life_course.model_readout(children, figures, rng, name="strange-situation", general=False,
-                                     calibration=calibration)  # fmt: skip
+    return life_course.model_readout(
+        children, figures, rng, name="strange-situation", general=False, calibration=calibration
+    )
 
 
 def ssp(simulation: Simulation, rng: np.random.Generator, calibration: Calibration, coder_sd: float | None = None):
@@ -225,13 +238,12 @@ def ssp(simulation: Simulation, rng: np.random.Generator, calibration: Calibrati
 
 def measure_stability(n: int, seed: int, calibration: Calibration, out: Path) -> None:
     """Stability of security in a stable normative population from 12 months to 19 years."""
-    from functools import partial
-
     simulation = Simulation(stability_scenario(n), seed=seed, params=calibration.params, kernel=KERNEL)
     life_course.schedule_readouts(simulation, calibration)
     for year in MODEL_YEARS:
-        simulation.schedule(f"yearly model {year}", partial(model_secure, calibration=calibration),
-                            at_age_years=float(year))  # fmt: skip
+        simulation.schedule(
+            f"yearly model {year}", partial(model_secure, calibration=calibration), at_age_years=float(year)
+        )
     rng = np.random.default_rng(seed + 7)
     coded: dict[int, pd.DataFrame] = {}
     for months in SSP_MONTHS:
@@ -253,8 +265,10 @@ def measure_stability(n: int, seed: int, calibration: Calibration, out: Path) ->
     instrument_of = {age: name for age, name, _ in life_course.READOUTS}
     rows = []
     for i, a in enumerate(ages):
-        for b in ages[i + 1:]:
-            observed = life_course.correlation(readings[f"observed {a:g}"].to_numpy(), readings[f"observed {b:g}"].to_numpy())
+        for b in ages[i + 1 :]:
+            observed = life_course.correlation(
+                readings[f"observed {a:g}"].to_numpy(), readings[f"observed {b:g}"].to_numpy()
+            )
             model = life_course.correlation(readings[f"model {a:g}"].to_numpy(), readings[f"model {b:g}"].to_numpy())
             reliability = np.sqrt(life_course.retest(readings, a) * life_course.retest(readings, b))
             rows.append(
@@ -271,27 +285,43 @@ def measure_stability(n: int, seed: int, calibration: Calibration, out: Path) ->
     table(pd.DataFrame(rows), out, "stability-by-interval")
 
     # the proposed change targets' statistics (src/securebase/calibration/targets_change_proposed.toml)
-    from_infancy = {b: life_course.correlation(readings["observed 1"].to_numpy(), readings[f"observed {b:g}"].to_numpy())
-                    for b in ages[1:]}  # fmt: skip
+    from_infancy = {
+        b: life_course.correlation(readings["observed 1"].to_numpy(), readings[f"observed {b:g}"].to_numpy())
+        for b in ages[1:]
+    }
     proposed = {
         "stability_from_infancy_r": np.mean([r.value for r in from_infancy.values()]),
         "stability_levels_off": from_infancy[max(ages)].value,
         "stability_falls_with_interval": np.mean([from_infancy[4.0].value, from_infancy[6.0].value])
         - np.mean([from_infancy[16.0].value, from_infancy[19.0].value]),
     }
-    table(pd.DataFrame([{"proposed target": k, "this model": f"{v:+.3f}"} for k, v in proposed.items()]), out,
-          "proposed-change-targets")  # fmt: skip
+    table(
+        pd.DataFrame([{"proposed target": k, "this model": f"{v:+.3f}"} for k, v in proposed.items()]),
+        out,
+        "proposed-change-targets",
+    )
 
     # Fraley 2002's form: security at 1 year against every later age, in the model's own error-free read-out
     yearly = {year: readings[f"yearly model {year}"].to_numpy() for year in MODEL_YEARS}
     rows = []
     for year in MODEL_YEARS[1:]:
         r = life_course.correlation(yearly[MODEL_YEARS[0]], yearly[year])
-        rows.append({"from 1 year to (years)": year, "r model (secure or not)": fmt(r),
-                     "share secure": f"{yearly[year].mean():.3f}"})  # fmt: skip
+        rows.append(
+            {
+                "from 1 year to (years)": year,
+                "r model (secure or not)": fmt(r),
+                "share secure": f"{yearly[year].mean():.3f}",
+            }
+        )
     table(pd.DataFrame(rows), out, "stability-from-infancy-model")
-    retests = [{"age (years)": age, "instrument": instrument_of[age],
-                "same-day retest r": f"{life_course.retest(readings, age):.3f}"} for age in ages]  # fmt: skip
+    retests = [
+        {
+            "age (years)": age,
+            "instrument": instrument_of[age],
+            "same-day retest r": f"{life_course.retest(readings, age):.3f}",
+        }
+        for age in ages
+    ]
     table(pd.DataFrame(retests), out, "same-day-retest-life-course")
 
 
@@ -312,37 +342,72 @@ def measure_retest(n: int, seed: int, calibration: Calibration, out: Path) -> No
     run_until(simulation, day_of_months(12), NoProgress())
     behaviour, first = ssp(simulation, rng, calibration, coder_sd=0.0)
     _, second = ssp(simulation, rng, calibration, coder_sd=0.0)
-    rows.append({"component": "procedure: two Strange Situations the same day, error-free coder (12 months)",
-                 **agreement(first["classification"].to_numpy(str), second["classification"].to_numpy(str), rng)})  # fmt: skip
+    rows.append(
+        {
+            "component": "procedure: two Strange Situations the same day, error-free coder (12 months)",
+            **agreement(first["classification"].to_numpy(str), second["classification"].to_numpy(str), rng),
+        }
+    )
     twice = code(behaviour, rng, calibration.coding, coders=2)
-    rows.append({"component": "coder: the same behaviour coded twice (12 months)",
-                 **agreement(twice["classification"].to_numpy(str), twice["classification_coder2"].to_numpy(str),
-                             rng)})  # fmt: skip
+    rows.append(
+        {
+            "component": "coder: the same behaviour coded twice (12 months)",
+            **agreement(twice["classification"].to_numpy(str), twice["classification_coder2"].to_numpy(str), rng),
+        }
+    )
     _, with_coder_1 = ssp(simulation, rng, calibration)
     _, with_coder_2 = ssp(simulation, rng, calibration)
-    rows.append({"component": "procedure and coder: same-day retest as a study would run it (12 months)",
-                 **agreement(with_coder_1["classification"].to_numpy(str),
-                             with_coder_2["classification"].to_numpy(str), rng)})  # fmt: skip
+    rows.append(
+        {
+            "component": "procedure and coder: same-day retest as a study would run it (12 months)",
+            **agreement(
+                with_coder_1["classification"].to_numpy(str), with_coder_2["classification"].to_numpy(str), rng
+            ),
+        }
+    )
     run_until(simulation, day_of_months(24), NoProgress())
     _, later = ssp(simulation, rng, calibration, coder_sd=0.0)
-    rows.append({"component": "development: 12 vs 24 months, error-free coder",
-                 **agreement(first["classification"].to_numpy(str), later["classification"].to_numpy(str), rng)})  # fmt: skip
+    rows.append(
+        {
+            "component": "development: 12 vs 24 months, error-free coder",
+            **agreement(first["classification"].to_numpy(str), later["classification"].to_numpy(str), rng),
+        }
+    )
     _, later_coded = ssp(simulation, rng, calibration)
-    rows.append({"component": "all together: 12 vs 24 months, the calibration's coder",
-                 **agreement(with_coder_1["classification"].to_numpy(str),
-                             later_coded["classification"].to_numpy(str), rng)})  # fmt: skip
-    rows.append({"component": "drift of care: none in this model (each figure's qualities stay as drawn)",
-                 "same class": "-", "kappa": "-", "secure r": "-"})  # fmt: skip
+    rows.append(
+        {
+            "component": "all together: 12 vs 24 months, the calibration's coder",
+            **agreement(with_coder_1["classification"].to_numpy(str), later_coded["classification"].to_numpy(str), rng),
+        }
+    )
+    rows.append(
+        {
+            "component": "drift of care: none in this model (each figure's qualities stay as drawn)",
+            "same class": "-",
+            "kappa": "-",
+            "secure r": "-",
+        }
+    )
     for years in REUNION_YEARS:
         run_until(simulation, round(years * DAYS_PER_YEAR), NoProgress())
-        a = observe_reunion(simulation.children, simulation.figures, CAREGIVER, rng, simulation.params,
-                            calibration.coding, coders=2)  # fmt: skip
-        b = observe_reunion(simulation.children, simulation.figures, CAREGIVER, rng, simulation.params,
-                            calibration.coding)  # fmt: skip
-        rows.append({"component": f"reunion at {years:g} years: same-day retest (procedure and coder)",
-                     **agreement(a["classification"].to_numpy(str), b["classification"].to_numpy(str), rng)})  # fmt: skip
-        rows.append({"component": f"reunion at {years:g} years: coder only",
-                     **agreement(a["classification"].to_numpy(str), a["classification_coder2"].to_numpy(str), rng)})  # fmt: skip
+        a = observe_reunion(
+            simulation.children, simulation.figures, CAREGIVER, rng, simulation.params, calibration.coding, coders=2
+        )
+        b = observe_reunion(
+            simulation.children, simulation.figures, CAREGIVER, rng, simulation.params, calibration.coding
+        )
+        rows.append(
+            {
+                "component": f"reunion at {years:g} years: same-day retest (procedure and coder)",
+                **agreement(a["classification"].to_numpy(str), b["classification"].to_numpy(str), rng),
+            }
+        )
+        rows.append(
+            {
+                "component": f"reunion at {years:g} years: coder only",
+                **agreement(a["classification"].to_numpy(str), a["classification_coder2"].to_numpy(str), rng),
+            }
+        )
     table(pd.DataFrame(rows), out, "same-day-retest-and-decomposition")
 
 
@@ -353,8 +418,9 @@ def measure_recognise(size: str, seed: int, calibration: Calibration, out: Path)
     """The recognise study's findings, and what each history expects and chooses after 14 days."""
     result = recognise_study.run(size, seed, calibration, NoProgress())
     table(
-        pd.DataFrame([{"statistic": f.statistic, "estimate": fmt(f.estimate),
-                       "verdict": f.verdict} for f in result.findings]),  # fmt: skip
+        pd.DataFrame(
+            [{"statistic": f.statistic, "estimate": fmt(f.estimate), "verdict": f.verdict} for f in result.findings]
+        ),
         out,
         f"recognise-{size}-findings",
     )
@@ -365,8 +431,13 @@ def measure_recognise(size: str, seed: int, calibration: Calibration, out: Path)
     c, f = simulation.children, simulation.figures
     history = recognise_study.history_of(f.warmth[:, 0], f.consistency[:, 0])
     columns = slice(1, 1 + recognise_study.N_CANDIDATES)
-    quality = recognition.warm_response_probability(f.sensitivity[:, columns], f.consistency[:, columns],
-                                                    f.reliability[:, columns], f.warmth[:, columns], simulation.params)  # fmt: skip
+    quality = recognition.warm_response_probability(
+        f.sensitivity[:, columns],
+        f.consistency[:, columns],
+        f.reliability[:, columns],
+        f.warmth[:, columns],
+        simulation.params,
+    )
     best = recognition.truly_best(quality)
     prior_trust, prior_fear = c.prior_trust.copy(), c.prior_fear.copy()
     run_until(simulation, recognise_study.EARLY_DAY, NoProgress())
@@ -384,14 +455,16 @@ def measure_recognise(size: str, seed: int, calibration: Calibration, out: Path)
                 "history": name,
                 "n": int(w.sum()),
                 "expected of a stranger on entry (prior trust x (1 - prior fear))": fmt(
-                    methods.mean((prior_trust * (1 - prior_fear))[w])),  # fmt: skip
+                    methods.mean((prior_trust * (1 - prior_fear))[w])
+                ),
                 "true quality of the best candidate": f"{quality[rows_index, best][w].mean():.3f}",
                 "expected of the best candidate, day 14": f"{expected[rows_index, best][w].mean():.3f}",
                 "expected of the chosen candidate, day 14": f"{expected[rows_index, chosen][w].mean():.3f}",
                 "chose the truly best, day 14": fmt(methods.share_of((chosen == best)[w])),
                 "chose the least familiar candidate, day 14": fmt(methods.share_of((chosen == least_familiar)[w])),
                 "familiarity of the chosen / mean": (
-                    f"{familiarity[rows_index, chosen][w].mean():.3f} / {familiarity[w].mean():.3f}"),  # fmt: skip
+                    f"{familiarity[rows_index, chosen][w].mean():.3f} / {familiarity[w].mean():.3f}"
+                ),
             }
         )
     table(pd.DataFrame(rows), out, f"recognise-{size}-day-14")

@@ -1,0 +1,79 @@
+"""The proposed change targets (issue 25) and the harness that measures issue 25's figures on a model.
+
+The proposal is not wired into validate yet; these tests keep it loadable as calibration targets, honest about
+what was not verified, and clear of the findings that must stay predictions (MODEL.md section 4).
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+import tomllib
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from securebase.calibration.measure import Target, targets
+
+ROOT = Path(__file__).resolve().parents[1]
+HARNESS = ROOT / "calibration-runs" / "measure_change.py"
+#: findings the model is checked against but never fitted to (MODEL.md section 4; issue 25)
+PREDICTIONS_ONLY = ("placement", "adopt", "foster", "maltreat", "intervention", "outcome")
+
+
+def proposed() -> list[Target]:
+    text = resources.files("securebase.calibration").joinpath("targets_change_proposed.toml").read_text("utf-8")
+    return [Target(name=name, **table) for name, table in tomllib.loads(text).items()]
+
+
+def test_the_proposal_loads_as_calibration_targets_with_new_names() -> None:
+    names = [t.name for t in proposed()]
+    assert names, "the proposal has no targets"
+    assert len(set(names)) == len(names)
+    assert not set(names) & {t.name for t in targets()}, "a proposed target would replace a shipped one"
+
+
+def test_a_proposed_figure_is_either_verified_and_in_its_range_or_marked_unverified_and_never_met() -> None:
+    for target in proposed():
+        assert target.source.strip()
+        if math.isnan(target.value):
+            # an unverified published figure: said so in its source, and no value can meet it
+            assert "UNVERIFIED" in target.source, target.name
+            assert not any(target.within(v) for v in (-1.0, 0.0, 0.5, 1.0)), target.name
+        else:
+            assert target.low <= target.value <= target.high, target.name
+
+
+def test_no_proposed_target_fits_what_must_stay_a_prediction() -> None:
+    for target in proposed():
+        words = target.statistic.lower()
+        assert not any(word in words for word in PREDICTIONS_ONLY), (target.name, target.statistic)
+
+
+@pytest.mark.slow
+def test_the_harness_measures_a_change_of_carer_and_the_same_day_retest(tmp_path: Path) -> None:
+    """At a tiny size: the tables come out with every arm and component, and the arms read the changed care."""
+    for what, size in (("change", ["--n-change", "12"]), ("retest", ["--n-stability", "30"])):
+        run = subprocess.run(
+            [sys.executable, str(HARNESS), what, *size, "--out", str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+        assert run.returncode == 0, run.stderr[-2000:]
+    arms = pd.read_csv(tmp_path / "change-at-48-months.csv")
+    assert len(arms) == 2 * (3 * 2 + 1)  # two histories x (three ages x two kinds + the control)
+    # the control keeps its history's care; a changed arm ends under the other care: rejecting care is trusted less
+    secure_control = arms[(arms["history"] == "secure history") & (arms["change at"] == "none (control)")]
+    secure_changed = arms[(arms["history"] == "secure history") & (arms["change at"] == "6 months")]
+    control_trust = float(secure_control["trust"].iloc[0].split(" ")[0])
+    assert all(float(t.split(" ")[0]) < control_trust for t in secure_changed["trust"])
+    contrasts = pd.read_csv(tmp_path / "change-contrasts.csv")
+    assert len(contrasts) == 2 * (2 * 2 + 3)
+    components = pd.read_csv(tmp_path / "same-day-retest-and-decomposition.csv")["component"]
+    for part in ("procedure:", "coder:", "development:", "drift of care:", "reunion at 4 years", "reunion at 6 years"):
+        assert components.str.contains(part, regex=False).any(), part
