@@ -46,10 +46,11 @@ from securebase.calibration.measure import kappa
 from securebase.engine.simulation import Simulation
 from securebase.instruments.registry import instrument
 from securebase.instruments.reunion import observe_reunion
+from securebase.instruments.sensitivity import observed_sensitivity
 from securebase.instruments.ssp_coding import code
 from securebase.instruments.strange_situation import observe_strange_situation
 from securebase.model import recognition
-from securebase.model.state import STRATEGIES
+from securebase.model.state import QUALITIES, STRATEGIES
 from securebase.model.strategy import SECURE, classify
 from securebase.model.timescale import DAYS_PER_YEAR
 from securebase.scenario.schema import Scenario
@@ -325,6 +326,99 @@ def measure_stability(n: int, seed: int, calibration: Calibration, out: Path) ->
     table(pd.DataFrame(retests), out, "same-day-retest-life-course")
 
 
+# ---- care that drifts, emulated through the care API (exploratory: no mechanism of the model) ----------------------
+
+#: the emulated drift moves each quality every this many days, reaching its new level over the same days
+DRIFT_STEP_DAYS = 91
+#: the age (days) of Kemppinen et al.'s (2006) first observation of sensitivity, 6-8 weeks
+FIRST_SENSITIVITY_DAY = 49
+
+
+def drift_care(simulation: Simulation, rho_year: float, sd_logit: float, rng: np.random.Generator) -> None:
+    """Register, for every child, the caregiver's five qualities moving around their drawn level.
+
+    In logit units each quality follows an AR(1) path around the level drawn for that family: a step every
+    ``DRIFT_STEP_DAYS`` (ramped over the step), one-year autocorrelation ``rho_year``, stationary sd ``sd_logit``
+    (so the population's spread of care is kept on average). Scenario-level, through ``change_care`` only: what the
+    current mechanisms make of drift of this size, not the mechanism issue 25 asks for.
+    """
+    k = simulation.figures.index(CAREGIVER)
+    rho = rho_year ** (DRIFT_STEP_DAYS / DAYS_PER_YEAR)
+    innovation = sd_logit * np.sqrt(1.0 - rho**2)
+    level = {
+        name: np.log(np.clip(v, 1e-3, 1 - 1e-3) / (1 - np.clip(v, 1e-3, 1 - 1e-3)))
+        for name in QUALITIES
+        for v in [getattr(simulation.figures, name)[:, k].copy()]
+    }
+    offset = {name: np.zeros(simulation.children.n) for name in QUALITIES}
+    for day in range(DRIFT_STEP_DAYS, simulation.end_day - DRIFT_STEP_DAYS, DRIFT_STEP_DAYS):
+        values = {}
+        for name in QUALITIES:
+            offset[name] = rho * offset[name] + innovation * rng.standard_normal(simulation.children.n)
+            values[name] = 1.0 / (1.0 + np.exp(-(level[name] + offset[name])))
+        ages = (simulation.children.age_days + day - simulation.day) / DAYS_PER_YEAR
+        simulation.change_care(CAREGIVER, values, mode="set", from_age_years=ages, ramp_days=DRIFT_STEP_DAYS)
+
+
+def measure_drift(n: int, seed: int, calibration: Calibration, rho_year: float, sd_logit: float, out: Path) -> None:
+    """Stability of the caregiver's sensitivity and of the child's security when care drifts (emulated)."""
+    stable = Simulation(stability_scenario(n), seed=seed, params=calibration.params, kernel=KERNEL)
+    life_course.schedule_readouts(stable, calibration)
+    drifting = stable.fork()
+    drift_care(drifting, rho_year, sd_logit, np.random.default_rng(seed + 23))
+    observer_sd = calibration.instruments.observer_sd
+    rows, coded, sensitivity = [], {}, {}
+    for name, simulation in (("stable care", stable), ("drifting care", drifting)):
+        rng = np.random.default_rng(seed + 29)  # the same measurement draws in both arms
+        for day in (FIRST_SENSITIVITY_DAY, day_of_months(12), day_of_months(24)):
+            run_until(simulation, day, NoProgress())
+            if day != day_of_months(12):
+                sensitivity[(name, day)] = observed_sensitivity(
+                    simulation.figures, CAREGIVER, rng, simulation.params, observer_sd=observer_sd
+                )
+            if day != FIRST_SENSITIVITY_DAY:
+                coded[(name, day)] = ssp(simulation, rng, calibration, coder_sd=0.0)[1]["classification"].to_numpy(str)
+        run_until(simulation, simulation.end_day, NoProgress())
+        early, late = sensitivity[(name, FIRST_SENSITIVITY_DAY)], sensitivity[(name, day_of_months(24))]
+        same_side = {
+            f"same side of the {q:.0%} point": fmt(
+                methods.share_of((early < np.quantile(early, q)) == (late < np.quantile(late, q)))
+            )
+            for q in (0.25, 0.5)
+        }
+        rows.append(
+            {
+                "care": name,
+                "observed sensitivity r, 7 weeks -> 24 months": fmt(methods.correlation(early, late)),
+                **same_side,
+                "SSP 12 -> 24 months, error-free coder: same class": fmt(
+                    methods.share_of(coded[(name, day_of_months(12))] == coded[(name, day_of_months(24))])
+                ),
+                "kappa": f"{kappa(coded[(name, day_of_months(12))], coded[(name, day_of_months(24))]):.3f}",
+            }
+        )
+    table(pd.DataFrame(rows), out, "drift-emulated-care-and-infant-stability")
+
+    rows = []
+    ages = [age for age, _, _ in life_course.READOUTS]
+    for name, simulation in (("stable care", stable), ("drifting care", drifting)):
+        readings = life_course.readings(simulation.measurement_table(), n)
+        for b in ages[1:]:
+            observed = life_course.correlation(
+                readings["observed 1"].to_numpy(), readings[f"observed {b:g}"].to_numpy()
+            )
+            model = life_course.correlation(readings["model 1"].to_numpy(), readings[f"model {b:g}"].to_numpy())
+            rows.append(
+                {
+                    "care": name,
+                    "from 1 year to (years)": b,
+                    "r observed": fmt(observed),
+                    "r model": f"{model.value:.3f}",
+                }
+            )
+    table(pd.DataFrame(rows), out, "drift-emulated-stability-from-infancy")
+
+
 # ---- same-day retest and the stability decomposition -------------------------------------------------------------
 
 
@@ -472,10 +566,12 @@ def measure_recognise(size: str, seed: int, calibration: Calibration, out: Path)
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=("change", "stability", "retest", "recognise", "all"))
+    parser.add_argument("what", choices=("change", "stability", "retest", "recognise", "drift", "all"))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--n-change", type=int, default=1000, help="children per history block (change)")
     parser.add_argument("--n-stability", type=int, default=2000, help="children (stability, retest)")
+    parser.add_argument("--drift-rho-year", type=float, default=0.5, help="emulated drift: one-year autocorrelation")
+    parser.add_argument("--drift-sd-logit", type=float, default=0.5, help="emulated drift: stationary sd (logit)")
     parser.add_argument("--recognise-size", choices=("quick", "full"), default="full")
     parser.add_argument("--calibration", type=Path, default=None, help="a calibration file (default: the shipped one)")
     parser.add_argument("--out", type=Path, default=Path("measure-change-output"))
@@ -488,6 +584,9 @@ def main(argv: list[str] | None = None) -> None:
         "stability": lambda: measure_stability(args.n_stability, args.seed, calibration, args.out),
         "retest": lambda: measure_retest(args.n_stability, args.seed, calibration, args.out),
         "recognise": lambda: measure_recognise(args.recognise_size, args.seed, calibration, args.out),
+        "drift": lambda: measure_drift(
+            args.n_stability, args.seed, calibration, args.drift_rho_year, args.drift_sd_logit, args.out
+        ),
     }
     for name, step in steps.items():
         if args.what in (name, "all"):
