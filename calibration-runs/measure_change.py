@@ -64,6 +64,8 @@ CAREGIVER = "parent"
 #: issue 25: a change of carer at these ages (months), read at 48 months
 CHANGE_MONTHS: tuple[int, ...] = (6, 18, 30)
 READ_MONTHS = 48
+#: the equal-exposure contrast: each arm also read this long after its change (model read-outs only)
+EXPOSURE_MONTHS = 18
 KINDS: tuple[str, ...] = ("change", "replace")
 CONTROL = "none (control)"
 #: the Strange Situation's ages (months) read directly in the stability run (Waters 1978: 12 and 18; Opie 2021's
@@ -125,12 +127,15 @@ def change_scenario(n: int) -> Scenario:
     )
 
 
-def read_children(simulation: Simulation) -> pd.DataFrame:
-    """Per child: the working model of the caregiver, its strategy read-out, and the general prior."""
+def read_children(simulation: Simulation, instrument_read: bool = True) -> pd.DataFrame:
+    """Per child: the working model of the caregiver, its strategy read-out, the general prior and (at 48 months)
+    the reunion classification."""
     c, k = simulation.children, simulation.figures.index(CAREGIVER)
     strategy = np.asarray(STRATEGIES)[classify(c.gain[:, k], c.fear[:, k], simulation.params)]
-    table = simulation.measurement_table()
-    reunion = table[table["measure"] == "reunion 48"].set_index("child")["classification"]
+    reunion = pd.Series(dtype=object)
+    if instrument_read:
+        table = simulation.measurement_table()
+        reunion = table[table["measure"] == "reunion 48"].set_index("child")["classification"]
     return pd.DataFrame(
         {
             "child": np.arange(c.n),
@@ -154,12 +159,16 @@ def measure_change(n: int, seed: int, calibration: Calibration, out: Path) -> No
         "reunion 48", instrument("reunion", CAREGIVER, calibration.instrument_settings()), at_age_years=READ_MONTHS / 12
     )
     arms: dict[tuple[str, str], pd.DataFrame] = {}
+    # the same time under the new care for every age of change (an earlier change at 48 months has also had longer)
+    exposed: dict[tuple[str, str], pd.DataFrame] = {}
     for months in CHANGE_MONTHS:
         run_until(main, day_of_months(months), NoProgress())
         for kind in KINDS:
             branch = main.fork()
             for history, who in groups.items():
                 (set_care if kind == "change" else new_caregiver)(branch, who, CHANGED_TO[history])
+            run_until(branch, day_of_months(months + EXPOSURE_MONTHS), NoProgress())
+            exposed[(f"{months} months", kind)] = read_children(branch, instrument_read=False)
             run_until(branch, branch.end_day, NoProgress())
             arms[(f"{months} months", kind)] = read_children(branch)
     run_until(main, main.end_day, NoProgress())
@@ -214,6 +223,24 @@ def measure_change(n: int, seed: int, calibration: Calibration, out: Path) -> No
                 }
             )
     table(pd.DataFrame(rows), out, "change-contrasts")
+
+    rows = []
+    for history, who in groups.items():
+        for (when, kind), frame in exposed.items():
+            part = frame.iloc[who]
+            rows.append(
+                {
+                    "history": history,
+                    "change at": when,
+                    "kind": kind,
+                    f"read {EXPOSURE_MONTHS} months later: model secure": fmt(
+                        methods.share_of(part["strategy"].to_numpy() == STRATEGIES[SECURE])
+                    ),
+                    "trust": fmt(methods.mean(part["trust"].to_numpy())),
+                    "prior trust": fmt(methods.mean(part["prior_trust"].to_numpy())),
+                }
+            )
+    table(pd.DataFrame(rows), out, "change-equal-exposure")
 
 
 # ---- stability of security from infancy --------------------------------------------------------------------------

@@ -74,6 +74,7 @@ def test_the_harness_measures_a_change_of_carer_and_the_same_day_retest(tmp_path
     assert all(float(t.split(" ")[0]) < control_trust for t in secure_changed["trust"])
     contrasts = pd.read_csv(tmp_path / "change-contrasts.csv")
     assert len(contrasts) == 2 * (2 * 2 + 3)
+    assert len(pd.read_csv(tmp_path / "change-equal-exposure.csv")) == 2 * 3 * 2
     components = pd.read_csv(tmp_path / "same-day-retest-and-decomposition.csv")["component"]
     for part in ("procedure:", "coder:", "development:", "drift of care:", "reunion at 4 years", "reunion at 6 years"):
         assert components.str.contains(part, regex=False).any(), part
