@@ -1,6 +1,6 @@
 """Issue 25's "Done when" figures measured on a model as it stands (a baseline before Model v3, part 2).
 
-Four measurements, each through the public API only (Simulation with change_care / replace_figure / fork /
+Five measurements, each through the public API only (Simulation with change_care / replace_figure / fork /
 schedule, the instruments, the studies' own definitions), each printing its tables (markdown) and writing them
 as CSV under --out:
 
@@ -8,7 +8,9 @@ as CSV under --out:
   at 6, 18 or 30 months the care changes for good to the other preset, either the same person's care changing
   (``change``) or a new person taking the caregiver's place (``replace``); every arm is read at 48 months (the
   reunion classification valid then, the model's strategy read-out, the working model of the caregiver, the
-  general prior). Arms are forks of one population (common random numbers), so differences are paired per child.
+  general prior), and each also 18 months after its change with the model's read-outs (the same time under the
+  new care for every age of change). Arms are forks of one population (common random numbers), so differences
+  are paired per child.
 - ``stability``: a stable normative population from birth to 19 years, read by the life-course study's read-outs
   (each given twice the same day: its retest) and by the model's error-free read-outs every year; stability of
   security from 12 months to each later age (Fraley 2002's form) and by interval length over every pair of ages
@@ -20,10 +22,14 @@ as CSV under --out:
   The model has no drift of care: every family's qualities stay where they were drawn, so drift contributes 0.
 - ``recognise``: the recognise study (S10) at full size, its findings, and a diagnosis after 14 days: what each
   history expects of a stranger on entry and whom it chooses (the most or least known candidate).
+- ``drift``: care that drifts, emulated through ``change_care`` (each family's five qualities on an AR(1) path
+  in logit units around their drawn level; exploratory sizes, --drift-rho-year and --drift-sd-logit): the observed
+  sensitivity from 7 weeks to 24 months (Kemppinen et al. 2006's interval, at the cohort's base rates) and the
+  stability of security from infancy, with and without drift.
 
     PYTHONPATH=src python calibration-runs/measure_change.py all --seed 0 --out DIR [--n-change N] [--n-stability N]
 
-Sizes default to what runs in a few minutes on one core; the figures in docs/model-v3-part2-sources.md say the
+Sizes default to what runs in about ten minutes on one loaded core; the figures in docs/model-v3-part2-sources.md say the
 command that made them.
 """
 
