@@ -611,7 +611,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--drift-sd-logit", type=float, default=0.5, help="emulated drift: stationary sd (logit)")
     parser.add_argument("--recognise-size", choices=("quick", "full"), default="full")
     parser.add_argument("--calibration", type=Path, default=None, help="a calibration file (default: the shipped one)")
-    parser.add_argument("--out", type=Path, default=Path("measure-change-output"))
+    parser.add_argument(
+        "--out", type=Path, default=Path("securebase-output/measure-change"), help="folder for the CSV tables"
+    )
     args = parser.parse_args(argv)
     calibration = Calibration.load(args.calibration) if args.calibration else Calibration.shipped()
     print(f"# measure_change.py {' '.join(sys.argv[1:] if argv is None else argv)}")
