@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from securebase import statistics as methods
-from securebase.calibration.calibration import Calibration
+from securebase.calibration.calibration import Calibration, CalibrationError
 from securebase.calibration.measure import kappa
 from securebase.engine.simulation import Simulation
 from securebase.instruments.registry import instrument
@@ -82,6 +82,8 @@ MODEL_YEARS: tuple[int, ...] = tuple(range(1, 20))
 #: the reunion procedure's same-day retest ages (years): Cassidy & Marvin's system, Main & Cassidy's
 REUNION_YEARS: tuple[float, ...] = (4.0, 6.0)
 BOOTSTRAP = 200
+#: fewer children leave a correlation or a share without meaning (a class may be empty)
+MIN_CHILDREN = 10
 
 
 def day_of_months(months: float) -> int:
@@ -615,7 +617,17 @@ def main(argv: list[str] | None = None) -> None:
         "--out", type=Path, default=Path("securebase-output/measure-change"), help="folder for the CSV tables"
     )
     args = parser.parse_args(argv)
-    calibration = Calibration.load(args.calibration) if args.calibration else Calibration.shipped()
+    for name in ("n_change", "n_stability"):
+        if getattr(args, name) < MIN_CHILDREN:
+            parser.error(f"--{name.replace('_', '-')} has value {getattr(args, name)}; expected {MIN_CHILDREN} or more")
+    if not 0.0 <= args.drift_rho_year < 1.0:
+        parser.error(f"--drift-rho-year has value {args.drift_rho_year}; expected a number from 0 up to (not) 1")
+    if args.drift_sd_logit < 0.0:
+        parser.error(f"--drift-sd-logit has value {args.drift_sd_logit}; expected 0 or more")
+    try:
+        calibration = Calibration.load(args.calibration) if args.calibration else Calibration.shipped()
+    except CalibrationError as error:
+        parser.error(f"--calibration: {error}")
     print(f"# measure_change.py {' '.join(sys.argv[1:] if argv is None else argv)}")
     print(f"calibration: {args.calibration or 'shipped'}; seed {args.seed}")
     steps = {

@@ -78,3 +78,29 @@ def test_the_harness_measures_a_change_of_carer_and_the_same_day_retest(tmp_path
     components = pd.read_csv(tmp_path / "same-day-retest-and-decomposition.csv")["component"]
     for part in ("procedure:", "coder:", "development:", "drift of care:", "reunion at 4 years", "reunion at 6 years"):
         assert components.str.contains(part, regex=False).any(), part
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field"),
+    [
+        (["change", "--n-change", "3"], "--n-change has value 3"),
+        (["drift", "--drift-rho-year", "1.5"], "--drift-rho-year has value 1.5"),
+        (["drift", "--drift-sd-logit", "-1"], "--drift-sd-logit has value -1.0"),
+        (["change", "--calibration", "no-such-calibration.toml"], "no-such-calibration.toml' does not exist"),
+    ],
+)
+def test_the_harness_refuses_bad_input_in_one_line_with_exit_code_2(
+    arguments: list[str], field: str, tmp_path: Path
+) -> None:
+    run = subprocess.run(
+        [sys.executable, str(HARNESS), *arguments, "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr
+    last = run.stderr.strip().splitlines()[-1]
+    assert field in last, last
