@@ -272,6 +272,19 @@ def ssp(simulation: Simulation, rng: np.random.Generator, calibration: Calibrati
     return behaviour, code(behaviour, rng, scheme)
 
 
+def proposed_statistics(readings: pd.DataFrame) -> dict[str, float]:
+    """The proposed change targets' statistics (calibration/targets_change_proposed.toml) on the life-course
+    read-outs of one sample: r from 12 months to each later read-out, secure vs not, as the instruments read it."""
+    ages = [age for age, _, _ in life_course.READOUTS]
+    first = readings[f"observed {ages[0]:g}"].to_numpy()
+    r = {b: life_course.correlation(first, readings[f"observed {b:g}"].to_numpy()).value for b in ages[1:]}
+    return {
+        "stability_from_infancy_r": float(np.mean(list(r.values()))),
+        "stability_levels_off": r[max(ages)],
+        "stability_falls_with_interval": float(np.mean([r[4.0], r[6.0]]) - np.mean([r[16.0], r[19.0]])),
+    }
+
+
 def measure_stability(n: int, seed: int, calibration: Calibration, out: Path) -> None:
     """Stability of security in a stable normative population from 12 months to 19 years."""
     simulation = Simulation(stability_scenario(n), seed=seed, params=calibration.params, kernel=KERNEL)
@@ -320,17 +333,7 @@ def measure_stability(n: int, seed: int, calibration: Calibration, out: Path) ->
             )
     table(pd.DataFrame(rows), out, "stability-by-interval")
 
-    # the proposed change targets' statistics (src/securebase/calibration/targets_change_proposed.toml)
-    from_infancy = {
-        b: life_course.correlation(readings["observed 1"].to_numpy(), readings[f"observed {b:g}"].to_numpy())
-        for b in ages[1:]
-    }
-    proposed = {
-        "stability_from_infancy_r": np.mean([r.value for r in from_infancy.values()]),
-        "stability_levels_off": from_infancy[max(ages)].value,
-        "stability_falls_with_interval": np.mean([from_infancy[4.0].value, from_infancy[6.0].value])
-        - np.mean([from_infancy[16.0].value, from_infancy[19.0].value]),
-    }
+    proposed = proposed_statistics(readings)
     table(
         pd.DataFrame([{"proposed target": k, "this model": f"{v:+.3f}"} for k, v in proposed.items()]),
         out,
@@ -456,6 +459,15 @@ def measure_drift(n: int, seed: int, calibration: Calibration, rho_year: float, 
                 }
             )
     table(pd.DataFrame(rows), out, "drift-emulated-stability-from-infancy")
+    statistics = {
+        name: proposed_statistics(life_course.readings(simulation.measurement_table(), n))
+        for name, simulation in (("stable care", stable), ("drifting care", drifting))
+    }
+    rows = [
+        {"proposed target": target, **{name: f"{values[target]:+.3f}" for name, values in statistics.items()}}
+        for target in statistics["stable care"]
+    ]
+    table(pd.DataFrame(rows), out, "drift-emulated-proposed-change-targets")
 
 
 # ---- same-day retest and the stability decomposition -------------------------------------------------------------
