@@ -6,6 +6,7 @@ what was not verified, and clear of the findings that must stay predictions (MOD
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -104,3 +106,28 @@ def test_the_harness_refuses_bad_input_in_one_line_with_exit_code_2(
     assert "Traceback" not in run.stderr
     last = run.stderr.strip().splitlines()[-1]
     assert field in last, last
+
+
+def test_the_proposed_statistics_read_stability_from_infancy_as_the_toml_defines_it() -> None:
+    """On made-up read-outs: security at 4 and 6 years copies 12 months, at 16 and 19 it is a coin toss, between them
+    it copies 12 months for half of the children: the statistics come out as their definitions say."""
+    spec = importlib.util.spec_from_file_location("measure_change", HARNESS)
+    harness = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(harness)
+    rng = np.random.default_rng(0)
+    n = 4000
+    infancy = (rng.random(n) < 0.6).astype(float)
+    half = rng.random(n) < 0.5
+    readings = pd.DataFrame({"observed 1": infancy})
+    for age in (4.0, 6.0):
+        readings[f"observed {age:g}"] = infancy
+    for age in (10.0, 13.0):
+        readings[f"observed {age:g}"] = np.where(half, infancy, (rng.random(n) < 0.6).astype(float))
+    for age in (16.0, 19.0):
+        readings[f"observed {age:g}"] = (rng.random(n) < 0.6).astype(float)
+    statistics = harness.proposed_statistics(readings)
+    assert set(statistics) <= {t.name for t in proposed()}
+    assert statistics["stability_levels_off"] == pytest.approx(0.0, abs=0.05)
+    assert statistics["stability_falls_with_interval"] == pytest.approx(1.0, abs=0.05)
+    # mean over the six later ages: 1, 1, about .5, about .5, 0, 0
+    assert statistics["stability_from_infancy_r"] == pytest.approx(0.5, abs=0.05)
