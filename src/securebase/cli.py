@@ -1154,3 +1154,90 @@ def rehearse(port: int, host: str, passphrase: str | None, database: Path | None
         uvicorn.Server(config).run()
     except KeyboardInterrupt:  # Ctrl-C is how a server is stopped: every answered moment is already saved
         click.echo("securebase rehearse: stopped (the attempts are saved).")
+
+
+@main.group()
+def practise() -> None:
+    """The team server for practitioners: its operations (encrypted backups and their restore)."""
+
+
+def _database_url(value: str) -> str:
+    """``--database``: a SQLAlchemy URL, or the path of an SQLite file."""
+    return value if "://" in value else f"sqlite:///{Path(value).resolve()}"
+
+
+def _add_practise_operations(group: click.Group) -> None:
+    """``practise backup``, ``restore`` and ``backup-key`` (docs/practise-operations.md), on ``group``."""
+    key_file_option = click.option(
+        "--key-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        help="File holding the backup key [default: the key in $SECUREBASE_BACKUP_KEY].")  # fmt: skip
+    database_option = click.option(
+        "--database", "database", required=True, metavar="URL",
+        help="The database: a SQLAlchemy URL (postgresql+psycopg://..., sqlite:///...) or an SQLite file's path.")  # fmt: skip
+
+    @group.command("backup-key")
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    def backup_key(file: Path) -> None:
+        """Make a new backup key in FILE (readable by you only; keep it apart from the backups)."""
+        _require_extra("web", "securebase practise backup-key")
+        from securebase.web.backup import BackupError, write_key
+
+        try:
+            write_key(file)
+        except BackupError as error:
+            _fail(str(error))
+        click.echo(f"securebase practise: a new backup key is in {file}; without it no backup can be restored")
+
+    @group.command("backup")
+    @database_option
+    @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                  help="The backup file to write (encrypted; replaced if it exists).")  # fmt: skip
+    @key_file_option
+    def backup(database: str, out: Path, key_file: Path | None) -> None:
+        """Write an encrypted backup of every table of the database to --out."""
+        _require_extra("web", "securebase practise backup")
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from securebase.web import backup as backups
+
+        url = _database_url(database)
+        try:
+            key = backups.load_key(key_file)
+            if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+                _fail(f"--database {database}: there is no such SQLite file; expected the server's database")
+            summary = backups.backup(url, out, key)
+        except backups.BackupError as error:
+            _fail(str(error))
+        except SQLAlchemyError as error:
+            _fail(f"--database {backups.safe_url(url)} cannot be read ({_first_line(error)})")
+        click.echo(f"securebase practise: backed up {summary.describe()} to {out}")
+
+    @group.command("restore")
+    @database_option
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @key_file_option
+    @click.option("--replace", is_flag=True, help="Delete the database's rows first (it must otherwise be empty).")
+    def restore(database: str, file: Path, key_file: Path | None, replace: bool) -> None:
+        """Load the backup FILE into an empty database (a new one is migrated first), then migrate it to the latest."""
+        _require_extra("web", "securebase practise restore")
+        from alembic.util import CommandError
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from securebase.web import backup as backups
+
+        url = _database_url(database)
+        try:
+            key = backups.load_key(key_file)
+            summary = backups.restore(url, file, key, replace=replace)
+        except backups.BackupError as error:
+            _fail(str(error))
+        except (SQLAlchemyError, CommandError) as error:
+            _fail(f"--database {backups.safe_url(url)} cannot be restored into ({_first_line(error)})")
+        click.echo(f"securebase practise: restored {summary.describe()} into {backups.safe_url(url)}")
+
+
+def _first_line(error: Exception) -> str:
+    return f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
+
+
+_add_practise_operations(practise)
