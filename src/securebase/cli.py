@@ -1087,9 +1087,12 @@ def _default_database() -> Path:
               help="SQLite file for saved attempts [default: ~/.local/share/securebase/rehearse.sqlite].")  # fmt: skip
 @click.option("--database-url", default=None, help="A SQLAlchemy URL instead of --database (e.g. PostgreSQL).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the app in the default browser.")
+@click.option("--forwarded-allow-ips", envvar="FORWARDED_ALLOW_IPS", default="127.0.0.1", show_default=True,
+              help="Addresses of the reverse proxy whose X-Forwarded-Proto and -For are believed (comma-separated; "
+                   "docs/deploy.md). Behind a TLS proxy the cookies are then Secure.")  # fmt: skip
 @calibration_option
 def rehearse(port: int, host: str, passphrase: str | None, database: Path | None, database_url: str | None,
-             open_browser: bool, calibration_file: Path | None) -> None:  # fmt: skip
+             open_browser: bool, forwarded_allow_ips: str, calibration_file: Path | None) -> None:  # fmt: skip
     """Start the rehearsal app: practise being a secure base for a simulated child, in a browser."""
     import socket
 
@@ -1149,7 +1152,9 @@ def rehearse(port: int, host: str, passphrase: str | None, database: Path | None
         import webbrowser
 
         webbrowser.open(address)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=5)
+    # proxy headers from the trusted proxy only: a client elsewhere cannot claim HTTPS or another address
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=5,
+                            proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips)  # fmt: skip
     try:
         uvicorn.Server(config).run()
     except KeyboardInterrupt:  # Ctrl-C is how a server is stopped: every answered moment is already saved

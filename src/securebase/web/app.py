@@ -402,7 +402,7 @@ async def login(request: Request) -> Response:
         return _page(request, "login.html", status=403, failed=True)
     answer = RedirectResponse("/", status_code=303)
     answer.set_cookie(security.AUTH_COOKIE, security.auth_value(request.app.state.key), httponly=True,
-                      samesite="strict")  # fmt: skip
+                      samesite="strict", secure=security.over_https(request.scope))  # fmt: skip
     return answer
 
 
@@ -469,6 +469,7 @@ class Guard:
                 headers += [(k.encode(), v.encode()) for k, v in security.HEADERS.items()]
                 if not had_cookie:
                     cookie = f"{security.CSRF_COOKIE}={new_cookie}; Path=/; HttpOnly; SameSite=Strict"
+                    cookie += "; Secure" if security.over_https(scope) else ""
                     headers.append((b"set-cookie", cookie.encode()))
                 message["headers"] = headers
             await send(message)
