@@ -226,3 +226,28 @@ def test_the_commands(tmp_path: Path) -> None:
     assert_one_line_error(run("backup", "--database", str(tmp_path / "absent.sqlite"), "--out", str(out),
                               "--key-file", str(tmp_path / "key")), "there is no such SQLite file")  # fmt: skip
     assert not (tmp_path / "absent.sqlite").exists()
+    unwritable = tmp_path / "no-such-folder" / "team.backup"
+    assert_one_line_error(run("backup", "--database", url, "--out", str(unwritable), "--key-file",
+                              str(tmp_path / "key")), f"--out '{unwritable}' cannot be written")  # fmt: skip
+
+
+def test_a_backup_reads_every_table_as_of_one_moment_while_the_server_writes(database_url: str) -> None:
+    """The dump's transaction is a snapshot: a row committed by another connection during it is not half seen."""
+    from sqlalchemy import func
+
+    populate(database_url, attempts=1, moments=2)
+    reading, writing = db.make_engine(database_url), db.make_engine(database_url)
+    try:
+        with backup._snapshot(reading) as connection:
+            before = connection.scalar(select(func.count()).select_from(db.Choice))
+            with Session(writing) as session:
+                session.add(
+                    db.Choice(attempt_id=f"{0:016x}", moment=2, response="comfort", note="", created_at=db.now())
+                )
+                session.commit()
+            assert connection.scalar(select(func.count()).select_from(db.Choice)) == before
+        with reading.connect() as connection:
+            assert connection.scalar(select(func.count()).select_from(db.Choice)) == before + 1
+    finally:
+        reading.dispose()
+        writing.dispose()
