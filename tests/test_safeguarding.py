@@ -33,6 +33,8 @@ PRACTICE_NOTES = [
     "hurt her feelings when I rushed her; I came back and said sorry",
     "put on her seat belt on the trip and told her where we were going",
     "Auburn Class assembly: she sat with a friend instead of me",
+    "she was so hungry after PE that she could not settle until snack",
+    "used the alcohol gel before snack and he held my hand to the hall",
     "",
 ]
 

@@ -76,7 +76,7 @@ CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"(?:unexplained|suspicious) marks?", r"marks on (?:her|his|their) (?:arms?|legs?|neck|face|back|body)",
     )),
     ("neglect", (
-        r"neglect\w*", r"(?:always|constantly|often|very|so) hungry", r"nothing to eat", r"no food",
+        r"neglect\w*", r"(?:always|constantly|often) hungry", r"nothing to eat", r"no food",
         r"(?:not|never|hasn'?t|wasn'?t|isn'?t) (?:been )?fed", r"steal(?:s|ing)? food", r"food from (?:the )?bins?",
         r"dirty clothes", r"unwashed", r"smell(?:s|ed|y)? of (?:urine|wee)", r"home alone",
         r"left (?:alone|on (?:her|his|their) own) (?:at home|overnight|all night)",
@@ -97,7 +97,7 @@ CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"female genital mutilation", r"forced marriage", r"(?:gifts?|money) from (?:an )?older",
         r"older (?:boyfriend|girlfriend|man|men)",
     )),
-    ("drugs or alcohol", (r"drugs?", r"drunk", r"alcohol\w*", r"cannabis", r"vap(?:e|es|ing)")),
+    ("drugs or alcohol", (r"drugs?", r"drunk", r"alcohol\w*(?!\s+(?:gel|wipes?|rub))", r"cannabis", r"vap(?:e|es|ing)")),
     ("a child missing", (
         r"(?:went|gone|goes|go) missing", r"missing from (?:home|care|school)",
         r"(?:ran|run|runs|running) away from (?:home|care|(?:her|his|their) (?:home|foster home|placement))",
