@@ -226,7 +226,14 @@ def test_the_commands(tmp_path: Path) -> None:
     assert_one_line_error(run("backup", "--database", str(tmp_path / "absent.sqlite"), "--out", str(out),
                               "--key-file", str(tmp_path / "key")), "there is no such SQLite file")  # fmt: skip
     assert not (tmp_path / "absent.sqlite").exists()
+    key_file = str(tmp_path / "key")
+    for database, words in [("postgresql+psycopg://someone:secret@127.0.0.1:1/none", "cannot be read (OperationalError"),
+                            ("nosuchdb://x", "cannot be read"), ("://", "cannot be read")]:  # fmt: skip
+        refused = run("backup", "--database", database, "--out", str(out), "--key-file", key_file)
+        assert_one_line_error(refused, words)
+        assert "secret" not in refused.output  # the password is never shown
     unwritable = tmp_path / "no-such-folder" / "team.backup"
+
     assert_one_line_error(run("backup", "--database", url, "--out", str(unwritable), "--key-file",
                               str(tmp_path / "key")), f"--out '{unwritable}' cannot be written")  # fmt: skip
 

@@ -267,8 +267,12 @@ def _write_private(path: Path, data: bytes) -> None:
 def safe_url(url: str) -> str:
     """The URL without its password, for messages."""
     from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
 
-    return make_url(url).render_as_string(hide_password=True)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:  # not a URL SQLAlchemy reads: say so rather than echo what may hold a password
+        return "(a URL that cannot be read)"
 
 
 # ---- reading a backup ------------------------------------------------------------------------------------------
