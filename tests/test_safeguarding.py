@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from securebase.web.safeguarding import CATEGORIES, PROMPT, concern, concerns
 
@@ -69,3 +71,12 @@ def test_negation_is_ignored_on_purpose_and_words_match_whole() -> None:
 def test_the_prompt_sends_the_user_to_their_designated_lead() -> None:
     assert "designated safeguarding lead" in PROMPT
     assert "not been saved" in PROMPT
+
+
+@given(before=st.text(max_size=200), after=st.text(max_size=200))
+def test_a_concern_prompts_wherever_it_stands_in_a_note(before: str, after: str) -> None:
+    """Any text around the words (on their own, between spaces) leaves the prompt; any text at all is read without
+    an error."""
+    assert concern(f"{before} she said her dad hits her {after}") is not None
+    anything = f"{before}\n{after}"
+    assert (concern(anything) is None) == (concerns(anything) == [])
