@@ -207,6 +207,12 @@ def test_the_commands(tmp_path: Path) -> None:
         f"backed up 9 rows at revision 0003 ({in_table_order({'settings': 1, 'attempts': 2, 'choices': 6})})"
         in done.output
     )
+    verified = run("verify-backup", str(out), "--key-file", str(tmp_path / "key"))
+    assert verified.exit_code == 0, verified.output
+    assert "is a whole backup: 9 rows at revision 0003" in verified.output
+    (tmp_path / "cut.backup").write_bytes(out.read_bytes()[:-5])
+    assert_one_line_error(run("verify-backup", str(tmp_path / "cut.backup"), "--key-file", str(tmp_path / "key")),
+                          "is truncated")  # fmt: skip
     # the key may come from the environment instead
     key = (tmp_path / "key").read_text().strip()
     restored = run("restore", "--database", f"sqlite:///{tmp_path / 'new.sqlite'}", str(out),

@@ -1217,6 +1217,20 @@ def _add_practise_operations(group: click.Group) -> None:
             _fail(f"--database {backups.safe_url(url)} cannot be read ({_first_line(error)})")
         click.echo(f"securebase practise: backed up {summary.describe()} to {out}")
 
+    @group.command("verify-backup")
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @key_file_option
+    def verify_backup(file: Path, key_file: Path | None) -> None:
+        """Check that FILE is a whole backup this key opens, and say what it holds (nothing is restored)."""
+        _require_extra("web", "securebase practise verify-backup")
+        from securebase.web import backup as backups
+
+        try:
+            summary = backups.verify(file, backups.load_key(key_file))
+        except backups.BackupError as error:
+            _fail(str(error))
+        click.echo(f"securebase practise: {file} is a whole backup: {summary.describe()}")
+
     @group.command("restore")
     @database_option
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
