@@ -153,6 +153,13 @@ def test_a_database_at_another_revision_is_refused(tmp_path: Path, key: bytes) -
     upgrade(target, "0002")
     with pytest.raises(backup.BackupError, match="the database is at revision 0002, the backup at 0003"):
         backup.restore(target, tmp_path / "a.backup", key)
+    stranger = f"sqlite:///{tmp_path / 'stranger.sqlite'}"
+    engine = db.make_engine(stranger)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE pupils (name TEXT)")
+    engine.dispose()
+    with pytest.raises(backup.BackupError, match=r"has tables \(pupils\) but no securebase migration"):
+        backup.restore(stranger, tmp_path / "a.backup", key)
 
 
 def test_a_wrong_key_a_truncated_or_altered_file_and_a_stranger_are_refused(tmp_path: Path, key: bytes) -> None:

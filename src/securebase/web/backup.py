@@ -342,6 +342,9 @@ def restore(url: str, path: Path, key: bytes, replace: bool = False) -> Summary:
             current = revision_of(connection)
         if not existing:
             migrate.upgrade(url, revision)
+        elif current is None:
+            raise BackupError(f"the database has tables ({', '.join(sorted(existing))}) but no securebase migration; "
+                              "expected a new empty database, or one that securebase made")  # fmt: skip
         elif current != revision:
             raise BackupError(f"the database is at revision {current}, the backup at {revision}; expected a new "
                               "empty database (restore migrates it) or one at the backup's revision")  # fmt: skip
