@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import secrets
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Self
 
 import pytest
 from helpers import small
@@ -64,3 +68,64 @@ def pytest_report_header(config: pytest.Config) -> str:
 def slow_size(request: pytest.FixtureRequest) -> str:
     """'small' or 'full': the population size a test marked slow runs at (see --slow-size)."""
     return request.config.stash[_SLOW_SIZE]
+
+
+#: the PostgreSQL server the database tests also run on (.ci/postgres start prints a URL for it); unset: SQLite only
+TEST_DATABASE_VARIABLE = "SECUREBASE_TEST_DATABASE_URL"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """Makes empty databases for one test, on each engine the web app supports: new SQLite files always, and new
+    databases on the PostgreSQL server that $SECUREBASE_TEST_DATABASE_URL names (dropped afterwards). Without that
+    variable the PostgreSQL case skips, except under CI=true, where it fails (CI must test both)."""
+    if request.param == "sqlite":
+        files = iter(range(1_000))
+        yield lambda: f"sqlite:///{tmp_path / f'test-{next(files)}.sqlite'}"
+        return
+    with _PostgreSQLDatabases() as databases:
+        yield databases.new
+
+
+@pytest.fixture
+def database_url(new_database: Callable[[], str]) -> str:
+    """An empty database for one test, on SQLite and on PostgreSQL (see new_database)."""
+    return new_database()
+
+
+class _PostgreSQLDatabases:
+    def __enter__(self) -> Self:
+        server = os.environ.get(TEST_DATABASE_VARIABLE)
+        if not server:
+            missing = f"${TEST_DATABASE_VARIABLE} is not set (.ci/postgres start starts a server and prints its URL)"
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"PostgreSQL tests cannot run under CI: {missing}")
+            pytest.skip(f"PostgreSQL: {missing}")
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        self.server, self.names = make_url(server), []
+        self.admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        return self
+
+    def new(self) -> str:
+        from sqlalchemy import text
+        from sqlalchemy.exc import SQLAlchemyError
+
+        name = f"securebase_test_{secrets.token_hex(6)}"
+        try:
+            with self.admin.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+        except SQLAlchemyError as error:
+            shown = self.server.render_as_string(hide_password=True)
+            pytest.fail(f"${TEST_DATABASE_VARIABLE} is {shown}, where no database can be made: {error}")
+        self.names.append(name)
+        return self.server.set(database=name).render_as_string(hide_password=False)
+
+    def __exit__(self, *_: object) -> None:
+        from sqlalchemy import text
+
+        with self.admin.connect() as connection:  # FORCE: a connection a failed test left open does not keep one
+            for name in self.names:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self.admin.dispose()

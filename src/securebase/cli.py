@@ -1087,9 +1087,12 @@ def _default_database() -> Path:
               help="SQLite file for saved attempts [default: ~/.local/share/securebase/rehearse.sqlite].")  # fmt: skip
 @click.option("--database-url", default=None, help="A SQLAlchemy URL instead of --database (e.g. PostgreSQL).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the app in the default browser.")
+@click.option("--forwarded-allow-ips", envvar="FORWARDED_ALLOW_IPS", default="127.0.0.1", show_default=True,
+              help="Addresses of the reverse proxy whose X-Forwarded-Proto and -For are believed (comma-separated; "
+                   "docs/deploy.md). Behind a TLS proxy the cookies are then Secure.")  # fmt: skip
 @calibration_option
 def rehearse(port: int, host: str, passphrase: str | None, database: Path | None, database_url: str | None,
-             open_browser: bool, calibration_file: Path | None) -> None:  # fmt: skip
+             open_browser: bool, forwarded_allow_ips: str, calibration_file: Path | None) -> None:  # fmt: skip
     """Start the rehearsal app: practise being a secure base for a simulated child, in a browser."""
     import socket
 
@@ -1149,8 +1152,111 @@ def rehearse(port: int, host: str, passphrase: str | None, database: Path | None
         import webbrowser
 
         webbrowser.open(address)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=5)
+    # proxy headers from the trusted proxy only: a client elsewhere cannot claim HTTPS or another address
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=5,
+                            proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips)  # fmt: skip
     try:
         uvicorn.Server(config).run()
     except KeyboardInterrupt:  # Ctrl-C is how a server is stopped: every answered moment is already saved
         click.echo("securebase rehearse: stopped (the attempts are saved).")
+
+
+@main.group()
+def practise() -> None:
+    """The team server for practitioners: its operations (encrypted backups and their restore)."""
+
+
+def _database_url(value: str) -> str:
+    """``--database``: a SQLAlchemy URL, or the path of an SQLite file."""
+    return value if "://" in value else f"sqlite:///{Path(value).resolve()}"
+
+
+def _add_practise_operations(group: click.Group) -> None:
+    """``practise backup``, ``restore`` and ``backup-key`` (docs/practise-operations.md), on ``group``."""
+    key_file_option = click.option(
+        "--key-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        help="File holding the backup key [default: the key in $SECUREBASE_BACKUP_KEY].")  # fmt: skip
+    database_option = click.option(
+        "--database", "database", required=True, metavar="URL",
+        help="The database: a SQLAlchemy URL (postgresql+psycopg://..., sqlite:///...) or an SQLite file's path.")  # fmt: skip
+
+    @group.command("backup-key")
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    def backup_key(file: Path) -> None:
+        """Make a new backup key in FILE (readable by you only; keep it apart from the backups)."""
+        _require_extra("web", "securebase practise backup-key")
+        from securebase.web.backup import BackupError, write_key
+
+        try:
+            write_key(file)
+        except BackupError as error:
+            _fail(str(error))
+        click.echo(f"securebase practise: a new backup key is in {file}; without it no backup can be restored")
+
+    @group.command("backup")
+    @database_option
+    @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                  help="The backup file to write (encrypted; replaced if it exists).")  # fmt: skip
+    @key_file_option
+    def backup(database: str, out: Path, key_file: Path | None) -> None:
+        """Write an encrypted backup of every table of the database to --out."""
+        _require_extra("web", "securebase practise backup")
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from securebase.web import backup as backups
+
+        url = _database_url(database)
+        try:
+            key = backups.load_key(key_file)
+            if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+                _fail(f"--database {database}: there is no such SQLite file; expected the server's database")
+            summary = backups.backup(url, out, key)
+        except backups.BackupError as error:
+            _fail(str(error))
+        except SQLAlchemyError as error:
+            _fail(f"--database {backups.safe_url(url)} cannot be read ({_first_line(error)})")
+        click.echo(f"securebase practise: backed up {summary.describe()} to {out}")
+
+    @group.command("verify-backup")
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @key_file_option
+    def verify_backup(file: Path, key_file: Path | None) -> None:
+        """Check that FILE is a whole backup this key opens, and say what it holds (nothing is restored)."""
+        _require_extra("web", "securebase practise verify-backup")
+        from securebase.web import backup as backups
+
+        try:
+            summary = backups.verify(file, backups.load_key(key_file))
+        except backups.BackupError as error:
+            _fail(str(error))
+        click.echo(f"securebase practise: {file} is a whole backup: {summary.describe()}")
+
+    @group.command("restore")
+    @database_option
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @key_file_option
+    @click.option("--replace", is_flag=True, help="Delete the database's rows first (it must otherwise be empty).")
+    def restore(database: str, file: Path, key_file: Path | None, replace: bool) -> None:
+        """Load the backup FILE into an empty database (a new one is migrated first), then migrate it to the latest."""
+        _require_extra("web", "securebase practise restore")
+        from alembic.util import CommandError
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from securebase.web import backup as backups
+
+        url = _database_url(database)
+        try:
+            key = backups.load_key(key_file)
+            summary = backups.restore(url, file, key, replace=replace)
+        except backups.BackupError as error:
+            _fail(str(error))
+        except (SQLAlchemyError, CommandError) as error:
+            _fail(f"--database {backups.safe_url(url)} cannot be restored into ({_first_line(error)})")
+        click.echo(f"securebase practise: restored {summary.describe()} into {backups.safe_url(url)}")
+
+
+def _first_line(error: Exception) -> str:
+    return f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
+
+
+_add_practise_operations(practise)

@@ -238,7 +238,8 @@ async def respond(request: Request) -> Response:
         key = form.get("response")
         if key not in keys():
             raise HTTPException(400, "Choose one of the responses listed, then press \u201cRespond\u201d.")
-        note = str(form.get("note", ""))
+        # PostgreSQL's text cannot hold U+0000 (SQLite's can): no note needs it, so it is dropped on both
+        note = str(form.get("note", "")).replace("\x00", "")
         if len(note) > db.NOTE_LIMIT:
             raise HTTPException(400, f"The note is {len(note)} characters long; keep it to {db.NOTE_LIMIT}.")
         scenario = library.get(attempt.scenario)
@@ -401,7 +402,7 @@ async def login(request: Request) -> Response:
         return _page(request, "login.html", status=403, failed=True)
     answer = RedirectResponse("/", status_code=303)
     answer.set_cookie(security.AUTH_COOKIE, security.auth_value(request.app.state.key), httponly=True,
-                      samesite="strict")  # fmt: skip
+                      samesite="strict", secure=security.over_https(request.scope))  # fmt: skip
     return answer
 
 
@@ -468,6 +469,7 @@ class Guard:
                 headers += [(k.encode(), v.encode()) for k, v in security.HEADERS.items()]
                 if not had_cookie:
                     cookie = f"{security.CSRF_COOKIE}={new_cookie}; Path=/; HttpOnly; SameSite=Strict"
+                    cookie += "; Secure" if security.over_https(scope) else ""
                     headers.append((b"set-cookie", cookie.encode()))
                 message["headers"] = headers
             await send(message)
