@@ -1,5 +1,9 @@
 """Options the machine or the file system cannot honour get one line naming the option, and exit 2, before anything
-is written: an --out that is a file (a folder, for calibrate's file), and --kernel cuda without a GPU."""
+is written: an --out that is a file (a folder, for calibrate's file), and --kernel cuda without a GPU.
+
+The --out cases run in the test's process; the cuda cases in processes of their own (asking for the kernel
+initialises numba.cuda's driver, which the test process must not keep).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from helpers import SHIPPED, TINY_SCENARIO
+
+from securebase.cli import main
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -46,18 +53,28 @@ def assert_one_line_error(done: subprocess.CompletedProcess[str], *words: str) -
     assert all(word in lines[0] for word in words), lines[0]
 
 
+def in_process(*args: str, cwd: Path, monkeypatch: pytest.MonkeyPatch) -> subprocess.CompletedProcess[str]:
+    """``securebase ARGS`` run in this process from ``cwd`` (click's CliRunner: the same exit code and streams; an
+    exception that escapes the command shows as a traceback on stderr, as from a process)."""
+    monkeypatch.chdir(cwd)
+    result = CliRunner().invoke(main, list(args))
+    escaped = result.exception is not None and not isinstance(result.exception, SystemExit)
+    stderr = result.stderr + (f"Traceback: {result.exception!r}\n" if escaped else "")
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, stderr)
+
+
 @pytest.mark.parametrize("command", sorted(FOLDER_COMMANDS))
-def test_an_out_that_is_a_file_is_one_line(tmp_path: Path, command: str) -> None:
+def test_an_out_that_is_a_file_is_one_line(tmp_path: Path, command: str, monkeypatch: pytest.MonkeyPatch) -> None:
     afile = tmp_path / "afile"
     afile.write_text("mine", encoding="utf-8")
     (tmp_path / "tiny.toml").write_text(TINY_SCENARIO, encoding="utf-8")
-    done = securebase(*FOLDER_COMMANDS[command], "--out", str(afile), cwd=tmp_path)
+    done = in_process(*FOLDER_COMMANDS[command], "--out", str(afile), cwd=tmp_path, monkeypatch=monkeypatch)
     assert_one_line_error(done, "--out", str(afile), "is a file", "expected a folder")
     assert afile.read_text(encoding="utf-8") == "mine"
 
 
-def test_calibrates_out_that_is_a_folder_is_one_line(tmp_path: Path) -> None:
-    done = securebase("calibrate", "--out", str(tmp_path), cwd=tmp_path)
+def test_calibrates_out_that_is_a_folder_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    done = in_process("calibrate", "--out", str(tmp_path), cwd=tmp_path, monkeypatch=monkeypatch)
     assert_one_line_error(done, "--out", str(tmp_path), "is a folder", "expected the path of the calibration file")
     assert list(tmp_path.iterdir()) == []
 
