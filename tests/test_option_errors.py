@@ -7,7 +7,7 @@ initialises numba.cuda's driver, which the test process must not keep).
 
 from __future__ import annotations
 
-import functools
+import json
 import shutil
 import subprocess
 import sys
@@ -79,12 +79,22 @@ def test_calibrates_out_that_is_a_folder_is_one_line(tmp_path: Path, monkeypatch
     assert list(tmp_path.iterdir()) == []
 
 
-@functools.cache
-def gpu_here() -> bool:
-    """Whether this machine can run the cuda kernel (asked in a subprocess: numba.cuda initialises a driver)."""
-    code = "from securebase.engine.kernels import kernel_unavailable; print(kernel_unavailable('cuda') is None)"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
-    return done.stdout.strip() == "True"
+#: run in one process of its own: whether the cuda kernel can run here, then each cuda command from its folder
+#: (CliRunner, as the in-process tests); asking for the kernel initialises numba.cuda's driver, which the test
+#: process must not keep, and one process pays numba.cuda's import once for every command
+_CUDA_SCRIPT = """
+import json, os, sys
+from click.testing import CliRunner
+from securebase.cli import main
+from securebase.engine.kernels import kernel_unavailable
+answers = {"gpu": kernel_unavailable("cuda") is None}
+for name, (folder, args) in json.loads(sys.argv[1]).items():
+    os.chdir(folder)
+    result = CliRunner().invoke(main, args)
+    escaped = result.exception is not None and not isinstance(result.exception, SystemExit)
+    answers[name] = [result.exit_code, result.stderr + (f"Traceback: {result.exception!r}" if escaped else "")]
+print(json.dumps(answers))
+"""
 
 
 def with_kernel(example: str, folder: Path, after: str) -> Path:
@@ -105,15 +115,27 @@ CUDA_COMMANDS = {
 }
 
 
+@pytest.fixture(scope="module")
+def cuda_answers(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Whether a GPU is here ("gpu"), and each cuda command's (exit code, stderr) with its folder."""
+    cases, folders = {}, {}
+    for command, arguments in CUDA_COMMANDS.items():
+        folder = folders[command] = tmp_path_factory.mktemp(f"cuda-{command}")
+        (folder / "tiny.toml").write_text(TINY_SCENARIO, encoding="utf-8")
+        cases[command] = [str(folder), [*arguments(folder), "--out", str(folder / "out")]]
+    done = subprocess.run([sys.executable, "-c", _CUDA_SCRIPT, json.dumps(cases)], capture_output=True, text=True,
+                          timeout=300, check=True)  # fmt: skip
+    return {"folders": folders, **json.loads(done.stdout.splitlines()[-1])}
+
+
 @pytest.mark.parametrize("command", sorted(CUDA_COMMANDS))
-def test_the_cuda_kernel_without_a_gpu_is_one_line_and_leaves_no_out(tmp_path: Path, command: str) -> None:
-    if gpu_here():
+def test_the_cuda_kernel_without_a_gpu_is_one_line_and_leaves_no_out(cuda_answers: dict, command: str) -> None:
+    if cuda_answers["gpu"]:
         pytest.skip("this machine has a GPU: the cuda kernel runs")
-    (tmp_path / "tiny.toml").write_text(TINY_SCENARIO, encoding="utf-8")
-    out = tmp_path / "out"
-    done = securebase(*CUDA_COMMANDS[command](tmp_path), "--out", str(out), cwd=tmp_path)
+    code, stderr = cuda_answers[command]
+    done = subprocess.CompletedProcess(command, code, "", stderr)
     assert_one_line_error(done, "kernel has value 'cuda'", "expected an NVIDIA GPU", "pip install 'securebase[cuda]'")
-    assert not out.exists()
+    assert not (cuda_answers["folders"][command] / "out").exists()
 
 
 def test_the_cuda_kernel_without_numba_cuda_names_the_extra(tmp_path: Path) -> None:
@@ -138,8 +160,8 @@ def test_the_cuda_kernel_without_numba_cuda_names_the_extra(tmp_path: Path) -> N
     assert "kernel has value 'cuda', but numba-cuda cannot be imported" in done.stdout
 
 
-def test_resuming_a_cuda_run_without_a_gpu_is_one_line(tmp_path: Path) -> None:
-    if gpu_here():
+def test_resuming_a_cuda_run_without_a_gpu_is_one_line(tmp_path: Path, cuda_answers: dict) -> None:
+    if cuda_answers["gpu"]:
         pytest.skip("this machine has a GPU: the cuda kernel runs")
     from securebase.engine.simulation import CHECKPOINT_NAME, Simulation
     from securebase.scenario import load_scenario
