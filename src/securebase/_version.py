@@ -77,6 +77,11 @@ def kernel_source_hash() -> str:
     return digest.hexdigest()
 
 
-def code_version() -> dict[str, str | None]:
-    """What a result records of the code that made it: the version and, where there is one, the commit."""
-    return {"version": version(), "commit": commit()}
+def code_identity() -> dict[str, str | None]:
+    """Which code made a result or a checkpoint, the one record of it: the package ``version``, the git
+    ``commit`` (None outside a checkout), ``source`` (every Python source: two trees of one version differ here),
+    ``model`` (what the kernels are made from: a checkpoint resumes only on the same) and ``label``
+    ('version+source[:12]', what a run's run.json shows)."""
+    source = source_hash()
+    return {"version": version(), "commit": commit(), "source": source, "model": kernel_source_hash(),
+            "label": f"{version()}+{source[:12]}"}  # fmt: skip

@@ -60,9 +60,9 @@ class Results:
         return tables
 
     def metadata(self) -> dict:
-        from securebase._version import code_version
+        from securebase._version import code_identity
 
-        code = code_version()
+        code = code_identity()
         return {
             "securebase_version": code["version"],
             "securebase_commit": code["commit"],

@@ -98,9 +98,9 @@ def jobs_of(trial: Trial, seed: int, calibration: Calibration) -> list[Job]:
 
 
 def manifest(trial: Trial, seed: int, calibration: Calibration, jobs: list[Job]) -> dict[str, Any]:
-    from securebase._version import code_version, source_hash
+    from securebase._version import code_identity
 
-    code = code_version()
+    code = code_identity()
     return {
         "trial": trial.spec.name,
         "trial_file": trial.origin,
@@ -109,7 +109,7 @@ def manifest(trial: Trial, seed: int, calibration: Calibration, jobs: list[Job])
         "seed": seed,
         "securebase_version": code["version"],
         "securebase_commit": code["commit"],
-        "source_hash": source_hash(),
+        "source_hash": code["source"],
         "calibration": calibration.constants_hash(),
         "calibration_source": calibration.provenance.source,
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
