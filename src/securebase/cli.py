@@ -373,7 +373,8 @@ def _run_into(
         from securebase.instruments.scheduled import schedule_measures
 
         try:
-            simulation = Simulation(spec, seed=seed, params=calibration.params, kernel=kernel, precision=precision)
+            simulation = Simulation(spec, seed=seed, params=calibration.params, kernel=kernel, precision=precision,
+                                    classroom=calibration.classroom)  # fmt: skip
         except ValueError as error:  # a scenario the kernel cannot run (classes on the GPU)
             _fail(f"scenario '{spec.name}': {error}.")
         schedule_measures(simulation, calibration.instrument_settings())

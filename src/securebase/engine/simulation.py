@@ -26,7 +26,7 @@ from securebase.engine.driver import Driver, Population
 from securebase.engine.events import SavedCaregiving
 from securebase.engine.results import Results
 from securebase.engine.uniforms import UniformStream
-from securebase.model.classroom import Classroom, classroom_for
+from securebase.model.classroom import Classroom, ClassroomParameters, classroom_for
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import FIGURE_TRAITS, PRECISIONS, SETTINGS, Children, Figures, meet, new_children
 from securebase.model.step import EpisodeRecord
@@ -97,7 +97,8 @@ class Simulation(CareAPI):
     """A scenario in progress. Build it, then ``run()``; or ``step()`` a day at a time.
 
     ``params`` (required) are the model's constants: a calibration's ``params``, e.g.
-    ``securebase.default_calibration().params`` for the shipped one. The engine reads no file.
+    ``securebase.default_calibration().params`` for the shipped one. The engine reads no file. ``classroom``
+    are the classroom's constants for a scenario with classes (a calibration's ``classroom``; None: the defaults).
     """
 
     def __init__(
@@ -109,6 +110,7 @@ class Simulation(CareAPI):
         kernel: str = "cpu",
         on_episode: EpisodeObserver | None = None,
         precision: str = "float64",
+        classroom: ClassroomParameters | None = None,
     ):
         if kernel not in KERNELS:
             raise ValueError(f"kernel must be one of {', '.join(KERNELS)}, got {kernel!r}")
@@ -157,7 +159,7 @@ class Simulation(CareAPI):
         self.care_calls = 0  # changes registered so far: each draws from its own generator (care.care_generator)
         #: a scenario with classes (population.class_size) has its classmates simulated from day 0
         #: (model/classroom.py): saved in checkpoints, copied by forks; its table is the results' school_outcomes
-        self.classroom = self._classroom()
+        self.classroom = self._classroom(classroom)
         for index, spec in enumerate(scenario.figures):
             if spec.from_day is None or spec.from_day <= self.first_day:
                 self._join(index)
@@ -165,13 +167,14 @@ class Simulation(CareAPI):
                     # no history simulated: the figures a child has from the start are its familiar ones
                     self.children.familiarity[:, index] = 1.0
 
-    def _classroom(self) -> Classroom | None:
+    def _classroom(self, params: ClassroomParameters | None) -> Classroom | None:
         size = self.scenario.population.class_size
         if size is None:
             return None
         teachers = [i for i, spec in enumerate(self.scenario.figures) if spec.role == "teacher"]
         seed = np.random.SeedSequence((int(self.seed), CLASSROOM_KEY))
-        return classroom_for(self.children.n, size, seed, teacher=teachers[0] if teachers else None, from_day=0)
+        teacher = teachers[0] if teachers else None
+        return classroom_for(self.children.n, size, seed, params, teacher=teacher, from_day=0)
 
     def _observer(self) -> EpisodeObserver | None:
         """Who sees today's episodes: the classroom from day 0 (not in the simulated history: an observer makes
