@@ -121,7 +121,7 @@ def inner_loop_rate(n: int, episodes: int) -> tuple[float, float, float]:
     def episodes_timeline() -> Timeline:
         for index in range(episodes):
             setting = SCHOOL if 2 <= index % EPISODES_PER_DAY < 6 else HOME
-            yield Episode(population, figures.availability[:, setting], uniforms, tables, c, sums)
+            yield Episode(population, setting, uniforms, tables, c, sums)
 
     def segment() -> None:
         driver.drive(episodes_timeline())

@@ -140,3 +140,25 @@ def test_a_stop_signal_sets_the_flag_and_a_second_stops_at_once() -> None:
         assert flag.signum == signal.SIGINT
         with pytest.raises(KeyboardInterrupt):
             flag.check()
+
+
+def test_a_day_reads_its_counts_back_once_whatever_its_episodes() -> None:
+    """The backend's arrays are read by the host once a day (the counts and the read-out), never between the day's
+    episodes: on a GPU a read waits for the device, and a wait per episode idles it."""
+    from securebase.engine import records
+    from securebase.engine.days import developmental_day
+    from securebase.engine.driver import Driver
+    from securebase.engine.uniforms import UniformStream
+
+    simulation = Simulation(small("responsive-care", n_children=8, days=1), seed=2, params=PARAMS)
+    driver = Driver("cpu")
+    reads: list[object] = []
+    take = driver.backend.get
+    driver.backend.get = lambda values: reads.append(values) or take(values)
+    population = driver.population(simulation.children, simulation.figures, records.ChildTotals.empty(8))
+    for episodes in (2, 8):
+        reads.clear()
+        settings = np.zeros(episodes, np.int8)
+        day, _ = driver.drive(developmental_day(population, settings, UniformStream(key=1), PARAMS, True))
+        assert day.episodes == episodes
+        assert len(reads) == 2

@@ -141,7 +141,7 @@ def test_the_compiled_day_is_the_readable_day(seed: int, k: int) -> None:
         population = driver.population(state, figures, totals)
         settings = np.array([1, 0], np.int8)
         day, readout = driver.drive(
-            developmental_day(population, figures.availability, settings, UniformStream(key=seed), params, True)
+            developmental_day(population, settings, UniformStream(key=seed), params, True)
         )
         results[name] = (state, population.record, day.count_row, totals, population.attention, readout,
                          population.day_sums)  # fmt: skip

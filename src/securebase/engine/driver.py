@@ -18,10 +18,10 @@ item       work                                                        sent back
 ========== ============================================================ ==========================
 Attend     each figure's attention today (model.caregiving)            the (n, k) attention
 Moment     one step of every child at any time scale (the moment loop) the step's EpisodeRecord
-Episode    one developmental episode of a Population, its observer,    the population's count row
-           its counts (the day loop)
+Episode    one developmental episode of a Population, its observer,    None (the counts stay where
+           its counts (the day loop)                                   the loops run)
 Rest       the daily learning (model.step.end_of_day)                  None
-ReadOut    the day's read-out row (model.tally.read_out)               the read-out row
+ReadOut    the day's counts and read-out row (model.tally.read_out)    (count row, read-out row)
 ========== ============================================================ ==========================
 
 The compiled day kernel (``engine_episodes``) and moment kernel (``step_children``) are launched here and
@@ -65,6 +65,9 @@ class Population:
         self.u_child = b.zeros((CHILD_DRAWS, self.n), np.float32)
         self.u_figure = b.zeros((FIGURE_DRAWS, self.n, self.k), np.float32)
         self.day_sums = b.zeros((N_MEANS, self.n))
+        #: the day's count rows, one per chunk of children (per block on the GPU): the episodes add to them where
+        #: they run, and the host reads them once, at the end of the day (no wait between a day's episodes)
+        self.day_counts = b.zeros((b.rows(self.n), COUNT_ROW), np.int64)
         #: the scenario's totals are added to from day 0; before it, empty ones stand in
         self.no_totals = (b.zeros((N_COUNTS, 0), np.int32), b.zeros((N_MEANS, 0)))
         self._tables: tuple[ModelParameters, AgeTables] | None = None
@@ -75,6 +78,8 @@ class Population:
         b = self.backend
         child, rel = children.arrays()
         self.child, self.rel, self.fig = b.put(child), b.put(rel), b.put(figures.arrays())
+        #: each figure's availability by setting, (settings, k): a setting's row is what an episode there takes
+        self.availability = b.put(np.ascontiguousarray(figures.availability.T, np.float64))
         self.totals = (b.put(totals.count_matrix), b.put(totals.sum_matrix))
         self._host = (children, figures, totals)
 
@@ -135,12 +140,12 @@ class Moment:
 
 @dataclass(frozen=True)
 class Episode:
-    """One developmental episode of every child of ``population`` in a setting whose figures' availability is
-    ``availability`` (k,), on the stream's next numbers. ``observer(record)``, if given, sees the step before it is
-    counted (and may change the host's state it counts: it needs the host's arrays)."""
+    """One developmental episode of every child of ``population`` in ``setting`` (model.state.HOME or SCHOOL), on
+    the stream's next numbers, counted into the population's ``day_counts``. ``observer(record)``, if given, sees
+    the step before it is counted (and may change the host's state it counts: it needs the host's arrays)."""
 
     population: Population
-    availability: np.ndarray
+    setting: int
     stream: UniformStream
     tables: AgeTables
     constants: tuple
@@ -162,7 +167,8 @@ class Rest:
 
 @dataclass(frozen=True)
 class ReadOut:
-    """The population's read-out row of the day (model.tally.read_out) from its sums over ``episodes``."""
+    """The population's count row of the day (its ``day_counts`` added up) and its read-out row
+    (model.tally.read_out) from its sums over ``episodes``."""
 
     population: Population
     episodes: int
@@ -242,21 +248,19 @@ class Driver:
         b.take(on_record, record)
         return record
 
-    def _episode(self, item: Episode) -> np.ndarray:
+    def _episode(self, item: Episode) -> None:
         p, b = item.population, item.population.backend
         b.uniforms(item.stream, p.u_child)
         b.uniforms(item.stream, p.u_figure)
-        partial = b.zeros((b.rows(p.n), COUNT_ROW), np.int64)
         counting = item.observer is None
         b.launch("engine_episodes", p.n)(
-            p.child, p.rel, p.fig, b.put(np.ascontiguousarray(item.availability, np.float64)), p.attention,
-            p.u_child, p.u_figure, item.tables, item.constants, p.record, item.tally, partial, counting,
+            p.child, p.rel, p.fig, p.availability[item.setting], p.attention, p.u_child, p.u_figure, item.tables,
+            item.constants, p.record, item.tally, p.day_counts, counting,
         )  # fmt: skip
         if not counting:
             item.observer(p.record)
             p.refresh()
-            b.launch("count_episodes", p.n)(p.record, p.child, item.tally, partial)
-        return b.get(partial).sum(axis=0)
+            b.launch("count_episodes", p.n)(p.record, p.child, item.tally, p.day_counts)
 
     def _rest(self, item: Rest) -> None:
         b = self._on(item.backend)
@@ -264,9 +268,10 @@ class Driver:
         tables = item.tables if item.tables is not None else b.put(age_tables(item.params))
         b.launch("end_of_days", n)(item.child, item.rel, tables, constants(item.params, 1.0), b.rows(n))
 
-    def _read_out(self, item: ReadOut) -> np.ndarray:
+    def _read_out(self, item: ReadOut) -> tuple[np.ndarray, np.ndarray]:
         p, b = item.population, item.population.backend
         partial = b.zeros((b.rows(p.n), READOUT_ROW))
         b.launch("read_outs", p.n)(p.child, p.rel, p.fig, p.day_sums, max(item.episodes, 1),
                                    constants(item.params, 1.0), partial)  # fmt: skip
-        return b.get(partial).sum(axis=0)
+        # integer counts: added up in any order they are the same numbers
+        return b.get(p.day_counts).sum(axis=0), b.get(partial).sum(axis=0)

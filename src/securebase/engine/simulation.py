@@ -219,8 +219,7 @@ class Simulation(CareAPI):
                 observer(day, setting, self.children, self.figures, record)
 
         settings = calendar.settings_of_day(day, self.scenario.schedule)
-        timeline = developmental_day(population, self.figures.availability, settings, self.uniforms, self.params,
-                                     with_totals=day >= 0, observer=watch)  # fmt: skip
+        timeline = developmental_day(population, settings, self.uniforms, self.params, day >= 0, watch)
         self.lived = self._driver().drive(timeline)
         if day >= 0:
             self.totals.episodes += self.lived[0].episodes
