@@ -162,3 +162,22 @@ def test_a_day_reads_its_counts_back_once_whatever_its_episodes() -> None:
         day, _ = driver.drive(developmental_day(population, settings, UniformStream(key=1), PARAMS, True))
         assert day.episodes == episodes
         assert len(reads) == 2
+
+
+def test_the_gpu_day_kernel_makes_the_uniforms_the_cpu_reads() -> None:
+    """The GPU's episode kernel makes each child's uniforms itself (kernels/cuda.py uniform_generated, in place of
+    model.step.uniform): the very numbers the CPU fills at the same positions of the stream, and the stream moves on
+    by as many."""
+    from securebase.engine.kernels.cuda import Device, uniform_generated
+    from securebase.engine.uniforms import UniformStream
+    from securebase.model.step import CHILD_DRAWS, uniform
+
+    n = 37
+    filled, made = UniformStream(key=0xBEEF, position=1234), UniformStream(key=0xBEEF, position=1234)
+    memory = filled.fill(np.empty((CHILD_DRAWS, n), np.float32))
+    u = Device.child_uniforms(None, made, n)  # the stream's key and start: the GPU needs nothing else
+    assert made.position == filled.position
+    with np.errstate(over="ignore"):  # SplitMix64 wraps its uint64 products, as compiled
+        made_here = [[uniform_generated(u, row, i) for i in range(n)] for row in range(CHILD_DRAWS)]
+    assert made_here == [[uniform(memory, row, i) for i in range(n)] for row in range(CHILD_DRAWS)]
+    assert made_here[0][1] != uniform(memory, 0, 0)  # a wrong position would be seen

@@ -40,7 +40,7 @@ from securebase.engine.kernels import backend_for
 from securebase.engine.uniforms import UniformStream
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import Children, Figures
-from securebase.model.step import CHILD_DRAWS, FIGURE_DRAWS, AgeTables, EpisodeRecord, age_tables, constants, new_record
+from securebase.model.step import FIGURE_DRAWS, AgeTables, EpisodeRecord, age_tables, constants, new_record
 from securebase.model.tally import COUNT_ROW, N_COUNTS, N_MEANS, READOUT_ROW, Tally
 
 #: a backend: where the loops run (kernels.Host, kernels.cuda.Device)
@@ -62,7 +62,7 @@ class Population:
         self.record = b.put(new_record(self.n, children.anxiety.dtype))
         self.attention = b.zeros((self.n, self.k))
         self.u_attention = b.zeros((self.n, self.k), np.float32)
-        self.u_child = b.zeros((CHILD_DRAWS, self.n), np.float32)
+        self.u_child = b.child_uniform_buffer(self.n)  # none on the GPU: its episode kernel makes them
         self.u_figure = b.zeros((FIGURE_DRAWS, self.n, self.k), np.float32)
         self.day_sums = b.zeros((N_MEANS, self.n))
         #: the day's count rows, one per chunk of children (per block on the GPU): the episodes add to them where
@@ -250,11 +250,11 @@ class Driver:
 
     def _episode(self, item: Episode) -> None:
         p, b = item.population, item.population.backend
-        b.uniforms(item.stream, p.u_child)
+        u_child = b.child_uniforms(item.stream, p.n, p.u_child)
         b.uniforms(item.stream, p.u_figure)
         counting = item.observer is None
         b.launch("engine_episodes", p.n)(
-            p.child, p.rel, p.fig, p.availability[item.setting], p.attention, p.u_child, p.u_figure, item.tables,
+            p.child, p.rel, p.fig, p.availability[item.setting], p.attention, u_child, p.u_figure, item.tables,
             item.constants, p.record, item.tally, p.day_counts, counting,
         )  # fmt: skip
         if not counting:

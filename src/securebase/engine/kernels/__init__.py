@@ -27,6 +27,7 @@ import numpy as np
 from securebase.choices import KERNELS
 from securebase.engine.kernels import loops
 from securebase.engine.kernels.retarget import cached, retarget
+from securebase.model.step import CHILD_DRAWS
 from securebase.sizing import PARALLEL_FROM_CHILDREN
 
 if TYPE_CHECKING:  # engine/uniforms.py imports this package (retarget): a name for annotations only
@@ -131,6 +132,14 @@ class Host:
 
     def uniforms(self, stream: UniformStream, out: np.ndarray) -> np.ndarray:
         """Fill ``out`` (float32) with the stream's next numbers, in place."""
+        return stream.fill(out)
+
+    def child_uniform_buffer(self, n: int) -> np.ndarray:
+        """Where an episode's children's uniforms are written: (CHILD_DRAWS, n) float32."""
+        return np.zeros((CHILD_DRAWS, n), np.float32)
+
+    def child_uniforms(self, stream: UniformStream, n: int, out: np.ndarray) -> np.ndarray:
+        """An episode's children's uniforms: the stream's next numbers in ``out`` (CHILD_DRAWS, n)."""
         return stream.fill(out)
 
 

@@ -27,7 +27,7 @@ import numpy as np
 from securebase.engine.kernels.retarget import retarget
 from securebase.engine.uniforms import UniformStream, uniform_at
 from securebase.model.caregiving import daily_attention
-from securebase.model.step import end_of_day, engine_episode, episode, mask_of
+from securebase.model.step import CHILD_DRAWS, end_of_day, engine_episode, episode, mask_of, uniform
 from securebase.model.tally import COUNT_ROW, READOUT_ROW, count_episode, read_out
 
 #: numba.cuda, imported on first use (importing it looks for the CUDA libraries, which costs time and
@@ -108,15 +108,32 @@ def zero(values):
         values[i] = 0
 
 
+def uniform_generated(u, row, i):
+    """:func:`model.step.uniform` in the GPU's day kernel: child ``i``'s uniform for ``row`` made where it is used,
+    from ``u`` = (the stream's key, the episode's first position, n): the number the CPU reads from memory, at the
+    same position of the same stream (UniformStream.fill), so the same number bit for bit."""
+    key, start, n = u
+    return np.float64(uniform_at(key, start + np.uint64(row) * n + np.uint64(i)))
+
+
 KERNELS = (step_children, engine_episodes, end_of_days, read_outs, attention_today, fill_uniforms, zero)
 
 
 @cache
 def compiled() -> dict:
-    """The kernels compiled for the GPU (on first use), by name."""
+    """The kernels compiled for the GPU (on first use), by name.
+
+    The day's episode kernel is compiled with :func:`uniform_generated` in place of ``model.step.uniform``: its
+    children's uniforms are made in the kernel instead of written to the GPU's memory by one launch and read back
+    by the next (CHILD_DRAWS of them per child and episode). The moment kernel reads its uniforms as given.
+    """
     _numba_cuda()
     done: dict = {}
-    return {kernel.__name__: retarget(kernel, cuda.jit, cuda.jit(device=True), done) for kernel in KERNELS}
+    kernels = {kernel.__name__: retarget(kernel, cuda.jit, cuda.jit(device=True), done) for kernel in KERNELS}
+    device = cuda.jit(device=True)
+    generated = {uniform: retarget(uniform_generated, device, device, {})}
+    kernels["engine_episodes"] = retarget(engine_episodes, cuda.jit, device, generated)
+    return kernels
 
 
 def grid(n: int) -> tuple[int, int]:
@@ -180,3 +197,13 @@ class Device:
         self.launch("fill_uniforms", flat.shape[0])(flat, np.uint64(stream.key), np.uint64(stream.position))
         stream.position += out.size
         return out
+
+    def child_uniforms(self, stream: UniformStream, n: int, out: None = None) -> tuple:
+        """The stream's next CHILD_DRAWS x ``n`` numbers for the day's episode kernel, which makes them itself
+        (:func:`uniform_generated`): what it needs to (the key, the first position, n)."""
+        start = stream.position
+        stream.position += CHILD_DRAWS * n
+        return np.uint64(stream.key), np.uint64(start), np.uint64(n)
+
+    def child_uniform_buffer(self, n: int) -> None:
+        """No buffer: the episode kernel makes its children's uniforms."""
