@@ -2,8 +2,8 @@
 
 A checkpoint is the simulation's whole state, pickled (only ever load checkpoints you wrote). Resuming refuses,
 with one line naming what differs, a checkpoint of another scenario or seed, other model constants, another
-kernel or other model code than the caller expects: the same policy for a Python caller of
-``Simulation.resume`` and for ``securebase run --resume`` (which adds its option's name to the message).
+kernel or other model code than the caller expects: the same policy and the same messages for a Python caller of
+``Simulation.resume`` and for ``securebase run --resume`` (whose options the messages name).
 """
 
 from __future__ import annotations
@@ -80,21 +80,22 @@ def load(
         raise ResumeRefused(
             f"{where} ran on other model constants than "
             + (f"the calibration {params_source}" if params_source else "those given")
-            + f" ({differences(state['params'], params)}); expected the constants of the interrupted run "
-            "(its calibration: see its command line)."
+            + f" ({differences(state['params'], params)}); expected the --calibration of the interrupted run "
+            "(see its command line)."
         )
     saved_kernel = {"numpy": "cpu", "fused": "cpu"}.get(state.get("kernel", "cpu"), state.get("kernel", "cpu"))
     if kernel is not None and kernel != saved_kernel:
         raise ResumeRefused(
-            f"kernel has value '{kernel}', but {where} was run with the '{saved_kernel}' kernel; expected the same "
-            "kernel (a run is continued on the step it started with: leave the kernel out, or start afresh)."
+            f"--kernel has value '{kernel}', but {where} was run with the '{saved_kernel}' kernel; expected the same "
+            "kernel (a run is continued on the step it started with: leave --kernel out, or start afresh with "
+            "--overwrite)."
         )
     code, now = state.pop("code", None), code_identity()
     if code is not None and code["model"] != now["model"]:  # checkpoints from before the key: not known, allowed
         raise ResumeRefused(
             f"{where} was written by other model code (securebase {code['version']}, model "
             f"{code['model'][:12]}; this is {now['version']}, model {now['model'][:12]}); expected the code that "
-            "started the run (its numbers would differ from an uninterrupted run's: start afresh)."
+            "started the run (its numbers would differ from an uninterrupted run's: start afresh with --overwrite)."
         )
     simulation = cls.__new__(cls)
     simulation.precision = "float64"  # checkpoints from before precision was a choice
