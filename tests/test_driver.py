@@ -181,3 +181,9 @@ def test_the_gpu_day_kernel_makes_the_uniforms_the_cpu_reads() -> None:
         made_here = [[uniform_generated(u, row, i) for i in range(n)] for row in range(CHILD_DRAWS)]
     assert made_here == [[uniform(memory, row, i) for i in range(n)] for row in range(CHILD_DRAWS)]
     assert made_here[0][1] != uniform(memory, 0, 0)  # a wrong position would be seen
+
+
+def test_docs_show_the_plan_as_it_is() -> None:
+    """docs/model.md prints the day's plan; it is the plan Simulation.plan() gives (an edit of either shows)."""
+    docs = (Path(__file__).parents[1] / "docs" / "model.md").read_text(encoding="utf-8")
+    assert "\n".join(Simulation.plan()) in docs

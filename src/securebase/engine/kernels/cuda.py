@@ -53,7 +53,8 @@ MAX_BLOCKS = 1024
 # Each takes the arguments of the CPU's loop of the same name (kernels/loops.py), so that the driver
 # (engine/driver.py) launches either with one call; ``chunks`` is the CPU's cut of the population (a GPU's
 # threads need none), and ``partial`` has a row per block: a thread adds its children into a row of its own,
-# then into its block's row atomically, and the driver adds the blocks' rows.
+# then into its block's row atomically (in shared memory for the day's episodes), and the driver adds the
+# blocks' rows.
 
 
 def step_children(child, rel, fig, present, need, attention, u, tables, c, out, chunks):
@@ -62,17 +63,27 @@ def step_children(child, rel, fig, present, need, attention, u, tables, c, out, 
 
 
 def engine_episodes(child, rel, fig, availability, attention, u, u_figure, tables, c, out, tally, partial, counting):
+    # the block's counts in shared memory: its threads add their rows there (fast atomics, no contention with other
+    # blocks), then the block adds its row to its own row of ``partial``, which no other block writes
+    block_row = cuda.shared.array(COUNT_ROW, numba.int64)
+    thread = cuda.threadIdx.x
+    for r in range(thread, COUNT_ROW, cuda.blockDim.x):
+        block_row[r] = 0
     row = cuda.local.array(COUNT_ROW, numba.int64)
     for r in range(COUNT_ROW):
         row[r] = 0
+    cuda.syncthreads()
     for i in range(cuda.grid(1), child.anxiety.shape[0], cuda.gridsize(1)):
         engine_episode(i, child, rel, fig, availability, attention, u, u_figure, tables, c, out)
         if counting:
             count_episode(i, out, child, tally, row)
-    block = cuda.blockIdx.x
     for r in range(COUNT_ROW):
         if row[r] != 0:
-            cuda.atomic.add(partial, (block, r), row[r])
+            cuda.atomic.add(block_row, r, row[r])
+    cuda.syncthreads()
+    block = cuda.blockIdx.x
+    for r in range(thread, COUNT_ROW, cuda.blockDim.x):
+        partial[block, r] += block_row[r]
 
 
 def end_of_days(child, rel, tables, c, chunks):
