@@ -35,8 +35,12 @@ def couples_day(
     n = dyads.n
     dt_days = 1.0 / episodes_per_day
     lapse = float(params.lapse_attention)
-    attention_of_a = yield Attend(dyads.a_gives.consistency, lapse, rng.random((n, 1), dtype=np.float32), np.empty((n, 1)))
-    attention_of_b = yield Attend(dyads.b_gives.consistency, lapse, rng.random((n, 1), dtype=np.float32), np.empty((n, 1)))
+    attention_of_a = yield Attend(
+        dyads.a_gives.consistency, lapse, rng.random((n, 1), dtype=np.float32), np.empty((n, 1))
+    )
+    attention_of_b = yield Attend(
+        dyads.b_gives.consistency, lapse, rng.random((n, 1), dtype=np.float32), np.empty((n, 1))
+    )
     for _ in range(episodes_per_day):
         draws_a = draw(rng, n, 1)
         draws_b = draw(rng, n, 1)

@@ -213,13 +213,13 @@ class Simulation(CareAPI):
                 work.run(self, day)
             population.push(self.children, self.figures, self.totals)
         observer = self._observer()
-        watch = None
-        if observer is not None:
-            def watch(setting: int, record: EpisodeRecord) -> None:
-                observer(day, setting, self.children, self.figures, record)
+
+        def watch(setting: int, record: EpisodeRecord) -> None:
+            observer(day, setting, self.children, self.figures, record)
 
         settings = calendar.settings_of_day(day, self.scenario.schedule)
-        timeline = developmental_day(population, settings, self.uniforms, self.params, day >= 0, watch)
+        timeline = developmental_day(population, settings, self.uniforms, self.params, day >= 0,
+                                     None if observer is None else watch)  # fmt: skip
         self.lived = self._driver().drive(timeline)
         if day >= 0:
             self.totals.episodes += self.lived[0].episodes

@@ -86,4 +86,3 @@ def read_dataset(out: str | Path) -> pd.DataFrame:
     """The whole dataset of a sweep's --out folder, one row per task and day, sorted by point, seed and day."""
     table = pd.read_parquet(Path(out) / POINTS_NAME)
     return table.sort_values(["point", "seed", "day"], kind="stable").reset_index(drop=True)
-
