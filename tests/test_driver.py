@@ -112,13 +112,17 @@ def test_resume_refuses_a_checkpoint_that_is_not_the_one_asked_for(checkpoint, a
     assert "\n" not in message
 
 
-def test_resume_refuses_a_checkpoint_of_other_model_code(checkpoint, tmp_path: Path) -> None:
+def test_resume_refuses_a_checkpoint_of_other_code(checkpoint, tmp_path: Path) -> None:
+    """A checkpoint holds the code record every resumable work holds (run.json, sweeps', trials' manifests)."""
+    from securebase._version import code_record
+
     path, _ = checkpoint
     state = pickle.loads(path.read_bytes())
-    state["code"] = state["code"] | {"model": "0" * 64}
+    assert state["code"] == code_record()
+    state["code"] = state["code"] | {"securebase_source": "0" * 64}
     other = tmp_path / "checkpoint.pkl"
     other.write_bytes(pickle.dumps(state))
-    with pytest.raises(ResumeRefused, match="other model code"):
+    with pytest.raises(ResumeRefused, match=r"other code \(securebase_source 000000000000 there"):
         Simulation.resume(other)
     del state["code"]  # a checkpoint from before the code was recorded: resumed
     other.write_bytes(pickle.dumps(state))

@@ -12,7 +12,7 @@ import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from securebase._version import code_identity
+from securebase._version import code_record
 from securebase.outputs import atomic_target
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def save(simulation: Simulation, path: Path) -> None:
     identity (resuming on other model code would not give the numbers of an uninterrupted run)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    state = saved_state(simulation) | {"code": code_identity()}
+    state = saved_state(simulation) | {"code": code_record()}
     with atomic_target(path) as temporary, temporary.open("wb") as handle:
         pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -90,12 +90,13 @@ def load(
             "kernel (a run is continued on the step it started with: leave --kernel out, or start afresh with "
             "--overwrite)."
         )
-    code, now = state.pop("code", None), code_identity()
-    if code is not None and code["model"] != now["model"]:  # checkpoints from before the key: not known, allowed
+    code, now = state.pop("code", None), code_record()
+    differ = [] if code is None else [key for key in now if code.get(key) != now[key]]  # None: from before the key
+    if differ:
+        shown = ", ".join(f"{key} {str(code.get(key))[:12]} there, {str(now[key])[:12]} here" for key in differ)
         raise ResumeRefused(
-            f"{where} was written by other model code (securebase {code['version']}, model "
-            f"{code['model'][:12]}; this is {now['version']}, model {now['model'][:12]}); expected the code that "
-            "started the run (its numbers would differ from an uninterrupted run's: start afresh with --overwrite)."
+            f"{where} was written by other code ({shown}); expected the code that started the run (other code "
+            "could give other numbers than the uninterrupted run's: start afresh with --overwrite)."
         )
     simulation = cls.__new__(cls)
     simulation.precision = "float64"  # checkpoints from before precision was a choice

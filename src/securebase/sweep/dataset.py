@@ -30,15 +30,13 @@ def manifest(sweep: Sweep, calibration: Calibration) -> dict[str, Any]:
     """What ``sweep.json`` records: the code's version, the calibration, the spec, the base scenario, the tasks.
 
     Of the calibration, the hash of its constants (``calibration``: a resumed sweep must use the same) and
-    where it came from (``calibration_source``, informative only).
+    where it came from (``calibration_source``, informative only); the code (``_version.code_record``).
     """
-    from securebase._version import code_identity
+    from securebase._version import code_record
 
-    code = code_identity()
     values = {point.index: point.values for point in sweep.points}
     return {
-        "securebase_version": code["version"],
-        "securebase_commit": code["commit"],
+        **code_record(),
         "calibration": calibration.constants_hash(),
         "calibration_source": calibration.provenance.source,
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
