@@ -46,11 +46,11 @@ import numba
 import numpy as np
 
 import securebase
-from securebase.engine import kernels
+from securebase.engine.driver import Driver, Episode, Timeline
 from securebase.engine.simulation import Simulation
 from securebase.engine.uniforms import UniformStream
 from securebase.model.state import HOME, SCHOOL
-from securebase.model.step import age_tables, constants, new_record
+from securebase.model.step import age_tables, constants
 from securebase.model.tally import N_COUNTS, N_MEANS, Tally
 from securebase.scenario import Scenario
 
@@ -123,20 +123,20 @@ def inner_loop_rate(n: int, episodes: int) -> tuple[float, float, float]:
     simulation.step()
     children, figures, params = simulation.children, simulation.figures, simulation.params
     k = figures.n_figures
-    loops = kernels.loops_for("cpu")
+    driver = Driver("cpu")
+    population = driver.population(children, figures, simulation.totals)
     uniforms = UniformStream(key=2)
-    attention = loops.attention(figures, uniforms.fill(np.empty((n, k), np.float32)), params)
+    population.attention[:] = driver.attention(figures.consistency, uniforms.fill(np.empty((n, k), np.float32)), params)
     tables, c = age_tables(params), constants(params, 1.0 / EPISODES_PER_DAY)
     sums = Tally(np.zeros((N_MEANS, n)), np.zeros((N_COUNTS, n), np.int32), np.zeros((N_MEANS, n)), True)
-    record = new_record(n)
-    buffers: dict[str, object] = {"draws": None}  # reused, as the engine does
 
-    def segment() -> None:
+    def episodes_timeline() -> Timeline:
         for index in range(episodes):
             setting = SCHOOL if 2 <= index % EPISODES_PER_DAY < 6 else HOME
-            draws = buffers["draws"] = uniforms.draws(n, k, out=buffers["draws"])
-            availability = np.ascontiguousarray(figures.availability[:, setting])
-            loops.engine_episode(children, figures, availability, attention, draws, tables, c, record, sums)
+            yield Episode(population, setting, uniforms, tables, c, sums)
+
+    def segment() -> None:
+        driver.drive(episodes_timeline())
 
     return _median_rate(n * episodes, segment)
 

@@ -103,14 +103,6 @@ def _command_line() -> str:
     return shlex.join(words)
 
 
-def _differences(before: Any, after: Any, most: int = 3) -> str:
-    """The first constants that differ between two ModelParameters, as 'name: a (checkpoint) vs b'."""
-    old, new = before.to_dict(), after.to_dict()
-    names = [name for name in new if old.get(name) != new[name]]
-    shown = ", ".join(f"{name}: {old.get(name)!r} in the checkpoint, {new[name]!r} now" for name in names[:most])
-    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
-
-
 class _Commands(click.Group):
     """The command group: SIGTERM stops any command like Ctrl-C, and a stop exits 130 (Ctrl-C) or 143 (SIGTERM)."""
 
@@ -339,8 +331,10 @@ def _run_into(
     ``asked_kernel`` is the --kernel given on the command line (None: the default); ``again``, the command
     that resumes this run.
     """
+    from securebase._version import code_identity
+    from securebase.engine.checkpoints import ResumeRefused
     from securebase.engine.simulation import CHECKPOINT_NAME, Interrupted, Simulation
-    from securebase.outputs import code_version, run_files
+    from securebase.outputs import run_files
     from securebase.report.summary import write_summary
 
     checkpoint = out / CHECKPOINT_NAME
@@ -363,29 +357,15 @@ def _run_into(
         if not checkpoint.is_file():
             _fail(f"--resume: no checkpoint at '{checkpoint}'; expected the --out folder of an interrupted run.")
         try:
-            simulation = Simulation.resume(checkpoint)
+            simulation = Simulation.resume(checkpoint, scenario=spec, seed=seed, params=calibration.params,
+                                           params_source=calibration.provenance.source, kernel=asked_kernel)  # fmt: skip
+        except ResumeRefused as error:
+            _fail(f"--resume: {error}")
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError) as error:
             reason = " ".join(f"{type(error).__name__}: {error}".split())[:200]
             _fail(
                 f"--resume: the checkpoint at '{checkpoint}' cannot be read ({reason}); "
                 "expected one written by an interrupted securebase run (delete it to start afresh)."
-            )
-        if simulation.scenario != spec or (seed is not None and seed != simulation.seed):
-            _fail(
-                f"--resume: the checkpoint at '{checkpoint}' is of another scenario or seed "
-                f"('{simulation.scenario.name}', seed {simulation.seed})."
-            )
-        if simulation.params != calibration.params:
-            _fail(
-                f"--resume: the checkpoint at '{checkpoint}' ran on other model constants than the calibration "
-                f"{calibration.provenance.source} ({_differences(simulation.params, calibration.params)}); "
-                "expected the --calibration of the interrupted run (see its command line)."
-            )
-        if asked_kernel is not None and asked_kernel != simulation.kernel:
-            _fail(
-                f"--resume: --kernel has value '{asked_kernel}', but the checkpoint at '{checkpoint}' was run with "
-                f"the '{simulation.kernel}' kernel; expected the same kernel (a run is continued on the step it "
-                "started with: leave --kernel out, or start afresh with --overwrite)."
             )
         _check_kernel(simulation.kernel, where=f"--resume: the checkpoint at '{checkpoint}' was run with the kernel")
         click.echo(f"resuming '{spec.name}' at day {simulation.day} of {simulation.end_day}", err=True)
@@ -393,7 +373,8 @@ def _run_into(
         from securebase.instruments.scheduled import schedule_measures
 
         try:
-            simulation = Simulation(spec, seed=seed, params=calibration.params, kernel=kernel, precision=precision)
+            simulation = Simulation(spec, seed=seed, params=calibration.params, kernel=kernel, precision=precision,
+                                    classroom=calibration.classroom)  # fmt: skip
         except ValueError as error:  # a scenario the kernel cannot run (classes on the GPU)
             _fail(f"scenario '{spec.name}': {error}.")
         schedule_measures(simulation, calibration.instrument_settings())
@@ -411,7 +392,7 @@ def _run_into(
             err=True,
         )
         sys.exit(128 + stop.signum)
-    record = {"kernel": simulation.kernel, "precision": simulation.precision, "code_version": code_version()}
+    record = {"kernel": simulation.kernel, "precision": simulation.precision, "code_version": code_identity()["label"]}
     files = results.save(out, **record, calibration=_calibration_record(calibration))
     files["summary_html"] = write_summary(results, out / "summary.html", files)
     checkpoint.unlink(missing_ok=True)
