@@ -1,0 +1,212 @@
+"""The practice journal's words and figures: what an entry can say, rupture-to-repair times, the week's reflective
+summary, the figure map, and which rehearsal drill fits the moments that are hard for this adult.
+
+Every figure is about the adult's own side of the relationship (their responses, their repairs) or a count of
+what they saw; none is a score of the child. The qualities of a response are the rehearsal's repertoire's
+(``responses.toml``), so a journal entry and a rehearsed moment mean the same.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from statistics import median
+
+from securebase.model.state import QUALITIES
+from securebase.rehearse.practice import DRILLS
+from securebase.rehearse.repertoire import index_of, keys, response
+from securebase.web import db
+
+KINDS = ("moment", "rupture", "repair", "exploration", "figure")
+NEEDS = {"comfort": "Comfort", "explore": "Support to explore"}
+OUTCOMES = {"settled": "It helped", "partly": "Partly", "not-yet": "Not yet"}
+EVENTS = {"hard-thing": "Tried something hard", "peer": "Approached a peer", "setback": "Recovered from a setback"}
+FIGURES = {"me": "Me", "adult": "Another adult", "peer": "A friend", "nobody": "No one yet"}
+PLACES = {"arrival": "Arrival", "classroom": "Classroom", "playground": "Playground", "lunch": "Lunch",
+          "home": "Home", "elsewhere": "Elsewhere"}  # fmt: skip
+#: which drill rehearses the kind of moment: a need for comfort that did not settle (reading what a child shows),
+#: a need to explore that did not (helping just enough), a rupture left long or unrepaired (repair). Only the kind
+#: of moment picks the drill: nothing of a real child enters the simulation.
+DRILL_FOR = {"comfort": "miscues", "explore": "hard-task", "rupture": "repair"}
+#: a repair later than this counts as a rupture left long (a modelling choice: within the same day's session)
+LONG_REPAIR = timedelta(hours=4)
+
+
+def entry_problem(kind: str, fields: dict[str, str]) -> str | None:
+    """Why an entry's fields are not what its kind takes (naming the field, the value and the choices), or None."""
+    wanted = {
+        "moment": {"need": NEEDS, "response": dict.fromkeys(keys()), "outcome": OUTCOMES},
+        "rupture": {},
+        "repair": {},
+        "exploration": {"event": EVENTS},
+        "figure": {"figure": FIGURES, "place": PLACES},
+    }.get(kind)
+    if wanted is None:
+        return f"kind {kind[:20]!r} is not one of {', '.join(KINDS)}"
+    for name, choices in wanted.items():
+        value = fields.get(name) or ""
+        if value not in choices:
+            return f"{name} {value[:40]!r} is not one of {', '.join(choices)}"
+    return None
+
+
+@dataclass(frozen=True)
+class Repair:
+    rupture_at: datetime
+    #: None: not repaired (yet)
+    repaired_at: datetime | None
+
+    @property
+    def time(self) -> timedelta | None:
+        return None if self.repaired_at is None else self.repaired_at - self.rupture_at
+
+
+def repairs(entries: list[db.JournalEntry]) -> list[Repair]:
+    """Each rupture with the repair that mended it: the first repair after it in the same adult's journal of the
+    same child. A repair with no rupture open before it mends nothing and is not counted; a second rupture before a
+    repair opens a second one (one repair then mends both)."""
+    by_pair: dict[tuple[int, int], list[db.JournalEntry]] = {}
+    for entry in sorted(entries, key=lambda e: db.aware(e.occurred_at)):
+        if entry.kind in ("rupture", "repair"):
+            by_pair.setdefault((entry.author_id, entry.child_id), []).append(entry)
+    found: list[Repair] = []
+    for sequence in by_pair.values():
+        open_ruptures: list[datetime] = []
+        for entry in sequence:
+            at = db.aware(entry.occurred_at)
+            if entry.kind == "rupture":
+                open_ruptures.append(at)
+            else:
+                found += [Repair(opened, at) for opened in open_ruptures]
+                open_ruptures = []
+        found += [Repair(opened, None) for opened in open_ruptures]
+    return sorted(found, key=lambda r: r.rupture_at)
+
+
+def duration_words(span: timedelta) -> str:
+    minutes = round(span.total_seconds() / 60)
+    if minutes < 60:
+        return f"{minutes} minute{'s' * (minutes != 1)}"
+    hours = minutes / 60
+    if hours < 48:
+        return f"{hours:.1f} hours"
+    return f"{hours / 24:.1f} days"
+
+
+def week_of(day: date) -> date:
+    """The Monday that starts ``day``'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass
+class Summary:
+    """One adult's week (or any span) of entries, strengths first."""
+
+    start: date
+    end: date
+    entries: int = 0
+    moments: int = 0
+    needs: Counter = field(default_factory=Counter)
+    outcomes: Counter = field(default_factory=Counter)
+    #: moments whose response attends to the child's need (the repertoire's attends_to_need)
+    attended: int = 0
+    #: the five qualities of the responses chosen, as means (the repertoire's numbers)
+    qualities: dict[str, float] = field(default_factory=dict)
+    responses: Counter = field(default_factory=Counter)
+    ruptures: int = 0
+    repaired: int = 0
+    median_repair: timedelta | None = None
+    events: Counter = field(default_factory=Counter)
+    figures: Counter = field(default_factory=Counter)
+    places: Counter = field(default_factory=Counter)
+    strengths: list[str] = field(default_factory=list)
+    reflect: list[str] = field(default_factory=list)
+    drill: str | None = None
+
+
+def summary(entries: list[db.JournalEntry], start: date, end: date) -> Summary:
+    """The entries that occurred from ``start`` up to (not including) ``end``: counts, the qualities of the
+    responses, repair times, exploration and the figure map, and the words of a reflective summary."""
+    inside = [e for e in entries if start <= db.aware(e.occurred_at).date() < end]
+    found = Summary(start=start, end=end, entries=len(inside))
+    chosen = []
+    for entry in inside:
+        version = entry.current
+        if entry.kind == "moment":
+            found.moments += 1
+            found.needs[version.need] += 1
+            found.outcomes[version.outcome] += 1
+            found.responses[version.response] += 1
+            chosen.append(response(index_of(version.response)))
+        elif entry.kind == "exploration":
+            found.events[version.event] += 1
+        elif entry.kind == "figure":
+            found.figures[version.figure] += 1
+            found.places[version.place] += 1
+    found.attended = sum(r.attends_to_need for r in chosen)
+    if chosen:
+        found.qualities = {q: sum(getattr(r, q) for r in chosen) / len(chosen) for q in QUALITIES}
+    spans = [r for r in repairs(entries) if start <= r.rupture_at.date() < end]
+    found.ruptures = len(spans)
+    times = [r.time for r in spans if r.time is not None]
+    found.repaired = len(times)
+    found.median_repair = median(times) if times else None
+    found.strengths, found.reflect = _words(found)
+    found.drill = hardest(inside, spans)
+    return found
+
+
+def _words(found: Summary) -> tuple[list[str], list[str]]:
+    """What went well first, then what to reflect on: about the adult's responses, never a verdict on the child."""
+    strengths, reflect = [], []
+    if found.attended:
+        strengths.append(f"{found.attended} of your {found.moments} responses attended to what the child needed.")
+    if found.outcomes["settled"]:
+        strengths.append(f"{found.outcomes['settled']} moment{'s' * (found.outcomes['settled'] != 1)} went as you "
+                         "hoped.")  # fmt: skip
+    if found.repaired:
+        when = duration_words(found.median_repair) if found.median_repair is not None else ""
+        strengths.append(f"You repaired {found.repaired} of {found.ruptures} rupture{'s' * (found.ruptures != 1)}; "
+                         f"half of them within {when}.")  # fmt: skip
+    if sum(found.events.values()):
+        strengths.append(f"You saw {sum(found.events.values())} steps of exploration: "
+                         + ", ".join(f"{EVENTS[k].lower()} ({n})" for k, n in found.events.items()) + ".")  # fmt: skip
+    if found.figures["me"]:
+        strengths.append(f"The child turned to you {found.figures['me']} time{'s' * (found.figures['me'] != 1)}.")
+    if found.qualities:
+        best = max(found.qualities, key=found.qualities.get)
+        strengths.append(f"Your responses were strongest in {best}.")
+    left = found.ruptures - found.repaired
+    if left:
+        reflect.append(f"{left} rupture{'s' * (left != 1)} not repaired yet: what might reconnect you?")
+    if found.outcomes["not-yet"]:
+        reflect.append(f"{found.outcomes['not-yet']} moment{'s' * (found.outcomes['not-yet'] != 1)} did not settle "
+                       "yet: what was the child showing, and what did they need?")  # fmt: skip
+    if found.moments and found.attended < found.moments:
+        reflect.append(f"{found.moments - found.attended} response{'s' * (found.moments - found.attended != 1)} "
+                       "did not attend to the need the child showed; was that a choice?")  # fmt: skip
+    return strengths, reflect
+
+
+def hardest(entries: list[db.JournalEntry], spans: list[Repair]) -> str | None:
+    """The drill for the kind of moment most often hard for this adult in ``entries`` (a moment that did not settle,
+    by the need; a rupture unrepaired or repaired after LONG_REPAIR), or None when none was hard."""
+    hard: Counter = Counter()
+    for entry in entries:
+        if entry.kind == "moment" and entry.current.outcome == "not-yet":
+            hard[entry.current.need] += 1
+    hard["rupture"] += sum(r.time is None or r.time > LONG_REPAIR for r in spans)
+    kind, count = max(hard.items(), key=lambda item: (item[1], item[0]), default=(None, 0))
+    return DRILL_FOR[kind] if count and kind in DRILL_FOR else None
+
+
+def weekly(entries: list[db.JournalEntry], weeks: int, last: date) -> list[Summary]:
+    """The ``weeks`` weeks up to the one holding ``last``, oldest first (for the meeting page's plots)."""
+    monday = week_of(last)
+    return [summary(entries, monday - timedelta(weeks=w), monday - timedelta(weeks=w - 1))
+            for w in range(weeks - 1, -1, -1)]  # fmt: skip
+
+
+def drill_title(key: str | None) -> str | None:
+    return DRILLS[key].title if key in DRILLS else None
