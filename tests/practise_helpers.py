@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers import SHIPPED
-from rehearse_client import token_of
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
@@ -48,7 +47,7 @@ def make_world(tmp_path: Path) -> World:
 
 def sign_in(client: TestClient, username: str, password: str = PASSWORD, code: str = "") -> object:
     page = client.get("/login")
-    answer = client.post("/login", data={"csrf": token_of(page.text), "username": username, "password": password,
+    answer = client.post("/login", data={"csrf": form_token(page.text, "/login"), "username": username, "password": password,
                                          "code": code})  # fmt: skip
     return answer
 
