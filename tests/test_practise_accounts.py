@@ -37,16 +37,20 @@ def test_signing_in_makes_a_new_session_and_signing_out_ends_it(world) -> None: 
     assert answer.status_code == 303
     cookie = answer.headers["set-cookie"]
     session_id = answer.cookies[accounts.SESSION_COOKIE]
-    assert session_id != "planted-before-sign-in" and len(session_id) >= 40
+    assert session_id != "planted-before-sign-in"
+    assert len(session_id) >= 40
     client = world.client()  # the browser with the new cookie only
     client.cookies.set(accounts.SESSION_COOKIE, session_id)
-    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie  # plain http on loopback
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
+    assert "Secure" not in cookie
     with Session(world.app.state.engine) as session:  # only the hash is stored
         assert session.get(db.WebSession, hashlib.sha256(session_id.encode()).hexdigest()) is not None
         assert session.get(db.WebSession, session_id) is None
     assert client.get("/journal").status_code == 200
     again = sign_in(client, "pat")  # rotated at every sign-in: the old id stops working
-    assert again.status_code == 303 and again.cookies[accounts.SESSION_COOKIE] != session_id
+    assert again.status_code == 303
+    assert again.cookies[accounts.SESSION_COOKIE] != session_id
     client = world.client()
     client.cookies.set(accounts.SESSION_COOKIE, again.cookies[accounts.SESSION_COOKIE])
     stale = world.client()
@@ -54,7 +58,8 @@ def test_signing_in_makes_a_new_session_and_signing_out_ends_it(world) -> None: 
     assert stale.get("/journal").headers["location"] == "/login"
     page = client.get("/journal")
     out = client.post("/logout", data={"csrf": token_of(page.text.split('action="/logout"')[1])})
-    assert out.status_code == 303 and out.headers["location"] == "/login"
+    assert out.status_code == 303
+    assert out.headers["location"] == "/login"
     assert sessions_of(world, "pat") == 0
 
 
@@ -64,7 +69,8 @@ def test_over_https_the_cookies_are_secure(world) -> None:  # type: ignore[no-un
     assert "Secure" in first.headers["set-cookie"]
     answer = client.post("/login", data={"csrf": token_of(first.text), "username": "pat", "password": PASSWORD})
     assert answer.status_code == 303
-    assert "Secure" in answer.headers["set-cookie"] and "HttpOnly" in answer.headers["set-cookie"]
+    assert "Secure" in answer.headers["set-cookie"]
+    assert "HttpOnly" in answer.headers["set-cookie"]
 
 
 def test_a_password_change_ends_every_session_of_the_user(world) -> None:  # type: ignore[no-untyped-def]
@@ -73,7 +79,8 @@ def test_a_password_change_ends_every_session_of_the_user(world) -> None:  # typ
     page = laptop.get("/account")
     short = laptop.post("/account/password", data={"csrf": token_of(page.text.split('action="/account/password"')[1]),
                                                     "current": PASSWORD, "new": "short"})  # fmt: skip
-    assert short.status_code == 400 and "at least 12" in short.text
+    assert short.status_code == 400
+    assert "at least 12" in short.text
     assert sessions_of(world, "pat") == 2  # refused: nothing changed
     changed = laptop.post("/account/password", data={"csrf": token_of(page.text.split('action="/account/password"')[1]),
                                                       "current": PASSWORD, "new": "another long passphrase"})  # fmt: skip
@@ -92,7 +99,8 @@ def test_sign_in_is_throttled_per_account_and_per_address(world) -> None:  # typ
         assert sign_in(client, "pat", "wrong password").status_code == 403
     # now even the right password waits: the back-off is per account
     refused = sign_in(client, "pat")
-    assert refused.status_code == 429 and "Wait" in refused.text
+    assert refused.status_code == 429
+    assert "Wait" in refused.text
     assert sessions_of(world, "pat") == 0
     with Session(world.app.state.engine) as session:
         keys = accounts.throttle_keys("pat", "testclient")
@@ -105,7 +113,9 @@ def test_sign_in_is_throttled_per_account_and_per_address(world) -> None:  # typ
         assert sign_in(other, name, "guess").status_code == 403
     assert sign_in(other, "paula").status_code == 429
     # from another address, paula is not held up by the guesses at other accounts
-    assert sign_in(TestClient(world.app, follow_redirects=False, client=("10.0.0.10", 5000)), "paula").status_code == 303
+    assert (
+        sign_in(TestClient(world.app, follow_redirects=False, client=("10.0.0.10", 5000)), "paula").status_code == 303
+    )
 
 
 def test_a_second_factor_once_on_is_asked_for(world) -> None:  # type: ignore[no-untyped-def]
@@ -131,16 +141,21 @@ def test_the_command_adds_users_and_refuses_bad_ones_in_one_line(tmp_path: Path)
     assert added.exit_code == 0, added.output
     again = runner.invoke(main, ["practise", "add-user", "sam", "--team", "Year 2", "--database", str(database)],
                           env={"SECUREBASE_NEW_PASSWORD": "short"})  # fmt: skip
-    assert again.exit_code == 2 and "expected at least 12" in again.output and "Traceback" not in again.output
+    assert again.exit_code == 2
+    assert "expected at least 12" in again.output
+    assert "Traceback" not in again.output
     taken = runner.invoke(main, ["practise", "add-user", "ada", "--database", str(database)],
                           env={"SECUREBASE_NEW_PASSWORD": "another long one!"})  # fmt: skip
-    assert taken.exit_code == 2 and "username 'ada' is taken" in taken.output
+    assert taken.exit_code == 2
+    assert "username 'ada' is taken" in taken.output
     named = runner.invoke(main, ["practise", "add-user", "Not A Name!", "--database", str(database)],
                           env={"SECUREBASE_NEW_PASSWORD": "another long one!"})  # fmt: skip
-    assert named.exit_code == 2 and "username 'Not A Name!' is not accepted" in named.output
+    assert named.exit_code == 2
+    assert "username 'Not A Name!' is not accepted" in named.output
     role = runner.invoke(main, ["practise", "add-user", "bo", "--role", "boss", "--database", str(database)],
                          env={"SECUREBASE_NEW_PASSWORD": "another long one!"})  # fmt: skip
-    assert role.exit_code == 2 and "boss" in role.output
+    assert role.exit_code == 2
+    assert "boss" in role.output
     engine = create_engine(f"sqlite:///{database}")
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT username, role FROM users")).all()
@@ -148,7 +163,8 @@ def test_the_command_adds_users_and_refuses_bad_ones_in_one_line(tmp_path: Path)
         assert connection.execute(text("SELECT action FROM audit_events")).scalars().all() == ["user-added"]
         stored = connection.execute(text("SELECT password_hash FROM users")).scalar()
     engine.dispose()
-    assert stored.startswith("$argon2") and "a long enough passphrase" not in stored
+    assert stored.startswith("$argon2")
+    assert "a long enough passphrase" not in stored
 
 
 def test_the_team_server_command_names_its_options() -> None:
