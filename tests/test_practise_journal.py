@@ -184,7 +184,7 @@ def test_the_week_strengths_first_and_a_drill_for_what_was_hard(world) -> None: 
     log(pat, child, kind="figure", figure="me", place="classroom")
     page = pat.get("/journal/week").text
     assert page.index("What went well") < page.index("To reflect on")
-    assert "2 of your 6 responses attended to what the child needed" in page
+    assert "2 of your 6 responses fitted what the child needed" in page
     assert "The child turned to you 1 time." in page
     assert "tried something hard (1)" in page
     # comfort that did not settle was the most frequent hard moment: the drill that reads what a child shows
@@ -210,7 +210,10 @@ def test_the_summary_counts_and_the_qualities_follow_the_repertoire() -> None:
     entries.append(entry("repair", T0 + timedelta(days=1, hours=5)))
     found = journal.summary(entries, T0.date(), T0.date() + timedelta(days=7))
     assert found.moments == 2
-    assert found.attended == 1
+    assert found.fitted == 1  # comfort fits a need for comfort; carrying on with something else does not
+    assert journal.fits("explore", response(index_of("encourage")))
+    assert not journal.fits("explore", response(index_of("take_over")))
+    assert not journal.fits("comfort", response(index_of("encourage")))
     both = (response(index_of("comfort")), response(index_of("ignore")))
     assert found.qualities["warmth"] == pytest.approx((both[0].warmth + both[1].warmth) / 2)
     assert (found.ruptures, found.repaired, found.median_repair) == (1, 1, timedelta(hours=5))

@@ -37,15 +37,18 @@ CHILD_CODE = re.compile(r"^[A-Z]{1,3}[0-9]{1,4}$")
 TEAM_NAME = re.compile(r"^[\w .,'()&-]{2,80}$")
 
 _hasher = PasswordHasher()
+#: checked against when the name is unknown, so that an unknown name takes as long as a wrong password
+_UNKNOWN = _hasher.hash("not a password of anyone")
 
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def password_ok(user: db.User, password: str) -> bool:
+def password_ok(user: db.User | None, password: str) -> bool:
+    """Whether ``password`` is the user's (an unknown user, None, costs the same time and is never accepted)."""
     try:
-        return _hasher.verify(user.password_hash, password)
+        return _hasher.verify(user.password_hash if user is not None else _UNKNOWN, password) and user is not None
     except (VerificationError, InvalidHashError):
         return False
 
@@ -66,6 +69,7 @@ def _hash_id(session_id: str) -> str:
 def start_session(session: Session, user: db.User) -> str:
     """A new session for ``user``: its id for the cookie (only its hash is stored)."""
     session_id = secrets.token_urlsafe(32)
+    session.execute(delete(db.WebSession).where(db.WebSession.expires_at < db.now()))  # expired ones, of anyone
     session.add(db.WebSession(id_hash=_hash_id(session_id), user_id=user.id, created_at=db.now(),
                               expires_at=db.now() + SESSION_LIFETIME))  # fmt: skip
     return session_id

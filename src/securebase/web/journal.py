@@ -15,7 +15,7 @@ from statistics import median
 
 from securebase.model.state import QUALITIES
 from securebase.rehearse.practice import DRILLS
-from securebase.rehearse.repertoire import index_of, keys, response
+from securebase.rehearse.repertoire import Response, index_of, keys, response
 from securebase.web import db
 
 KINDS = ("moment", "rupture", "repair", "exploration", "figure")
@@ -29,8 +29,19 @@ PLACES = {"arrival": "Arrival", "classroom": "Classroom", "playground": "Playgro
 #: a need to explore that did not (helping just enough), a rupture left long or unrepaired (repair). Only the kind
 #: of moment picks the drill: nothing of a real child enters the simulation.
 DRILL_FOR = {"comfort": "miscues", "explore": "hard-task", "rupture": "repair"}
+#: a response fits a need to explore when its support of exploration is at least this, without taking over (the
+#: repertoire's numbers: notice and name, stay close, encourage, help a little); a modelling choice
+EXPLORE_SUPPORT_FIT = 0.6
 #: a repair later than this counts as a rupture left long (a modelling choice: within the same day's session)
 LONG_REPAIR = timedelta(hours=4)
+
+
+def fits(need: str, chosen: Response) -> bool:
+    """Whether a response fits the need the adult saw: comfort, a response that attends to distress (the
+    repertoire's ``attends_to_need``); exploring, one that supports it (EXPLORE_SUPPORT_FIT) without taking over."""
+    if need == "comfort":
+        return chosen.attends_to_need
+    return chosen.exploration_support >= EXPLORE_SUPPORT_FIT and chosen.intrusiveness < 0.5
 
 
 def entry_problem(kind: str, fields: dict[str, str]) -> str | None:
@@ -109,8 +120,8 @@ class Summary:
     moments: int = 0
     needs: Counter = field(default_factory=Counter)
     outcomes: Counter = field(default_factory=Counter)
-    #: moments whose response attends to the child's need (the repertoire's attends_to_need)
-    attended: int = 0
+    #: moments whose response fitted the need the adult saw (:func:`fits`)
+    fitted: int = 0
     #: the five qualities of the responses chosen, as means (the repertoire's numbers)
     qualities: dict[str, float] = field(default_factory=dict)
     responses: Counter = field(default_factory=Counter)
@@ -130,7 +141,7 @@ def summary(entries: list[db.JournalEntry], start: date, end: date) -> Summary:
     responses, repair times, exploration and the figure map, and the words of a reflective summary."""
     inside = [e for e in entries if start <= db.aware(e.occurred_at).date() < end]
     found = Summary(start=start, end=end, entries=len(inside))
-    chosen = []
+    chosen, fitted = [], 0
     for entry in inside:
         version = entry.current
         if entry.kind == "moment":
@@ -139,12 +150,13 @@ def summary(entries: list[db.JournalEntry], start: date, end: date) -> Summary:
             found.outcomes[version.outcome] += 1
             found.responses[version.response] += 1
             chosen.append(response(index_of(version.response)))
+            fitted += fits(version.need, chosen[-1])
         elif entry.kind == "exploration":
             found.events[version.event] += 1
         elif entry.kind == "figure":
             found.figures[version.figure] += 1
             found.places[version.place] += 1
-    found.attended = sum(r.attends_to_need for r in chosen)
+    found.fitted = fitted
     if chosen:
         found.qualities = {q: sum(getattr(r, q) for r in chosen) / len(chosen) for q in QUALITIES}
     spans = [r for r in repairs(entries) if start <= r.rupture_at.date() < end]
@@ -157,35 +169,39 @@ def summary(entries: list[db.JournalEntry], start: date, end: date) -> Summary:
     return found
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
 def _words(found: Summary) -> tuple[list[str], list[str]]:
     """What went well first, then what to reflect on: about the adult's responses, never a verdict on the child."""
     strengths, reflect = [], []
-    if found.attended:
-        strengths.append(f"{found.attended} of your {found.moments} responses attended to what the child needed.")
+    if found.fitted:
+        strengths.append(f"{found.fitted} of your {_count(found.moments, 'response')} fitted what the child needed.")
     if found.outcomes["settled"]:
-        strengths.append(f"{found.outcomes['settled']} moment{'s' * (found.outcomes['settled'] != 1)} went as you "
-                         "hoped.")  # fmt: skip
+        strengths.append(f"{_count(found.outcomes['settled'], 'moment')} went as you hoped.")
     if found.repaired:
         when = duration_words(found.median_repair) if found.median_repair is not None else ""
-        strengths.append(f"You repaired {found.repaired} of {found.ruptures} rupture{'s' * (found.ruptures != 1)}; "
-                         f"half of them within {when}.")  # fmt: skip
-    if sum(found.events.values()):
-        strengths.append(f"You saw {sum(found.events.values())} steps of exploration: "
-                         + ", ".join(f"{EVENTS[k].lower()} ({n})" for k, n in found.events.items()) + ".")  # fmt: skip
+        strengths.append(
+            f"You repaired {found.repaired} of {_count(found.ruptures, 'rupture')}; the median time to repair was {when}."
+        )
+    if found.events:
+        seen = ", ".join(f"{EVENTS[k].lower()} ({n})" for k, n in found.events.items())
+        strengths.append(f"You saw {_count(sum(found.events.values()), 'step')} of exploration: {seen}.")
     if found.figures["me"]:
-        strengths.append(f"The child turned to you {found.figures['me']} time{'s' * (found.figures['me'] != 1)}.")
+        strengths.append(f"The child turned to you {_count(found.figures['me'], 'time')}.")
     if found.qualities:
         best = max(found.qualities, key=found.qualities.get)
         strengths.append(f"Your responses were strongest in {best}.")
     left = found.ruptures - found.repaired
     if left:
-        reflect.append(f"{left} rupture{'s' * (left != 1)} not repaired yet: what might reconnect you?")
+        reflect.append(f"{_count(left, 'rupture')} not repaired yet: what might reconnect you?")
     if found.outcomes["not-yet"]:
-        reflect.append(f"{found.outcomes['not-yet']} moment{'s' * (found.outcomes['not-yet'] != 1)} did not settle "
-                       "yet: what was the child showing, and what did they need?")  # fmt: skip
-    if found.moments and found.attended < found.moments:
-        reflect.append(f"{found.moments - found.attended} response{'s' * (found.moments - found.attended != 1)} "
-                       "did not attend to the need the child showed; was that a choice?")  # fmt: skip
+        reflect.append(f"{_count(found.outcomes['not-yet'], 'moment')} did not settle yet: what was the child showing, "
+                       "and what did they need?")  # fmt: skip
+    if found.moments > found.fitted:
+        reflect.append(f"{_count(found.moments - found.fitted, 'response')} did not fit the need you saw; was that a "
+                       "choice?")  # fmt: skip
     return strengths, reflect
 
 

@@ -79,7 +79,7 @@ async def login(request: Request) -> Response:
             return page(request, "login.html", status=429, failed=f"Too many tries that were not accepted. Wait "
                         f"{seconds} seconds, then try again.")  # fmt: skip
         user = session.scalar(select(db.User).where(db.User.username == username))
-        accepted = user is not None and accounts.password_ok(user, password)
+        accepted = accounts.password_ok(user, password)
         if accepted and user.totp_secret and not accounts.totp_ok(user.totp_secret, code):
             accepted = False
         if not accepted:
