@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers import SHIPPED
@@ -25,13 +25,21 @@ class World:
     url: str
     app: object
     ids: dict[str, int]
+    clients: list[TestClient] = field(default_factory=list)
 
     def client(self, username: str | None = None, **headers: str) -> TestClient:
         client = TestClient(self.app, follow_redirects=False, headers=headers)
         client.__enter__()
+        self.clients.append(client)
         if username is not None:
             sign_in(client, username)
         return client
+
+    def close(self) -> None:
+        """Every client's app shut down and the database's connections closed (PostgreSQL warns otherwise)."""
+        for client in self.clients:
+            client.__exit__(None, None, None)
+        self.app.state.engine.dispose()
 
 
 #: a PostgreSQL database to run these tests on instead of a fresh SQLite file (emptied before each test)

@@ -37,7 +37,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
     attempt = started.headers["location"].rsplit("/", 1)[-1]
     clients = {name: (pat if name == "pat" else built.client(name)) for name in USERS}
     clients["anonymous"] = built.client()
-    return {"world": built, "child": child, "entry": entry, "attempt": attempt, "clients": clients}
+    yield {"world": built, "child": child, "entry": entry, "attempt": attempt, "clients": clients}
+    built.close()
 
 
 def reads(w: dict) -> list[tuple[str, set[str]]]:

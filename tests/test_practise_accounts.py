@@ -21,7 +21,9 @@ from securebase.web import accounts, db
 
 @pytest.fixture
 def world(tmp_path: Path):  # type: ignore[no-untyped-def]
-    return make_world(tmp_path)
+    made = make_world(tmp_path)
+    yield made
+    made.close()
 
 
 def sessions_of(world, username: str) -> int:  # type: ignore[no-untyped-def]

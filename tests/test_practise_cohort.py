@@ -31,6 +31,13 @@ def play_drill(client, skill: str, response: str) -> str:  # type: ignore[no-unt
 
 def test_the_cohort_view_follows_the_trainees_attempts(tmp_path: Path) -> None:
     world = make_world(tmp_path)
+    try:
+        _the_cohort_view(world)
+    finally:
+        world.close()
+
+
+def _the_cohort_view(world) -> None:  # type: ignore[no-untyped-def]
     pat = world.client("pat")
     finished = [play_drill(pat, "repair", "ignore"), play_drill(pat, "repair", "repair")]
     shown = [int(re.search(r"(\d+) of \d+ responses were what the expert practice would do", f).group(1))

@@ -24,7 +24,9 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "securebase"
 
 @pytest.fixture
 def world(tmp_path: Path):  # type: ignore[no-untyped-def]
-    return make_world(tmp_path)
+    made = make_world(tmp_path)
+    yield made
+    made.close()
 
 
 def rows(world, sql: str, **params) -> list:  # type: ignore[no-untyped-def]
