@@ -10,13 +10,15 @@ page may hold pat's note.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from practise_helpers import World, add_child, log, make_world, team_id
 from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
 
-from securebase.web import security
+from securebase.web import db, security
 
 NOTE = "private words about the red tower"
 USERS = ("pat", "tess", "paula", "tom", "ada")
@@ -207,3 +209,21 @@ def test_a_trainee_sees_only_their_own_attempts(world: dict, tmp_path: Path) -> 
     index = world["clients"]["paula"].get("/").text
     assert world["attempt"] not in index
     assert world["attempt"] in world["clients"]["pat"].get("/").text
+
+
+def test_the_debrief_compares_only_with_the_same_trainees_earlier_attempts(tmp_path: Path) -> None:
+    built = make_world(tmp_path)
+    try:
+        start = datetime(2026, 1, 5, 9, tzinfo=UTC)
+        with Session(built.app.state.engine) as session:
+            for n, owner in enumerate((built.ids["pat"], built.ids["paula"], built.ids["pat"], None)):
+                at = start + timedelta(hours=n)
+                session.add(db.Attempt(id=f"{n:016x}", scenario="setback", seed=13, created_at=at, finished_at=at,
+                                       owner_id=owner))  # fmt: skip
+            session.commit()
+            later = start + timedelta(days=1)
+            mine = db.attempts_like(session, "setback", 13, later, built.ids["pat"])
+            assert [a.id for a in mine] == [f"{2:016x}", f"{0:016x}"]
+            assert [a.id for a in db.attempts_like(session, "setback", 13, later, None)] == [f"{3:016x}"]
+    finally:
+        built.close()

@@ -174,3 +174,25 @@ def test_the_team_server_command_names_its_options() -> None:
     assert result.exit_code == 0
     for option in ("--host", "--port", "--database", "--database-url", "--forwarded-allow-ips", "add-user"):
         assert option in result.output
+
+
+def test_the_administrator_adds_a_user_and_a_membership_on_the_page(world) -> None:  # type: ignore[no-untyped-def]
+    from practise_helpers import form_token
+
+    ada = world.client("ada")
+    page = ada.get("/admin").text
+    bad = ada.post("/admin/users", data={"csrf": form_token(page, "/admin/users"), "username": "sam",
+                                         "password": "short", "role": "practitioner", "team": "North"})  # fmt: skip
+    assert bad.status_code == 400
+    assert "expected at least 12" in bad.text
+    added = ada.post("/admin/users", data={"csrf": form_token(page, "/admin/users"), "username": "sam",
+                                           "password": PASSWORD, "role": "practitioner", "team": "North"})  # fmt: skip
+    assert added.status_code == 303
+    sam = world.client("sam")
+    assert "North" in sam.get("/account").text
+    with Session(world.app.state.engine) as session:
+        sam_id = session.scalar(select(db.User.id).where(db.User.username == "sam"))
+    joined = ada.post("/admin/memberships", data={"csrf": form_token(page, "/admin/memberships"),
+                                                  "user": str(sam_id), "team": "South"})  # fmt: skip
+    assert joined.status_code == 303
+    assert "North, South" in sam.get("/account").text

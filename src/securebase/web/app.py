@@ -1,4 +1,6 @@
-"""The rehearsal app: pages to choose a scenario, play the moments, read the debrief and export it.
+"""The rehearsal app: pages to choose a scenario, play the moments, read the debrief and export it; with accounts
+(``securebase practise``), the team server, whose own pages are in ``practise.py``: each attempt then belongs to its
+trainee, and another trainee's is answered as unknown.
 
 Server-rendered (Starlette + Jinja2, one stylesheet); htmx (vendored) only swaps the what-if panel.
 Every form carries a token bound to a cookie and to its purpose; a bad token, a forged value, an
