@@ -4,6 +4,7 @@ throttled sign-in, the second factor, the cookies' flags, and the command that a
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from pathlib import Path
 
 import pyotp
@@ -196,3 +197,15 @@ def test_the_administrator_adds_a_user_and_a_membership_on_the_page(world) -> No
                                                   "user": str(sam_id), "team": "South"})  # fmt: skip
     assert joined.status_code == 303
     assert "North, South" in sam.get("/account").text
+
+
+def test_a_session_ends_when_it_expires(world) -> None:  # type: ignore[no-untyped-def]
+    client = world.client("pat")
+    assert client.get("/journal").status_code == 200
+    with Session(world.app.state.engine) as session:
+        for row in session.scalars(select(db.WebSession)):
+            row.expires_at = db.now() - timedelta(seconds=1)
+        session.commit()
+    assert client.get("/journal").headers["location"] == "/login"
+    world.client("paula")  # a new sign-in clears the expired rows, of anyone
+    assert sessions_of(world, "pat") == 0
