@@ -131,6 +131,8 @@ class Summary:
     events: Counter = field(default_factory=Counter)
     figures: Counter = field(default_factory=Counter)
     places: Counter = field(default_factory=Counter)
+    #: the figure map: how often the child turned to whom, where ((figure, place) -> count)
+    figure_map: Counter = field(default_factory=Counter)
     strengths: list[str] = field(default_factory=list)
     reflect: list[str] = field(default_factory=list)
     drill: str | None = None
@@ -156,6 +158,7 @@ def summary(entries: list[db.JournalEntry], start: date, end: date) -> Summary:
         elif entry.kind == "figure":
             found.figures[version.figure] += 1
             found.places[version.place] += 1
+            found.figure_map[version.figure, version.place] += 1
     found.fitted = fitted
     if chosen:
         found.qualities = {q: sum(getattr(r, q) for r in chosen) / len(chosen) for q in QUALITIES}
