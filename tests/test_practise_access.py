@@ -70,6 +70,9 @@ def reads(w: dict) -> list[tuple[str, set[str]]]:
         ("/attempts/0123456789abcdef", set()),
         ("/attempts/0123456789abcdef/debrief", set()),
         ("/journal/entries/abc", set()),
+        ("/account/export.xml", set()),
+        (f"/team/children/{c}/export.xml", set()),
+        (f"/admin/users/{pat}/export.html", set()),
         ("/journal/children/1e3", set()),
     ]
 

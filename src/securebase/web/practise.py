@@ -420,6 +420,12 @@ def _download(request: Request, name: str, records: dict[str, list[dict[str, Any
     return Response(body, media_type=media, headers={"content-disposition": f'attachment; filename="{name}.{fmt}"'})
 
 
+def _check_format(request: Request) -> None:
+    """Before anything is read or audited: an export is JSON or CSV, and any other address does not exist."""
+    if request.path_params["format"] not in ("json", "csv"):
+        raise _not_found()
+
+
 def _names(session: Session) -> dict[int, str]:
     return dict(session.execute(select(db.User.id, db.User.username)).all())
 
@@ -433,6 +439,7 @@ def _trainer_child(request: Request, session: Session) -> tuple[db.User, db.Chil
 
 def child_export(request: Request) -> Response:
     """Everything kept about one child (a subject access request): every adult's entries, every version."""
+    _check_format(request)
     with Session(request.app.state.engine) as session:
         me, child = _trainer_child(request, session)
         entries = list(session.scalars(select(db.JournalEntry).where(db.JournalEntry.child_id == child.id)
@@ -494,6 +501,7 @@ def _about(user: db.User) -> dict[str, Any]:
 
 
 def my_export(request: Request) -> Response:
+    _check_format(request)
     with Session(request.app.state.engine) as session:
         me = _me(request, session)
         db.audit(session, me.id, "adult-exported", f"user:{me.id} {request.path_params['format']}")
@@ -595,6 +603,7 @@ def _some_user(session: Session, request: Request) -> db.User:
 
 def admin_user_export(request: Request) -> Response:
     _require(request, "admin")
+    _check_format(request)
     with Session(request.app.state.engine) as session:
         user = _some_user(session, request)
         db.audit(session, request.state.user.id, "adult-exported", f"user:{user.id} {request.path_params['format']}")
