@@ -48,6 +48,10 @@ def _the_cohort_view(world) -> None:  # type: ignore[no-untyped-def]
     # oldest first, each attempt's expert agreement then its repairs
     assert [int(right) for right, _ in cells[0::2]] == shown
     assert [int(moments) for _, moments in cells[0::2]] == [practice.DRILL_MOMENTS] * 2
+    assert (
+        f"from {shown[0]} of {practice.DRILL_MOMENTS} to {shown[1]} of {practice.DRILL_MOMENTS} responses"
+        in pat_section
+    )
     # needs next: the drill of the skill missed most often, from what the finished pages said the expert would do
     by_label = {r.label: r.key for r in repertoire()}
     missed = Counter(
