@@ -41,7 +41,8 @@ def now() -> datetime:
 
 
 class Setting(Base):
-    """Server-wide values that must survive a restart (the key that signs the forms' tokens)."""
+    """Server-wide values that must survive a restart (the key that signs the forms' tokens, the journal's
+    retention in days)."""
 
     __tablename__ = "settings"
     name: Mapped[str] = mapped_column(String(40), primary_key=True)

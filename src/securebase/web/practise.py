@@ -93,7 +93,7 @@ async def login(request: Request) -> Response:
         session_id = accounts.start_session(session, user)
         db.audit(session, user.id, "sign-in", f"user:{user.id}")
         session.commit()
-    answer = RedirectResponse("/journal", status_code=303)
+    answer = RedirectResponse("/admin" if user.role == "admin" else "/journal", status_code=303)
     _session_cookie(answer, request, session_id, int(accounts.SESSION_LIFETIME.total_seconds()))
     return answer
 
