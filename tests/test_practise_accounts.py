@@ -180,6 +180,8 @@ def test_the_team_server_command_names_its_options() -> None:
 def test_the_administrator_adds_a_user_and_a_membership_on_the_page(world) -> None:  # type: ignore[no-untyped-def]
     from practise_helpers import form_token
 
+    assert sign_in(world.client(), "ada").headers["location"] == "/admin"  # an administrator lands there
+    assert sign_in(world.client(), "pat").headers["location"] == "/journal"
     ada = world.client("ada")
     page = ada.get("/admin").text
     bad = ada.post("/admin/users", data={"csrf": form_token(page, "/admin/users"), "username": "sam",

@@ -92,8 +92,9 @@ async def login(request: Request) -> Response:
         accounts.end_session(session, request.cookies.get(accounts.SESSION_COOKIE))
         session_id = accounts.start_session(session, user)
         db.audit(session, user.id, "sign-in", f"user:{user.id}")
+        landing = "/admin" if user.role == "admin" else "/journal"
         session.commit()
-    answer = RedirectResponse("/admin" if user.role == "admin" else "/journal", status_code=303)
+    answer = RedirectResponse(landing, status_code=303)
     _session_cookie(answer, request, session_id, int(accounts.SESSION_LIFETIME.total_seconds()))
     return answer
 
