@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers import SHIPPED
-from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
@@ -42,22 +40,10 @@ class World:
         self.app.state.engine.dispose()
 
 
-#: a PostgreSQL database to run these tests on instead of a fresh SQLite file (emptied before each test)
-DATABASE_VARIABLE = "SECUREBASE_TEST_DATABASE_URL"
-
-
-def _empty(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
-def make_world(tmp_path: Path) -> World:
-    url = os.environ.get(DATABASE_VARIABLE) or f"sqlite:///{tmp_path / 'practise.sqlite'}"
-    if url.startswith("postgresql"):
-        _empty(url)
+def make_world(tmp_path: Path, url: str | None = None) -> World:
+    """The world on ``url`` (an empty database: conftest's ``database_url``, SQLite or PostgreSQL), or on a new SQLite
+    file in ``tmp_path``."""
+    url = url or f"sqlite:///{tmp_path / 'practise.sqlite'}"
     app = create_app(url, SHIPPED.params, accounts=True)
     ids = {}
     with Session(app.state.engine) as session:

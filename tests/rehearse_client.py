@@ -24,13 +24,14 @@ def token_of(html: str) -> str:
 
 class Server:
     """``securebase rehearse`` (or ``command``: ``practise``, the team server) on a free loopback port, in its own
-    process."""
+    process; ``database`` an SQLite file's path or a SQLAlchemy URL (PostgreSQL)."""
 
-    def __init__(self, database: Path, *extra: str, command: str = "rehearse"):
+    def __init__(self, database: Path | str, *extra: str, command: str = "rehearse"):
         self.database = database
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "PYTHONUNBUFFERED": "1"}
+        where = ["--database-url", database] if "://" in str(database) else ["--database", str(database)]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "securebase", command, "--port", "0", "--database", str(database), *extra],
+            [sys.executable, "-m", "securebase", command, "--port", "0", *where, *extra],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

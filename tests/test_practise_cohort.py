@@ -29,8 +29,8 @@ def play_drill(client, skill: str, response: str) -> str:  # type: ignore[no-unt
     return html.unescape(client.get(attempt).text)
 
 
-def test_the_cohort_view_follows_the_trainees_attempts(tmp_path: Path) -> None:
-    world = make_world(tmp_path)
+def test_the_cohort_view_follows_the_trainees_attempts(tmp_path: Path, database_url: str) -> None:
+    world = make_world(tmp_path, database_url)
     try:
         _the_cohort_view(world)
     finally:

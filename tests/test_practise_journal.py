@@ -23,8 +23,9 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "securebase"
 
 
 @pytest.fixture
-def world(tmp_path: Path):  # type: ignore[no-untyped-def]
-    made = make_world(tmp_path)
+def world(tmp_path: Path, database_url: str):  # type: ignore[no-untyped-def]
+    """The world on each database the app supports (conftest's database_url: SQLite, and PostgreSQL when given)."""
+    made = make_world(tmp_path, database_url)
     yield made
     made.close()
 

@@ -53,7 +53,15 @@ def assert_clear_page(answer, status: int, words: str) -> None:  # type: ignore[
     assert "Nothing was changed" in answer.text or status == 413
 
 
-def test_a_whole_term_debrief_replay_and_export(client: TestClient, database: str) -> None:
+@pytest.fixture
+def client_on_each_database(database_url: str) -> TestClient:
+    """The app on SQLite and on PostgreSQL (conftest's database_url)."""
+    with TestClient(create_app(database_url, SHIPPED.params), follow_redirects=False) as test_client:
+        yield test_client
+
+
+def test_a_whole_term_debrief_replay_and_export(client_on_each_database: TestClient, database_url: str) -> None:
+    client, database = client_on_each_database, database_url
     trainee = Trainee(client)
     attempt = trainee.start("rupture")
     moves = ["repair", "notice_name", "comfort", "encourage", "ignore", "help_little", "stay_close"] * 2
@@ -74,6 +82,21 @@ def test_a_whole_term_debrief_replay_and_export(client: TestClient, database: st
     assert "<style>" in exported.text
     assert "<script" not in exported.text
     assert 'rel="stylesheet"' not in exported.text
+
+
+def test_a_note_with_a_nul_character_is_kept_without_it_on_either_database(
+    client_on_each_database: TestClient, database_url: str
+) -> None:
+    """PostgreSQL refuses U+0000 in text (a 500 before the fix); SQLite would keep it: both keep the rest."""
+    trainee = Trainee(client_on_each_database)
+    attempt = trainee.start("rupture")
+    assert trainee.respond(0, "comfort", note="before\x00after").status_code == 303
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        notes = connection.execute(text("SELECT note FROM choices WHERE attempt_id = :a"),
+                                   {"a": attempt.rsplit("/", 1)[-1]}).scalars().all()  # fmt: skip
+    engine.dispose()
+    assert notes == ["beforeafter"]
 
 
 def test_the_debrief_gives_the_arc_from_the_child_as_met_and_the_experts_over_the_same_moments(
@@ -216,13 +239,13 @@ def test_the_command_refuses_a_network_address_and_names_the_team_server() -> No
     assert result.exit_code == 2
 
 
-def test_a_database_from_the_first_schema_upgrades_cleanly(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+def test_a_database_from_the_first_schema_upgrades_cleanly(database_url: str) -> None:
+    url = database_url
     upgrade(url, "0001")
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text("INSERT INTO attempts (id, scenario, seed, coaching, created_at) "
-                                "VALUES ('00000000000000aa', 'setback', 13, 0, '2026-01-01 10:00:00')"))  # fmt: skip
+                                "VALUES ('00000000000000aa', 'setback', 13, false, '2026-01-01 10:00:00')"))  # fmt: skip
         for moment, response in enumerate(["comfort", "encourage"]):
             connection.execute(
                 text("INSERT INTO choices (attempt_id, moment, response, note, created_at) "

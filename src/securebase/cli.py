@@ -1102,6 +1102,9 @@ def _server_options(function: Any) -> Any:
                      help="SQLite file for saved attempts [default: ~/.local/share/securebase/rehearse.sqlite]."),
         click.option("--database-url", default=None, help="A SQLAlchemy URL instead of --database (e.g. PostgreSQL)."),
         click.option("--open", "open_browser", is_flag=True, help="Open the app in the default browser."),
+        click.option("--forwarded-allow-ips", envvar="FORWARDED_ALLOW_IPS", default="127.0.0.1", show_default=True,
+                     help="Addresses of the reverse proxy whose X-Forwarded-Proto and -For are believed "
+                          "(comma-separated; docs/deploy.md). Behind a TLS proxy the cookies are then Secure."),
         calibration_option,
     ]):  # fmt: skip
         function = option(function)
@@ -1114,24 +1117,21 @@ def _server_options(function: Any) -> Any:
                    "practise`.")  # fmt: skip
 @_server_options
 def rehearse(port: int, host: str, database: Path | None, database_url: str | None, open_browser: bool,
-             calibration_file: Path | None) -> None:  # fmt: skip
+             forwarded_allow_ips: str, calibration_file: Path | None) -> None:  # fmt: skip
     """Start the rehearsal app: practise being a secure base for a simulated child, in a browser."""
     if host not in LOOPBACK:
         _fail(f"--host {host} is not loopback: others on the network could reach it, and `securebase rehearse` has "
               f"no accounts; expected --host 127.0.0.1, or `securebase practise --host {host}` (accounts and teams)")  # fmt: skip
     _serve("rehearse", port, host, _database_url(database, database_url), open_browser, calibration_file,
-           accounts=False, forwarded_allow_ips=None)  # fmt: skip
+           accounts=False, forwarded_allow_ips=forwarded_allow_ips)  # fmt: skip
 
 
 @main.group(invoke_without_command=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--forwarded-allow-ips", default=None,
-              help="Addresses of a reverse proxy (TLS) whose X-Forwarded-Proto and -For headers are trusted, "
-                   "comma-separated; with https the cookies are sent over TLS only.")  # fmt: skip
 @_server_options
 @click.pass_context
-def practise(context: click.Context, port: int, host: str, forwarded_allow_ips: str | None, database: Path | None,
-             database_url: str | None, open_browser: bool, calibration_file: Path | None) -> None:  # fmt: skip
+def practise(context: click.Context, port: int, host: str, database: Path | None, database_url: str | None,
+             open_browser: bool, forwarded_allow_ips: str, calibration_file: Path | None) -> None:  # fmt: skip
     """Start the team server: accounts and teams, each adult's practice journal, rehearsal, the trainer's cohort view.
 
     Add the first administrator with `securebase practise add-user --role admin NAME` (the same --database).
@@ -1181,7 +1181,7 @@ def add_user(username: str, role: str, teams: tuple[str, ...], password: str, da
 
 
 def _serve(name: str, port: int, host: str, database_url: str, open_browser: bool, calibration_file: Path | None,
-           accounts: bool, forwarded_allow_ips: str | None) -> None:  # fmt: skip
+           accounts: bool, forwarded_allow_ips: str) -> None:  # fmt: skip
     """Start the web app (``accounts``: the team server) and serve it until Ctrl-C."""
     import socket
 
@@ -1223,10 +1223,106 @@ def _serve(name: str, port: int, host: str, database_url: str, open_browser: boo
         import webbrowser
 
         webbrowser.open(address)
-    proxy = {"proxy_headers": True, "forwarded_allow_ips": forwarded_allow_ips} if forwarded_allow_ips else {}
+    # proxy headers from the trusted proxy only: a client elsewhere cannot claim HTTPS or another address
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=5,
-                            **proxy)  # fmt: skip
+                            proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips)  # fmt: skip
     try:
         uvicorn.Server(config).run()
     except KeyboardInterrupt:  # Ctrl-C is how a server is stopped: every answered moment is already saved
         click.echo(f"securebase {name}: stopped (what was saved is kept).")
+
+
+def _operations_database(value: str) -> str:
+    """``--database``: a SQLAlchemy URL, or the path of an SQLite file."""
+    return value if "://" in value else f"sqlite:///{Path(value).resolve()}"
+
+
+def _add_practise_operations(group: click.Group) -> None:
+    """``practise backup``, ``restore`` and ``backup-key`` (docs/practise-operations.md), on ``group``."""
+    key_file_option = click.option(
+        "--key-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        help="File holding the backup key [default: the key in $SECUREBASE_BACKUP_KEY].")  # fmt: skip
+    database_option = click.option(
+        "--database", "database", required=True, metavar="URL",
+        help="The database: a SQLAlchemy URL (postgresql+psycopg://..., sqlite:///...) or an SQLite file's path.")  # fmt: skip
+
+    @group.command("backup-key")
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    def backup_key(file: Path) -> None:
+        """Make a new backup key in FILE (readable by you only; keep it apart from the backups)."""
+        _require_extra("web", "securebase practise backup-key")
+        from securebase.web.backup import BackupError, write_key
+
+        try:
+            write_key(file)
+        except BackupError as error:
+            _fail(str(error))
+        click.echo(f"securebase practise: a new backup key is in {file}; without it no backup can be restored")
+
+    @group.command("backup")
+    @database_option
+    @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                  help="The backup file to write (encrypted; replaced if it exists).")  # fmt: skip
+    @key_file_option
+    def backup(database: str, out: Path, key_file: Path | None) -> None:
+        """Write an encrypted backup of every table of the database to --out."""
+        _require_extra("web", "securebase practise backup")
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from securebase.web import backup as backups
+
+        url = _operations_database(database)
+        try:
+            key = backups.load_key(key_file)
+            if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+                _fail(f"--database {database}: there is no such SQLite file; expected the server's database")
+            summary = backups.backup(url, out, key)
+        except backups.BackupError as error:
+            _fail(str(error))
+        except SQLAlchemyError as error:
+            _fail(f"--database {backups.safe_url(url)} cannot be read ({_first_line(error)})")
+        click.echo(f"securebase practise: backed up {summary.describe()} to {out}")
+
+    @group.command("verify-backup")
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @key_file_option
+    def verify_backup(file: Path, key_file: Path | None) -> None:
+        """Check that FILE is a whole backup this key opens, and say what it holds (nothing is restored)."""
+        _require_extra("web", "securebase practise verify-backup")
+        from securebase.web import backup as backups
+
+        try:
+            summary = backups.verify(file, backups.load_key(key_file))
+        except backups.BackupError as error:
+            _fail(str(error))
+        click.echo(f"securebase practise: {file} is a whole backup: {summary.describe()}")
+
+    @group.command("restore")
+    @database_option
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @key_file_option
+    @click.option("--replace", is_flag=True, help="Delete the database's rows first (it must otherwise be empty).")
+    def restore(database: str, file: Path, key_file: Path | None, replace: bool) -> None:
+        """Load the backup FILE into an empty database (a new one is migrated first), then migrate it to the latest."""
+        _require_extra("web", "securebase practise restore")
+        from alembic.util import CommandError
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from securebase.web import backup as backups
+
+        url = _operations_database(database)
+        try:
+            key = backups.load_key(key_file)
+            summary = backups.restore(url, file, key, replace=replace)
+        except backups.BackupError as error:
+            _fail(str(error))
+        except (SQLAlchemyError, CommandError) as error:
+            _fail(f"--database {backups.safe_url(url)} cannot be restored into ({_first_line(error)})")
+        click.echo(f"securebase practise: restored {summary.describe()} into {backups.safe_url(url)}")
+
+
+def _first_line(error: Exception) -> str:
+    return f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
+
+
+_add_practise_operations(practise)

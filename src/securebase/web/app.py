@@ -213,7 +213,8 @@ async def respond(request: Request) -> Response:
         key = form.get("response")
         if key not in keys():
             raise HTTPException(400, "Choose one of the responses listed, then press \u201cRespond\u201d.")
-        note = str(form.get("note", ""))
+        # PostgreSQL's text cannot hold U+0000 (SQLite's can): no note needs it, so it is dropped on both
+        note = str(form.get("note", "")).replace("\x00", "")
         if len(note) > db.NOTE_LIMIT:
             raise HTTPException(400, f"The note is {len(note)} characters long; keep it to {db.NOTE_LIMIT}.")
         scenario = library.get(attempt.scenario)
@@ -417,7 +418,7 @@ class Guard:
         scope.setdefault("state", {})["new_cookie"] = new_cookie
         # behind a TLS proxy that says so (uvicorn's --forwarded-allow-ips), the scheme is https: cookies then
         # go over TLS only
-        secure = "; Secure" if scope.get("scheme") == "https" else ""
+        secure = "; Secure" if security.over_https(scope) else ""
         scope["state"]["secure_cookies"] = bool(secure)
         user = None
         open_path = scope["path"] == "/login" or scope["path"].startswith("/static/")

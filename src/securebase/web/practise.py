@@ -243,7 +243,8 @@ async def add_entry(request: Request) -> Response:
         me = _me(request, session)
         child = accounts.child_of(session, me, request.path_params["child"]) or _raise(_not_found("child"))
         check_token(request, fields, f"entry:{child.id}")
-        kind, note = str(fields.get("kind", "")), str(fields.get("note", ""))
+        # PostgreSQL's text cannot hold U+0000 (SQLite's can): no note needs it, so it is dropped on both
+        kind, note = str(fields.get("kind", "")), str(fields.get("note", "")).replace("\x00", "")
         values = _entry_fields(fields)
         problem = journal.entry_problem(kind, values)
         if problem:
@@ -283,7 +284,8 @@ async def amend_entry(request: Request) -> Response:
         me = _me(request, session)
         entry = _my_entry(session, me, request.path_params["entry"])
         check_token(request, fields, f"amend:{entry.id}")
-        reason, note = str(fields.get("reason", "")).strip(), str(fields.get("note", ""))
+        reason = str(fields.get("reason", "")).replace("\x00", "").strip()
+        note = str(fields.get("note", "")).replace("\x00", "")
         if not reason or len(reason) > 200:
             raise HTTPException(400, f"The reason for the amendment has {len(reason)} characters; expected 1 to 200.")
         if len(note) > db.NOTE_LIMIT:

@@ -22,6 +22,13 @@ HEADERS = {
 }
 
 
+def over_https(scope: Scope) -> bool:
+    """Whether the browser reached the app over TLS: directly, or through a reverse proxy that ends TLS and says so
+    in X-Forwarded-Proto (uvicorn's proxy headers, trusted from ``--forwarded-allow-ips`` only, set the scheme).
+    Cookies are then Secure: the browser never sends them over plain HTTP (docs/deploy.md)."""
+    return scope.get("scheme") in ("https", "wss")
+
+
 def new_cookie() -> str:
     return secrets.token_urlsafe(24)
 
