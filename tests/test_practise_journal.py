@@ -137,7 +137,7 @@ def test_a_concern_is_not_stored_and_the_adult_is_told_where_it_goes(world) -> N
     assert concern("We built a tower together and she laughed when it fell") is None
     answer = log(pat, child, kind="moment", need="comfort", response="comfort", outcome="settled", note=words)
     assert answer.status_code == 422
-    assert "not saved" in answer.text
+    assert "has not been saved" in answer.text
     assert "designated safeguarding lead" in answer.text
     assert rows(world, "SELECT count(*) FROM journal_entries") == [(0,)]
     assert rows(world, "SELECT count(*) FROM entry_versions") == [(0,)]

@@ -28,7 +28,7 @@ from securebase.rehearse import scenario as library
 from securebase.rehearse.repertoire import repertoire
 from securebase.web import accounts, db, journal
 from securebase.web.pages import check_token, form, page
-from securebase.web.safeguarding import concern
+from securebase.web.safeguarding import PROMPT, concern
 
 #: the retention of journal entries unless an administrator sets another (days); a default to be set to the
 #: service's own policy, not a recommendation
@@ -233,7 +233,7 @@ def _safeguarding(request: Request, session: Session, me: db.User, child: db.Chi
         if reason is not None:
             db.audit(session, me.id, "safeguarding-prompt", f"child:{child.id}")
             session.commit()
-            return page(request, "safeguarding.html", status=422, reason=reason, child=child)
+            return page(request, "safeguarding.html", status=422, reason=reason, child=child, prompt=PROMPT)
     return None
 
 
