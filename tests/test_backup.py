@@ -112,7 +112,9 @@ def test_every_table_of_the_schema_is_in_a_backup(tmp_path: Path, key: bytes) ->
     names = [table.name for table in db.Base.metadata.sorted_tables]  # parents before children
     assert head["tables"] == names
     assert list(counts) == names
-    assert {line["table"] for line in body} == set(names)
+    # every table's rows, and only rows: the tables left empty here (accounts, journal) have a count of 0
+    assert {line["table"] for line in body} == {name for name in names if counts[name]}
+    assert {"attempts", "choices", "settings"} <= {line["table"] for line in body}
 
 
 def test_a_backup_from_sqlite_restores_into_either_database(database_url: str, tmp_path: Path, key: bytes) -> None:

@@ -46,10 +46,18 @@ def cookies_of(answer: httpx.Response) -> list[str]:
 
 
 def test_cookies_are_secure_when_the_trusted_proxy_says_https_and_only_then(tmp_path: Path) -> None:
-    """uvicorn's proxy headers (as the server runs them) in front of the app: the scheme a trusted proxy forwards
-    decides the Secure flag; the same header from anyone else changes nothing."""
-    app = ProxyHeadersMiddleware(create_app(f"sqlite:///{tmp_path / 'a.sqlite'}", SHIPPED.params, passphrase="correct horse"),
-                                 trusted_hosts="127.0.0.1")  # fmt: skip
+    """uvicorn's proxy headers (as the server runs them) in front of the team server: the scheme a trusted proxy
+    forwards decides the Secure flag of the forms' cookie and of the session's; the same header from anyone else
+    changes nothing."""
+    from sqlalchemy.orm import Session
+
+    from securebase.web import accounts
+
+    team_server = create_app(f"sqlite:///{tmp_path / 'a.sqlite'}", SHIPPED.params, accounts=True)
+    with Session(team_server.state.engine) as session:
+        accounts.create_user(session, "pat", "a long enough passphrase", "practitioner", ["North"])
+        session.commit()
+    app = ProxyHeadersMiddleware(team_server, trusted_hosts="127.0.0.1")
     https = {"x-forwarded-proto": "https"}
     with TestClient(app, client=("127.0.0.1", 40000), follow_redirects=False) as proxied:
         login = proxied.get("/login", headers=https)
@@ -58,12 +66,13 @@ def test_cookies_are_secure_when_the_trusted_proxy_says_https_and_only_then(tmp_
         # a client keeps a Secure cookie for https only: the browser's cookie, sent as the browser would
         cookie = f"{security.CSRF_COOKIE}={csrf.split(';')[0].split('=', 1)[1]}"
         token = re.search(r'name="csrf" value="([0-9a-f]+)"', login.text).group(1)
-        accepted = proxied.post("/login", data={"csrf": token, "passphrase": "correct horse"},
+        accepted = proxied.post("/login", data={"csrf": token, "username": "pat", "password": "a long enough passphrase"},
                                 headers={**https, "cookie": cookie})  # fmt: skip
         assert accepted.status_code == 303
-        auth = next(c for c in cookies_of(accepted) if c.startswith(security.AUTH_COOKIE)).lower()
-        assert "; secure" in auth
-        assert "samesite=strict" in auth
+        session_cookie = next(c for c in cookies_of(accepted) if c.startswith(accounts.SESSION_COOKIE)).lower()
+        assert "; secure" in session_cookie
+        assert "samesite=lax" in session_cookie
+        assert "httponly" in session_cookie
         plain = proxied.get("/login", headers={"cookie": ""})
         assert all("secure" not in c.lower() for c in cookies_of(plain))  # loopback without TLS: no Secure
     with TestClient(app, client=("203.0.113.9", 40000), follow_redirects=False) as stranger:
