@@ -6,6 +6,7 @@ Run from the repository root (after the README's setup):
     .venv/bin/python benchmarks/bench_kernels.py --quick    # 2k and 10k only (a smoke run)
     .venv/bin/python benchmarks/bench_kernels.py --kernels cuda --sizes 1000000,10000000   # on a GPU
     .venv/bin/python benchmarks/bench_kernels.py --kernels cpu --sizes 1000000 --threads 1,2,4,8,16
+    .venv/bin/python benchmarks/bench_kernels.py --kernels probe --sizes 1000000   # the engine beside the probe
 
 Every implementation lives the same population through the same days: the
 built-in school-year scenario from age 5 (a parent at home, a teacher at
@@ -20,12 +21,19 @@ same presets. Figures printed:
 - the inner loop alone on the CPU (uniforms and the counted step, no daily work);
 - bytes of state per child (children's state, and the figures' traits) and the
   bytes of arrays a child-episode reads or writes;
+- the machine's ceiling beside the engine (kernel ``probe``, on by default): the
+  limit probe (``../shared/bench/limit_probe.py``, a synthetic child-episode of
+  the step's work and memory traffic; ``--probe`` gives another path) and the
+  whole engine, both at ``--probe-threads`` threads (default 2), float64 and
+  float32, in the same run, with the engine's share of the probe's rate and its
+  bytes per child;
 - ratios measured in the same run on the same machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import platform
 import sys
@@ -38,11 +46,11 @@ import numba
 import numpy as np
 
 import securebase
-from securebase.engine import kernels
+from securebase.engine.driver import Driver, Episode, Timeline
 from securebase.engine.simulation import Simulation
 from securebase.engine.uniforms import UniformStream
 from securebase.model.state import HOME, SCHOOL
-from securebase.model.step import age_tables, constants, new_record
+from securebase.model.step import age_tables, constants
 from securebase.model.tally import N_COUNTS, N_MEANS, Tally
 from securebase.scenario import Scenario
 
@@ -50,6 +58,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from population import benchmark_scenario  # a sibling script, not part of the package
 
 EPISODES_PER_DAY = 8
+#: the limit probe beside the repository (the shared folder of the machines this project is developed on)
+DEFAULT_PROBE = Path(__file__).resolve().parents[2] / "shared" / "bench" / "limit_probe.py"
 #: each figure is the median of this many timed segments (a shared machine's speed wanders)
 REPEATS = 3
 
@@ -92,7 +102,9 @@ def _median_rate(child_episodes: int, segment: Callable[[], None]) -> tuple[floa
     return float(np.median(rates)), min(rates), max(rates)
 
 
-def engine_rate(n: int, kernel: str, days: int, precision: str = "float64") -> tuple[tuple[float, float, float], Simulation]:
+def engine_rate(
+    n: int, kernel: str, days: int, precision: str = "float64"
+) -> tuple[tuple[float, float, float], Simulation]:
     """(child-episodes per second of Simulation.step, the simulation)."""
     params = securebase.default_calibration().params
     simulation = Simulation(scenario(n), seed=1, params=params, kernel=kernel, precision=precision)
@@ -111,20 +123,20 @@ def inner_loop_rate(n: int, episodes: int) -> tuple[float, float, float]:
     simulation.step()
     children, figures, params = simulation.children, simulation.figures, simulation.params
     k = figures.n_figures
-    loops = kernels.loops_for("cpu")
+    driver = Driver("cpu")
+    population = driver.population(children, figures, simulation.totals)
     uniforms = UniformStream(key=2)
-    attention = loops.attention(figures, uniforms.fill(np.empty((n, k), np.float32)), params)
+    population.attention[:] = driver.attention(figures.consistency, uniforms.fill(np.empty((n, k), np.float32)), params)
     tables, c = age_tables(params), constants(params, 1.0 / EPISODES_PER_DAY)
     sums = Tally(np.zeros((N_MEANS, n)), np.zeros((N_COUNTS, n), np.int32), np.zeros((N_MEANS, n)), True)
-    record = new_record(n)
-    buffers: dict[str, object] = {"draws": None}  # reused, as the engine does
 
-    def segment() -> None:
+    def episodes_timeline() -> Timeline:
         for index in range(episodes):
             setting = SCHOOL if 2 <= index % EPISODES_PER_DAY < 6 else HOME
-            draws = buffers["draws"] = uniforms.draws(n, k, out=buffers["draws"])
-            availability = np.ascontiguousarray(figures.availability[:, setting])
-            loops.engine_episode(children, figures, availability, attention, draws, tables, c, record, sums)
+            yield Episode(population, setting, uniforms, tables, c, sums)
+
+    def segment() -> None:
+        driver.drive(episodes_timeline())
 
     return _median_rate(n * episodes, segment)
 
@@ -146,6 +158,37 @@ def mesa_rate(n: int, days: int) -> tuple[tuple[float, float, float], float]:
     return _median_rate(n * EPISODES_PER_DAY * days, segment), bytes_per_agent
 
 
+def load_probe(path: Path) -> object:
+    """The limit probe's module, loaded by path (a script outside the repository: nothing here depends on it)."""
+    spec = importlib.util.spec_from_file_location("limit_probe", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def probe_rate(probe: object, n: int, precision: str, episodes: int) -> tuple[float, float, float]:
+    """(median, slowest, fastest) child-episodes per second of the probe's CPU kernel over REPEATS runs."""
+    rates = [probe.cpu(n, np.dtype(precision).type, episodes) for _ in range(REPEATS)]
+    return float(np.median(rates)), min(rates), max(rates)
+
+
+def engine_beside_probe(probe: object, n: int, days: int, threads: int, show: Callable[..., None]) -> dict:
+    """The whole engine and the limit probe at ``threads`` threads, float64 and float32, one after the other."""
+    numba.set_num_threads(threads)
+    rates = {}
+    try:
+        for precision in ("float64", "float32"):
+            engine, simulation = engine_rate(n, "cpu", days, precision)
+            children, traits = state_bytes_per_child(simulation)
+            show(n, f"engine {precision} {threads} thr", engine, f"{children:.0f} + {traits:.0f}")
+            limit = probe_rate(probe, n, precision, days * EPISODES_PER_DAY)
+            show(n, f"probe {precision} {threads} thr", limit)
+            rates[precision] = (engine[0], limit[0], children + traits)
+    finally:
+        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    return rates
+
+
 def machine() -> str:
     model = "unknown CPU"
     with open("/proc/cpuinfo") as handle:
@@ -163,8 +206,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small populations only (a smoke run)")
     parser.add_argument("--sizes", help="comma-separated numbers of children (default 10k, 100k, 1M)")
-    parser.add_argument("--kernels", default="cpu,readable,mesa", help="of cpu, cuda, readable, mesa")
+    parser.add_argument("--kernels", default="cpu,probe,readable,mesa", help="of cpu, probe, cuda, readable, mesa")
     parser.add_argument("--threads", help="comma-separated thread counts for the CPU engine (scaling)")
+    parser.add_argument("--probe", type=Path, default=DEFAULT_PROBE, help=f"the limit probe [default: {DEFAULT_PROBE}]")
+    parser.add_argument("--probe-threads", type=int, default=2, help="threads of the engine beside the probe")
     args = parser.parse_args()
     sizes = [2_000, 10_000] if args.quick else [10_000, 100_000, 1_000_000]
     if args.sizes:
@@ -174,6 +219,12 @@ def main() -> None:
     print(f"median of {REPEATS} timed runs (slowest-fastest in brackets)")
     print(f"{'children':>10} {'implementation':<22} {'child-episodes/s':>17} {'(range)':>23} {'state B/child':>16}")
     rows: dict[tuple[int, str], float] = {}
+    beside: dict[int, dict] = {}
+    probe = None
+    if "probe" in wanted:
+        if not args.probe.is_file():
+            parser.error(f"--probe: no limit probe at {args.probe} (give its path, or leave 'probe' out of --kernels)")
+        probe = load_probe(args.probe)
 
     def show(n: int, name: str, rates: tuple[float, float, float], size: str = "") -> None:
         rows[n, name] = rates[0]
@@ -197,6 +248,8 @@ def main() -> None:
                 rates, _ = engine_rate(n, "cpu", days)
                 show(n, f"cpu engine {threads} thr", rates)
                 numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+        if probe is not None:
+            beside[n] = engine_beside_probe(probe, n, days, args.probe_threads, show)
         if "cuda" in wanted:
             for precision in ("float64", "float32"):
                 rates, simulation = engine_rate(n, "cuda", max(days, 3), precision)
@@ -223,6 +276,14 @@ def main() -> None:
         if "cuda engine float64" in named and "cpu engine float64" in named:
             line += f"   cuda/cpu {named['cuda engine float64'] / named['cpu engine float64']:6.0f}x"
         print(line)
+    if beside:
+        print(f"\nthe engine beside the limit probe ({args.probe_threads} threads, same run):")
+    for n, by_precision in beside.items():
+        for precision, (engine, limit, bytes_per_child) in by_precision.items():
+            print(
+                f"{n:>10,} {precision}: engine {engine / 1e6:6.2f} M/s, probe {limit / 1e6:6.2f} M/s: "
+                f"{100 * engine / limit:4.0f}% of the probe; state {bytes_per_child:.0f} B/child"
+            )
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ sys.path[:0] = [str(Path(__file__).parents[1] / "tests")]
 from helpers import SHIPPED, small
 from test_kernels import assert_same_record, assert_same_state, distinct_parameters, random_population
 
-from securebase.engine import kernels
+from securebase.engine.driver import Driver
 from securebase.engine.simulation import Simulation
 from securebase.engine.uniforms import draw
 
@@ -52,7 +52,7 @@ def main() -> None:
             draws = draw(rng, n, 3)
             args_ = (figures, rng.random((n, 3)) < 0.7, np.ones((n, 3)), rng.random(n) * 0.5, draws.child, params,
                      1 / 8 / moment, moment)  # fmt: skip
-            cpu, gpu = kernels.step(a, *args_, kernel="cpu"), kernels.step(b, *args_, kernel="cuda")
+            cpu, gpu = Driver("cpu").step(a, *args_), Driver("cuda").step(b, *args_)
             if args.exact:
                 assert_same_record(cpu, gpu)
                 assert_same_state(a, b)

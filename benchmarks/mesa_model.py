@@ -10,9 +10,25 @@ the two implementations agree in distribution, not number for number
 (``tests/test_mesa_benchmark_model.py`` checks that).
 
 Only what the benchmark needs is covered: the developmental time scale (one step
-per episode), no simulated history, no events. The children's figures and
-temperaments are drawn exactly as ``Simulation(scenario, seed)`` draws them, so
-both implementations start from the same population.
+per episode), no events; a history is not simulated here, but
+``SecureBaseModel.from_simulation`` takes over the children of a ``Simulation``
+that lived one (the equivalence test compares from there: learned strategies,
+new figures still unfamiliar). The children's figures and temperaments are drawn
+exactly as ``Simulation(scenario, seed)`` draws them, so both implementations
+start from the same population.
+
+Brought to model v2c (issue 23): an answer won only by amplifying teaches
+unavailability (``model.caregiving.credit_to_figure``); before, any answer taught
+availability, which newborns and familiar figures barely show.
+
+Brought to model v3, part 1 (issue 24): a tantrum is a bid of full intensity,
+answered or not like any bid and learned from; amplifying is called for by
+unavailability beyond ``inconsistency_tolerance``, not by warmth; a repair's
+latency counts on the moment scale (``repair_timescale_minutes``); an avoidant
+child's attention to the toys is display, not exploration, so exploration is
+held back by the arousal felt. The display itself (``distress_shown``,
+``attention_to_toys``: model/display.py) feeds nothing back into the dynamics
+and is not kept here.
 
 Run ``python benchmarks/mesa_model.py`` for a small timing.
 """
@@ -33,15 +49,18 @@ import numpy as np
 
 import securebase
 from securebase.engine.calendar import settings_of_day
-from securebase.engine.simulation import draw_figures
+from securebase.engine.simulation import Simulation, draw_figures
 from securebase.model.anxiety import secure_base
 from securebase.model.bids import ONSET_WIDTH_YEARS, ONSET_YEARS
-from securebase.model.exploration import diverted_anxiety, encouraged
+from securebase.model.caregiving import credit_to_figure
+from securebase.model.exploration import encouraged
 from securebase.model.fright import fright
 from securebase.model.parameters import ModelParameters
-from securebase.model.state import FIGURE_TRAITS, NEWBORN_PRIOR, SETTINGS
+from securebase.model.state import ADULT_RUPTURE as KERNEL_ADULT_RUPTURE
+from securebase.model.state import CHILD_RUPTURE as KERNEL_CHILD_RUPTURE
+from securebase.model.state import FIGURE_TRAITS, NEWBORN_PRIOR, NO_RUPTURE, SETTINGS
 from securebase.model.temperament import draw_temperament
-from securebase.model.timescale import DAYS_PER_YEAR
+from securebase.model.timescale import DAYS_PER_YEAR, MINUTES_PER_DAY
 from securebase.model.working_model import filtered_weight, grow_familiarity, reach, strategy_target
 from securebase.scenario import Scenario
 
@@ -303,23 +322,9 @@ class ChildAgent(mesa.Agent):
         # a bid teaches whatever its outcome, a cue only when answered: expected warmth, its squared surprise,
         # rebuffs and unanswered bids, by the delta rule (filtered by the prior while the figure is new);
         # the signalling gain moves towards what those expectations call for
+        ordinary = clip(anxiety * math.exp(p.signal_noise * noise)) * addressed
         if bidding or answered:
-            taken = filtered_weight(
-                weight, warm, self.prior_gain, target.familiarity, p.gain_limit, p.defensive_exclusion,
-                p.lapse_overweighting,
-            )  # fmt: skip
-            surprise = (1.0 if warm else 0.0) - target.trust
-            target.unpredictability += taken * (surprise * surprise - target.unpredictability)
-            target.trust += taken * surprise
-            if bidding:
-                target.unavailability += taken * ((0.0 if answered else 1.0) - target.unavailability)
-            if answered:
-                target.rejection += taken * ((0.0 if warm else 1.0) - target.rejection)
-            wanted = strategy_target(
-                target.rejection, target.unavailability, p.rejection_drive, p.unavailability_drive,
-                p.strategy_tolerance, p.gain_limit,
-            )  # fmt: skip
-            target.gain = gain + p.gain_learning_rate * plast * (wanted - gain)
+            self.learn(target, answered, warm, bidding, weight, ordinary, intensity, plast, p)
         # time with a figure that does not frighten slowly undoes fear of it
         target.fear *= 1.0 - weight * p.fear_extinction
 
@@ -341,7 +346,17 @@ class ChildAgent(mesa.Agent):
         )
         tantrum = self.random.random() < tantrum_probability
         if tantrum:
+            # a tantrum is a bid of full intensity: always noticed, answered or not, warmly or not, with the costs
+            # of a bid not met warmly, and learned from like any bid
             anxiety_after += (1.0 - anxiety_after) * p.tantrum_anxiety
+            tantrum_answered = self.random.random() < target.reliability
+            tantrum_warm = tantrum_answered and self.random.random() < target.warmth
+            if tantrum_warm:
+                soothing = min(p.soothing * self.soothability, 1.0)
+                anxiety_after *= 1.0 - soothing * (p.fit_floor + (1.0 - p.fit_floor) * target.appropriateness)
+            else:
+                anxiety_after += (1.0 - anxiety_after) * p.unanswered_distress
+            self.learn(target, tantrum_answered, tantrum_warm, True, weight, ordinary, 1.0, plast, p)
         # a relationship holds one pending rupture, the adult's first; the figure's habits decide if and when
         # it is repaired
         if (adult_rupture or tantrum) and target.rupture_kind is None:
@@ -354,6 +369,32 @@ class ChildAgent(mesa.Agent):
                 target.rupture_due_days = p.unrepaired_after_days
             target.rupture_will_repair = will_repair
         return anxiety_after
+
+    def learn(self, target: Relationship, answered: bool, warm: bool, bidding: bool, weight: float, ordinary: float,
+              intensity: float, plast: float, p: ModelParameters) -> None:  # fmt: skip
+        """Learn from one outcome with ``target``: expected warmth, its squared surprise, rebuffs and unanswered
+        bids, by the delta rule (filtered by the prior while the figure is new); the signalling gain moves
+        towards what those expectations call for. ``ordinary`` is the bid's intensity with an open signal."""
+        taken = filtered_weight(
+            weight, warm, self.prior_gain, target.familiarity, p.gain_limit, p.defensive_exclusion,
+            p.lapse_overweighting,
+        )  # fmt: skip
+        surprise = (1.0 if warm else 0.0) - target.trust
+        target.unpredictability += taken * (surprise * surprise - target.unpredictability)
+        target.trust += taken * surprise
+        if bidding:
+            # an answer won only by amplifying teaches that the figure is not available to ordinary bids
+            unanswered = 1.0
+            if answered:
+                unanswered = 1.0 - credit_to_figure(target.sensitivity, target.attention, ordinary, intensity)
+            target.unavailability += taken * (unanswered - target.unavailability)
+        if answered:
+            target.rejection += taken * ((0.0 if warm else 1.0) - target.rejection)
+        wanted = strategy_target(
+            target.rejection, target.unavailability, p.rejection_drive, p.unavailability_drive,
+            p.strategy_tolerance, p.inconsistency_tolerance, p.gain_limit,
+        )  # fmt: skip
+        target.gain += p.gain_learning_rate * plast * (wanted - target.gain)
 
     def resolve_ruptures(self, present: list[bool], plast: float, dt_days: float, p: ModelParameters) -> None:
         """Repairs and unrepaired ruptures that fall due: trust, fear and anxiety after them."""
@@ -368,8 +409,10 @@ class ChildAgent(mesa.Agent):
             if relationship.rupture_will_repair:
                 if not here:  # a repair needs the figure with the child: it waits for their next time together
                     continue
-                # a repair mends less the later it comes
-                effectiveness = math.exp(-relationship.rupture_elapsed_days / p.repair_timescale_days)
+                # a repair mends less the later it comes, on the moment scale
+                effectiveness = math.exp(
+                    -relationship.rupture_elapsed_days * MINUTES_PER_DAY / p.repair_timescale_minutes
+                )
                 trust = relationship.trust
                 relationship.trust = clip(trust + weight * p.repair_trust_gain * effectiveness * (1.0 - trust))
                 if relationship.rupture_kind == ADULT_RUPTURE:
@@ -386,11 +429,9 @@ class ChildAgent(mesa.Agent):
 
         ``best`` is how far ``target`` is a secure base to the child (its hierarchy's score).
         """
-        # an avoidant child (suppressed gain) keeps exploring while aroused, as a diversion
-        gain = target.gain if target is not None else self.prior_gain
-        held_back = diverted_anxiety(self.anxiety, gain, p.gain_limit, p.exploration_diversion)
+        # the arousal felt holds exploring back (an avoidant child's attention to the toys is display, not this)
         floor = p.exploration_floor
-        level = clip((1.0 - held_back) * (floor + (1.0 - floor) * self.felt_security))
+        level = clip((1.0 - self.anxiety) * (floor + (1.0 - floor) * self.felt_security))
         support = 0.0
         if target is not None:
             # a trusted, supportive figure encourages exploring and multiplies what it teaches; an intrusive
@@ -469,17 +510,67 @@ class SecureBaseModel(mesa.Model):
         ChildAgent.create_agents(
             self, n, start_age_days, relationships, negative_emotionality.tolist(), soothability.tolist()
         )
+        #: the figures in the children's lives (met); the others join on their from_day
+        self.joined: set[int] = set()
         for k, spec in enumerate(scenario.figures):
             if spec.from_day is None or spec.from_day <= 0:
                 # no history simulated: the figures a child has from the start are its familiar ones
                 self.agents.do("meet", k, familiarity=1.0)
+                self.joined.add(k)
+        self._collect()
 
+    @classmethod
+    def from_simulation(cls, simulation: Simulation, seed: int) -> SecureBaseModel:
+        """The Mesa model of ``simulation``'s children as they are now, with every relationship's state and the
+        figures' traits, to live on from ``simulation.day`` with the Mesa model's own random numbers: a
+        comparison from a lived history (learned strategies, new figures still unfamiliar), not only from birth."""
+        model = cls.__new__(cls)
+        mesa.Model.__init__(model, seed=seed)
+        model.scenario = simulation.scenario
+        model.params = simulation.params
+        model.day = simulation.day
+        model.dt_days = 1.0 / simulation.scenario.schedule.episodes_per_day
+        children, figures = simulation.children, simulation.figures
+        kinds = {NO_RUPTURE: None, KERNEL_ADULT_RUPTURE: ADULT_RUPTURE, KERNEL_CHILD_RUPTURE: CHILD_RUPTURE}
+        for i in range(children.n):
+            relationships = [
+                Relationship(
+                    figure=name,
+                    availability=tuple(figures.availability[k].tolist()),
+                    **{trait: float(getattr(figures, trait)[i, k]) for trait in FIGURE_TRAITS},
+                    known=bool(children.known[i, k]),
+                    **{name_: float(getattr(children, name_)[i, k]) for name_ in PRIOR_SEEDED},
+                    familiarity=float(children.familiarity[i, k]),
+                    rupture_kind=kinds[int(children.rupture_kind[i, k])],
+                    rupture_elapsed_days=float(children.rupture_elapsed_days[i, k]),
+                    rupture_due_days=float(children.rupture_due_days[i, k]),
+                    rupture_will_repair=bool(children.rupture_will_repair[i, k]),
+                )
+                for k, name in enumerate(figures.names)
+            ]
+            child = ChildAgent(
+                model,
+                float(children.age_days[i]),
+                relationships,
+                float(children.negative_emotionality[i]),
+                float(children.soothability[i]),
+            )
+            for name in ("anxiety", "felt_security", "exploration", "competence"):
+                setattr(child, name, float(getattr(children, name)[i]))
+            for name in PRIOR_SEEDED:
+                setattr(child, f"prior_{name}", float(getattr(children, f"prior_{name}")[i]))
+        model.joined = {k for k in range(len(figures.names)) if figures.active[:, k].all()}
+        model._collect()
+        return model
+
+    def _collect(self) -> None:
+        """The daily means the data collector reports, collected now and after every day."""
         reporters = {
             "anxiety": self.mean_anxiety,
             "felt_security": self.mean_felt_security,
             "competence": self.mean_competence,
         }
-        for k, spec in enumerate(scenario.figures):
+        for k, spec in enumerate(self.scenario.figures):
             reporters[f"trust_{spec.name}"] = [self.mean_trust, [k]]
         self.datacollector = mesa.DataCollector(model_reporters=reporters)
         self.running = True
@@ -502,8 +593,9 @@ class SecureBaseModel(mesa.Model):
     def step(self) -> None:
         """One day: figures who arrive today, their attention, the day's episodes, the daily learning."""
         for k, spec in enumerate(self.scenario.figures):
-            if spec.from_day is not None and spec.from_day == self.day and self.day > 0:
+            if spec.from_day is not None and spec.from_day == self.day and k not in self.joined:
                 self.agents.do("meet", k)
+                self.joined.add(k)
         self.agents.do("start_day")
         # children do not interact, so the order in which they live an episode does not matter
         for setting in settings_of_day(self.day, self.scenario.schedule).tolist():

@@ -23,13 +23,15 @@ def token_of(html: str) -> str:
 
 
 class Server:
-    """``securebase rehearse`` on a free loopback port, in its own process."""
+    """``securebase rehearse`` (or ``command``: ``practise``, the team server) on a free loopback port, in its own
+    process; ``database`` an SQLite file's path or a SQLAlchemy URL (PostgreSQL)."""
 
-    def __init__(self, database: Path, *extra: str):
+    def __init__(self, database: Path | str, *extra: str, command: str = "rehearse"):
         self.database = database
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "PYTHONUNBUFFERED": "1"}
+        where = ["--database-url", database] if "://" in str(database) else ["--database", str(database)]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "securebase", "rehearse", "--port", "0", "--database", str(database), *extra],
+            [sys.executable, "-m", "securebase", command, "--port", "0", *where, *extra],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -52,7 +54,7 @@ class Server:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                if httpx.get(self.url + "/", timeout=5).status_code == 200:
+                if httpx.get(self.url + "/", timeout=5).status_code in (200, 303):  # the team server: to sign in
                     return
             except httpx.TransportError:
                 time.sleep(0.1)

@@ -190,3 +190,51 @@ if __name__ == "__main__":
         mark = "" if FLOORS[a] > FLOORS[b] else ("  (known, upward)" if (a, b) in KNOWN_UPWARD else "  UPWARD")
         print(f"{a} -> {b}{mark}: {len(where)} imports")
     print("circles:", cycles(set(ARROWS)) or "none", file=sys.stderr)
+
+
+#: the compiled kernels that run the step: the developmental day's (an episode of a population) and the moment's
+STEP_KERNELS = ("engine_episodes", "step_children")
+
+
+def kernel_call_sites(source: str) -> list[tuple[str, int]]:
+    """(kernel, line) of every call of a step kernel in ``source``: ``x.engine_episodes(...)``,
+    ``kernels["step_children"][grid](...)`` or a backend's ``launch("engine_episodes", n)``."""
+    sites = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        function, name = node.func, None
+        while isinstance(function, ast.Subscript) and not (
+            isinstance(function.slice, ast.Constant) and function.slice.value in STEP_KERNELS
+        ):
+            function = function.value  # kernels["x"][grid]: the launch configuration, then the kernel
+        if isinstance(function, ast.Attribute) and function.attr in STEP_KERNELS:
+            name = function.attr
+        elif isinstance(function, ast.Subscript):
+            name = function.slice.value
+        elif isinstance(function, ast.Attribute) and function.attr == "launch" and node.args:
+            first = node.args[0]
+            if isinstance(first, ast.Constant) and first.value in STEP_KERNELS:
+                name = first.value
+        if name is not None:
+            sites.append((name, node.lineno))
+    return sites
+
+
+def test_one_loop_calls_the_compiled_day_and_moment_kernels() -> None:
+    """The driver (engine/driver.py) is the only loop around the step: one call site of each step kernel."""
+    sites: dict[str, list[str]] = defaultdict(list)
+    for path in sorted(SOURCE.rglob("*.py")):
+        for name, line in kernel_call_sites(path.read_text(encoding="utf-8")):
+            sites[name].append(f"{path.relative_to(SOURCE).as_posix()}:{line}")
+    for name in STEP_KERNELS:
+        assert len(sites[name]) == 1, (name, sites[name])
+        assert sites[name][0].startswith("engine/driver.py:"), (name, sites[name])
+
+
+def test_the_call_site_count_sees_every_form_of_call() -> None:
+    source = (
+        'loops.engine_episodes(a)\ncompiled()["step_children"][grid](a)\nbackend.launch("engine_episodes", n)(a)\n'
+        'backend.launch("read_outs", n)(a)\nloops.step_children\n'
+    )
+    assert sorted(kernel_call_sites(source)) == [("engine_episodes", 1), ("engine_episodes", 3), ("step_children", 2)]

@@ -1,8 +1,12 @@
 """Chaos: SIGKILL, SIGTERM and SIGINT sent to `run`, `sweep` and `report --quick` at random moments; each time a
 resume gives exactly the uninterrupted result, and no process of the stopped command is left behind.
 
-Each command and signal is tried twice in the default suite (the report once: it takes half a minute);
-SECUREBASE_FULL_TESTS=1 tries each ten times. The moments are random but seeded (the same in every run).
+At the small size of the slow tests (the default, CI) each signal stops `run` and `sweep` once, and SIGKILL the
+report once (the report's own risk is a study half written when killed; how each signal is handled is the same
+code as for `run`, tried here and in test_signals.py); ``--slow-size full`` tries every command and signal ten
+times. ``-m chaos`` selects these tests. The moments are random but seeded (the same in every run). The report's
+reference is the session's quick studies (tests/conftest.py), stored as the report stores them: the studies run
+once in the suite, not again for a reference.
 """
 
 from __future__ import annotations
@@ -17,14 +21,21 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import SHIPPED, STUDY_SEED, QuickStudies, slow_size_of
 from procs import descendants, wait_gone
 from test_signals import SLOW_TINY
 from test_sweep import write_sweep
 
+from securebase.studies import STUDY_NAMES
+from securebase.studies.store import provenance, save
 from securebase.sweep import read_dataset
 
-FULL = bool(os.environ.get("SECUREBASE_FULL_TESTS"))
-TRIALS = 10 if FULL else 2
+pytestmark = pytest.mark.chaos
+
+#: how many times each command is stopped by each signal, by the size of the slow tests (conftest.py: --slow-size)
+TRIALS = {"small": 1, "full": 10}
+#: the signals that stop the report at each size
+REPORT_SIGNALS = {"small": ("SIGKILL",), "full": ("SIGKILL", "SIGTERM", "SIGINT")}
 SIGNALS = {"SIGKILL": signal.SIGKILL, "SIGTERM": signal.SIGTERM, "SIGINT": signal.SIGINT}
 #: what a stopped command may exit with, besides 0 (it finished before the signal came)
 STOPPED = {signal.SIGKILL: -signal.SIGKILL, signal.SIGTERM: 143, signal.SIGINT: 130}
@@ -63,6 +74,16 @@ def stop_at_random(command: list[str], seconds: float, signum: int, rng: random.
     assert not wait_gone(below, seconds=10), "processes of the stopped command are still running"
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The trials and signals of each test, by the size of the slow tests (known once the options are read)."""
+    size = slow_size_of(metafunc.config)
+    if "trial" in metafunc.fixturenames:
+        metafunc.parametrize("trial", range(TRIALS[size]))
+    if "name" in metafunc.fixturenames:
+        report = metafunc.function.__name__.startswith("test_report")
+        metafunc.parametrize("name", list(REPORT_SIGNALS[size] if report else SIGNALS))
+
+
 def timed(command: list[str]) -> float:
     started = time.monotonic()
     finish(command)
@@ -81,8 +102,6 @@ def run_reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path,
     return scenario, out, timed(securebase("run", str(scenario), "--out", str(out)))
 
 
-@pytest.mark.parametrize("trial", range(TRIALS))
-@pytest.mark.parametrize("name", list(SIGNALS))
 def test_run_stopped_at_random_resumes_to_the_uninterrupted_result(
     run_reference: tuple[Path, Path, float], tmp_path: Path, name: str, trial: int
 ) -> None:
@@ -116,8 +135,6 @@ def sweep_reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.
     return sweep_file, read_dataset(out), seconds
 
 
-@pytest.mark.parametrize("trial", range(TRIALS))
-@pytest.mark.parametrize("name", list(SIGNALS))
 def test_sweep_stopped_at_random_resumes_to_the_uninterrupted_dataset(
     sweep_reference: tuple[Path, pd.DataFrame, float], tmp_path: Path, name: str, trial: int
 ) -> None:
@@ -138,23 +155,47 @@ def study_files(out: Path) -> dict[str, bytes]:
     return {str(path.relative_to(out)): path.read_bytes() for path in files}
 
 
+def stop_when_stored(command: list[str], out: Path, signum: int, rng: random.Random) -> None:
+    """Start ``command`` (a report), and send it ``signum`` a random moment after a random number of its studies
+    are stored: between two studies or while one is being written (moments by progress, not by the clock)."""
+    stored = rng.randrange(1, len(STUDY_NAMES))
+    delay = rng.uniform(0.0, 1.0)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        below: set[int] = set()
+        while process.poll() is None and len(list(out.glob("*/result.json"))) < stored:
+            below |= descendants(process.pid)
+            time.sleep(0.05)
+        time.sleep(delay)
+        if process.poll() is None:
+            below |= descendants(process.pid)
+            os.kill(process.pid, signum)
+        _, stderr = process.communicate(timeout=600)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode in (0, STOPPED[signum]), stderr
+    assert "Traceback" not in stderr
+    assert not wait_gone(below, seconds=10), "processes of the stopped command are still running"
+
+
 @pytest.fixture(scope="module")
-def report_reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, bytes], float]:
+def report_reference(tmp_path_factory: pytest.TempPathFactory, quick_study: QuickStudies) -> dict[str, bytes]:
+    """The uninterrupted report's studies at seed 1: the session's quick studies, stored as the report stores them."""
     out = tmp_path_factory.mktemp("report") / "reference"
-    seconds = timed(securebase("report", "--quick", "--out", str(out)))
-    return study_files(out), seconds
+    meta = provenance("quick", STUDY_SEED, SHIPPED)
+    for study in STUDY_NAMES:
+        save(quick_study(study), out, meta)
+    return study_files(out)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("trial", range(TRIALS if FULL else 1))
-@pytest.mark.parametrize("name", list(SIGNALS))
 def test_report_stopped_at_random_resumes_to_the_uninterrupted_report(
-    report_reference: tuple[dict[str, bytes], float], tmp_path: Path, name: str, trial: int
+    report_reference: dict[str, bytes], tmp_path: Path, name: str, trial: int
 ) -> None:
-    reference, seconds = report_reference
     out = tmp_path / "out"
-    command = securebase("report", "--quick", "--out", str(out))
-    stop_at_random(command, seconds, SIGNALS[name], random.Random(f"report-{name}-{trial}"))
+    command = securebase("report", "--quick", "--seed", str(STUDY_SEED), "--out", str(out))
+    stop_when_stored(command, out, SIGNALS[name], random.Random(f"report-{name}-{trial}"))
     finish([*command, "--resume"])
     assert (out / "report.html").is_file()
-    assert study_files(out) == reference
+    assert study_files(out) == report_reference

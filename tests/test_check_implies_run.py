@@ -19,7 +19,8 @@ from tomlish import dumps
 from securebase.cli import main
 from securebase.scenario import caregiving_presets
 
-FULL = bool(os.environ.get("SECUREBASE_FULL_TESTS"))
+#: the full size of the slow tests (--slow-size full: conftest.py sets the variable before this module is imported)
+FULL = os.environ.get("SECUREBASE_SLOW_SIZE") == "full"
 FIGURE_NAMES = ("parent", "teacher", "other")
 PRESETS = sorted(caregiving_presets())
 UNIT = ("consistency", "appropriateness", "sensitivity", "warmth", "reliability", "exploration_support")

@@ -1,19 +1,25 @@
 """`securebase check` tells scenario, sweep and trial files apart and validates each with its own loader; a sweep
 is sized by its runs (points x seeds), refused up front when they cannot fit, and `sweep --dry-run` and
-`trial --dry-run` say what `check` says and run nothing."""
+`trial --dry-run` say what `check` says and run nothing.
+
+The commands run in the test's process (click's CliRunner); only the test of what a long sweep says before it
+starts runs one in a process of its own (it is stopped once it has said it).
+"""
 
 from __future__ import annotations
 
 import math
-import os
 import signal
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
+from click.testing import CliRunner
 
+from securebase.cli import main
 from securebase.filekind import SCHEMAS, own_keys
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -38,17 +44,27 @@ days = 1
 """
 
 
-def securebase(*args: str, memory: int | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    if memory is not None:
-        env["SECUREBASE_MEMORY_AVAILABLE"] = str(memory)
-    return subprocess.run(
-        [sys.executable, "-m", "securebase", *args], capture_output=True, text=True, timeout=timeout, check=False,
-        env=env,
-    )  # fmt: skip
+class Done(NamedTuple):
+    """A command's exit status and its two streams, as a process would give them."""
+
+    returncode: int
+    stdout: str
+    stderr: str
 
 
-def one_error_line(done: subprocess.CompletedProcess[str], *named: str) -> str:
+def securebase(*args: str, memory: int | None = None) -> Done:
+    """``securebase ARGS`` in this process (click's CliRunner: the same command line, exit codes and streams);
+    ``memory`` is the memory the sizing sees as available. An exception that escapes the command shows as a
+    traceback on stderr, as it would from a process."""
+    env = {"SECUREBASE_MEMORY_AVAILABLE": str(memory)} if memory is not None else None
+    result = CliRunner().invoke(main, list(args), env=env)
+    escaped = result.exception is not None and not isinstance(result.exception, SystemExit)
+    return Done(
+        result.exit_code, result.stdout, result.stderr + (f"Traceback: {result.exception!r}\n" if escaped else "")
+    )
+
+
+def one_error_line(done: Done, *named: str) -> str:
     assert done.returncode == 2, (done.stdout, done.stderr)
     assert "Traceback" not in done.stderr
     lines = done.stderr.splitlines()
@@ -217,8 +233,7 @@ def test_a_long_sweep_says_its_estimate_before_it_starts(tmp_path: Path) -> None
 
 @pytest.mark.parametrize("example", [SWEEP_EXAMPLE, *TRIAL_EXAMPLES[:1]], ids=lambda p: p.stem)
 def test_run_given_a_sweep_or_trial_file_names_the_command_that_runs_it(example: Path, tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "securebase", "run", str(example), "--out", str(tmp_path / "o")],
-                          capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    done = securebase("run", str(example), "--out", str(tmp_path / "o"))
     assert done.returncode == 2
     kind = "sweep" if example == SWEEP_EXAMPLE else "trial"
     assert done.stderr.count("\n") == 1

@@ -105,7 +105,11 @@ def test_ctrl_c_keeps_the_work_and_resume_gives_the_same_result(tmp_path):
     command = [str(Path(sys.executable).parent / "securebase"), "run", str(scenario_file), "--no-progress"]
     interrupted_out, reference_out = tmp_path / "interrupted", tmp_path / "reference"
     process = subprocess.Popen([*command, "--out", str(interrupted_out)], stderr=subprocess.PIPE, text=True)
-    time.sleep(4.0)
+    # stopped once the run is under way (its first checkpoint, day 30 of 600), not after a fixed time: on a busy
+    # machine the process was once still starting after 4 s, and stopped before the run began
+    while not (interrupted_out / "checkpoint.pkl").is_file():
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.05)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 130, stderr

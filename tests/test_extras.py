@@ -168,7 +168,7 @@ def test_the_extras_are_the_projects() -> None:
 
 #: the top-level import names of the extras' packages
 EXTRA_TOP_LEVEL = {"starlette", "uvicorn", "python_multipart", "multipart", "sqlalchemy", "alembic", "gymnasium",
-                   "dask", "distributed", "numba_cuda"}  # fmt: skip
+                   "cryptography", "psycopg", "argon2", "pyotp", "dask", "distributed", "numba_cuda"}  # fmt: skip
 #: the modules that may import them: the web app and the environment (which need their extra), and, inside the
 #: functions that need them, the command line (rehearse) and the sweep's Dask runner
 EXTRA_HOMES = {"securebase.web", "securebase.rehearse.env"}

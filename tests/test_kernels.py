@@ -22,13 +22,14 @@ from helpers import SHIPPED, small
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from securebase.engine import kernels
+from securebase.engine import records
+from securebase.engine.days import developmental_day
+from securebase.engine.driver import Driver
 from securebase.engine.simulation import Simulation
-from securebase.engine.uniforms import draw
+from securebase.engine.uniforms import UniformStream, draw
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import FIGURE_TRAITS, Children, Figures, new_children
-from securebase.model.step import age_tables, constants, new_record
-from securebase.model.tally import COUNT_ROW, Tally
+from securebase.model.tally import COUNT_ROW
 
 #: constants that are probabilities or shares, kept below 1 when drawn
 UNIT_CONSTANTS = {
@@ -119,8 +120,8 @@ def test_the_compiled_step_is_the_readable_step(seed: int, k: int, moment: bool)
         attention = np.where(rng.random((children.n, k)) < 0.8, 1.0, params.lapse_attention)
         dt_days = 1.0 / 8.0 / steps_per_episode
         args = (figures, present, attention, need, draws.child, params, dt_days, steps_per_episode)
-        slow = kernels.step(expected, *args, kernel="readable")
-        fast = kernels.step(got, *args, kernel="cpu")
+        slow = Driver("readable").step(expected, *args)
+        fast = Driver("cpu").step(got, *args)
         assert_same_record(slow, fast)
         assert_same_state(expected, got)
 
@@ -128,36 +129,33 @@ def test_the_compiled_step_is_the_readable_step(seed: int, k: int, moment: bool)
 @settings(max_examples=15, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), k=st.integers(1, 3))
 def test_the_compiled_day_is_the_readable_day(seed: int, k: int) -> None:
-    """The engine's episode with its counting, the end of the day and the read-out, on both."""
+    """The developmental day's timeline (attention, two episodes with their counting, the end of the day and the
+    read-out) on the driver, with the compiled loops and the readable ones."""
     params = distinct_parameters(seed)
     children, figures = random_population(seed, 30, k)
-    rng = np.random.default_rng(seed + 1)
     results = {}
     for name in ("readable", "cpu"):
         state = copy.deepcopy(children)
-        loops = kernels.loops_for(name)
-        sums = Tally(np.zeros((3, state.n)), np.zeros((12, state.n), np.int32), np.zeros((3, state.n)), True)
-        draws = draw(np.random.default_rng(seed), state.n, k)
-        attention = loops.attention(figures, np.random.default_rng(seed).random((state.n, k), np.float32), params)
-        record = new_record(state.n)
-        counts = loops.engine_episode(
-            state, figures, figures.availability[:, 1].copy(), attention, draws, age_tables(params),
-            constants(params, 0.125), record, sums,
-        )  # fmt: skip
-        loops.end_of_day(state, params)
-        readout = loops.read_out(state, figures, sums.day_sums, 1, params)
-        results[name] = (state, record, counts, sums, attention, readout)
-    del rng
-    (a, ra, ca, sa, aa, oa), (b, rb, cb, sb, ab, ob) = results["readable"], results["cpu"]
+        driver = Driver(name)
+        totals = records.ChildTotals.empty(state.n)
+        population = driver.population(state, figures, totals)
+        settings = np.array([1, 0], np.int8)
+        day, readout = driver.drive(
+            developmental_day(population, settings, UniformStream(key=seed), params, True)
+        )
+        results[name] = (state, population.record, day.count_row, totals, population.attention, readout,
+                         population.day_sums)  # fmt: skip
+    (a, ra, ca, sa, aa, oa, da), (b, rb, cb, sb, ab, ob, db) = results["readable"], results["cpu"]
     assert_same_state(a, b)
     assert_same_record(ra, rb)
     assert ca.shape == (COUNT_ROW,)
     np.testing.assert_array_equal(cb, ca)
-    np.testing.assert_array_equal(sb.total_counts, sa.total_counts)
-    np.testing.assert_allclose(sb.day_sums, sa.day_sums, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(sb.count_matrix, sa.count_matrix)
+    np.testing.assert_allclose(db, da, rtol=0, atol=1e-12)
     np.testing.assert_array_equal(ab, aa)
     np.testing.assert_allclose(ob, oa, rtol=1e-12, atol=1e-12)
-    assert ca[: 5].sum() == (ra.bid_type >= 0).sum()
+    # the totals count both episodes: every bid of the population is in the count row and in the children's totals
+    assert ca[:5].sum() == sa.count_matrix[:5].sum() > 0
 
 
 def test_a_swapped_constant_is_caught() -> None:
@@ -169,8 +167,8 @@ def test_a_swapped_constant_is_caught() -> None:
     present = np.ones((children.n, 2), bool)
     a, b = copy.deepcopy(children), copy.deepcopy(children)
     args = (figures, present, np.ones((children.n, 2)), np.full(children.n, 0.3), draws.child)
-    kernels.step(a, *args, params, 0.5, kernel="readable")
-    kernels.step(b, *args, swapped, 0.5, kernel="cpu")
+    Driver("readable").step(a, *args, params, 0.5)
+    Driver("cpu").step(b, *args, swapped, 0.5)
     with pytest.raises(AssertionError):
         assert_same_state(a, b)
 

@@ -5,19 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import SHIPPED
 
-from securebase.studies import literature, run_study
+from securebase.studies import literature
 from securebase.studies.base import Estimate, Finding, MinimumEffect, StudyResult
 
 METRICS = {"d", "r", "percentage points", "odds ratio"}
 
 
 @pytest.fixture(scope="module")
-def results_by_study() -> dict[str, StudyResult]:
-    """One quick run of each study with a published effect."""
+def results_by_study(quick_study) -> dict[str, StudyResult]:
+    """The quick run of each study with a published effect (the session's: each quick study runs once)."""
     names = sorted({p.study for p in literature.PUBLISHED})
-    return {name: run_study(name, SHIPPED, size="quick", seed=1) for name in names}
+    return {name: quick_study(name) for name in names}
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from helpers import SHIPPED
 
-from securebase.engine import kernels
+from securebase.engine.driver import Driver
 from securebase.instruments.strange_situation import observe_strange_situation
 from securebase.model.anxiety import secure_base
 from securebase.model.caregiving import credit_to_figure
@@ -188,8 +188,7 @@ def _step(children, figures, need=0.5, **uniforms: float):
     draws = np.full((CHILD_DRAWS, children.n), 0.5, np.float32)
     for row, value in uniforms.items():
         draws[{"noise": U_NOISE, "anomalous": U_ANOMALOUS, "rupture": U_RUPTURE, "intrusion": U_INTRUSION}[row]] = value
-    loops = kernels.loops_for("cpu")
-    return loops.step(children, figures, np.ones((children.n, 1), bool), np.ones((children.n, 1)),
+    return Driver("cpu").step(children, figures, np.ones((children.n, 1), bool), np.ones((children.n, 1)),
                       np.full(children.n, need), draws, P, dt_days=1.0 / 16)  # fmt: skip
 
 

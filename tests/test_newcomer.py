@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -24,17 +23,22 @@ def test_the_command_line_imports_no_heavy_module_until_a_command_needs_it() -> 
     assert done.stdout.strip() == "[]"
 
 
-def test_help_comes_back_in_under_half_a_second() -> None:
-    timings = []
-    for _ in range(3):
-        started = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-m", "securebase", "--help"], capture_output=True, text=True, timeout=60, check=False
-        )
-        timings.append(time.perf_counter() - started)
-        assert done.returncode == 0
-        assert "Usage:" in done.stdout
-    assert min(timings) < 0.5, timings
+def test_help_imports_no_heavy_module() -> None:
+    """What keeps `securebase --help` fast (it once took seconds): the whole command, as a newcomer types it,
+    imports none of the heavy modules (Python's own import log, -X importtime, lists every module imported).
+    How fast it is on a machine is for benchmarks/, not for an assertion here."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "securebase", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Usage:" in done.stdout
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "securebase.cli" in imported  # the log is read right: the command line itself is in it
+    assert not {module for module in imported if module.split(".")[0] in HEAVY}
 
 
 def test_run_help_still_lists_the_kernels_and_study_the_studies() -> None:

@@ -4,15 +4,14 @@ much as its published reliability says."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 from helpers import SHIPPED, one_figure
 
+from securebase.cli import main
 from securebase.engine.simulation import Simulation
 from securebase.instruments import registry, reunion, security_scale, state_of_mind
 from securebase.instruments.ages import InstrumentAgeError, check_ages
@@ -348,12 +347,11 @@ def test_a_trial_in_range_loads(tmp_path: Path) -> None:
 def test_the_cli_refuses_it_with_exit_2(tmp_path: Path) -> None:
     path = tmp_path / "trial.toml"
     path.write_text(TRIAL.format(instrument="state-of-mind", age=120), encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    command = [sys.executable, "-m", "securebase", "trial", str(path), "--out", str(tmp_path / "out"), "--no-progress"]
-    done = subprocess.run(command, check=False, capture_output=True, text=True, env=env, timeout=120)
-    assert done.returncode == 2, done.stderr
-    assert "Traceback" not in done.stderr
+    done = CliRunner().invoke(main, ["trial", str(path), "--out", str(tmp_path / "out"), "--no-progress"])
+    assert done.exit_code == 2, done.output
+    assert done.exception is None or isinstance(done.exception, SystemExit), repr(done.exception)
     assert "state-of-mind is valid at, 168 to 1200 months" in done.stderr
+    assert not (tmp_path / "out").exists()
 
 
 POPULATION = """

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from helpers import SHIPPED
 
-from securebase.engine import kernels
 from securebase.engine.care import CareError
+from securebase.engine.driver import Driver
 from securebase.engine.simulation import Simulation
 from securebase.engine.uniforms import draw
 from securebase.model.state import ADULT_RUPTURE, NO_RUPTURE
@@ -43,9 +43,10 @@ def moment_steps(simulation: Simulation, figure: int, steps: int, seed: int) -> 
     attention = np.ones((children.n, figures.n_figures))
     need = np.full(children.n, 0.01)
     rng = np.random.default_rng(seed)
+    driver = Driver("cpu")
     for _ in range(steps):
         u = draw(rng, children.n, figures.n_figures)
-        kernels.step(children, figures, present, attention, need, u.child, PARAMS, 5 / 86_400, 360.0)
+        driver.step(children, figures, present, attention, need, u.child, PARAMS, 5 / 86_400, 360.0)
 
 
 def test_set_traits_sets_now_for_the_children_named_and_is_refused_with_a_clear_message() -> None:

@@ -53,7 +53,15 @@ def assert_clear_page(answer, status: int, words: str) -> None:  # type: ignore[
     assert "Nothing was changed" in answer.text or status == 413
 
 
-def test_a_whole_term_debrief_replay_and_export(client: TestClient, database: str) -> None:
+@pytest.fixture
+def client_on_each_database(database_url: str) -> TestClient:
+    """The app on SQLite and on PostgreSQL (conftest's database_url)."""
+    with TestClient(create_app(database_url, SHIPPED.params), follow_redirects=False) as test_client:
+        yield test_client
+
+
+def test_a_whole_term_debrief_replay_and_export(client_on_each_database: TestClient, database_url: str) -> None:
+    client, database = client_on_each_database, database_url
     trainee = Trainee(client)
     attempt = trainee.start("rupture")
     moves = ["repair", "notice_name", "comfort", "encourage", "ignore", "help_little", "stay_close"] * 2
@@ -74,6 +82,21 @@ def test_a_whole_term_debrief_replay_and_export(client: TestClient, database: st
     assert "<style>" in exported.text
     assert "<script" not in exported.text
     assert 'rel="stylesheet"' not in exported.text
+
+
+def test_a_note_with_a_nul_character_is_kept_without_it_on_either_database(
+    client_on_each_database: TestClient, database_url: str
+) -> None:
+    """PostgreSQL refuses U+0000 in text (a 500 before the fix); SQLite would keep it: both keep the rest."""
+    trainee = Trainee(client_on_each_database)
+    attempt = trainee.start("rupture")
+    assert trainee.respond(0, "comfort", note="before\x00after").status_code == 303
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        notes = connection.execute(text("SELECT note FROM choices WHERE attempt_id = :a"),
+                                   {"a": attempt.rsplit("/", 1)[-1]}).scalars().all()  # fmt: skip
+    engine.dispose()
+    assert notes == ["beforeafter"]
 
 
 def test_the_debrief_gives_the_arc_from_the_child_as_met_and_the_experts_over_the_same_moments(
@@ -196,36 +219,33 @@ def test_coaching_comments_after_each_response(client: TestClient) -> None:
     assert "Next time, try" in text_
 
 
-def test_a_passphrase_guards_a_shared_installation(database: str) -> None:
-    with TestClient(create_app(database, SHIPPED.params, passphrase="correct horse"), follow_redirects=False) as c:
-        assert c.get("/").headers["location"] == "/login"
-        login = c.get("/login")
-        refused = c.post("/login", data={"csrf": token_of(login.text), "passphrase": "wrong"})
-        assert refused.status_code == 403
-        assert "not accepted" in refused.text
-        accepted = c.post("/login", data={"csrf": token_of(login.text), "passphrase": "correct horse"})
-        assert accepted.status_code == 303
-        assert c.get("/").status_code == 200
+def test_the_single_user_app_has_no_sign_in_and_no_account_pages(client: TestClient) -> None:
+    """Loopback, one user: no account is asked for, and the team server's pages do not exist."""
+    assert client.get("/").status_code == 200
+    for path in ("/login", "/journal", "/cohort", "/admin"):
+        assert client.get(path).status_code == 404, path
 
 
-def test_the_command_refuses_a_network_address_without_a_passphrase() -> None:
+def test_the_command_refuses_a_network_address_and_names_the_team_server() -> None:
+    """The shared passphrase is gone (one cookie for everyone, never expiring, unthrottled): a network address needs
+    accounts, which `securebase practise` has."""
     runner = CliRunner()
-    result = runner.invoke(main, ["rehearse", "--host", "0.0.0.0"], env={"SECUREBASE_PASSPHRASE": ""})
+    result = runner.invoke(main, ["rehearse", "--host", "0.0.0.0"])
     assert result.exit_code == 2
     assert "--host 0.0.0.0 is not loopback" in result.output
-    assert "--passphrase" in result.output
-    result = runner.invoke(main, ["rehearse", "--host", "0.0.0.0", "--passphrase", "short"])
+    assert "securebase practise --host 0.0.0.0" in result.output
+    assert "Traceback" not in result.output
+    result = runner.invoke(main, ["rehearse", "--passphrase", "correct horse"])
     assert result.exit_code == 2
-    assert "at least 8" in result.output
 
 
-def test_a_database_from_the_first_schema_upgrades_cleanly(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+def test_a_database_from_the_first_schema_upgrades_cleanly(database_url: str) -> None:
+    url = database_url
     upgrade(url, "0001")
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text("INSERT INTO attempts (id, scenario, seed, coaching, created_at) "
-                                "VALUES ('00000000000000aa', 'setback', 13, 0, '2026-01-01 10:00:00')"))  # fmt: skip
+                                "VALUES ('00000000000000aa', 'setback', 13, false, '2026-01-01 10:00:00')"))  # fmt: skip
         for moment, response in enumerate(["comfort", "encourage"]):
             connection.execute(
                 text("INSERT INTO choices (attempt_id, moment, response, note, created_at) "
@@ -240,9 +260,12 @@ def test_a_database_from_the_first_schema_upgrades_cleanly(tmp_path: Path) -> No
         assert "Moment 3 of 14" in page.text
     engine = create_engine(url)
     columns = {c["name"] for c in inspect(engine).get_columns("attempts")}
-    assert {"finished_at", "drill", "parent_id", "branched_at"} <= columns
+    assert {"finished_at", "drill", "parent_id", "branched_at", "owner_id"} <= columns
+    assert {"users", "web_sessions", "audit_events", "children", "journal_entries", "entry_versions"} <= set(
+        inspect(engine).get_table_names()
+    )
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
     engine.dispose()
     assert re.fullmatch(r"[0-9a-f]{16}", "00000000000000aa")
 

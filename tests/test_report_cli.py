@@ -8,28 +8,20 @@ import re
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from helpers import share_quick_studies
 from markupsafe import escape
 
 from securebase import plotting
 from securebase.cli import main
-from securebase.plotting import Figure
 from securebase.studies import STUDY_NAMES
-
-#: every study figure drawn during the report, as (figure, PNG) in the order drawn
-DRAWN: list[tuple[Figure, bytes]] = []
 
 
 @pytest.fixture(scope="module")
-def report_dir(tmp_path_factory):
+def report_dir(tmp_path_factory, quick_study):
+    """The quick report at seed 1, its studies taken from the session's (each quick study runs once a session)."""
     out = tmp_path_factory.mktemp("report")
-    measure = plotting.label_px
-
-    def recorded(fig, png, *args):  # figure_png measures each drawing: kept, to be measured again here
-        DRAWN.append((fig, png))
-        return measure(fig, png, *args)
-
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(plotting, "label_px", recorded)
+        share_quick_studies(patch, quick_study)
         result = CliRunner().invoke(main, ["report", "--quick", "--seed", "1", "--out", str(out), "--no-progress"])
     assert result.exit_code == 0, result.output
     return out, result.output
@@ -82,12 +74,12 @@ def test_the_report_opens_with_13_claims_one_verdict_each(report_dir):
     assert re.search(r"^13 claims: .*; besides, S8, S12 constrained by calibration", output, re.MULTILINE)
 
 
-def test_every_study_figures_smallest_label_is_at_least_10_px_at_1280(report_dir):
+def test_every_study_figures_smallest_label_is_at_least_10_px_at_1280(report_dir, quick_study):
     from matplotlib.text import Text
 
     out, _ = report_dir
     page = (out / "report.html").read_text(encoding="utf-8")
-    final = {png: fig for fig, png in DRAWN}  # figure_png's last drawing of each figure is the one it returns
+    final = quick_study.drawings  # figure_png's last drawing of each figure is the one it returns
     for name in STUDY_NAMES:
         png = (out / name / "figure.png").read_bytes()
         assert png in final, name
@@ -128,9 +120,10 @@ def test_resume_reuses_every_stored_study(report_dir):
     assert before == {name: (out / name / "result.json").read_text() for name in STUDY_NAMES}
 
 
-def test_ctrl_c_keeps_finished_studies_and_says_how_to_resume(tmp_path, monkeypatch):
+def test_ctrl_c_keeps_finished_studies_and_says_how_to_resume(tmp_path, monkeypatch, quick_study):
     from securebase.studies import suite
 
+    share_quick_studies(monkeypatch, quick_study)  # the first study is the session's, not run again
     real = suite.get_study
 
     def interrupted_after_the_first(name):

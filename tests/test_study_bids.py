@@ -5,16 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import SHIPPED
 
 from securebase.model.state import BID_TYPES
 from securebase.studies import bids as study
-from securebase.studies import check_result, get_study, run_study
+from securebase.studies import check_result, get_study
 
 
 @pytest.fixture(scope="module")
-def result():
-    return run_study("bids", SHIPPED, size="quick", seed=1)
+def result(quick_study):
+    return quick_study("bids")
 
 
 def test_contract(result):

@@ -10,14 +10,14 @@ from securebase.engine.simulation import Simulation
 from securebase.model.state import FIGURE_TRAITS
 from securebase.scenario.caregiving import preset_means
 from securebase.studies import change as study
-from securebase.studies import check_result, get_study, run_study
+from securebase.studies import check_result, get_study
 from securebase.studies.base import NoProgress
 from securebase.studies.running import KERNEL, run_until
 
 
 @pytest.fixture(scope="module")
-def result():
-    return run_study("change", SHIPPED, size="quick", seed=1)
+def result(quick_study):
+    return quick_study("change")
 
 
 def verdicts(result, claim: str, words: str) -> list[str]:

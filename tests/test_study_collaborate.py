@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from helpers import SHIPPED, clear_of_zero
+from helpers import clear_of_zero
 
-from securebase.studies import check_result, get_study, run_study
+from securebase.studies import check_result, get_study
 from securebase.studies import collaborate as study
 
 
 @pytest.fixture(scope="module")
-def result():
-    return run_study("collaborate", SHIPPED, size="quick", seed=1)
+def result(quick_study):
+    return quick_study("collaborate")
 
 
 def test_contract(result):

@@ -7,14 +7,14 @@ import pytest
 from helpers import SHIPPED
 
 from securebase.engine.simulation import Simulation
-from securebase.studies import check_result, get_study, run_study
+from securebase.studies import check_result, get_study
 from securebase.studies import early_weeks as study
 from securebase.studies.base import NoProgress
 
 
 @pytest.fixture(scope="module")
-def result():
-    return run_study("early-weeks", SHIPPED, size="quick", seed=1)
+def result(quick_study):
+    return quick_study("early-weeks")
 
 
 def test_contract(result):

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from helpers import SHIPPED
 
-from securebase.studies import check_result, get_study, run_study
+from securebase.studies import check_result, get_study
 from securebase.studies import exploration_support as study
 
 
 @pytest.fixture(scope="module")
-def result():
-    return run_study("exploration-support", SHIPPED, size="quick", seed=1)
+def result(quick_study):
+    return quick_study("exploration-support")
 
 
 def test_contract(result):

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers import SHIPPED
 
-from securebase.studies import check_result, get_study, run_study
+from securebase.studies import check_result, get_study
 from securebase.studies import life_course as study
 
 
 @pytest.fixture(scope="module")
-def result():
-    return run_study("life-course", SHIPPED, size="quick", seed=1)
+def result(quick_study):
+    return quick_study("life-course")
 
 
 def test_contract(result):

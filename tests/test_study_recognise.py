@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers import SHIPPED
 
-from securebase.studies import check_result, get_study, run_study
+from securebase.studies import check_result, get_study
 from securebase.studies import recognise as study
 
 
 @pytest.fixture(scope="module")
-def result():
-    return run_study("recognise", SHIPPED, size="quick", seed=1)
+def result(quick_study):
+    return quick_study("recognise")
 
 
 def test_contract(result):

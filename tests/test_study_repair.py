@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers import SHIPPED, clear_of_zero
+from helpers import clear_of_zero
 
-from securebase.studies import check_result, get_study, run_study
+from securebase.studies import check_result, get_study
 from securebase.studies import repair as study
 
 
 @pytest.fixture(scope="module")
-def result():
-    return run_study("repair", SHIPPED, size="quick", seed=1)
+def result(quick_study):
+    return quick_study("repair")
 
 
 def findings(result, kind: str, other: str) -> dict[str, bool]:

@@ -8,13 +8,13 @@ from helpers import SHIPPED, clear_of_zero
 
 from securebase.engine.simulation import Simulation
 from securebase.model.state import FIGURE_TRAITS, QUALITIES
-from securebase.studies import check_result, get_study, run_study
+from securebase.studies import check_result, get_study
 from securebase.studies import responsiveness as study
 
 
 @pytest.fixture(scope="module")
-def result():
-    return run_study("responsiveness", SHIPPED, size="quick", seed=1)
+def result(quick_study):
+    return quick_study("responsiveness")
 
 
 def test_contract(result):

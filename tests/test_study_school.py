@@ -8,15 +8,15 @@ from helpers import SHIPPED, clear_of_zero
 
 from securebase.engine.simulation import Simulation
 from securebase.model.state import FIGURE_TRAITS
-from securebase.studies import check_result, get_study, run_study
+from securebase.studies import check_result, get_study
 from securebase.studies.base import NoProgress
 from securebase.studies.running import KERNEL, run_until
 from securebase.studies.school import fork, scenario
 
 
 @pytest.fixture(scope="module")
-def result(one_numba_thread):
-    return run_study("school", SHIPPED, size="quick", seed=0)
+def result(one_numba_thread, quick_study):
+    return quick_study("school", seed=0)
 
 
 def finding(result, words: str):

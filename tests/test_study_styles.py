@@ -9,13 +9,13 @@ from helpers import SHIPPED
 from securebase.engine.simulation import Simulation
 from securebase.instruments.ssp_coding import CLASSES
 from securebase.model.state import FIGURE_TRAITS
-from securebase.studies import check_result, get_study, run_study
+from securebase.studies import check_result, get_study
 from securebase.studies import styles as study
 
 
 @pytest.fixture(scope="module")
-def result():
-    return run_study("styles", SHIPPED, size="quick", seed=1)
+def result(quick_study):
+    return quick_study("styles")
 
 
 def test_contract(result):

@@ -189,9 +189,16 @@ def test_the_power_curve_matches_the_closed_form_within_monte_carlo_error(tmp_pa
         assert abs(row.power - expected) < allowed, (row.n_per_arm, row.power, expected)
 
 
+#: replicates of the stopped trial, by the size of the slow tests (conftest.py: --slow-size): enough that it is
+#: stopped after 3 and before the last, few enough that the resume's process does not redo a long run
+STOPPED_REPLICATES = {"small": 20, "full": 150}
+
+
 @pytest.mark.slow
-def test_a_stopped_trial_keeps_its_finished_tasks_and_resumes(tmp_path: Path) -> None:
-    path = write_trial(tmp_path, n=40, power="[power]\nn_per_arm = [10, 20]\nreplicates = 150", text=SIMPLE)
+def test_a_stopped_trial_keeps_its_finished_tasks_and_resumes(tmp_path: Path, slow_size: str) -> None:
+    replicates = STOPPED_REPLICATES[slow_size]
+    power = f"[power]\nn_per_arm = [10, 20]\nreplicates = {replicates}"
+    path = write_trial(tmp_path, n=40, power=power, text=SIMPLE)
     out = tmp_path / "out"
     command = [sys.executable, "-m", "securebase", "trial", str(path), "--out", str(out), "--workers", "1", "--no-progress"]
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
@@ -206,14 +213,14 @@ def test_a_stopped_trial_keeps_its_finished_tasks_and_resumes(tmp_path: Path) ->
     assert "Traceback" not in stderr
     kept = {p.name: p.stat().st_mtime_ns for p in (out / "tasks").glob("*.parquet")}
     assert "trial.parquet" in kept
-    assert 3 <= len(kept) < 151
+    assert 3 <= len(kept) < replicates + 1  # the trial's table, and some of the replicates: not all
     assert not (out / "trial.html").exists()
     again = subprocess.run([*command, "--resume"], capture_output=True, text=True, env=env, timeout=300, check=False)
     assert again.returncode == 0, again.stderr
     assert (out / "trial.html").is_file()
     for name, mtime in kept.items():  # the finished tasks were kept, not redone
         assert (out / "tasks" / name).stat().st_mtime_ns == mtime
-    assert len(pd.read_parquet(out / "power.parquet")["replicate"].unique()) == 150
+    assert len(pd.read_parquet(out / "power.parquet")["replicate"].unique()) == replicates
 
 
 @pytest.mark.parametrize("path", sorted((REPO / "examples").glob("trial-*.toml")), ids=lambda p: p.stem)

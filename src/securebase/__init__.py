@@ -101,7 +101,8 @@ def simulate(
     from securebase.instruments.scheduled import schedule_measures
 
     calibration = load_calibration(calibration)
-    simulation = Simulation(scenario, seed=seed, params=calibration.params, kernel=kernel, precision=precision)
+    simulation = Simulation(scenario, seed=seed, params=calibration.params, kernel=kernel, precision=precision,
+                            classroom=calibration.classroom)  # fmt: skip
     schedule_measures(simulation, calibration.instrument_settings())  # the scenario's [[measures]], if any
     return simulation.run(progress=progress)
 

@@ -77,6 +77,22 @@ def kernel_source_hash() -> str:
     return digest.hexdigest()
 
 
-def code_version() -> dict[str, str | None]:
-    """What a result records of the code that made it: the version and, where there is one, the commit."""
-    return {"version": version(), "commit": commit()}
+def code_identity() -> dict[str, str | None]:
+    """Which code made a result or a checkpoint, the one record of it: the package ``version``, the git
+    ``commit`` (None outside a checkout), ``source`` (every Python source: two trees of one version differ here),
+    ``model`` (what the kernels are made from) and ``label`` ('version+source[:12]', what run.json shows)."""
+    source = source_hash()
+    return {"version": version(), "commit": commit(), "source": source, "model": kernel_source_hash(),
+            "label": f"{version()}+{source[:12]}"}  # fmt: skip
+
+
+def code_record() -> dict[str, str | None]:
+    """The code as every file that records it writes it (run.json, a sweep's or a trial's manifest, a checkpoint):
+    one shape, and the key of resuming: work resumes only on the same version, commit and sources (other
+    sources could give other numbers than the uninterrupted work's)."""
+    code = code_identity()
+    return {
+        "securebase_version": code["version"],
+        "securebase_commit": code["commit"],
+        "securebase_source": code["source"],
+    }

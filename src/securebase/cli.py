@@ -103,14 +103,6 @@ def _command_line() -> str:
     return shlex.join(words)
 
 
-def _differences(before: Any, after: Any, most: int = 3) -> str:
-    """The first constants that differ between two ModelParameters, as 'name: a (checkpoint) vs b'."""
-    old, new = before.to_dict(), after.to_dict()
-    names = [name for name in new if old.get(name) != new[name]]
-    shown = ", ".join(f"{name}: {old.get(name)!r} in the checkpoint, {new[name]!r} now" for name in names[:most])
-    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
-
-
 class _Commands(click.Group):
     """The command group: SIGTERM stops any command like Ctrl-C, and a stop exits 130 (Ctrl-C) or 143 (SIGTERM)."""
 
@@ -339,8 +331,10 @@ def _run_into(
     ``asked_kernel`` is the --kernel given on the command line (None: the default); ``again``, the command
     that resumes this run.
     """
+    from securebase._version import code_identity
+    from securebase.engine.checkpoints import ResumeRefused
     from securebase.engine.simulation import CHECKPOINT_NAME, Interrupted, Simulation
-    from securebase.outputs import code_version, run_files
+    from securebase.outputs import run_files
     from securebase.report.summary import write_summary
 
     checkpoint = out / CHECKPOINT_NAME
@@ -363,29 +357,15 @@ def _run_into(
         if not checkpoint.is_file():
             _fail(f"--resume: no checkpoint at '{checkpoint}'; expected the --out folder of an interrupted run.")
         try:
-            simulation = Simulation.resume(checkpoint)
+            simulation = Simulation.resume(checkpoint, scenario=spec, seed=seed, params=calibration.params,
+                                           params_source=calibration.provenance.source, kernel=asked_kernel)  # fmt: skip
+        except ResumeRefused as error:
+            _fail(f"--resume: {error}")
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError) as error:
             reason = " ".join(f"{type(error).__name__}: {error}".split())[:200]
             _fail(
                 f"--resume: the checkpoint at '{checkpoint}' cannot be read ({reason}); "
                 "expected one written by an interrupted securebase run (delete it to start afresh)."
-            )
-        if simulation.scenario != spec or (seed is not None and seed != simulation.seed):
-            _fail(
-                f"--resume: the checkpoint at '{checkpoint}' is of another scenario or seed "
-                f"('{simulation.scenario.name}', seed {simulation.seed})."
-            )
-        if simulation.params != calibration.params:
-            _fail(
-                f"--resume: the checkpoint at '{checkpoint}' ran on other model constants than the calibration "
-                f"{calibration.provenance.source} ({_differences(simulation.params, calibration.params)}); "
-                "expected the --calibration of the interrupted run (see its command line)."
-            )
-        if asked_kernel is not None and asked_kernel != simulation.kernel:
-            _fail(
-                f"--resume: --kernel has value '{asked_kernel}', but the checkpoint at '{checkpoint}' was run with "
-                f"the '{simulation.kernel}' kernel; expected the same kernel (a run is continued on the step it "
-                "started with: leave --kernel out, or start afresh with --overwrite)."
             )
         _check_kernel(simulation.kernel, where=f"--resume: the checkpoint at '{checkpoint}' was run with the kernel")
         click.echo(f"resuming '{spec.name}' at day {simulation.day} of {simulation.end_day}", err=True)
@@ -393,7 +373,8 @@ def _run_into(
         from securebase.instruments.scheduled import schedule_measures
 
         try:
-            simulation = Simulation(spec, seed=seed, params=calibration.params, kernel=kernel, precision=precision)
+            simulation = Simulation(spec, seed=seed, params=calibration.params, kernel=kernel, precision=precision,
+                                    classroom=calibration.classroom)  # fmt: skip
         except ValueError as error:  # a scenario the kernel cannot run (classes on the GPU)
             _fail(f"scenario '{spec.name}': {error}.")
         schedule_measures(simulation, calibration.instrument_settings())
@@ -411,7 +392,7 @@ def _run_into(
             err=True,
         )
         sys.exit(128 + stop.signum)
-    record = {"kernel": simulation.kernel, "precision": simulation.precision, "code_version": code_version()}
+    record = {"kernel": simulation.kernel, "precision": simulation.precision, "code_version": code_identity()["label"]}
     files = results.save(out, **record, calibration=_calibration_record(calibration))
     files["summary_html"] = write_summary(results, out / "summary.html", files)
     checkpoint.unlink(missing_ok=True)
@@ -1076,43 +1057,117 @@ def _default_database() -> Path:
     return base / "securebase" / "rehearse.sqlite"
 
 
-@main.command()
-@click.option("--port", type=click.IntRange(min=0, max=65535), default=8765, show_default=True,
-              help="Port to listen on (0: any free port).")  # fmt: skip
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Anything but loopback needs --passphrase (or SECUREBASE_PASSPHRASE).")  # fmt: skip
-@click.option("--passphrase", envvar="SECUREBASE_PASSPHRASE", default=None,
-              help="Passphrase that trainees enter (required with a --host other than loopback).")  # fmt: skip
-@click.option("--database", type=click.Path(path_type=Path), default=None,  # a folder: rehearse's one-line error
-              help="SQLite file for saved attempts [default: ~/.local/share/securebase/rehearse.sqlite].")  # fmt: skip
-@click.option("--database-url", default=None, help="A SQLAlchemy URL instead of --database (e.g. PostgreSQL).")
-@click.option("--open", "open_browser", is_flag=True, help="Open the app in the default browser.")
-@calibration_option
-def rehearse(port: int, host: str, passphrase: str | None, database: Path | None, database_url: str | None,
-             open_browser: bool, calibration_file: Path | None) -> None:  # fmt: skip
-    """Start the rehearsal app: practise being a secure base for a simulated child, in a browser."""
-    import socket
-
-    _require_extra("web", "securebase rehearse")
-
-    if host not in LOOPBACK and not passphrase:
-        _fail(f"--host {host} is not loopback: others on the network could reach it; "
-              "expected --passphrase TEXT (or SECUREBASE_PASSPHRASE) as well, or --host 127.0.0.1")  # fmt: skip
-    if passphrase is not None and len(passphrase) < 8:
-        _fail(f"--passphrase has {len(passphrase)} characters; expected at least 8")
+def _database_url(database: Path | None, database_url: str | None) -> str:
+    """The database of ``rehearse`` and ``practise``: an SQLite file (made with its folder) or a SQLAlchemy URL."""
     if database is not None and database_url is not None:
         _fail("--database and --database-url both given; expected one of them")
-    calibration = _calibration(calibration_file)
-    if database_url is None:
-        path = database if database is not None else _default_database()
-        if path.is_dir():
-            _fail(f"--database '{path}' is a folder; expected the path of an SQLite file (such as "
-                  f"'{path / 'rehearse.sqlite'}')")  # fmt: skip
+    if database_url is not None:
+        return database_url
+    path = database if database is not None else _default_database()
+    if path.is_dir():
+        _fail(f"--database '{path}' is a folder; expected the path of an SQLite file (such as "
+              f"'{path / 'rehearse.sqlite'}')")  # fmt: skip
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        _fail(f"--database {path}: its folder cannot be made ({error.strerror or error})")
+    return f"sqlite:///{path.resolve()}"
+
+
+def _server_options(function: Any) -> Any:
+    """The options that ``rehearse`` and ``practise`` share: where to listen, the database, the calibration."""
+    for option in reversed([
+        click.option("--port", type=click.IntRange(min=0, max=65535), default=8765, show_default=True,
+                     help="Port to listen on (0: any free port)."),
+        click.option("--database", type=click.Path(path_type=Path), default=None,  # a folder: a one-line error
+                     help="SQLite file for saved attempts [default: ~/.local/share/securebase/rehearse.sqlite]."),
+        click.option("--database-url", default=None, help="A SQLAlchemy URL instead of --database (e.g. PostgreSQL)."),
+        click.option("--open", "open_browser", is_flag=True, help="Open the app in the default browser."),
+        click.option("--forwarded-allow-ips", envvar="FORWARDED_ALLOW_IPS", default="127.0.0.1", show_default=True,
+                     help="Addresses of the reverse proxy whose X-Forwarded-Proto and -For are believed "
+                          "(comma-separated; docs/deploy.md). Behind a TLS proxy the cookies are then Secure."),
+        calibration_option,
+    ]):  # fmt: skip
+        function = option(function)
+    return function
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on: loopback only (one user, no account); a shared server is `securebase "
+                   "practise`.")  # fmt: skip
+@_server_options
+def rehearse(port: int, host: str, database: Path | None, database_url: str | None, open_browser: bool,
+             forwarded_allow_ips: str, calibration_file: Path | None) -> None:  # fmt: skip
+    """Start the rehearsal app: practise being a secure base for a simulated child, in a browser."""
+    if host not in LOOPBACK:
+        _fail(f"--host {host} is not loopback: others on the network could reach it, and `securebase rehearse` has "
+              f"no accounts; expected --host 127.0.0.1, or `securebase practise --host {host}` (accounts and teams)")  # fmt: skip
+    _serve("rehearse", port, host, _database_url(database, database_url), open_browser, calibration_file,
+           accounts=False, forwarded_allow_ips=forwarded_allow_ips)  # fmt: skip
+
+
+@main.group(invoke_without_command=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@_server_options
+@click.pass_context
+def practise(context: click.Context, port: int, host: str, database: Path | None, database_url: str | None,
+             open_browser: bool, forwarded_allow_ips: str, calibration_file: Path | None) -> None:  # fmt: skip
+    """Start the team server: accounts and teams, each adult's practice journal, rehearsal, the trainer's cohort view.
+
+    Add the first administrator with `securebase practise add-user --role admin NAME` (the same --database).
+    """
+    if context.invoked_subcommand is not None:
+        return
+    _serve("practise", port, host, _database_url(database, database_url), open_browser, calibration_file,
+           accounts=True, forwarded_allow_ips=forwarded_allow_ips)  # fmt: skip
+
+
+@practise.command("add-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["practitioner", "trainer", "admin"]), default="practitioner",
+              show_default=True, help="practitioner (also a trainee), trainer (or coordinator) of their teams, admin.")  # fmt: skip
+@click.option("--team", "teams", multiple=True, help="A team to join (made if new); may be repeated.")
+@click.option("--password", envvar="SECUREBASE_NEW_PASSWORD", prompt=True, hide_input=True,
+              confirmation_prompt=True, help="The first password (asked for when not given; at least 12 characters).")  # fmt: skip
+@click.option("--database", type=click.Path(path_type=Path), default=None,
+              help="SQLite file [default: ~/.local/share/securebase/rehearse.sqlite].")  # fmt: skip
+@click.option("--database-url", default=None, help="A SQLAlchemy URL instead of --database (e.g. PostgreSQL).")
+def add_user(username: str, role: str, teams: tuple[str, ...], password: str, database: Path | None,
+             database_url: str | None) -> None:  # fmt: skip
+    """Add a user to the team server's database (the first administrator, or anyone)."""
+    _require_extra("web", "securebase practise add-user")
+    url = _database_url(database, database_url)
+    from alembic.util import CommandError
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
+
+    from securebase.web import accounts, db
+    from securebase.web.migrate import upgrade
+
+    try:
+        upgrade(url)
+        engine = db.make_engine(url)
+    except (SQLAlchemyError, CommandError, OSError) as error:
+        _fail(f"the database {url} cannot be used ({type(error).__name__}: {error})")
+    with Session(engine) as session:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            _fail(f"--database {path}: its folder cannot be made ({error.strerror or error})")
-        database_url = f"sqlite:///{path.resolve()}"
+            user = accounts.create_user(session, username, password, role, list(teams))
+        except ValueError as error:
+            _fail(f"add-user: {error}")
+        db.audit(session, None, "user-added", f"user:{user.id} (command line)")
+        session.commit()
+    engine.dispose()
+    click.echo(f"securebase practise: added {username} ({role}{', ' + ', '.join(teams) if teams else ''})")
+
+
+def _serve(name: str, port: int, host: str, database_url: str, open_browser: bool, calibration_file: Path | None,
+           accounts: bool, forwarded_allow_ips: str) -> None:  # fmt: skip
+    """Start the web app (``accounts``: the team server) and serve it until Ctrl-C."""
+    import socket
+
+    _require_extra("web", f"securebase {name}")
+    calibration = _calibration(calibration_file)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
         probe = socket.socket(family, socket.SOCK_STREAM)
@@ -1135,22 +1190,120 @@ def rehearse(port: int, host: str, passphrase: str | None, database: Path | None
     # before listening: a first Start would otherwise wait minutes for the compiler with nothing said (it says
     # "compiling the model ..." only when it compiles: once after installing or updating)
     compile_kernels(engine_scenario(next(iter(library().values()))), calibration.params,
-                    report=lambda line: click.echo(f"securebase rehearse: {line}"))  # fmt: skip
+                    report=lambda line: click.echo(f"securebase {name}: {line}"))  # fmt: skip
     try:
-        app = create_app(database_url, calibration.params, passphrase=passphrase, prepare=True,
-                         report=lambda line: click.echo(f"securebase rehearse: {line}"))  # fmt: skip
+        app = create_app(database_url, calibration.params, accounts=accounts, prepare=True,
+                         report=lambda line: click.echo(f"securebase {name}: {line}"))  # fmt: skip
     except (SQLAlchemyError, CommandError, OSError) as error:  # a database that cannot be opened or migrated
         _fail(f"the database {database_url} cannot be used ({type(error).__name__}: {error})")
     shown = f"[{host}]" if ":" in host else host
-    address = f"http://{shown}:{port}/"
-    click.echo(f"securebase rehearse: open {address} in a browser (Ctrl-C to stop)", err=False)
+    address = f"http://{shown}:{port}/" + ("login" if accounts else "")
+    click.echo(f"securebase {name}: open {address} in a browser (Ctrl-C to stop)", err=False)
     sys.stdout.flush()
     if open_browser:
         import webbrowser
 
         webbrowser.open(address)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=5)
+    # proxy headers from the trusted proxy only: a client elsewhere cannot claim HTTPS or another address
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=5,
+                            proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips)  # fmt: skip
     try:
         uvicorn.Server(config).run()
     except KeyboardInterrupt:  # Ctrl-C is how a server is stopped: every answered moment is already saved
-        click.echo("securebase rehearse: stopped (the attempts are saved).")
+        click.echo(f"securebase {name}: stopped (what was saved is kept).")
+
+
+def _operations_database(value: str) -> str:
+    """``--database``: a SQLAlchemy URL, or the path of an SQLite file."""
+    return value if "://" in value else f"sqlite:///{Path(value).resolve()}"
+
+
+def _add_practise_operations(group: click.Group) -> None:
+    """``practise backup``, ``restore`` and ``backup-key`` (docs/practise-operations.md), on ``group``."""
+    key_file_option = click.option(
+        "--key-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        help="File holding the backup key [default: the key in $SECUREBASE_BACKUP_KEY].")  # fmt: skip
+    database_option = click.option(
+        "--database", "database", required=True, metavar="URL",
+        help="The database: a SQLAlchemy URL (postgresql+psycopg://..., sqlite:///...) or an SQLite file's path.")  # fmt: skip
+
+    @group.command("backup-key")
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    def backup_key(file: Path) -> None:
+        """Make a new backup key in FILE (readable by you only; keep it apart from the backups)."""
+        _require_extra("web", "securebase practise backup-key")
+        from securebase.web.backup import BackupError, write_key
+
+        try:
+            write_key(file)
+        except BackupError as error:
+            _fail(str(error))
+        click.echo(f"securebase practise: a new backup key is in {file}; without it no backup can be restored")
+
+    @group.command("backup")
+    @database_option
+    @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                  help="The backup file to write (encrypted; replaced if it exists).")  # fmt: skip
+    @key_file_option
+    def backup(database: str, out: Path, key_file: Path | None) -> None:
+        """Write an encrypted backup of every table of the database to --out."""
+        _require_extra("web", "securebase practise backup")
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from securebase.web import backup as backups
+
+        url = _operations_database(database)
+        try:
+            key = backups.load_key(key_file)
+            if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+                _fail(f"--database {database}: there is no such SQLite file; expected the server's database")
+            summary = backups.backup(url, out, key)
+        except backups.BackupError as error:
+            _fail(str(error))
+        except SQLAlchemyError as error:
+            _fail(f"--database {backups.safe_url(url)} cannot be read ({_first_line(error)})")
+        click.echo(f"securebase practise: backed up {summary.describe()} to {out}")
+
+    @group.command("verify-backup")
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @key_file_option
+    def verify_backup(file: Path, key_file: Path | None) -> None:
+        """Check that FILE is a whole backup this key opens, and say what it holds (nothing is restored)."""
+        _require_extra("web", "securebase practise verify-backup")
+        from securebase.web import backup as backups
+
+        try:
+            summary = backups.verify(file, backups.load_key(key_file))
+        except backups.BackupError as error:
+            _fail(str(error))
+        click.echo(f"securebase practise: {file} is a whole backup: {summary.describe()}")
+
+    @group.command("restore")
+    @database_option
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @key_file_option
+    @click.option("--replace", is_flag=True, help="Delete the database's rows first (it must otherwise be empty).")
+    def restore(database: str, file: Path, key_file: Path | None, replace: bool) -> None:
+        """Load the backup FILE into an empty database (a new one is migrated first), then migrate it to the latest."""
+        _require_extra("web", "securebase practise restore")
+        from alembic.util import CommandError
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from securebase.web import backup as backups
+
+        url = _operations_database(database)
+        try:
+            key = backups.load_key(key_file)
+            summary = backups.restore(url, file, key, replace=replace)
+        except backups.BackupError as error:
+            _fail(str(error))
+        except (SQLAlchemyError, CommandError) as error:
+            _fail(f"--database {backups.safe_url(url)} cannot be restored into ({_first_line(error)})")
+        click.echo(f"securebase practise: restored {summary.describe()} into {backups.safe_url(url)}")
+
+
+def _first_line(error: Exception) -> str:
+    return f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
+
+
+_add_practise_operations(practise)

@@ -15,7 +15,8 @@ import importlib
 #: each extra and the modules that show it is installed (the import names of its packages)
 EXTRAS: dict[str, tuple[str, ...]] = {
     # the rehearsal app drives the Gymnasium environment, so the web extra includes rl's gymnasium
-    "web": ("starlette", "uvicorn", "python_multipart", "sqlalchemy", "alembic", "gymnasium"),
+    "web": ("starlette", "uvicorn", "python_multipart", "sqlalchemy", "alembic", "gymnasium", "cryptography", "argon2",
+            "pyotp"),
     "dask": ("distributed",),
     "rl": ("gymnasium",),
 }

@@ -90,22 +90,18 @@ def locked(out: Path, command: str | None = None, option: str = "--out") -> Iter
 
 
 def write_atomically(path: Path, content: bytes | str) -> Path:
-    """Write ``content`` to ``path`` through a hidden temporary file renamed into place."""
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}.tmp")
+    """Write ``content`` to ``path`` through a hidden temporary file renamed into place (:func:`atomic_target`)."""
     data = content.encode("utf-8") if isinstance(content, str) else content
-    try:
+    with atomic_target(path) as temporary:
         temporary.write_bytes(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return path
+    return Path(path)
 
 
 @contextlib.contextmanager
 def atomic_target(path: Path) -> Iterator[Path]:
-    """A temporary path to write (by any library) that becomes ``path`` when the block ends without error."""
+    """A temporary path to write (by any library) that becomes ``path`` when the block ends without error: the
+    package's one atomic writer (a crash mid-write leaves the previous file, and a hidden '.name.tmp' that readers
+    of a folder skip and that is removed when the block fails)."""
     path = Path(path)
     temporary = path.with_name(f".{path.name}.tmp")
     try:
@@ -136,13 +132,6 @@ def run_files(out: Path) -> list[Path]:
         return []
     found = [out / name for name in RUN_FILES if (out / name).is_file()]
     return found + [out / f".{name}.tmp" for name in RUN_FILES if (out / f".{name}.tmp").is_file()]
-
-
-def code_version() -> str:
-    """The package version and a short hash of its source files (tells apart two checkouts of one version)."""
-    from securebase._version import source_hash, version
-
-    return f"{version()}+{source_hash()[:12]}"
 
 
 def check_resumable(

@@ -49,6 +49,48 @@ def sigterm_raises() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+class StopFlag(threading.Event):
+    """Set by a stop signal inside :func:`deferred_stop`; ``signum`` is the signal that set it."""
+
+    signum: int = signal.SIGINT
+
+    def check(self) -> None:
+        """Raise, at this safe point, the stop a signal asked for (Terminated for SIGTERM, else KeyboardInterrupt)."""
+        if self.is_set():
+            raise Terminated if self.signum == signal.SIGTERM else KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def deferred_stop(second_stops: bool = True) -> Iterator[StopFlag]:
+    """Within the block, Ctrl-C and SIGTERM set a flag the work checks at a safe point (between days, between
+    tasks) instead of stopping it mid-write. With ``second_stops``, a second signal stops at once
+    (KeyboardInterrupt or Terminated); without, it only sets the flag again (work whose waiting must never be
+    broken into: a process pool's locks). Outside the main thread signals cannot be handled: the flag stays unset.
+    """
+    flag = StopFlag()
+    if threading.current_thread() is not threading.main_thread():
+        yield flag
+        return
+    stops = (signal.SIGINT, signal.SIGTERM)
+    previous = {signum: signal.getsignal(signum) for signum in stops}
+
+    def handler(signum: int, frame: object) -> None:
+        if second_stops and flag.is_set():  # a second Ctrl-C stops at once
+            for stop in stops:
+                signal.signal(stop, previous[stop])
+            raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+        flag.signum = signum
+        flag.set()
+
+    for signum in stops:
+        signal.signal(signum, handler)
+    try:
+        yield flag
+    finally:
+        for signum in stops:
+            signal.signal(signum, previous[signum])
+
+
 def die_with_parent(parent: int) -> None:
     """Make this (worker) process end when ``parent`` does, whatever ends it (SIGKILL included).
 

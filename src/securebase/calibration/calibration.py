@@ -5,6 +5,9 @@ A calibration file (TOML, written by ``securebase calibrate``) holds:
 - ``[model]``: the model's constants (:class:`~securebase.model.parameters.ModelParameters`);
 - ``[coding]``: the Strange Situation coding scheme (:class:`~securebase.instruments.ssp_coding.CodingScheme`);
 - ``[instruments]``: the other instruments' errors (``observer_sd``, ``sorter_sd``);
+- ``[classroom.<group>]`` (optional): the constants of the classroom's array mechanisms
+  (:class:`~securebase.model.classroom.ClassroomParameters`: school, peers, externalising, internalising,
+  ability); a group or a constant left out takes its default;
 - its provenance: ``date``, ``score``, ``command``, ``securebase_version``, ``commit``, ``[method]`` and,
   per published target, ``[fit.<target>]`` (published value, range, simulated value, 95% interval).
 
@@ -34,6 +37,7 @@ from securebase.instruments.registry import InstrumentSettings
 from securebase.instruments.security_score import SORTER_SD
 from securebase.instruments.sensitivity import OBSERVER_SD
 from securebase.instruments.ssp_coding import CodingScheme
+from securebase.model.classroom import ClassroomParameters
 from securebase.model.parameters import ModelParameters
 
 #: the calibration shipped with the package, beside this module
@@ -98,6 +102,8 @@ class Calibration:
     coding: CodingScheme = field(default_factory=CodingScheme)
     instruments: InstrumentErrors = field(default_factory=InstrumentErrors)
     provenance: Provenance = field(default_factory=Provenance, compare=False)
+    #: the classroom's array mechanisms (school events, peers, externalising, internalising, ability)
+    classroom: ClassroomParameters = field(default_factory=ClassroomParameters)
 
     # ---- reading ---------------------------------------------------------------
 
@@ -154,7 +160,8 @@ class Calibration:
         params = ModelParameters(**_constants(data, "model", ModelParameters, where))
         coding = CodingScheme(**_constants(data, "coding", CodingScheme, where))
         instruments = InstrumentErrors(**_constants(data, "instruments", InstrumentErrors, where))
-        return cls(params, coding, instruments, _provenance(data, where, source))
+        classroom = _classroom(data.get("classroom", {}), where)
+        return cls(params, coding, instruments, _provenance(data, where, source), classroom)
 
     # ---- writing ---------------------------------------------------------------
 
@@ -169,6 +176,7 @@ class Calibration:
         document["model"] = self.params.to_dict()
         document["coding"] = self.coding.to_dict()
         document["instruments"] = self.instruments.to_dict()
+        document["classroom"] = self.classroom.to_dict()
         if p.fit:
             document["fit"] = {name: dict(values) for name, values in p.fit.items()}
         return document
@@ -195,6 +203,7 @@ class Calibration:
             "model": self.params.to_dict(),
             "coding": self.coding.to_dict(),
             "instruments": self.instruments.to_dict(),
+            **{f"classroom.{group}": values for group, values in self.classroom.to_dict().items()},
         }
 
     def instrument_settings(self) -> InstrumentSettings:
@@ -248,6 +257,46 @@ def _constants(data: dict[str, Any], table: str, kind: type, where: str) -> dict
             raise CalibrationError(f"{where}: {table}.{name} = {value!r}; expected a number > 0.")
         out[name] = float(value)
     return out
+
+
+def _classroom(tables: object, where: str) -> ClassroomParameters:
+    """The [classroom.<group>] tables, checked: every group and constant known, each value of its constant's type
+    (a number, a whole number or true/false) and within the constant's range; what is left out takes its default."""
+    defaults = ClassroomParameters()
+    groups = [f.name for f in dataclasses.fields(defaults)]
+    if not isinstance(tables, dict):
+        raise CalibrationError(f"{where}: 'classroom' is {tables!r}; expected tables [classroom.<group>].")
+    chosen = {}
+    for group, values in tables.items():
+        if group not in groups:
+            raise CalibrationError(f"{where}: classroom.{group} is not a group; expected one of: {', '.join(groups)}.")
+        kind = type(getattr(defaults, group))
+        if not isinstance(values, dict):
+            raise CalibrationError(f"{where}: classroom.{group} is {values!r}; expected a table [classroom.{group}].")
+        fields = {f.name: f for f in dataclasses.fields(kind)}
+        for name, value in values.items():
+            field_ = fields.get(name)
+            if field_ is None:
+                raise CalibrationError(
+                    f"{where}: classroom.{group}.{name} is not a constant of that group; expected one of: "
+                    f"{', '.join(fields)}."
+                )
+            expected = {"bool": "true or false", "int": "a whole number"}.get(str(field_.type), "a finite number")
+            wrong = (
+                not isinstance(value, bool)
+                if str(field_.type) == "bool"
+                else isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or (str(field_.type) == "int" and not isinstance(value, int))
+                or not math.isfinite(value)
+            )
+            if wrong:
+                raise CalibrationError(f"{where}: classroom.{group}.{name} = {value!r}; expected {expected}.")
+        try:
+            chosen[group] = dataclasses.replace(getattr(defaults, group), **values)
+        except ValueError as error:  # the group's own range checks
+            raise CalibrationError(f"{where}: classroom.{group}: {error}.") from None
+    return dataclasses.replace(defaults, **chosen)
 
 
 def _provenance(data: dict[str, Any], where: str, source: str) -> Provenance:

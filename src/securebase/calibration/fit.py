@@ -44,7 +44,7 @@ import pandas as pd
 from scipy import optimize
 from scipy.stats import qmc
 
-from securebase._version import code_version
+from securebase._version import code_identity
 from securebase.calibration.calibration import Calibration
 from securebase.calibration.measure import Measured, measure, share, targets
 from securebase.model.parameters import ModelParameters
@@ -338,7 +338,7 @@ def write(
             "ci95": [round(m.low, 4), round(m.high, 4)],
             "within_range": target.within(m.value),
         }
-    code = code_version()
+    code = code_identity()
     written = calibration.with_provenance(
         command=command,
         version=code["version"],

@@ -28,11 +28,13 @@ def _mark(precision: str) -> Path | None:
     """The file that says the CPU kernels of ``precision`` are compiled in numba's cache (None: no cache)."""
     from securebase._version import kernel_source_hash
 
+    folder = kernels.cache_folder()
     try:
-        folder = Path(kernels.loops_for("cpu").engine_episodes._cache.cache_path)
         # numba's index also checks the loops' file's time stamp: a checkout that touches it recompiles
         stamp = int(Path(kernels.loops.__file__).stat().st_mtime)
-    except (AttributeError, OSError):  # no on-disk cache here: every process compiles
+    except OSError:
+        return None
+    if folder is None:  # no on-disk cache here: every process compiles
         return None
     return folder / f"securebase-kernels-{kernel_source_hash()[:16]}-{stamp}-{precision}.ready"
 

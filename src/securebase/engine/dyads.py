@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from securebase.engine import kernels
+from securebase.engine.driver import Attend, Driver, Moment, Rest, Timeline
 from securebase.engine.uniforms import draw
 from securebase.model.anxiety import need_magnitude
 from securebase.model.dyad import DYAD, DyadConstants, Dyads, DyadTotals, adult_parameters, effective_caregiving
@@ -21,22 +22,26 @@ def needs(uniforms: np.ndarray, params: ModelParameters) -> np.ndarray:
     return kernels.elementwise(need_magnitude)(uniforms.astype(np.float64), params.need_mean)
 
 
-def live_day(
+def couples_day(
     dyads: Dyads,
     rng: np.random.Generator,
     params: ModelParameters,
     totals: DyadTotals,
     episodes_per_day: int = 8,
     constants: DyadConstants = DYAD,
-    kernel: str = "cpu",
-) -> None:
-    """One day of every couple: ``episodes_per_day`` episodes of both partners' steps, then daily learning."""
+) -> Timeline:
+    """The timeline of one day of every couple (engine/driver.py): ``episodes_per_day`` episodes of both partners'
+    steps, each the other's figure, then both partners' daily learning; adds the day to ``totals``."""
     n = dyads.n
     params = adult_parameters(params)
     dt_days = 1.0 / episodes_per_day
-    loops = kernels.loops_for(kernel)
-    attention_of_a = loops.attention(dyads.a_gives, rng.random((n, 1), dtype=np.float32), params)
-    attention_of_b = loops.attention(dyads.b_gives, rng.random((n, 1), dtype=np.float32), params)
+    lapse = float(params.lapse_attention)
+    attention_of_a = yield Attend(
+        dyads.a_gives.consistency, lapse, rng.random((n, 1), dtype=np.float32), np.empty((n, 1))
+    )
+    attention_of_b = yield Attend(
+        dyads.b_gives.consistency, lapse, rng.random((n, 1), dtype=np.float32), np.empty((n, 1))
+    )
     for _ in range(episodes_per_day):
         draws_a = draw(rng, n, 1)
         draws_b = draw(rng, n, 1)
@@ -47,8 +52,8 @@ def live_day(
         b_as_figure = effective_caregiving(dyads.b_gives, dyads.b.anxiety, constants)
         need_a = needs(draws_a.child[U_NEED], params)
         need_b = needs(draws_b.child[U_NEED], params)
-        record_a = loops.step(dyads.a, b_as_figure, present, attention_of_b, need_a, draws_a.child, params, dt_days)
-        record_b = loops.step(dyads.b, a_as_figure, present, attention_of_a, need_b, draws_b.child, params, dt_days)
+        record_a = yield Moment(dyads.a, b_as_figure, present, attention_of_b, need_a, draws_a.child, params, dt_days)
+        record_b = yield Moment(dyads.b, a_as_figure, present, attention_of_a, need_b, draws_b.child, params, dt_days)
         c = totals.counts
         for p, own, other_record, state in (("a", record_a, record_b, dyads.a), ("b", record_b, record_a, dyads.b)):
             c[f"bids_{p}"] += own.bid_type >= 0
@@ -67,5 +72,18 @@ def live_day(
         totals.role_swaps += swapped
         totals.last_giver = np.where(giver >= 0, giver, totals.last_giver)
         totals.episodes += 1
-    loops.end_of_day(dyads.a, params)
-    loops.end_of_day(dyads.b, params)
+    for partner in (dyads.a, dyads.b):
+        yield Rest(*partner.arrays(), params)
+
+
+def live_day(
+    dyads: Dyads,
+    rng: np.random.Generator,
+    params: ModelParameters,
+    totals: DyadTotals,
+    episodes_per_day: int = 8,
+    constants: DyadConstants = DYAD,
+    kernel: str = "cpu",
+) -> None:
+    """One day of every couple (:func:`couples_day`) on ``kernel``."""
+    Driver(kernel).drive(couples_day(dyads, rng, params, totals, episodes_per_day, constants))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from securebase.engine import kernels
+from securebase.engine.driver import Driver, Moment, Timeline
 from securebase.engine.uniforms import draw
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import Children, Figures
@@ -50,7 +50,7 @@ def steps_in(segment: Segment, seconds_per_step: float) -> int:
     return max(1, round(segment.minutes * 60.0 / seconds_per_step))
 
 
-def run_moments(
+def procedure(
     children: Children,
     figures: Figures,
     segments: list[Segment],
@@ -58,15 +58,9 @@ def run_moments(
     params: ModelParameters,
     seconds_per_step: float = 5.0,
     observer: Observer | None = None,
-    kernel: str = "cpu",
-) -> tuple[pd.DataFrame, Children]:
-    """Run ``segments`` on copies of the children; returns per-step means and the children after.
-
-    The input state is not changed: a procedure observes a child, it does not
-    live a day of its life. ``observer`` sees every step, for instruments that
-    code per-child behaviour. ``kernel`` is 'cpu' (compiled) or 'readable'.
-    """
-    children = copy.deepcopy(children)
+) -> Timeline:
+    """The timeline of a procedure (engine/driver.py): ``children`` (changed in place) through ``segments``;
+    returns the per-step means. Draws, in order: the day's reactivity, then each step's uniforms."""
     n, k = children.trust.shape
     steps_per_episode = params.episode_minutes * 60.0 / seconds_per_step
     dt_days = seconds_per_step / 86_400.0
@@ -92,9 +86,9 @@ def run_moments(
         )
         for step_index in range(steps_in(segment, seconds_per_step)):
             draws = draw(rng, n, k)
-            record = kernels.step(
+            record = yield Moment(
                 children, acting, present, attention, need, draws.child, params, dt_days, steps_per_episode,
-                out=None if observer is not None else record, kernel=kernel,
+                out=None if observer is not None else record,
             )  # an observer may keep a step's record: a new one each step then
             if observer is not None:
                 observer(segment_index, step_index, children, record, present)
@@ -110,4 +104,25 @@ def run_moments(
                     "comforted": float(record.warm.mean()),
                 }
             )
-    return pd.DataFrame(rows), children
+    return pd.DataFrame(rows)
+
+
+def run_moments(
+    children: Children,
+    figures: Figures,
+    segments: list[Segment],
+    rng: np.random.Generator,
+    params: ModelParameters,
+    seconds_per_step: float = 5.0,
+    observer: Observer | None = None,
+    kernel: str = "cpu",
+) -> tuple[pd.DataFrame, Children]:
+    """Run ``segments`` on copies of the children; returns per-step means and the children after.
+
+    The input state is not changed: a procedure observes a child, it does not
+    live a day of its life. ``observer`` sees every step, for instruments that
+    code per-child behaviour. ``kernel`` is where the driver runs the step (engine/driver.py).
+    """
+    children = copy.deepcopy(children)
+    steps = Driver(kernel).drive(procedure(children, figures, segments, rng, params, seconds_per_step, observer))
+    return steps, children

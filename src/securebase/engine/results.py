@@ -60,12 +60,10 @@ class Results:
         return tables
 
     def metadata(self) -> dict:
-        from securebase._version import code_version
+        from securebase._version import code_record
 
-        code = code_version()
         return {
-            "securebase_version": code["version"],
-            "securebase_commit": code["commit"],
+            **code_record(),
             "scenario": self.scenario.name,
             "seed": self.seed,
             "n_children": self.scenario.population.n_children,

@@ -22,6 +22,7 @@ are untouched. Everything is arrays over children and classes.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,6 +33,9 @@ from securebase.model import internalising as inter
 from securebase.model import peers
 from securebase.model.ability import DEFAULT_ABILITY, IQ_MEAN, IQ_SD, AbilityParameters, draw_ability
 from securebase.model.classes import ClassLayout
+from securebase.model.externalising import DEFAULT_EXTERNALISING, ExternalisingParameters
+from securebase.model.internalising import DEFAULT_INTERNALISING, InternalisingParameters
+from securebase.model.peers import DEFAULT_PEERS, PeerParameters
 from securebase.model.ruptures import upset
 from securebase.model.school import DEFAULT_SCHOOL_EVENTS, SchoolEventParameters, SchoolEvents, approach_readiness
 from securebase.model.state import SCHOOL, Children, Figures
@@ -78,6 +82,30 @@ COLUMNS: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True)
+class ClassroomParameters:
+    """The constants of the classroom's array mechanisms, one group per mechanism (docs/model.md §10): part of a
+    calibration (``Calibration.classroom``; tables ``[classroom.<group>]`` of its file, where a group or a constant
+    left out takes its default below: the hand-set values)."""
+
+    school: SchoolEventParameters = DEFAULT_SCHOOL_EVENTS
+    peers: PeerParameters = DEFAULT_PEERS
+    externalising: ExternalisingParameters = DEFAULT_EXTERNALISING
+    internalising: InternalisingParameters = DEFAULT_INTERNALISING
+    ability: AbilityParameters = DEFAULT_ABILITY
+
+    def to_dict(self) -> dict[str, dict[str, float | int | bool]]:
+        """Every constant, by group."""
+        return {f.name: dataclasses.asdict(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    def classroom_arguments(self) -> dict[str, object]:
+        """The groups as :class:`Classroom` takes them."""
+        return {
+            "school_params": self.school, "peer_params": self.peers, "externalising_params": self.externalising,
+            "internalising_params": self.internalising, "ability_params": self.ability,
+        }  # fmt: skip
+
+
 @dataclass
 class Classroom:
     """Children in classes at school, and their outcomes. Use as a Simulation's ``on_episode``.
@@ -91,9 +119,9 @@ class Classroom:
     teacher: int | None = None
     from_day: int = 0
     school_params: SchoolEventParameters = DEFAULT_SCHOOL_EVENTS
-    peer_params: peers.PeerParameters = peers.DEFAULT_PEERS
-    externalising_params: ext.ExternalisingParameters = ext.DEFAULT_EXTERNALISING
-    internalising_params: inter.InternalisingParameters = inter.DEFAULT_INTERNALISING
+    peer_params: PeerParameters = DEFAULT_PEERS
+    externalising_params: ExternalisingParameters = DEFAULT_EXTERNALISING
+    internalising_params: InternalisingParameters = DEFAULT_INTERNALISING
     ability_params: AbilityParameters = DEFAULT_ABILITY
     rng: np.random.Generator = field(init=False, repr=False)
 
@@ -258,6 +286,14 @@ class Classroom:
         return pd.DataFrame(table, columns=list(COLUMNS))
 
 
-def classroom_for(n_children: int, class_size: int, seed: int | np.random.SeedSequence, **kwargs: object) -> Classroom:
-    """A :class:`Classroom` for ``n_children`` in classes of ``class_size`` (a clear ValueError if they do not fit)."""
-    return Classroom(ClassLayout(n_children, class_size), seed, **kwargs)
+def classroom_for(
+    n_children: int,
+    class_size: int,
+    seed: int | np.random.SeedSequence,
+    params: ClassroomParameters | None = None,
+    **kwargs: object,
+) -> Classroom:
+    """A :class:`Classroom` for ``n_children`` in classes of ``class_size`` (a clear ValueError if they do not fit),
+    with the constants ``params`` (a calibration's ``classroom``; None: the defaults)."""
+    arguments = ({} if params is None else params.classroom_arguments()) | kwargs
+    return Classroom(ClassLayout(n_children, class_size), seed, **arguments)

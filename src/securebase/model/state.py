@@ -16,8 +16,8 @@ Documented ranges (checked by :func:`check_ranges`):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import NamedTuple
+from dataclasses import dataclass, make_dataclass
+from typing import Literal, NamedTuple
 
 import numpy as np
 
@@ -63,17 +63,80 @@ STRATEGIES: tuple[str, ...] = ("secure", "avoidant", "ambivalent", "disorganised
 MAX_FIGURES = 16
 
 
+#: Initial working-model belief of a newborn: no history, middling expectations.
+NEWBORN_PRIOR = {
+    "trust": 0.5, "unpredictability": 0.25, "fear": 0.0, "gain": 0.0, "rejection": 0.0, "unavailability": 0.0,
+}  # fmt: skip
+#: the working-model expectations that a new relationship takes from the general prior
+PRIOR_SEEDED: tuple[str, ...] = tuple(NEWBORN_PRIOR)
+
+#: the kinds of number a state array holds: the run's precision (float64 or float32), or a fixed type
+KINDS = {"float": None, "float64": np.float64, "bool": np.bool_, "int8": np.int8}
+
+
+@dataclass(frozen=True)
+class Property:
+    """One array of the children's state: its name, whether it is per child (n,) or per relationship (n, k),
+    its kind of number (KINDS), the value a newborn with no relationships has, and what it means."""
+
+    name: str
+    per: Literal["child", "relationship"]
+    kind: str
+    default: float
+    meaning: str
+
+
+def _child(name: str, default: float, meaning: str, kind: str = "float") -> Property:
+    return Property(name, "child", kind, default, meaning)
+
+
+def _relationship(name: str, default: float, meaning: str, kind: str = "float") -> Property:
+    return Property(name, "relationship", kind, default, meaning)
+
+
+_WORKING_MODEL = {
+    "trust": "expected share of bids the figure answers warmly",
+    "unpredictability": "how unpredictable the figure's responses are expected to be",
+    "fear": "fear of the figure (anomalous behaviour: frightening, frightened, disrupted)",
+    "gain": "signalling gain, log scale: how much the child amplifies (> 0) or minimises (< 0) its bids",
+    "rejection": "expected share of answered bids that are rebuffed",
+    "unavailability": "expected share of bids that go unanswered",
+}
+
+#: The children's state, declared once (LASER's ``add_scalar_property`` pattern): the Children dataclass, the
+#: kernels' named tuples and their order (ChildArrays, RelationshipArrays), and :func:`new_children` derive
+#: from it (tests/test_state.py ties them). The per-child arrays come first, then the per-relationship ones.
+CHILD_STATE: tuple[Property, ...] = (
+    _child("age_days", 0.0, "age in days (float64 in both precisions: thousands of moment steps add up)", "float64"),
+    _child("anxiety", 0.2, "the child's anxiety now, [0, 1]"),
+    _child("felt_security", 0.5, "felt security, following who is present, [0, 1]"),
+    _child("exploration", 0.0, "how much the child explores now, [0, 1]"),
+    _child("competence", 0.0, "competence built by exploring, [0, 1]"),
+    # temperament (Thomas & Chess 1977; Rothbart 1981): multipliers of need and of soothing, mean 1
+    _child("negative_emotionality", 1.0, "temperament: multiplier of need, > 0 (drawn per child)"),
+    _child("soothability", 1.0, "temperament: multiplier of soothing, > 0 (drawn per child)"),
+    # the display (model/display.py): what others see of the child's arousal, and where its attention goes;
+    # written by every step, read by the instruments (anxiety is the separate, physiological read-out)
+    _child("distress_shown", 0.0, "distress the child shows now (its display of arousal), [0, 1]"),
+    _child("attention_to_toys", 0.0, "share of the child's attention on the toys now (its display), [0, 1]"),
+    # general prior: seeds every new relationship (history carries over)
+    *(_child(f"prior_{name}", value, f"general prior of {meaning}: seeds a new relationship")
+      for name, value, meaning in ((n, NEWBORN_PRIOR[n], _WORKING_MODEL[n]) for n in PRIOR_SEEDED)),
+    # working model per figure
+    _relationship("known", False, "whether the child has a relationship with the figure", "bool"),
+    *(_relationship(name, NEWBORN_PRIOR[name], _WORKING_MODEL[name]) for name in PRIOR_SEEDED),
+    _relationship("familiarity", 0.0, "shared history with the figure: 0 a stranger, 1 a fully familiar figure"),
+    # the one pending rupture per relationship
+    _relationship("rupture_kind", NO_RUPTURE, "the pending rupture: NO_RUPTURE, ADULT_RUPTURE or CHILD_RUPTURE",
+                  "int8"),
+    _relationship("rupture_elapsed_days", 0.0, "days since the pending rupture opened"),
+    _relationship("rupture_due_days", 0.0, "elapsed days at which the pending rupture is decided"),
+    _relationship("rupture_will_repair", False, "whether the pending rupture will be repaired", "bool"),
+)  # fmt: skip
+
 #: the per-child arrays (n,) of :class:`Children`, and its per-relationship arrays (n, k), by name
-CHILD_ARRAYS: tuple[str, ...] = (
-    "age_days", "anxiety", "felt_security", "exploration", "competence",
-    "negative_emotionality", "soothability",
-    "distress_shown", "attention_to_toys",
-    "prior_trust", "prior_unpredictability", "prior_fear", "prior_gain", "prior_rejection", "prior_unavailability",
-)  # fmt: skip
-RELATIONSHIP_ARRAYS: tuple[str, ...] = (
-    "known", "trust", "unpredictability", "fear", "gain", "rejection", "unavailability", "familiarity",
-    "rupture_kind", "rupture_elapsed_days", "rupture_due_days", "rupture_will_repair",
-)  # fmt: skip
+CHILD_ARRAYS: tuple[str, ...] = tuple(p.name for p in CHILD_STATE if p.per == "child")
+RELATIONSHIP_ARRAYS: tuple[str, ...] = tuple(p.name for p in CHILD_STATE if p.per == "relationship")
 
 #: the state as the kernels take it: named tuples of views of the very arrays (numba and numba-cuda take them)
 ChildArrays = NamedTuple("ChildArrays", [(name, np.ndarray) for name in CHILD_ARRAYS])
@@ -115,45 +178,10 @@ class Figures:
         return FigureArrays(*(getattr(self, name) for name in FigureArrays._fields))
 
 
-@dataclass
-class Children:
-    """Child state (shape (n,)) and working models, one per figure (shape (n, n_figures))."""
+class _ChildrenMethods:
+    """What Children does beyond holding its arrays (its fields are CHILD_STATE's)."""
 
-    age_days: np.ndarray
     anxiety: np.ndarray
-    felt_security: np.ndarray
-    exploration: np.ndarray
-    competence: np.ndarray
-    # temperament (Thomas & Chess 1977; Rothbart 1981): multipliers of need and of soothing, mean 1
-    negative_emotionality: np.ndarray
-    soothability: np.ndarray
-    # the display (model/display.py): what others see of the child's arousal, and where its attention goes;
-    # written by every step, read by the instruments (anxiety is the separate, physiological read-out)
-    distress_shown: np.ndarray
-    attention_to_toys: np.ndarray
-    # general prior: seeds every new relationship (history carries over)
-    prior_trust: np.ndarray
-    prior_unpredictability: np.ndarray
-    prior_fear: np.ndarray
-    prior_gain: np.ndarray
-    prior_rejection: np.ndarray
-    prior_unavailability: np.ndarray
-    # working model per figure
-    known: np.ndarray
-    trust: np.ndarray
-    unpredictability: np.ndarray
-    fear: np.ndarray
-    gain: np.ndarray
-    #: expected share of answered bids that are rebuffed, and of bids that go unanswered
-    rejection: np.ndarray
-    unavailability: np.ndarray
-    #: shared history with the figure: 0 a stranger, 1 a fully familiar attachment figure
-    familiarity: np.ndarray
-    # the one pending rupture per relationship
-    rupture_kind: np.ndarray
-    rupture_elapsed_days: np.ndarray
-    rupture_due_days: np.ndarray
-    rupture_will_repair: np.ndarray
 
     @property
     def n(self) -> int:
@@ -167,16 +195,22 @@ class Children:
         )
 
 
-#: Initial working-model belief of a newborn: no history, middling expectations.
-NEWBORN_PRIOR = {
-    "trust": 0.5, "unpredictability": 0.25, "fear": 0.0, "gain": 0.0, "rejection": 0.0, "unavailability": 0.0,
-}  # fmt: skip
-#: the working-model expectations that a new relationship takes from the general prior
-PRIOR_SEEDED: tuple[str, ...] = tuple(NEWBORN_PRIOR)
+#: Child state (shape (n,)) and working models, one per figure (shape (n, n_figures)): a dataclass with one
+#: array field per entry of CHILD_STATE, in its order
+Children = make_dataclass(
+    "Children",
+    [(p.name, np.ndarray) for p in CHILD_STATE],
+    bases=(_ChildrenMethods,),
+    namespace={
+        "__doc__": "Child state (shape (n,)) and working models, one per figure (shape (n, n_figures)):\n\n"
+        + "\n".join(f"- ``{p.name}`` ({p.per}, {p.kind}): {p.meaning}" for p in CHILD_STATE),
+        "__module__": __name__,
+    },
+)
 
 
 def new_children(n: int, n_figures: int, age_days: float = 0.0, precision: str = "float64") -> Children:
-    """Children with no history: newborn priors, no relationships yet.
+    """Children with no history: each array of CHILD_STATE at its default (newborn priors, no relationships).
 
     ``precision`` is the float type of the state (PRECISIONS); age stays float64 in
     both, so that thousands of short moment steps still add up to the right day.
@@ -185,26 +219,12 @@ def new_children(n: int, n_figures: int, age_days: float = 0.0, precision: str =
         raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
     if n_figures > MAX_FIGURES:
         raise ValueError(f"at most {MAX_FIGURES} figures per child, got {n_figures}")
-    f = np.dtype(precision)
-    return Children(
-        age_days=np.full(n, age_days, np.float64),
-        anxiety=np.full(n, 0.2, f),
-        felt_security=np.full(n, 0.5, f),
-        exploration=np.zeros(n, f),
-        competence=np.zeros(n, f),
-        negative_emotionality=np.ones(n, f),
-        soothability=np.ones(n, f),
-        distress_shown=np.zeros(n, f),
-        attention_to_toys=np.zeros(n, f),
-        **{f"prior_{name}": np.full(n, value, f) for name, value in NEWBORN_PRIOR.items()},
-        known=np.zeros((n, n_figures), bool),
-        **{name: np.full((n, n_figures), value, f) for name, value in NEWBORN_PRIOR.items()},
-        familiarity=np.zeros((n, n_figures), f),
-        rupture_kind=np.zeros((n, n_figures), np.int8),
-        rupture_elapsed_days=np.zeros((n, n_figures), f),
-        rupture_due_days=np.zeros((n, n_figures), f),
-        rupture_will_repair=np.zeros((n, n_figures), bool),
-    )
+    arrays = {}
+    for p in CHILD_STATE:
+        shape = n if p.per == "child" else (n, n_figures)
+        default = age_days if p.name == "age_days" else p.default
+        arrays[p.name] = np.full(shape, default, KINDS[p.kind] or np.dtype(precision))
+    return Children(**arrays)
 
 
 def meet(children: Children, mask: np.ndarray) -> None:

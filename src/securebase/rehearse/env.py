@@ -4,7 +4,7 @@ One episode of the environment is one term. At each moment a situation arises (t
 the adult is there, as they have lately been), the child reacts, and the environment returns the
 cues an adult could see (``cues.py``). The action is a response of the repertoire
 (``repertoire.py``): it sets the trainee-figure's qualities for the *response* part of the moment,
-and the model's step (``model/step.py`` through ``engine.kernels.step``) produces the child's next
+and the model's step (``model/step.py``, run by ``engine/driver.py``) produces the child's next
 states. Then simulated days pass with the developmental step (``Simulation.step``), with the
 trainee at school as their recent responses were, until the next moment. The same seed gives the
 same child and the same random numbers for every moment, whatever the choices: the counterfactual
@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from securebase.engine import kernels
+from securebase.engine.driver import Driver, Moment, Timeline
 from securebase.engine.uniforms import draw
 from securebase.extras import missing
 from securebase.model.caregiving import daily_attention
@@ -248,7 +248,7 @@ class RehearsalEnv(gymnasium.Env):
                force_rupture: bool = False, frightening: float = 0.0) -> Phase:  # fmt: skip
         """Run one part of a moment with the model's step, on this moment's own random numbers."""
         params, sim, j = self.params, self.sim, self.trainee
-        children, figures = sim.children, sim.figures
+        figures = sim.figures
         steps = max(1, round(minutes * 60.0 / SECONDS_PER_STEP))
         dt_days = SECONDS_PER_STEP / 86_400.0
         steps_per_episode = params.episode_minutes * 60.0 / SECONDS_PER_STEP
@@ -262,12 +262,25 @@ class RehearsalEnv(gymnasium.Env):
         attention[0, j] = daily_attention(float(figures.consistency[0, j]), float(rng.random()), params.lapse_attention)
         need = np.full(1, self.scenario.situation(self.moment).stress_per_minute * SECONDS_PER_STEP / 60.0)
         phase = Phase()
+        Driver("cpu").drive(self._moment_steps(phase, steps, rng, present, attention, need, dt_days, steps_per_episode))
+        for attribute in ("distress", "seeking", "play", "engaged", "anxiety"):
+            setattr(phase, attribute, getattr(phase, attribute) / steps)
+        sim.set_traits(TRAINEE, {"rupture_rate": 0.0, "anomalous_rate": 0.0})
+        sim.hold_rupture(TRAINEE)  # a rupture still open waits for the trainee's next response
+        phase.end = self.revealed()
+        return phase
+
+    def _moment_steps(self, phase: Phase, steps: int, rng: np.random.Generator, present: np.ndarray,
+                      attention: np.ndarray, need: np.ndarray, dt_days: float, steps_per_episode: float) -> Timeline:
+        """The timeline of a part of a moment (engine/driver.py): ``steps`` steps of the child with the trainee;
+        adds what an adult would see (the child's display) to ``phase``."""
+        params, j = self.params, self.trainee
+        children, figures = self.sim.children, self.sim.figures
         record = None
         for _ in range(steps):
             u = draw(rng, 1, figures.n_figures)
-            record = kernels.step(
-                children, figures, present, attention, need, u.child, params, dt_days, steps_per_episode, out=record
-            )
+            record = yield Moment(children, figures, present, attention, need, u.child, params, dt_days,
+                                  steps_per_episode, out=record)  # fmt: skip
             # what the trainee sees is the child's display (model/display.py): distress shown and attention on the
             # toys, which an avoidant child's strategy keeps there while aroused; its engaged exploration (what
             # the reward counts) and its arousal (the debrief's) are the model's own
@@ -281,12 +294,6 @@ class RehearsalEnv(gymnasium.Env):
             phase.repairs += int(record.repairs[0])
             phase.unrepaired += int(record.unrepaired[0])
             phase.steps += 1
-        for attribute in ("distress", "seeking", "play", "engaged", "anxiety"):
-            setattr(phase, attribute, getattr(phase, attribute) / steps)
-        sim.set_traits(TRAINEE, {"rupture_rate": 0.0, "anomalous_rate": 0.0})
-        sim.hold_rupture(TRAINEE)  # a rupture still open waits for the trainee's next response
-        phase.end = self.revealed()
-        return phase
 
     def revealed(self) -> dict[str, float]:
         """The child's state now, for the debrief (never part of the observation)."""

@@ -70,6 +70,11 @@ DRILLS: dict[str, Drill] = {
 }  # fmt: skip
 
 
+#: the drill that practises the skill a moment called for, by the expert's response to it (the cohort view's "needs
+#: next": the drill of the skill missed most often)
+DRILL_OF_EXPERT = {"notice_name": "miscues", "repair": "repair", "help_little": "hard-task"}
+
+
 def new_seed() -> int:
     """A seed for another child like this one (another history and temperament from the same home care)."""
     return secrets.randbelow(2**31 - 1)
@@ -81,6 +86,8 @@ class Score:
     chosen: str
     expert: str
     reason: str
+    #: the drill that practises what this moment called for (None: none of the drills' skills)
+    drill: str | None = None
 
 
 
@@ -105,4 +112,5 @@ def score(moment: dict) -> Score:
     cues = Cues.from_vector(moment["cue_levels"])
     expert_key = response(policies.expert_choice(cues)).key
     return Score(right=moment["response"] == expert_key, chosen=response(index_of(moment["response"])).label,
-                 expert=response(index_of(expert_key)).label, reason=_reason(expert_key, cues))  # fmt: skip
+                 expert=response(index_of(expert_key)).label, reason=_reason(expert_key, cues),
+                 drill=DRILL_OF_EXPERT.get(expert_key))  # fmt: skip

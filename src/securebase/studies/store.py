@@ -30,9 +30,9 @@ SAME = ("size", "seed", "version", "commit", "constants")
 
 def provenance(size: str, seed: int, calibration: Calibration) -> dict:
     """What a stored result records of how it was made: size, seed, code, constants (hash) and their source."""
-    from securebase._version import code_version
+    from securebase._version import code_identity
 
-    code = code_version()
+    code = code_identity()
     return {
         "size": size,
         "seed": seed,

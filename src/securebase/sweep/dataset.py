@@ -9,7 +9,6 @@ half file under a task's name: a task's file exists if and only if it is done.
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from securebase.calibration.calibration import Calibration
-from securebase.outputs import check_resumable
+from securebase.outputs import atomic_target, check_resumable, write_atomically
 from securebase.sweep.load import Sweep, SweepError
 from securebase.sweep.overrides import scenario_data
 
@@ -31,15 +30,13 @@ def manifest(sweep: Sweep, calibration: Calibration) -> dict[str, Any]:
     """What ``sweep.json`` records: the code's version, the calibration, the spec, the base scenario, the tasks.
 
     Of the calibration, the hash of its constants (``calibration``: a resumed sweep must use the same) and
-    where it came from (``calibration_source``, informative only).
+    where it came from (``calibration_source``, informative only); the code (``_version.code_record``).
     """
-    from securebase._version import code_version
+    from securebase._version import code_record
 
-    code = code_version()
     values = {point.index: point.values for point in sweep.points}
     return {
-        "securebase_version": code["version"],
-        "securebase_commit": code["commit"],
+        **code_record(),
         "calibration": calibration.constants_hash(),
         "calibration_source": calibration.provenance.source,
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -64,7 +61,7 @@ def prepare(out: Path, record: dict[str, Any], resume: bool) -> None:
     )  # fmt: skip
     if not resume:
         points.mkdir(parents=True, exist_ok=True)
-        _write_atomically(path, json.dumps(record, indent=2).encode("utf-8"))
+        write_atomically(path, json.dumps(record, indent=2))
     points.mkdir(parents=True, exist_ok=True)
     for leftover in points.glob(".*.tmp"):  # a write cut short; its task is not done
         leftover.unlink()
@@ -78,9 +75,8 @@ def finished(out: Path) -> set[str]:
 def write(out: Path, task_id: str, table: pd.DataFrame) -> Path:
     """Write one task's table as ``points/<task_id>.parquet``, atomically."""
     path = out / POINTS_NAME / f"{task_id}.parquet"
-    temporary = path.with_name(f".{path.name}.tmp")  # hidden: dataset readers skip names starting with '.'
-    table.to_parquet(temporary, index=False)
-    os.replace(temporary, path)
+    with atomic_target(path) as temporary:  # hidden: dataset readers skip names starting with '.'
+        table.to_parquet(temporary, index=False)
     return path
 
 
@@ -88,9 +84,3 @@ def read_dataset(out: str | Path) -> pd.DataFrame:
     """The whole dataset of a sweep's --out folder, one row per task and day, sorted by point, seed and day."""
     table = pd.read_parquet(Path(out) / POINTS_NAME)
     return table.sort_values(["point", "seed", "day"], kind="stable").reset_index(drop=True)
-
-
-def _write_atomically(path: Path, content: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(content)
-    os.replace(temporary, path)

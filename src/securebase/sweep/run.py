@@ -32,7 +32,7 @@ from securebase.extras import MissingExtra, require
 from securebase.outputs import OutputError, locked
 from securebase.progress import progress_bar
 from securebase.sizing import Estimate, TooLarge, check_sweep
-from securebase.stopping import Terminated, die_with_parent, exit_code
+from securebase.stopping import Terminated, deferred_stop, die_with_parent, exit_code
 from securebase.sweep import dataset
 from securebase.sweep.load import Sweep, SweepError, load_sweep
 from securebase.sweep.task import Job, run_task
@@ -200,7 +200,7 @@ def _on_pool(jobs: list[Job], workers: int, work: Work = run_task) -> Finished:
 
     # Ctrl-C and SIGTERM only set a flag, checked between waits: an exception raised inside the pool's waiting
     # could leave one of its locks held, and the pool would never shut down (the sweep would hang)
-    with _stop_requests() as stop:
+    with deferred_stop(second_stops=False) as stop:
         try:
             with _children_ignore_ctrl_c():  # the first submits start the workers
                 submit_more()
@@ -220,36 +220,6 @@ def _on_pool(jobs: list[Job], workers: int, work: Work = run_task) -> Finished:
             _terminate(pool)
             raise
     pool.shutdown()
-
-
-class _StopRequest:
-    signum: int | None = None
-
-    def check(self) -> None:
-        """Raise, at this safe point, the stop a signal asked for (Terminated for SIGTERM)."""
-        if self.signum is not None:
-            raise Terminated if self.signum == signal.SIGTERM else KeyboardInterrupt
-
-
-@contextlib.contextmanager
-def _stop_requests() -> Iterator[_StopRequest]:
-    request = _StopRequest()
-    if threading.current_thread() is not threading.main_thread():
-        yield request
-        return
-    stops = (signal.SIGINT, signal.SIGTERM)
-    previous = {signum: signal.getsignal(signum) for signum in stops}
-
-    def handler(signum: int, frame: object) -> None:
-        request.signum = signum
-
-    for signum in stops:
-        signal.signal(signum, handler)
-    try:
-        yield request
-    finally:
-        for signum in stops:
-            signal.signal(signum, previous[signum])
 
 
 @contextlib.contextmanager

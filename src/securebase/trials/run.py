@@ -98,18 +98,15 @@ def jobs_of(trial: Trial, seed: int, calibration: Calibration) -> list[Job]:
 
 
 def manifest(trial: Trial, seed: int, calibration: Calibration, jobs: list[Job]) -> dict[str, Any]:
-    from securebase._version import code_version, source_hash
+    from securebase._version import code_record
 
-    code = code_version()
     return {
         "trial": trial.spec.name,
         "trial_file": trial.origin,
         "trial_file_sha256": trial.file_hash,
         "trial_spec": trial.spec.model_dump(mode="json"),
         "seed": seed,
-        "securebase_version": code["version"],
-        "securebase_commit": code["commit"],
-        "source_hash": source_hash(),
+        **code_record(),
         "calibration": calibration.constants_hash(),
         "calibration_source": calibration.provenance.source,
         "started": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -1,4 +1,6 @@
-"""The rehearsal app: pages to choose a scenario, play the moments, read the debrief and export it.
+"""The rehearsal app: pages to choose a scenario, play the moments, read the debrief and export it; with accounts
+(``securebase practise``), the team server, whose own pages are in ``practise.py``: each attempt then belongs to its
+trainee, and another trainee's is answered as unknown.
 
 Server-rendered (Starlette + Jinja2, one stylesheet); htmx (vendored) only swaps the what-if panel.
 Every form carries a token bound to a cookie and to its purpose; a bad token, a forged value, an
@@ -7,16 +9,13 @@ unknown id, a body too large or a moment already answered gets a 4xx page and ch
 
 from __future__ import annotations
 
-import hmac
 import re
 import threading
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from importlib import resources
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -34,59 +33,33 @@ from securebase.rehearse import scenario as library
 from securebase.rehearse.coaching import Coaching
 from securebase.rehearse.cues import Voice
 from securebase.rehearse.repertoire import index_of, keys, repertoire, response
-from securebase.web import db, security
+from securebase.web import accounts, db, pages, security
 from securebase.web.charts import chart
 from securebase.web.migrate import upgrade
 from securebase.web.play import Environments
+from securebase.web.practise import routes as team_routes
 
 ID_PATTERN = re.compile(r"^[0-9a-f]{16}$")
 #: how long a page waits for a child's history before it answers "preparing" (and the browser looks again)
 PREPARING_WAIT_SECONDS = 1.0
 
-_templates = Environment(loader=PackageLoader("securebase.web", "templates"), autoescape=select_autoescape())
+_page, _error, _check_token, _form = pages.page, pages.error, pages.check_token, pages.form
+stylesheet = pages.stylesheet
 
 
-def stylesheet() -> str:
-    return resources.files("securebase.web").joinpath("static/rehearse.css").read_text("utf-8")
+def owner_of(request: Request) -> int | None:
+    """Whose attempts the request may see: the signed-in trainee's (None: the single-user app, no accounts)."""
+    return request.state.user.id if request.app.state.accounts else None
 
 
-def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    cookie = request.cookies.get(security.CSRF_COOKIE) or request.state.new_cookie
-    key = request.app.state.key
-    html = _templates.get_template(name).render(
-        token=lambda purpose: security.token(key, cookie, purpose), request=request, **context
-    )
-    return HTMLResponse(html, status_code=status)
-
-
-def _error(request: Request, status: int, title: str, detail: str) -> HTMLResponse:
-    return _page(request, "error.html", status=status, title=title, detail=detail)
-
-
-def _attempt_or_404(session: Session, attempt_id: str) -> db.Attempt:
+def _attempt_or_404(request: Request, session: Session, attempt_id: str) -> db.Attempt:
+    """The attempt, if it is the signed-in trainee's: another trainee's is as unknown as a mistyped id."""
     attempt = session.get(db.Attempt, attempt_id) if ID_PATTERN.match(attempt_id) else None
+    if attempt is not None and attempt.owner_id != owner_of(request):
+        attempt = None
     if attempt is None:
         raise HTTPException(404, f"There is no attempt '{attempt_id[:40]}'. It may have been typed wrongly.")
     return attempt
-
-
-def _check_token(request: Request, form: Any, purpose: str) -> None:
-    if not security.token_ok(request.app.state.key, request.cookies.get(security.CSRF_COOKIE), purpose,
-                             form.get("csrf")):  # fmt: skip
-        raise HTTPException(
-            403, "This form has expired or did not come from this page. Go back, reload the page and try again."
-        )
-
-
-async def _form(request: Request) -> Any:
-    try:
-        return await request.form(max_files=0, max_fields=10, max_part_size=security.MAX_BODY_BYTES)
-    except HTTPException:
-        raise
-    except Exception as error:
-        if isinstance(error, security.BodyTooLarge):
-            raise
-        raise HTTPException(400, "The form could not be read. Reload the page and try again.") from None
 
 
 # ---- pages ---------------------------------------------------------------------------------------
@@ -97,7 +70,9 @@ def index(request: Request) -> HTMLResponse:
     if band is not None and band not in practice.BANDS:
         raise HTTPException(400, f"There is no age band '{band[:40]}'. Choose one from the list.")
     with Session(request.app.state.engine) as session:
-        recent = list(session.scalars(select(db.Attempt).order_by(db.Attempt.created_at.desc()).limit(10)))
+        mine = select(db.Attempt).where(db.Attempt.owner_id == owner_of(request) if request.app.state.accounts
+                                        else db.Attempt.owner_id.is_(None))  # fmt: skip
+        recent = list(session.scalars(mine.order_by(db.Attempt.created_at.desc()).limit(10)))
         rows = [(a, len(a.choices), library.library().get(a.scenario), _moments(a)) for a in recent]
     return _page(request, "index.html", scenarios=practice.scenarios_in(band), recent=rows, bands=practice.BANDS,
                  band=band, drills=practice.DRILLS.values(), drill_moments=practice.DRILL_MOMENTS)  # fmt: skip
@@ -112,7 +87,7 @@ def _moments(attempt: db.Attempt) -> int:
 
 
 def _new_attempt(request: Request, **columns: Any) -> RedirectResponse:
-    attempt = db.Attempt(id=db.new_attempt_id(), created_at=db.now(), **columns)
+    attempt = db.Attempt(id=db.new_attempt_id(), created_at=db.now(), owner_id=owner_of(request), **columns)
     with Session(request.app.state.engine) as session:
         session.add(attempt)
         session.commit()
@@ -145,7 +120,7 @@ def practice_page(request: Request) -> Response:
     """Deliberate practice from an attempt: the same child again, another child like this, play on from a moment."""
     attempt_id = request.path_params["attempt"]
     with Session(request.app.state.engine) as session:
-        attempt = _attempt_or_404(session, attempt_id)
+        attempt = _attempt_or_404(request, session, attempt_id)
         played, scenario = len(attempt.choices), library.get(attempt.scenario)
         drill = practice.DRILLS.get(attempt.drill) if attempt.drill else None
     return _page(request, "practice.html", attempt_id=attempt_id, scenario=scenario, played=played, drill=drill)
@@ -157,7 +132,7 @@ async def practise(request: Request) -> Response:
     attempt_id = request.path_params["attempt"]
     form = await _form(request)
     with Session(request.app.state.engine) as session:
-        attempt = _attempt_or_404(session, attempt_id)
+        attempt = _attempt_or_404(request, session, attempt_id)
         _check_token(request, form, f"{attempt_id}:practice")
         kind = form.get("kind")
         columns = {"scenario": attempt.scenario, "coaching": attempt.coaching, "drill": attempt.drill}
@@ -173,7 +148,7 @@ async def practise(request: Request) -> Response:
             raise HTTPException(400, f"Choose a moment between 1 and {played} to play on from.")
         kept = int(moment_text) - 1
         branch = db.Attempt(id=db.new_attempt_id(), created_at=db.now(), seed=attempt.seed, parent_id=attempt.id,
-                            branched_at=kept, **columns)  # fmt: skip
+                            branched_at=kept, owner_id=attempt.owner_id, **columns)  # fmt: skip
         branch.choices = [db.Choice(moment=c.moment, response=c.response, note=c.note, created_at=c.created_at)
                           for c in attempt.choices[:kept]]  # fmt: skip
         session.add(branch)
@@ -184,7 +159,7 @@ async def practise(request: Request) -> Response:
 def attempt_page(request: Request) -> Response:
     attempt_id = request.path_params["attempt"]
     with Session(request.app.state.engine) as session:
-        attempt = _attempt_or_404(session, attempt_id)
+        attempt = _attempt_or_404(request, session, attempt_id)
         responses = [c.response for c in attempt.choices]
         notes = [c.note for c in attempt.choices]
         scenario = library.get(attempt.scenario)
@@ -233,12 +208,13 @@ async def respond(request: Request) -> Response:
     form = await _form(request)
     envs: Environments = request.app.state.envs
     with Session(request.app.state.engine) as session:
-        attempt = _attempt_or_404(session, attempt_id)
+        attempt = _attempt_or_404(request, session, attempt_id)
         _check_token(request, form, f"{attempt_id}:{moment}")
         key = form.get("response")
         if key not in keys():
             raise HTTPException(400, "Choose one of the responses listed, then press \u201cRespond\u201d.")
-        note = str(form.get("note", ""))
+        # PostgreSQL's text cannot hold U+0000 (SQLite's can): no note needs it, so it is dropped on both
+        note = str(form.get("note", "")).replace("\x00", "")
         if len(note) > db.NOTE_LIMIT:
             raise HTTPException(400, f"The note is {len(note)} characters long; keep it to {db.NOTE_LIMIT}.")
         scenario = library.get(attempt.scenario)
@@ -265,12 +241,12 @@ def _debrief_context(request: Request, attempt_id: str) -> dict[str, Any]:
     """The debrief's figures; with no moment played yet, only what the "nothing to debrief yet" page needs."""
     envs: Environments = request.app.state.envs
     with Session(request.app.state.engine) as session:
-        attempt = _attempt_or_404(session, attempt_id)
+        attempt = _attempt_or_404(request, session, attempt_id)
         responses = [c.response for c in attempt.choices]
         notes = [c.note for c in attempt.choices]
         earlier = [
             (a.created_at, [c.response for c in a.choices])
-            for a in db.attempts_like(session, attempt.scenario, attempt.seed, attempt.created_at)
+            for a in db.attempts_like(session, attempt.scenario, attempt.seed, attempt.created_at, attempt.owner_id)
         ]
         seed, created = attempt.seed, attempt.created_at
         scenario = library.get(attempt.scenario)
@@ -364,7 +340,7 @@ def debrief_page(request: Request) -> HTMLResponse:
     if request.headers.get("hx-request") and asked != (None, None):
         # the what-if panel alone (htmx swaps it in): the replay asked for, without the rest of the debrief
         with Session(request.app.state.engine) as session:
-            attempt = _attempt_or_404(session, attempt_id)
+            attempt = _attempt_or_404(request, session, attempt_id)
             responses, seed, scenario = (
                 [c.response for c in attempt.choices],
                 attempt.seed,
@@ -387,22 +363,6 @@ def export(request: Request) -> HTMLResponse:
     response_ = _page(request, "export.html", css=stylesheet(), exported=datetime.now(UTC), **context)
     response_.headers["content-disposition"] = f'attachment; filename="rehearsal-{context["attempt_id"]}.html"'
     return response_
-
-
-def login_page(request: Request) -> HTMLResponse:
-    return _page(request, "login.html", failed=False)
-
-
-async def login(request: Request) -> Response:
-    form = await _form(request)
-    _check_token(request, form, "login")
-    given = str(form.get("passphrase", ""))
-    if not hmac.compare_digest(given.encode(), request.app.state.passphrase.encode()):
-        return _page(request, "login.html", status=403, failed=True)
-    answer = RedirectResponse("/", status_code=303)
-    answer.set_cookie(security.AUTH_COOKIE, security.auth_value(request.app.state.key), httponly=True,
-                      samesite="strict")  # fmt: skip
-    return answer
 
 
 # ---- errors, cookies, headers ---------------------------------------------------------------------
@@ -441,7 +401,8 @@ def _ensure_state(request: Request) -> None:
 
 
 class Guard:
-    """Cookies for the forms' tokens, the passphrase (when set) and the safe headers, on every response."""
+    """On every response: the forms' token cookie and the safe headers; with accounts, the signed-in user (any page
+    but sign-in and the stylesheet needs one) and an audit row for every view and change."""
 
     def __init__(self, app: Any):
         self.app = app
@@ -455,35 +416,65 @@ class Guard:
         had_cookie = security.CSRF_COOKIE in request.cookies
         new_cookie = security.new_cookie()
         scope.setdefault("state", {})["new_cookie"] = new_cookie
+        # behind a TLS proxy that says so (uvicorn's --forwarded-allow-ips), the scheme is https: cookies then
+        # go over TLS only
+        secure = "; Secure" if security.over_https(scope) else ""
+        scope["state"]["secure_cookies"] = bool(secure)
+        user = None
         open_path = scope["path"] == "/login" or scope["path"].startswith("/static/")
-        if state.passphrase and not open_path:
-            accepted = request.cookies.get(security.AUTH_COOKIE, "")
-            if not hmac.compare_digest(accepted, security.auth_value(state.key)):
+        if state.accounts and not scope["path"].startswith("/static/"):
+            with Session(state.engine) as session:
+                user = accounts.user_of(session, request.cookies.get(accounts.SESSION_COOKIE))
+                if user is not None:
+                    user.teams  # noqa: B018 - loaded now: the page reads them after this session is closed
+                    session.expunge(user)
+            scope["state"]["user"] = user
+            if user is None and not open_path:
                 await RedirectResponse("/login", status_code=303)(scope, receive, send)
                 return
+        status = 500
 
         async def with_headers(message: Any) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = message["status"]
                 headers = list(message.get("headers", []))
                 headers += [(k.encode(), v.encode()) for k, v in security.HEADERS.items()]
                 if not had_cookie:
-                    cookie = f"{security.CSRF_COOKIE}={new_cookie}; Path=/; HttpOnly; SameSite=Strict"
+                    cookie = f"{security.CSRF_COOKIE}={new_cookie}; Path=/; HttpOnly; SameSite=Strict{secure}"
                     headers.append((b"set-cookie", cookie.encode()))
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, with_headers)
+        try:
+            await self.app(scope, receive, with_headers)
+        finally:
+            if state.accounts and not scope["path"].startswith("/static/"):
+                _audit_request(state.engine, scope, user, status)
+
+
+def _audit_request(engine: Any, scope: Any, user: db.User | None, status: int) -> None:
+    """Every request of the team server, as an audit row: a view (GET) or a change (any other method), or refused
+    (4xx, 5xx); the path names what (ids, never what a note says)."""
+    method = scope["method"]
+    action = "refused" if status >= 400 else "view" if method in ("GET", "HEAD") else "change"
+    with Session(engine) as session:
+        db.audit(session, user.id if user is not None else None, action, f"{method} {scope['path']} {status}")
+        session.commit()
 
 
 def create_app(
     database_url: str,
     params: ModelParameters,
-    passphrase: str | None = None,
+    accounts: bool = False,
     prepare: bool = False,
     report: Callable[[str], None] | None = None,
 ) -> Starlette:
     """The app on ``database_url`` (migrated to the latest schema first), with the model's ``params``.
 
+    ``accounts``: the team server (``securebase practise``): every page needs a signed-in user, each sees their
+    own attempts, and the journal, the cohort view and the administration are added; without it, the single-user
+    app on loopback (``securebase rehearse``): no account, every attempt the one user's.
     ``prepare``: make every scenario's child history in the background from the start, and answer an attempt
     whose child is not made yet with a page that says so and refreshes (the server's way); without it, the
     first page of a child waits for its history (the tests' way: one request, one page). ``report`` hears a
@@ -509,8 +500,7 @@ def create_app(
         Route("/attempts/{attempt}/moments/{moment:int}", respond, methods=["POST"]),
         Route("/attempts/{attempt}/debrief", debrief_page),
         Route("/attempts/{attempt}/export", export),
-        Route("/login", login_page),
-        Route("/login", login, methods=["POST"]),
+        *(team_routes() if accounts else []),
         Mount("/static", StaticFiles(packages=[("securebase.web", "static")]), name="static"),
     ]
     app = Starlette(
@@ -522,7 +512,7 @@ def create_app(
     app.state.engine = engine
     app.state.key = db.signing_key(engine)
     app.state.params = params
-    app.state.passphrase = passphrase
+    app.state.accounts = accounts
     app.state.envs = Environments(params)
     app.state.prepare = prepare
     app.state.preparing_wait_seconds = PREPARING_WAIT_SECONDS

@@ -1,4 +1,4 @@
-"""Forms' tokens (CSRF), the passphrase for a shared installation, body limits and safe headers."""
+"""Forms' tokens (CSRF), body limits and safe headers."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import secrets
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSRF_COOKIE = "sb_csrf"
-AUTH_COOKIE = "sb_auth"
 #: the largest request body accepted (a response and a note of NOTE_LIMIT characters fit many times over)
 MAX_BODY_BYTES = 16 * 1024
 
@@ -21,6 +20,13 @@ HEADERS = {
     "referrer-policy": "no-referrer",
     "cache-control": "no-store",
 }
+
+
+def over_https(scope: Scope) -> bool:
+    """Whether the browser reached the app over TLS: directly, or through a reverse proxy that ends TLS and says so
+    in X-Forwarded-Proto (uvicorn's proxy headers, trusted from ``--forwarded-allow-ips`` only, set the scheme).
+    Cookies are then Secure: the browser never sends them over plain HTTP (docs/deploy.md)."""
+    return scope.get("scheme") in ("https", "wss")
 
 
 def new_cookie() -> str:
@@ -36,10 +42,6 @@ def token_ok(key: bytes, cookie: str | None, purpose: str, given: str | None) ->
     if not cookie or not given:
         return False
     return hmac.compare_digest(token(key, cookie, purpose), given)
-
-
-def auth_value(key: bytes) -> str:
-    return hmac.new(key, b"passphrase-accepted", hashlib.sha256).hexdigest()
 
 
 class BodyLimit:

@@ -18,6 +18,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numba
 import numpy as np
@@ -25,11 +27,11 @@ import numpy as np
 from securebase.choices import KERNELS
 from securebase.engine.kernels import loops
 from securebase.engine.kernels.retarget import cached, retarget
-from securebase.model.parameters import ModelParameters
-from securebase.model.state import Children, Figures
-from securebase.model.step import EpisodeRecord, age_tables, constants, new_record
-from securebase.model.tally import COUNT_ROW, READOUT_ROW, Tally
+from securebase.model.step import CHILD_DRAWS
 from securebase.sizing import PARALLEL_FROM_CHILDREN
+
+if TYPE_CHECKING:  # engine/uniforms.py imports this package (retarget): a name for annotations only
+    from securebase.engine.uniforms import UniformStream
 
 #: children per chunk of a loop: the chunks depend on the population alone, never on the threads, so that
 #: sums over chunks (the day's counts and read-out) are the same numbers on any machine and in the readable path
@@ -68,7 +70,7 @@ def chunks(n_children: int) -> int:
 
 
 class Loops:
-    """The loops of kernels/loops.py for one target: compiled for the CPU, or as written."""
+    """The loops of kernels/loops.py for one target, by name: compiled for the CPU, or as written."""
 
     def __init__(self, name: str, compiled: bool):
         self.name = name
@@ -87,75 +89,77 @@ class Loops:
                 function = loop
             setattr(self, loop.__name__, function)
 
-    new_record = staticmethod(new_record)
 
-    def step(
-        self,
-        children: Children,
-        figures: Figures,
-        present: np.ndarray,
-        attention: np.ndarray,
-        need: np.ndarray,
-        draws: np.ndarray,
-        params: ModelParameters,
-        dt_days: float,
-        steps_per_episode: float = 1.0,
-        out: EpisodeRecord | None = None,
-    ) -> EpisodeRecord:
-        """Advance every child by one step, in place, with presence (n, k) and needs (n,) given.
+class Host:
+    """The host's arrays and loops, for engine/driver.py: the CPU's compiled loops ('cpu') or the same loops as
+    written ('readable'). The GPU's counterpart is kernels.cuda.Device."""
 
-        ``draws`` are the step's uniforms (CHILD_DRAWS, n), float32. With ``out``
-        (a record of the same population size), the record is written there.
-        """
-        child, rel = children.arrays()
-        record = out if out is not None else new_record(children.n, children.anxiety.dtype)
-        with threads_for(children.n):
-            self.step_children(
-                child, rel, figures.arrays(), np.ascontiguousarray(present, np.bool_),
-                np.ascontiguousarray(need, np.float64), np.ascontiguousarray(attention, np.float64),
-                draws, age_tables(params), constants(params, dt_days, steps_per_episode), record, chunks(children.n),
-            )  # fmt: skip
-        return record
+    #: the driver runs on the host's own arrays: nothing is copied, and the host's state is always current
+    copies = False
 
-    def attention(self, figures: Figures, uniforms: np.ndarray, params: ModelParameters) -> np.ndarray:
-        """Each figure's attention today (n, k), from uniforms (n, k)."""
-        out = np.empty(figures.consistency.shape)
-        with threads_for(out.shape[0]):
-            self.attention_today(figures.consistency, uniforms, float(params.lapse_attention), out, chunks(out.shape[0]))
-        return out
+    def __init__(self, kernel: str):
+        self.name = kernel
+        self.loops = loops_for(kernel)
 
-    def engine_episode(self, children, figures, availability, attention, draws, tables, c, out, tally: Tally,
-                       counting: bool = True) -> np.ndarray:  # fmt: skip
-        """One developmental episode of every child; returns the population's count row (zeros if not counting)."""
-        child, rel = children.arrays()
-        partial = np.zeros((chunks(children.n), COUNT_ROW), np.int64)
-        with threads_for(children.n):
-            self.engine_episodes(
-                child, rel, figures.arrays(), availability, attention, draws.child, draws.figure,
-                tables, c, out, tally, partial, counting,
-            )  # fmt: skip
-        return partial.sum(axis=0)
+    def launch(self, loop: str, n: int) -> Callable:
+        """The loop ``loop``, run over ``n`` children (on one thread for a small population) when called."""
+        function = getattr(self.loops, loop)
 
-    def count(self, children: Children, out: EpisodeRecord, tally: Tally) -> np.ndarray:
-        """Count a step already taken (the children's sums too); returns the population's count row."""
-        child, _ = children.arrays()
-        partial = np.zeros((chunks(children.n), COUNT_ROW), np.int64)
-        with threads_for(children.n):
-            self.count_episodes(out, child, tally, partial)
-        return partial.sum(axis=0)
+        def run(*arguments: object) -> None:
+            with threads_for(n):
+                function(*arguments)
 
-    def end_of_day(self, children: Children, params: ModelParameters) -> None:
-        child, rel = children.arrays()
-        with threads_for(children.n):
-            self.end_of_days(child, rel, age_tables(params), constants(params, 1.0), chunks(children.n))
+        return run
 
-    def read_out(self, children: Children, figures: Figures, day_sums: np.ndarray, episodes: int,
-                 params: ModelParameters) -> np.ndarray:  # fmt: skip
-        child, rel = children.arrays()
-        partial = np.zeros((chunks(children.n), READOUT_ROW))
-        with threads_for(children.n):
-            self.read_outs(child, rel, figures.arrays(), day_sums, max(episodes, 1), constants(params, 1.0), partial)
-        return partial.sum(axis=0)
+    def rows(self, n: int) -> int:
+        """Rows of a loop's partial sums over ``n`` children: one per chunk."""
+        return chunks(n)
+
+    def put(self, values: object) -> object:
+        return values
+
+    def take(self, device: object, host: object) -> None:
+        """Nothing to copy: the loops ran on the host's arrays."""
+
+    def get(self, values: np.ndarray) -> np.ndarray:
+        return values
+
+    def zeros(self, shape: int | tuple[int, ...], dtype: object = np.float64) -> np.ndarray:
+        return np.zeros(shape, dtype)
+
+    def zero(self, values: np.ndarray) -> None:
+        values.fill(0)
+
+    def uniforms(self, stream: UniformStream, out: np.ndarray) -> np.ndarray:
+        """Fill ``out`` (float32) with the stream's next numbers, in place."""
+        return stream.fill(out)
+
+    def child_uniform_buffer(self, n: int) -> np.ndarray:
+        """Where an episode's children's uniforms are written: (CHILD_DRAWS, n) float32."""
+        return np.zeros((CHILD_DRAWS, n), np.float32)
+
+    def child_uniforms(self, stream: UniformStream, n: int, out: np.ndarray) -> np.ndarray:
+        """An episode's children's uniforms: the stream's next numbers in ``out`` (CHILD_DRAWS, n)."""
+        return stream.fill(out)
+
+
+def backend_for(kernel: str) -> Host:
+    """Where ``kernel`` (KERNELS) runs the loops: the host's arrays, or the GPU's (kernels.cuda.Device)."""
+    if kernel not in KERNELS:
+        raise ValueError(f"kernel must be one of {', '.join(KERNELS)}, got {kernel!r}")
+    if kernel == "cuda":
+        from securebase.engine.kernels.cuda import Device
+
+        return Device()
+    return Host(kernel)
+
+
+def cache_folder() -> Path | None:
+    """Where numba keeps the CPU's compiled loops (None: no on-disk cache here)."""
+    try:
+        return Path(getattr(loops_for("cpu"), loops.LOOPS[0].__name__)._cache.cache_path)
+    except AttributeError:
+        return None
 
 
 #: what the 'cuda' kernel needs, said when this machine lacks it
@@ -197,25 +201,3 @@ def loops_for(kernel: str) -> Loops:
         return Loops("readable", compiled=False)
     raise ValueError(f"kernel must be one of {KERNELS} here, got {kernel!r}")
 
-
-def step(
-    children: Children,
-    figures: Figures,
-    present: np.ndarray,
-    attention: np.ndarray,
-    need: np.ndarray,
-    draws: np.ndarray,
-    params: ModelParameters,
-    dt_days: float,
-    steps_per_episode: float = 1.0,
-    out: EpisodeRecord | None = None,
-    kernel: str = "cpu",
-) -> EpisodeRecord:
-    """One step of every child (model/step.py) on ``kernel`` (KERNELS): see :meth:`Loops.step`."""
-    if kernel == "cuda":
-        from securebase.engine.kernels import cuda
-
-        return cuda.step(children, figures, present, attention, need, draws, params, dt_days, steps_per_episode, out)
-    return loops_for(kernel).step(
-        children, figures, present, attention, need, draws, params, dt_days, steps_per_episode, out
-    )
