@@ -271,7 +271,7 @@ class RehearsalEnv(gymnasium.Env):
         return phase
 
     def _moment_steps(self, phase: Phase, steps: int, rng: np.random.Generator, present: np.ndarray,
-                      attention: np.ndarray, need: np.ndarray, dt_days: float, steps_per_episode: float) -> Timeline:
+                      attention: np.ndarray, need: np.ndarray, dt_days: float, steps_per_episode: float) -> Timeline:  # fmt: skip
         """The timeline of a part of a moment (engine/driver.py): ``steps`` steps of the child with the trainee;
         adds what an adult would see (the child's display) to ``phase``."""
         params, j = self.params, self.trainee
