@@ -195,8 +195,9 @@ def _step(children, figures, need=0.5, **uniforms: float):
 
 def test_the_same_children_differ_more_between_two_procedures_the_more_their_state_varies_by_day():
     """Strange Situations of hand-made children who are all alike: with no day-to-day variation they differ only by
-    the moments' chance; with it, their distress when left alone differs more between children, and afresh in each
-    procedure."""
+    the moments' chance; with it, their arousal when left alone differs more between children, and afresh in each
+    procedure. (Read on the arousal, which the day's state acts on: since model v3 the distress shown also carries
+    each moment's signal noise, docs/model.md §4b.)"""
     n = 400
     many = new_children(n, 1, age_days=DAYS_PER_YEAR)
     many.known[:] = True
@@ -207,10 +208,10 @@ def test_the_same_children_differ_more_between_two_procedures_the_more_their_sta
     def distress(sd: float, seed: int) -> np.ndarray:
         params = P.with_changes(day_reactivity_sd=sd)
         seen = observe_strange_situation(many, figures, "parent", np.random.default_rng(seed), params)
-        return seen[seen["episode"] == "child_alone"]["distress"].to_numpy()
+        return seen[seen["episode"] == "child_alone"]["arousal"].to_numpy()
 
     steady, varying = (distress(0.0, 1), distress(0.0, 2)), (distress(1.0, 1), distress(1.0, 2))
-    print(f"sd of distress across children: steady {steady[0].std():.4f}, varying by day {varying[0].std():.4f}")
+    print(f"sd of arousal across children: steady {steady[0].std():.4f}, varying by day {varying[0].std():.4f}")
     assert varying[0].std() > 1.5 * steady[0].std()
     assert not np.allclose(varying[0], varying[1])
 
