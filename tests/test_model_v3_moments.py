@@ -136,8 +136,9 @@ TOLERANCE = 0.005
 
 def _exploration(warmth: float, seed: int = 0) -> float:
     care = {**NORMATIVE_QUALITIES, "warmth": warmth}
-    summary = securebase.simulate(one_figure(care, n_children=200, days=90), seed=seed, params=P).summary
-    return float(summary["exploration"].mean())
+    simulation = securebase.Simulation(one_figure(care, n_children=200, days=90), seed=seed, params=P)
+    simulation.run()
+    return float(simulation.results().summary["exploration"].mean())
 
 
 @settings(max_examples=6, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
