@@ -78,12 +78,20 @@ def test_the_counterfactual_changes_nothing_before_the_moment_replayed() -> None
     assert replay.what_if(s, s.seed, PARAMS, played, 4, index_of("ignore")) == mine
 
 
-#: once strict xfails (model v2b to v2d: the scenario's own child of clinging, drop-off and setback ended a term of
-#: comfort or of noticing and naming below where the trainee met it); on model v3 part 1 (issue 24) all of them rise
-#: (first opening -> last three moments: drop-off
-#: 0.269 -> 0.443 and 0.430, setback 0.308 -> 0.470 and 0.468, clinging 0.379 -> 0.425 and 0.397)
-@pytest.mark.parametrize("scenario", ["drop-off", "setback", "hard-task", "new-avoidant", "clinging"])
-@pytest.mark.parametrize("key", ["comfort", "notice_name"])
+#: scenarios whose own child ran against the direction (strict xfails). Model v2d had three (clinging's child, seed
+#: 18, and drop-off's and setback's, met at calm first openings); on model v3, part 1 (issue 24) a term of comfort or
+#: of noticing and naming raises each of their arcs, so none is left
+ONE_CHILD_MARKS: dict[str, pytest.MarkDecorator] = {}
+
+
+@pytest.mark.parametrize(
+    ("scenario", "key"),
+    [
+        pytest.param(scenario, key, marks=ONE_CHILD_MARKS[scenario]) if scenario in ONE_CHILD_MARKS else (scenario, key)
+        for scenario in ("drop-off", "setback", "hard-task", "new-avoidant", "clinging")
+        for key in ("comfort", "notice_name")
+    ],
+)
 def test_responsive_play_raises_exploration_across_the_term(scenario: str, key: str) -> None:
     """One child (the scenario's own seed); the directions over many children: tests/test_rehearse_directions.py."""
     start, end = debrief.arc(constant(key, scenario))
@@ -112,6 +120,17 @@ def test_the_arc_starts_from_the_child_as_the_trainee_met_them(scenario: str) ->
 # (one child's term is too noisy for them): tests/test_rehearse_directions.py
 
 
+#: model v3, part 1 (issue 24), v3p1 calibration: the new-avoidant child (seed 17) is less aroused at its openings
+#: (arousal 0.251 on average over seeds 1000-1009 under comfort, distress shown 0.171: calibration-runs/
+#: 2026-12-07-model-v3p1-moments.txt), below MISCUE_ANXIETY 0.35, so its own term gives no miscue
+V3_FEWER_MISCUES = pytest.mark.xfail(
+    strict=True,
+    reason="issue 24, v3p1: the new-avoidant child gives no miscue in a term (arousal at the openings below 0.35); "
+    "trust at the end 0.600 with the expert against 0.656 with visible signals only",
+)
+
+
+@V3_FEWER_MISCUES
 def test_the_avoidant_child_looks_fine_while_aroused() -> None:
     """A miscue: the child is anxious inside but shows no need; the page (the cues) cannot tell."""
     trace = constant("stay_close", "new-avoidant")
@@ -126,13 +145,7 @@ def test_the_avoidant_child_looks_fine_while_aroused() -> None:
     assert not any(m["miscue"] for m in constant("stay_close", "drop-off"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model v3 part 1 (issue 24), its start constants: new-avoidant's own child (seed 17) gives 2 miscues "
-    "under the expert and 3 under the responsive baseline, and the expert reads none (0 and 0): its miscue rule "
-    "waits for a child who is not playing, and the display now keeps an avoidant child's attention on the toys "
-    "while aroused (docs/model.md §4b). To be re-measured on the refit constants",
-)
+@V3_FEWER_MISCUES
 def test_reading_the_miscues_makes_a_difference_seen_only_in_the_debrief() -> None:
     """Responding to visible signals only (the responsive baseline) does less for the avoidant child than the
     expert practice, which also answers a stressful situation in which the child shows nothing."""
@@ -143,12 +156,7 @@ def test_reading_the_miscues_makes_a_difference_seen_only_in_the_debrief() -> No
     assert debrief.arc(expert)[1] > debrief.arc(visible_only)[1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model v3 part 1 (issue 24), its start constants: the expert ends the term with trust 0.463 against the "
-    "responsive baseline's 0.435 (+0.028, short of +0.1): the expert reads no miscue (the test above). To be "
-    "re-measured on the refit constants",
-)
+@V3_FEWER_MISCUES
 def test_reading_the_miscues_ends_the_term_with_more_trust() -> None:
     """The scenario's own child (seed 17); a strict xfail on model v2b (+0.063), met since model v2c."""
     s = library.get("new-avoidant")
