@@ -71,6 +71,21 @@ class _Recorder:
 
     def __post_init__(self) -> None:
         self.sums = {b: np.zeros((len(EPISODES), self.n)) for b in BEHAVIOURS}
+        self.with_caregiver = {k: np.zeros((len(EPISODES), self.n)) for k in ("steps", "arousal", "shown")}
+
+    def _pattern(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        """Resistance and avoidance in episode ``index``: a coder rates the pattern over the episode, so the
+        display is set against the arousal over the time the caregiver is there, not moment by moment (each
+        moment's display carries the signal's noise): exaggerated protest is the display beyond the arousal
+        (Cassidy & Berlin 1994), turning away the arousal withheld from it (Main 1981), each times the share of
+        the episode the caregiver is there."""
+        w = self.with_caregiver
+        steps = np.maximum(w["steps"][index], 1.0)
+        arousal, shown = w["arousal"][index] / steps, w["shown"][index] / steps
+        share = w["steps"][index] / self.steps_per_episode[index]
+        resistance = elementwise(exaggerated)(arousal, shown) * share
+        avoidance = elementwise(turning_away)(arousal, shown, self.params.bid_threshold) * share
+        return resistance, avoidance
 
     def __call__(self, episode: int, step: int, children: Children, record: EpisodeRecord, present: np.ndarray) -> None:
         c = self.caregiver
@@ -85,12 +100,10 @@ class _Recorder:
         # still seeking contact in the second half of the episode
         late = step >= self.steps_per_episode[episode] // 2
         s["contact_maintaining"][episode] += np.where(late, intensity > 0, 0.0) * 2.0
-        # angry, exaggerated protest to a caregiver who is there: the display beyond the arousal
-        s["resistance"][episode] += np.where(with_caregiver, elementwise(exaggerated)(arousal, shown), 0.0)
-        # turning away from a caregiver who is there, to the toys: the display withheld (Main 1981)
-        s["avoidance"][episode] += np.where(
-            with_caregiver, elementwise(turning_away)(arousal, shown, self.params.bid_threshold), 0.0
-        )
+        # with the caregiver there: what the child shows against what it feels, for the pattern over the episode
+        self.with_caregiver["steps"][episode] += with_caregiver
+        self.with_caregiver["arousal"][episode] += np.where(with_caregiver, arousal, 0.0)
+        self.with_caregiver["shown"][episode] += np.where(with_caregiver, shown, 0.0)
         # approach and fear at once: needing a caregiver who frightens
         s["disorganisation"][episode] += np.where(with_caregiver, children.fear[:, c] * arousal, 0.0)
         # the physiological read-out (heart rate, cortisol: Sroufe & Waters 1977; Spangler & Grossmann 1993):
@@ -103,6 +116,7 @@ class _Recorder:
             frame = {"child": np.arange(self.n), "episode": name}
             for behaviour in BEHAVIOURS:
                 frame[behaviour] = self.sums[behaviour][index] / self.steps_per_episode[index]
+            frame["resistance"], frame["avoidance"] = self._pattern(index)
             frames.append(pd.DataFrame(frame))
         return pd.concat(frames, ignore_index=True)
 
