@@ -53,10 +53,24 @@ def finish(command: list[str]) -> subprocess.CompletedProcess[str]:
     return done
 
 
+def catches(pid: int, signum: int) -> bool:
+    """Whether process ``pid`` has a handler for ``signum`` (Linux: the SigCgt mask of /proc/PID/status)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return True  # no /proc (or the process is gone): nothing to wait for
+    caught = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")), 16)
+    return bool(caught >> (signum - 1) & 1)
+
+
 def stop_at_random(command: list[str], seconds: float, signum: int, rng: random.Random) -> None:
     """Start ``command``, send ``signum`` to it alone at a random moment, and check how it ended."""
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
+        # the random moment counts from when the program can take the signal at all: before the interpreter has
+        # installed its handlers (a slow start on a loaded machine) the kernel's default action ends it (-2, -15)
+        while signum != signal.SIGKILL and process.poll() is None and not catches(process.pid, signum):
+            time.sleep(0.01)
         moment = time.monotonic() + rng.uniform(0.3, 0.9 * seconds)
         below: set[int] = set()
         while time.monotonic() < moment and process.poll() is None:

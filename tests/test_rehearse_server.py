@@ -504,3 +504,23 @@ def test_age_bands_select_fitting_scenarios(client: TestClient) -> None:
         assert shown == {s.name for s in library.library().values() if band.low <= s.age_years < band.high}
     assert set(re.findall(r'name="scenario" value="([a-z-]+)"', client.get("/").text)) == set(library.library())
     assert_clear_page(client.get("/", params={"band": "adults"}), 400, "no age band")
+
+
+def test_the_single_user_app_answers_only_this_computer_even_through_a_proxy(database: str) -> None:
+    """No accounts: every attempt is the one user's, so a request from another address (directly, or forwarded by
+    a reverse proxy on loopback) is refused, and nothing of the attempts is shown."""
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+    app = create_app(database, SHIPPED.params)
+    with TestClient(app, client=("127.0.0.1", 40000), follow_redirects=False) as here:
+        assert here.get("/").status_code == 200
+    with TestClient(app, client=("203.0.113.9", 40000), follow_redirects=False) as elsewhere:
+        refused = elsewhere.get("/")
+        assert refused.status_code == 403
+        assert "securebase practise" in refused.text
+        assert elsewhere.post("/attempts", data={"scenario": "first-weeks"}).status_code == 403
+        assert "nosniff" in refused.headers["x-content-type-options"]
+    proxied = ProxyHeadersMiddleware(app, trusted_hosts="127.0.0.1")
+    with TestClient(proxied, client=("127.0.0.1", 40000), follow_redirects=False) as proxy:
+        assert proxy.get("/", headers={"x-forwarded-for": "203.0.113.9"}).status_code == 403
+        assert proxy.get("/", headers={"x-forwarded-for": "127.0.0.1"}).status_code == 200

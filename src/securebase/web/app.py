@@ -432,6 +432,11 @@ class Guard:
             if user is None and not open_path:
                 await RedirectResponse("/login", status_code=303)(scope, receive, send)
                 return
+        respond = self.app
+        if not state.accounts and not security.from_this_computer(scope):
+            respond = pages.page(request, "error.html", status=403, title="Only on this computer",
+                                 detail="This rehearsal app has no accounts, so it answers only the computer it runs "
+                                 "on. A team shares `securebase practise`, the server with accounts.")  # fmt: skip
         status = 500
 
         async def with_headers(message: Any) -> None:
@@ -447,7 +452,7 @@ class Guard:
             await send(message)
 
         try:
-            await self.app(scope, receive, with_headers)
+            await respond(scope, receive, with_headers)
         finally:
             if state.accounts and not scope["path"].startswith("/static/"):
                 _audit_request(state.engine, scope, user, status)

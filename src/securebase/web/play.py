@@ -21,6 +21,10 @@ CACHE_SIZE = 256
 log = logging.getLogger(__name__)
 
 
+#: the longest a request waits for a child's history that another thread is making (then it makes its own)
+HISTORY_WAIT_SECONDS = 600.0
+
+
 class Environments:
     """Live environments by attempt id (least recently used dropped first)."""
 
@@ -85,6 +89,11 @@ class Environments:
         if env is not None and played == responses[: len(played)]:
             env.play([index_of(r) for r in responses[len(played) :]])  # the moments saved since: on from here
             return env
+        if not self.ready(scenario, seed):
+            # the child's history is made once, by one thread: here, or by the one already making it (a background
+            # preparation at start), never by two at once (a debrief asked for while it was made failed with a 500)
+            self.prepare(scenario, seed, wait=True)
+            self.wait_ready(scenario, seed, HISTORY_WAIT_SECONDS)
         env = RehearsalEnv(library.get(scenario), params=self.params)
         env.reset(seed=seed)
         env.play([index_of(r) for r in responses])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -27,6 +28,19 @@ def over_https(scope: Scope) -> bool:
     in X-Forwarded-Proto (uvicorn's proxy headers, trusted from ``--forwarded-allow-ips`` only, set the scheme).
     Cookies are then Secure: the browser never sends them over plain HTTP (docs/deploy.md)."""
     return scope.get("scheme") in ("https", "wss")
+
+
+def from_this_computer(scope: Scope) -> bool:
+    """Whether the request came from this computer: the single-user app (``securebase rehearse``, no accounts)
+    answers nobody else, even when a reverse proxy on loopback forwards others to it (uvicorn's proxy headers then
+    give the remote address). A client that is not an IP address (a Unix socket, a test client) is this computer."""
+    client = scope.get("client")
+    if not client:
+        return True
+    try:
+        return ipaddress.ip_address(client[0]).is_loopback
+    except ValueError:
+        return True
 
 
 def new_cookie() -> str:
