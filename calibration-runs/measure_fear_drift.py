@@ -42,6 +42,8 @@ from securebase.studies.running import KERNEL, run_until
 #: the mechanisms off: a history scale no history reaches, no drift
 OFF = {"alarm_history_scale": 1e12, "care_drift_sd_logit": 0.0}
 CHANGE_MONTHS = 18
+#: the caregiver's alarming behaviour: its anomalous moments and its losses of temper (rates per day)
+ALARM = ("anomalous_rate", "rupture_rate")
 #: days after the change at which the children are read
 READ_DAYS: tuple[int, ...] = (0, 30, 100, 200, 365)
 
@@ -85,13 +87,22 @@ def measure_fear(n: int, seed: int, calibration: Calibration, out: Path) -> None
     for label, constants in (("before (mechanisms off)", with_params(calibration, **OFF)), ("after", calibration)):
         for arm in ("frightening from birth, alarm halved at 18 months",
                     "frightening from 12 months (normative before), alarm halved at 18 months",
+                    "normative with 4x its alarm from birth, halved at 18 months",
                     "low-risk (normative), no change"):  # fmt: skip
             caregiving = "frightening" if arm.startswith("frightening from birth") else "normative"
             simulation = Simulation(scenario(n, caregiving, days), seed=seed, params=constants.params, kernel=KERNEL)
             if arm.startswith("frightening from 12"):
                 simulation.change_care(CAREGIVER, frightening, from_age_years=1.0, until_age_years=CHANGE_MONTHS / 12)
-            if "halved" in arm:
+            if "halved" in arm and arm.startswith("frightening"):
                 simulation.change_care(CAREGIVER, halved, from_age_years=CHANGE_MONTHS / 12)
+            if arm.startswith("normative with 4x"):
+                # the normative caregivers' own alarm (rates drawn per figure) times 4, then times 2 from 18 months
+                k = simulation.figures.index(CAREGIVER)
+                rates = {name: getattr(simulation.figures, name)[:, k].copy() for name in ALARM}
+                simulation.change_care(CAREGIVER, {name: 4 * rates[name] for name in ALARM},
+                                       until_age_years=CHANGE_MONTHS / 12)  # fmt: skip
+                simulation.change_care(CAREGIVER, {name: 2 * rates[name] for name in ALARM},
+                                       from_age_years=CHANGE_MONTHS / 12)  # fmt: skip
             rng = np.random.default_rng(seed + 5)
             for after in READ_DAYS:
                 run_until(simulation, change_day + after, NoProgress())
@@ -105,7 +116,7 @@ def measure_fear(n: int, seed: int, calibration: Calibration, out: Path) -> None
                     "mean alarm history": f"{simulation.children.alarm_history[:, k].mean():.1f}",
                 })  # fmt: skip
     frame = pd.DataFrame(rows)
-    print(frame.to_markdown(index=False))
+    print(frame.to_string(index=False))
     frame.to_csv(out / "fear-halved.csv", index=False)
 
 
@@ -143,7 +154,7 @@ def measure_retest(n: int, seed: int, calibration: Calibration, out: Path, react
                          **agreement(coded_12["classification"].to_numpy(str), later["classification"].to_numpy(str),
                                      rng)})  # fmt: skip
     frame = pd.DataFrame(rows)
-    print(frame.to_markdown(index=False))
+    print(frame.to_string(index=False))
     frame.to_csv(out / "retest-drift.csv", index=False)
 
 
