@@ -20,11 +20,10 @@ from securebase.engine.driver import Driver
 from securebase.engine.kernels import elementwise
 from securebase.engine.uniforms import UniformStream, draw
 from securebase.model.drift import drift_persistence, drift_step, drifted, normal_deviate
-from securebase.model.fright import extinction_with_history, forget_alarm, remember_alarm
+from securebase.model.fright import extinction_with_history, forget_alarm, history_after_repair, remember_alarm
 from securebase.model.parameters import ModelParameters
 from securebase.model.ruptures import repair_effectiveness
 from securebase.model.state import FIGURE_TRAITS, Figures, check_ranges, meet, new_children
-from securebase.model.step import age_tables
 from securebase.model.timescale import MINUTES_PER_DAY
 
 
@@ -107,19 +106,25 @@ def test_an_alarming_moment_adds_its_fright_to_the_history_and_a_repair_takes_pa
     # the history holds the fright: severity less what a half-sensitive figure soothes
     fright = 0.8 * (1 - params.sensitivity_moderation * 0.5)
     np.testing.assert_allclose(children.alarm_history[alarmed, 0], fright)
-    # a repair of that adult rupture, due now, with the figure there: the history falls by the repair's share,
-    # 1 - fear_learning_rate x plasticity x effectiveness (model/ruptures.py fear_after_repair)
+    # the alarm opened the relationship's adult rupture, which remembers it; a repair of it, due now, with the
+    # figure there, takes that alarm back from the history as far as the repair works (its effectiveness)
+    np.testing.assert_allclose(children.rupture_alarm[alarmed, 0], fright)
     before = children.alarm_history[alarmed, 0].copy()
     elapsed = children.rupture_elapsed_days[alarmed, 0] + 1e-6
     children.rupture_will_repair[:] = True
     children.rupture_due_days[:] = 0.0
     calm = one_figure(n, anomalous_rate=0.0, rupture_rate=0.0, sensitivity=0.5)
     Driver("cpu").step(children, calm, present, attention, np.zeros(n), draws.child, params, 1e-6)
-    plasticity = age_tables(params).plasticity[400]
     effectiveness = elementwise(repair_effectiveness)(elapsed * MINUTES_PER_DAY, params.repair_timescale_minutes)
-    expected = before * (1 - params.fear_learning_rate * plasticity * effectiveness)
-    assert np.all(expected < before)
+    expected = before - effectiveness * fright
+    assert np.all((expected < before) & (expected > 0))
     np.testing.assert_allclose(children.alarm_history[alarmed, 0], expected, rtol=1e-9)
+
+
+def test_a_repair_takes_back_only_the_alarm_it_repairs() -> None:
+    assert history_after_repair(10.0, 0.5, 1.0) == pytest.approx(9.5)
+    assert history_after_repair(10.0, 0.5, 0.2) == pytest.approx(9.9)
+    assert history_after_repair(0.3, 0.5, 1.0) == 0.0
 
 
 # ---- care that drifts -----------------------------------------------------------------------------------------

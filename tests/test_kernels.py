@@ -77,6 +77,7 @@ def random_population(seed: int, n: int, k: int) -> tuple[Children, Figures]:
     # model v3 part 2: a history of alarm (slowing extinction) and care drifted either way
     children.alarm_history[:] = rng.uniform(0.0, 100.0, (n, k))
     children.care_drift[:] = rng.normal(0.0, 0.5, (n, k))
+    children.rupture_alarm[:] = rng.uniform(0.0, 1.0, (n, k))
     traits = {name: rng.random((n, k)) for name in FIGURE_TRAITS}
     traits["rupture_rate"] *= 3.0
     traits["repair_latency_days"] *= 2.0

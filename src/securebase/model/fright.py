@@ -50,3 +50,9 @@ def extinction_with_history(fear_extinction: float, alarm_history: float, alarm_
     """How fast fear of a figure extinguishes given the relationship's alarm history: ``fear_extinction`` with no
     history, half of it once the history holds ``alarm_history_scale`` frights (a long history keeps fear longer)."""
     return fear_extinction / (1.0 + alarm_history / alarm_history_scale)
+
+
+def history_after_repair(alarm_history: float, repaired_alarm: float, effectiveness: float) -> float:
+    """The alarm history after a repair: the frights of the alarm that opened the repaired rupture are taken back
+    as far as the repair works (``effectiveness``, model/ruptures.py); alarm that was never repaired stays."""
+    return max(alarm_history - effectiveness * repaired_alarm, 0.0)

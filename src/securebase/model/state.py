@@ -136,6 +136,8 @@ CHILD_STATE: tuple[Property, ...] = (
     # model v3 part 2: fear and drift (issue 25, items 3 and 4; model/fright.py, model/drift.py)
     _relationship("alarm_history", 0.0, "accumulated fright from the figure's alarming moments, forgotten over "
                   "months (alarm_memory_days); a longer history slows the extinction of fear, >= 0"),
+    _relationship("rupture_alarm", 0.0, "the frights of the alarm that opened the pending adult rupture: what its "
+                  "repair takes back from alarm_history"),
     _relationship("care_drift", 0.0, "how far the figure's caregiving has drifted from its drawn level now, in "
                   "logit units, shared by its five qualities (an Ornstein-Uhlenbeck process around 0)"),
 )  # fmt: skip

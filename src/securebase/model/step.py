@@ -54,6 +54,7 @@ from securebase.model.fright import (
     extinction_with_history,
     forget_alarm,
     fright,
+    history_after_repair,
     remember_alarm,
 )
 from securebase.model.parameters import ModelParameters
@@ -313,12 +314,14 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
     anomalous = has_figure and uniform(u, U_ANOMALOUS, i) < anomalous_probability(
         fig.anomalous_rate[i, target], c.dt_days
     )
+    alarm = 0.0  # the frights of this step's alarming moments: what a repair of the rupture they open takes back
     if anomalous:
         scare = _fright(i, target, rel, fig, fig.anomalous_severity[i, target], plast, c)
         a_after = upset(a_after, c.rupture_anxiety * scare)
+        alarm += scare
     temper = has_figure and uniform(u, U_RUPTURE, i) < adult_rupture_probability(fig.rupture_rate[i, target], c.dt_days)
     if temper:
-        _fright(i, target, rel, fig, c.temper_severity, plast, c)
+        alarm += _fright(i, target, rel, fig, c.temper_severity, plast, c)
         a_after = upset(a_after, c.rupture_anxiety)
     adult_rupture = anomalous or temper
     tantrum = has_figure and uniform(u, U_TANTRUM, i) < tantrum_probability(
@@ -343,6 +346,7 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
     if (adult_rupture or tantrum) and rel.rupture_kind[i, target] == NO_RUPTURE:
         will_repair = uniform(u, U_REPAIR, i) < fig.repair_propensity[i, target]
         rel.rupture_kind[i, target] = ADULT_RUPTURE if adult_rupture else CHILD_RUPTURE
+        rel.rupture_alarm[i, target] = alarm
         rel.rupture_elapsed_days[i, target] = 0.0
         if will_repair:
             rel.rupture_due_days[i, target] = repair_latency(
@@ -371,9 +375,11 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
             effectiveness = repair_effectiveness(elapsed * MINUTES_PER_DAY, c.repair_timescale_minutes)
             rel.trust[i, j] = trust_after_repair(rel.trust[i, j], weight_now, c.repair_trust_gain, effectiveness)
             if rel.rupture_kind[i, j] == ADULT_RUPTURE:
-                # a repair takes back part of the fear, and the same part of the history of alarm
+                # a repair takes back part of the fear, and of the history the alarm it repairs as far as it works
                 rel.fear[i, j] = fear_after_repair(rel.fear[i, j], fear_weight, effectiveness)
-                rel.alarm_history[i, j] = fear_after_repair(rel.alarm_history[i, j], fear_weight, effectiveness)
+                rel.alarm_history[i, j] = history_after_repair(
+                    rel.alarm_history[i, j], rel.rupture_alarm[i, j], effectiveness
+                )
             soothing_by_repair = max(soothing_by_repair, c.repair_soothing * effectiveness)
             repairs += 1
         else:
