@@ -123,9 +123,10 @@ def measure_fear(n: int, seed: int, calibration: Calibration, out: Path) -> None
 def measure_retest(n: int, seed: int, calibration: Calibration, out: Path, reactivity: float) -> None:
     rows = []
     variants = (
-        ("no drift (v3p1 constants)", with_params(calibration, care_drift_sd_logit=0.0)),
-        ("drift", calibration),
-        (f"drift, day_reactivity_sd {reactivity:g}", with_params(calibration, day_reactivity_sd=reactivity)),
+        ("before (both mechanisms off)", with_params(calibration, **OFF)),
+        ("fear history, no drift", with_params(calibration, care_drift_sd_logit=0.0)),
+        ("after (both)", calibration),
+        (f"after, day_reactivity_sd {reactivity:g}", with_params(calibration, day_reactivity_sd=reactivity)),
     )
     for label, constants in variants:
         simulation = Simulation(
@@ -153,6 +154,11 @@ def measure_retest(n: int, seed: int, calibration: Calibration, out: Path, react
             rows.append({"constants": label, "comparison": f"12 -> {months} months, the calibration's coder",
                          **agreement(coded_12["classification"].to_numpy(str), later["classification"].to_numpy(str),
                                      rng)})  # fmt: skip
+        # development (and drift, where care drifts) without the coder: section 13's decomposition
+        _, later_exact = ssp(simulation, rng, constants, coder_sd=0.0)
+        rows.append({"constants": label, "comparison": "12 -> 24 months, error-free coder",
+                     **agreement(first["classification"].to_numpy(str), later_exact["classification"].to_numpy(str),
+                                 rng)})  # fmt: skip
     frame = pd.DataFrame(rows)
     print(frame.to_string(index=False))
     frame.to_csv(out / "retest-drift.csv", index=False)

@@ -227,3 +227,72 @@ def test_a_new_relationship_starts_without_history_or_drift() -> None:
 def test_a_constant_that_divides_must_be_positive(name: str) -> None:
     with pytest.raises(ValueError, match=name):
         ModelParameters(**{name: 0.0})
+
+
+def test_a_calibration_file_with_a_dividing_constant_at_zero_is_refused(tmp_path) -> None:
+    """A clear one-line error naming the field and the value, not a traceback from ModelParameters."""
+    from importlib import resources
+
+    from securebase.calibration.calibration import Calibration, CalibrationError
+
+    text = resources.files("securebase.calibration").joinpath("calibrated.toml").read_text("utf-8")
+    path = tmp_path / "calibration.toml"
+    path.write_text(text.replace("[model]\n", "[model]\nalarm_memory_days = 0\n", 1), "utf-8")
+    with pytest.raises(CalibrationError, match=r"model\.alarm_memory_days = 0"):
+        Calibration.load(path)
+
+
+# ---- halving a caregiver's alarm (issue 25's measurement; calibration-runs/measure_fear_drift.py at full size) ------
+
+HALVED_AT_YEARS = 1.5
+
+
+def fear_after_halving(alarm_from_years: float, read_days: tuple[int, ...], scale: float = 4.0) -> list[float]:
+    """Mean fear of the caregiver on days after its alarm halves at 18 months: normative caregivers whose alarm
+    (anomalous moments and losses of temper) is ``scale`` times their own from ``alarm_from_years``, then half that."""
+    from securebase.engine.simulation import Simulation
+    from securebase.scenario.schema import Scenario
+
+    start = round(HALVED_AT_YEARS * 365.25)
+    scenario = Scenario(
+        name="halved",
+        population={"n_children": 200, "start_age_years": 0.0},
+        figures=[{"name": "parent", "caregiving": "normative", "availability": {"home": 0.9}}],
+        schedule={"days": start + max(read_days) + 1},
+    )
+    simulation = Simulation(scenario, seed=4, params=SHIPPED.params)
+    alarm = ("anomalous_rate", "rupture_rate")
+    own = {name: getattr(simulation.figures, name)[:, 0].copy() for name in alarm}
+    simulation.change_care(
+        "parent", {name: scale * own[name] for name in alarm}, from_age_years=alarm_from_years or None,
+        until_age_years=HALVED_AT_YEARS,
+    )  # fmt: skip
+    simulation.change_care("parent", {name: scale / 2 * own[name] for name in alarm}, from_age_years=HALVED_AT_YEARS)
+    means = []
+    for day in read_days:
+        while simulation.day < start + day:
+            simulation.step()
+        means.append(float(simulation.children.fear[:, 0].mean()))
+    return means
+
+
+def test_a_longer_history_of_the_same_alarm_keeps_more_fear_after_it_halves() -> None:
+    """Graded by history: the same alarm from birth or from 12 months, halved at 18 months; 100 days on, the longer
+    history keeps more fear (before part 2 the two were equal: fear followed the dose alone)."""
+    (from_birth,) = fear_after_halving(0.0, (100,))
+    (from_one_year,) = fear_after_halving(1.0, (100,))
+    assert from_birth > 1.1 * from_one_year
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="fear after the alarm halves settles within weeks, not months, at the part-1 constants: of the fall of "
+    "mean fear over the year after a 4x-normative alarm halves, 82% comes in the first 30 days (n 400, seed 0: "
+    ".219 -> .144 at 30 days -> .128 at 365; before part 2 100%: .096 -> .053, then flat). The slow part is the "
+    "history's (forgotten over alarm_memory_days); the dose-following part keeps part 1's fast extinction "
+    "(fear_extinction, fitted), which the next refit may slow",
+)
+def test_fear_falls_over_months_after_the_alarm_halves() -> None:
+    at_change, at_month, at_year = fear_after_halving(0.0, (0, 30, 365))
+    assert at_change > at_year
+    assert (at_change - at_month) / (at_change - at_year) < 0.5
