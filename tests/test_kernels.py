@@ -74,6 +74,10 @@ def random_population(seed: int, n: int, k: int) -> tuple[Children, Figures]:
     children.rupture_elapsed_days[:] = rng.uniform(0, 2, (n, k))
     children.rupture_due_days[:] = rng.uniform(0, 2, (n, k))
     children.rupture_will_repair[:] = rng.random((n, k)) < 0.5
+    # model v3 part 2: a history of alarm (slowing extinction) and care drifted either way
+    children.alarm_history[:] = rng.uniform(0.0, 100.0, (n, k))
+    children.care_drift[:] = rng.normal(0.0, 0.5, (n, k))
+    children.rupture_alarm[:] = rng.uniform(0.0, 1.0, (n, k))
     traits = {name: rng.random((n, k)) for name in FIGURE_TRAITS}
     traits["rupture_rate"] *= 3.0
     traits["repair_latency_days"] *= 2.0

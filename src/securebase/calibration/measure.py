@@ -212,7 +212,9 @@ def measure(
     out["normative_D"] = share(at_12.to_numpy() == "D")
     # as the target's studies measured it: observed sensitivity against the Strange Situation, secure (B) or not
     # (De Wolff & van IJzendoorn 1997: the 21 studies of non-clinical samples with the Strange Situation)
-    sensitivity = observed_sensitivity(stable.figures, CAREGIVER, rng, params, observer_sd=observer_sd)
+    sensitivity = observed_sensitivity(
+        stable.figures, CAREGIVER, rng, params, observer_sd=observer_sd, care_drift=stable.children.care_drift[:, 0]
+    )
     out["sensitivity_security_r"] = _correlation(sensitivity, (at_12.to_numpy() == "B").astype(float))
     _run_until(stable, LATER)
     stable_pair = (at_12.to_numpy(), _classify(stable, rng, scheme).to_numpy())

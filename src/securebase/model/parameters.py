@@ -127,11 +127,24 @@ class ModelParameters:
     gain_threshold: float = 0.35
     fear_threshold: float = 0.5
 
+    # model v3 part 2: fear and drift (issue 25, items 3 and 4; docs/model.md, "Model v3, part 2: fear and drift")
+    #: frights of alarm history (each alarming moment adds its fright) at which fear extinguishes at half speed
+    alarm_history_scale: float = 30.0
+    #: days over which a relationship's alarm history is forgotten (1 - 1/e of it) once the figure stops alarming
+    alarm_memory_days: float = 365.0
+    #: stationary sd of each figure's drift of care, in logit units (derived from Kemppinen et al. 2006)
+    care_drift_sd_logit: float = 0.48
+    #: days over which a drift of care fades (its autocorrelation falls to 1/e): care moves over months
+    care_drift_timescale_days: float = 180.0
+
     def __post_init__(self) -> None:
         for field in fields(self):
             value = getattr(self, field.name)
             if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
                 raise ValueError(f"model parameter '{field.name}' must be a non-negative number, got {value!r}")
+        for name in ("alarm_history_scale", "alarm_memory_days", "care_drift_timescale_days"):  # they divide
+            if getattr(self, name) <= 0:
+                raise ValueError(f"model parameter '{name}' must be a positive number, got {getattr(self, name)!r}")
 
     def to_dict(self) -> dict[str, float]:
         return asdict(self)

@@ -12,6 +12,7 @@ Documented ranges (checked by :func:`check_ranges`):
 - negative_emotionality, soothability (temperament, multipliers around 1): > 0
 - gain (signalling gain, log scale): [-gain_limit, gain_limit]
 - age_days: >= 0
+- alarm_history: >= 0; care_drift (logit units): finite
 """
 
 from __future__ import annotations
@@ -132,6 +133,13 @@ CHILD_STATE: tuple[Property, ...] = (
     _relationship("rupture_elapsed_days", 0.0, "days since the pending rupture opened"),
     _relationship("rupture_due_days", 0.0, "elapsed days at which the pending rupture is decided"),
     _relationship("rupture_will_repair", False, "whether the pending rupture will be repaired", "bool"),
+    # model v3 part 2: fear and drift (issue 25, items 3 and 4; model/fright.py, model/drift.py)
+    _relationship("alarm_history", 0.0, "accumulated fright from the figure's alarming moments, forgotten over "
+                  "months (alarm_memory_days); a longer history slows the extinction of fear, >= 0"),
+    _relationship("rupture_alarm", 0.0, "the frights of the alarm that opened the pending adult rupture: what its "
+                  "repair takes back from alarm_history"),
+    _relationship("care_drift", 0.0, "how far the figure's caregiving has drifted from its drawn level now, in "
+                  "logit units, shared by its five qualities (an Ornstein-Uhlenbeck process around 0)"),
 )  # fmt: skip
 
 #: the per-child arrays (n,) of :class:`Children`, and its per-relationship arrays (n, k), by name
@@ -237,6 +245,9 @@ def meet(children: Children, mask: np.ndarray) -> None:
         np.copyto(wm, np.broadcast_to(prior[:, None], wm.shape), where=mask)
     children.familiarity[mask] = 0.0
     children.rupture_kind[mask] = NO_RUPTURE
+    # a new relationship has no history of alarm, and a new person's care starts at its drawn level
+    children.alarm_history[mask] = 0.0
+    children.care_drift[mask] = 0.0
 
 
 _UNIT_STATE = (
@@ -272,6 +283,10 @@ def check_ranges(children: Children, gain_limit: float) -> None:
             raise AssertionError(f"{name} left [-{gain_limit}, {gain_limit}]")
     if children.age_days.min() < 0:
         raise AssertionError("age_days is negative")
+    if not np.all(np.isfinite(children.alarm_history)) or children.alarm_history.min() < 0.0:
+        raise AssertionError("alarm_history must be finite and non-negative")
+    if not np.all(np.isfinite(children.care_drift)):
+        raise AssertionError("care_drift must be finite")
     for name in ("negative_emotionality", "soothability"):
         values = getattr(children, name)
         if not np.all(np.isfinite(values)) or values.min() <= 0.0:

@@ -41,6 +41,7 @@ from securebase.model.anxiety import (
 from securebase.model.bids import bid_type, habitual_signal, intensity, logistic_noise, repertoire_by_day
 from securebase.model.caregiving import UNANSWERED, WARM, anxiety_after_response, credit_to_figure, response
 from securebase.model.display import attention_to_toys, shown_distress
+from securebase.model.drift import drifted
 from securebase.model.exploration import (
     competence_gain,
     encouraged,
@@ -48,7 +49,14 @@ from securebase.model.exploration import (
     intrusion_probability,
     learning_band,
 )
-from securebase.model.fright import anomalous_probability, fright
+from securebase.model.fright import (
+    anomalous_probability,
+    extinction_with_history,
+    forget_alarm,
+    fright,
+    history_after_repair,
+    remember_alarm,
+)
 from securebase.model.parameters import ModelParameters
 from securebase.model.ruptures import (
     adult_rupture_probability,
@@ -183,9 +191,12 @@ def with_child(i, j, present, rel, fig):
 
 
 def _fright(i, target, rel, fig, severity, plast, c):
-    """An alarming moment from figure ``target`` (anomalous behaviour, or a loss of temper): anxiety and fear."""
-    scare = fright(severity, fig.sensitivity[i, target], c.sensitivity_moderation)
+    """An alarming moment from figure ``target`` (anomalous behaviour, or a loss of temper): anxiety and fear, and
+    the relationship's history of alarm (model/fright.py)."""
+    sensitivity = drifted(fig.sensitivity[i, target], rel.care_drift[i, target])
+    scare = fright(severity, sensitivity, c.sensitivity_moderation)
     rel.fear[i, target] = frighten(rel.fear[i, target], c.fear_learning_rate * plast * scare)
+    rel.alarm_history[i, target] = remember_alarm(rel.alarm_history[i, target], scare)
     return scare
 
 
@@ -210,9 +221,8 @@ def _learn(i, target, child, rel, fig, attention, outcome, bidding, weight, ordi
     if bidding:
         unanswered = 1.0
         if outcome != UNANSWERED:
-            unanswered = 1.0 - credit_to_figure(
-                fig.sensitivity[i, target], attention[i, target], ordinary, bid_intensity
-            )
+            sensitivity = drifted(fig.sensitivity[i, target], rel.care_drift[i, target])
+            unanswered = 1.0 - credit_to_figure(sensitivity, attention[i, target], ordinary, bid_intensity)
         rel.unavailability[i, target] = expected_share(rel.unavailability[i, target], unanswered, taken)
     if outcome != UNANSWERED:
         rel.rejection[i, target] = expected_share(rel.rejection[i, target], 0.0 if warm else 1.0, taken)
@@ -270,15 +280,21 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
     bid_intensity = intensity(a_before, g + c.signal_noise * noise) * addressed
     bidding = has_figure and habitual_signal(a_before, g) * addressed > c.bid_threshold
     cue = has_figure and not bidding and a_before > c.bid_threshold
+    # the figure's caregiving now: its drawn qualities moved by the relationship's drift of care (model/drift.py)
+    drift = rel.care_drift[i, target]
+    sensitivity = drifted(fig.sensitivity[i, target], drift)
+    reliability = drifted(fig.reliability[i, target], drift)
+    warmth = drifted(fig.warmth[i, target], drift)
+    appropriateness = drifted(fig.appropriateness[i, target], drift)
     outcome = UNANSWERED
     if bidding or cue:
         outcome = response(
-            fig.sensitivity[i, target], attention[i, target], fig.reliability[i, target], fig.warmth[i, target],
+            sensitivity, attention[i, target], reliability, warmth,
             bid_intensity, uniform(u, U_NOTICE, i), uniform(u, U_RESPOND, i), uniform(u, U_WARM, i),
         )  # fmt: skip
     warm = outcome == WARM
     a_after = anxiety_after_response(
-        a_before, bidding, outcome, fig.appropriateness[i, target], bid_intensity,
+        a_before, bidding, outcome, appropriateness, bid_intensity,
         min(c.soothing * child.soothability[i], 1.0), c.fit_floor, c.unanswered_distress, c.steps_per_response,
     )  # fmt: skip
 
@@ -289,19 +305,23 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
         ordinary = intensity(a_before, c.signal_noise * noise) * addressed
         _learn(i, target, child, rel, fig, attention, outcome, bidding, weight, ordinary, bid_intensity, plast, c)
     if has_figure:
-        rel.fear[i, target] = extinguish_fear(rel.fear[i, target], weight, c.fear_extinction)
+        # fear extinguishes with time together, the slower the longer the history of alarm (model/fright.py)
+        extinction = extinction_with_history(c.fear_extinction, rel.alarm_history[i, target], c.alarm_history_scale)
+        rel.fear[i, target] = extinguish_fear(rel.fear[i, target], weight, extinction)
 
     # alarm and ruptures from both sides: the figure's anomalous moments and losses of temper frighten the
     # child (model/fright.py); one pending rupture per relationship, the adult's first
     anomalous = has_figure and uniform(u, U_ANOMALOUS, i) < anomalous_probability(
         fig.anomalous_rate[i, target], c.dt_days
     )
+    alarm = 0.0  # the frights of this step's alarming moments: what a repair of the rupture they open takes back
     if anomalous:
         scare = _fright(i, target, rel, fig, fig.anomalous_severity[i, target], plast, c)
         a_after = upset(a_after, c.rupture_anxiety * scare)
+        alarm += scare
     temper = has_figure and uniform(u, U_RUPTURE, i) < adult_rupture_probability(fig.rupture_rate[i, target], c.dt_days)
     if temper:
-        _fright(i, target, rel, fig, c.temper_severity, plast, c)
+        alarm += _fright(i, target, rel, fig, c.temper_severity, plast, c)
         a_after = upset(a_after, c.rupture_anxiety)
     adult_rupture = anomalous or temper
     tantrum = has_figure and uniform(u, U_TANTRUM, i) < tantrum_probability(
@@ -313,11 +333,11 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
         # an ignored or a punished bid (Eisenberg, Cumberland & Spinrad 1998), and learned from like any bid
         a_after = upset(a_after, c.tantrum_anxiety)
         tantrum_outcome = response(
-            fig.sensitivity[i, target], attention[i, target], fig.reliability[i, target], fig.warmth[i, target],
+            sensitivity, attention[i, target], reliability, warmth,
             1.0, uniform(u, U_TANTRUM_NOTICE, i), uniform(u, U_TANTRUM_RESPOND, i), uniform(u, U_TANTRUM_WARM, i),
         )  # fmt: skip
         a_after = anxiety_after_response(
-            a_after, True, tantrum_outcome, fig.appropriateness[i, target], 1.0,
+            a_after, True, tantrum_outcome, appropriateness, 1.0,
             min(c.soothing * child.soothability[i], 1.0), c.fit_floor, c.unanswered_distress, c.steps_per_response,
         )  # fmt: skip
         ordinary = intensity(a_before, c.signal_noise * noise) * addressed
@@ -326,6 +346,7 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
     if (adult_rupture or tantrum) and rel.rupture_kind[i, target] == NO_RUPTURE:
         will_repair = uniform(u, U_REPAIR, i) < fig.repair_propensity[i, target]
         rel.rupture_kind[i, target] = ADULT_RUPTURE if adult_rupture else CHILD_RUPTURE
+        rel.rupture_alarm[i, target] = alarm
         rel.rupture_elapsed_days[i, target] = 0.0
         if will_repair:
             rel.rupture_due_days[i, target] = repair_latency(
@@ -354,7 +375,11 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
             effectiveness = repair_effectiveness(elapsed * MINUTES_PER_DAY, c.repair_timescale_minutes)
             rel.trust[i, j] = trust_after_repair(rel.trust[i, j], weight_now, c.repair_trust_gain, effectiveness)
             if rel.rupture_kind[i, j] == ADULT_RUPTURE:
+                # a repair takes back part of the fear, and of the history the alarm it repairs as far as it works
                 rel.fear[i, j] = fear_after_repair(rel.fear[i, j], fear_weight, effectiveness)
+                rel.alarm_history[i, j] = history_after_repair(
+                    rel.alarm_history[i, j], rel.rupture_alarm[i, j], effectiveness
+                )
             soothing_by_repair = max(soothing_by_repair, c.repair_soothing * effectiveness)
             repairs += 1
         else:
@@ -465,3 +490,6 @@ def end_of_day(i, child, rel, tables, c):
     _settle(i, rel.gain, child.prior_gain, rel.known, rate, pull)
     _settle(i, rel.rejection, child.prior_rejection, rel.known, rate, pull)
     _settle(i, rel.unavailability, child.prior_unavailability, rel.known, rate, pull)
+    # the history of alarm with each figure is forgotten over months (model/fright.py)
+    for j in range(rel.alarm_history.shape[1]):
+        rel.alarm_history[i, j] = forget_alarm(rel.alarm_history[i, j], 1.0, c.alarm_memory_days)
