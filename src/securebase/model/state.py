@@ -12,6 +12,7 @@ Documented ranges (checked by :func:`check_ranges`):
 - negative_emotionality, soothability (temperament, multipliers around 1): > 0
 - gain (signalling gain, log scale): [-gain_limit, gain_limit]
 - age_days: >= 0
+- prior_evidence, evidence (model v3 part 2: memory): >= 0
 """
 
 from __future__ import annotations
@@ -103,10 +104,18 @@ _WORKING_MODEL = {
     "unavailability": "expected share of bids that go unanswered",
 }
 
+
+def _children_first(declared: tuple[Property, ...]) -> tuple[Property, ...]:
+    """The declaration in its order, the per-child arrays before the per-relationship ones (a later block may
+    declare both kinds)."""
+    return tuple(p for p in declared if p.per == "child") + tuple(p for p in declared if p.per == "relationship")
+
+
 #: The children's state, declared once (LASER's ``add_scalar_property`` pattern): the Children dataclass, the
 #: kernels' named tuples and their order (ChildArrays, RelationshipArrays), and :func:`new_children` derive
-#: from it (tests/test_state.py ties them). The per-child arrays come first, then the per-relationship ones.
-CHILD_STATE: tuple[Property, ...] = (
+#: from it (tests/test_state.py ties them). The per-child arrays come first, then the per-relationship ones
+#: (:func:`_children_first`).
+CHILD_STATE: tuple[Property, ...] = _children_first((
     _child("age_days", 0.0, "age in days (float64 in both precisions: thousands of moment steps add up)", "float64"),
     _child("anxiety", 0.2, "the child's anxiety now, [0, 1]"),
     _child("felt_security", 0.5, "felt security, following who is present, [0, 1]"),
@@ -132,7 +141,12 @@ CHILD_STATE: tuple[Property, ...] = (
     _relationship("rupture_elapsed_days", 0.0, "days since the pending rupture opened"),
     _relationship("rupture_due_days", 0.0, "elapsed days at which the pending rupture is decided"),
     _relationship("rupture_will_repair", False, "whether the pending rupture will be repaired", "bool"),
-)  # fmt: skip
+    # model v3 part 2: memory (model/working_model.py): the evidence that the prototype and each relationship's
+    # expectations rest on
+    _child("prior_evidence", 0.0, "days of experience (weighted by the sensitive period) the prototype rests on"),
+    _relationship("evidence", 0.0, "outcomes (a pseudo-count that fades over months) the relationship's "
+                  "expectations rest on"),
+))  # fmt: skip
 
 #: the per-child arrays (n,) of :class:`Children`, and its per-relationship arrays (n, k), by name
 CHILD_ARRAYS: tuple[str, ...] = tuple(p.name for p in CHILD_STATE if p.per == "child")
@@ -237,6 +251,7 @@ def meet(children: Children, mask: np.ndarray) -> None:
         np.copyto(wm, np.broadcast_to(prior[:, None], wm.shape), where=mask)
     children.familiarity[mask] = 0.0
     children.rupture_kind[mask] = NO_RUPTURE
+    children.evidence[mask] = 0.0  # model v3 part 2: the prototype's weight alone, no evidence of the figure yet
 
 
 _UNIT_STATE = (
@@ -272,6 +287,10 @@ def check_ranges(children: Children, gain_limit: float) -> None:
             raise AssertionError(f"{name} left [-{gain_limit}, {gain_limit}]")
     if children.age_days.min() < 0:
         raise AssertionError("age_days is negative")
+    for name in ("prior_evidence", "evidence"):
+        values = getattr(children, name)
+        if not np.all(np.isfinite(values)) or (values.size and values.min() < 0.0):
+            raise AssertionError(f"{name} must be a finite number >= 0")
     for name in ("negative_emotionality", "soothability"):
         values = getattr(children, name)
         if not np.all(np.isfinite(values)) or values.min() <= 0.0:
