@@ -114,7 +114,8 @@ def test_a_figure_seen_half_as_often_rests_on_about_half_the_evidence() -> None:
 def test_an_estimate_is_read_by_its_lower_confidence_bound() -> None:
     p = PARAMS
     bounds = [wm.credible(0.7, e, p.prototype_weight, p.uncertainty_caution) for e in (0.0, 5.0, 50.0, 5000.0)]
-    assert bounds == sorted(bounds) and bounds[0] < 0.7 - 0.1
+    assert bounds == sorted(bounds)
+    assert bounds[0] < 0.7 - 0.1
     assert bounds[-1] == pytest.approx(0.7, abs=0.01)
     assert wm.credible(0.7, 0.0, p.prototype_weight, 0.0) == 0.7
     assert wm.credible(0.05, 0.0, p.prototype_weight, 3.0) == 0.0  # never below 0
