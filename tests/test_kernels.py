@@ -38,6 +38,8 @@ UNIT_CONSTANTS = {
     "rupture_anxiety", "tantrum_anxiety", "repair_soothing", "repair_trust_gain", "unrepaired_trust_cost",
     "fear_learning_rate", "fear_extinction", "exploration_floor", "intrusion_rate", "intrusion_cost",
     "prior_rate_per_day", "prototype_pull_per_day", "tantrum_reference_anxiety",
+    # model v3 part 2: memory
+    "prototype_plasticity_floor", "miscue",
 }  # fmt: skip
 
 
@@ -78,6 +80,9 @@ def random_population(seed: int, n: int, k: int) -> tuple[Children, Figures]:
     children.alarm_history[:] = rng.uniform(0.0, 100.0, (n, k))
     children.care_drift[:] = rng.normal(0.0, 0.5, (n, k))
     children.rupture_alarm[:] = rng.uniform(0.0, 1.0, (n, k))
+    # model v3 part 2: memory (evidence of the prototype in days, of each relationship in outcomes)
+    children.prior_evidence[:] = rng.uniform(0, 1500, n)
+    children.evidence[:] = rng.uniform(0, 50, (n, k))
     traits = {name: rng.random((n, k)) for name in FIGURE_TRAITS}
     traits["rupture_rate"] *= 3.0
     traits["repair_latency_days"] *= 2.0

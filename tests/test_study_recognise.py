@@ -3,8 +3,12 @@
 Supported: individuals choose the truly best candidate more often than chance,
 and their expectations rank the candidates by true quality. Not supported by
 the model (reported, not asserted): higher accuracy after a responsive history
-than after a rejecting or intermittent one, at the end or after two weeks (at
-full size the responsive history is the less accurate after two weeks).
+than after a rejecting or intermittent one at the end. After two weeks model
+v2d made the responsive history the *less* accurate (contradicted at full size:
+a secure prior expects more of a stranger than any candidate gives, evidence
+only pulls estimates down, so the least-known candidate kept the highest
+estimate); model v3 part 2 reads each estimate with the evidence it rests on
+(docs/model.md §7a), and that finding must no longer be contradicted.
 """
 
 from __future__ import annotations
@@ -47,3 +51,12 @@ def test_accuracy_builds_up_with_time(result):
     mean = over_time.groupby("day")["accuracy"].mean()
     assert mean[last] > mean[first]
     assert np.isclose(result.extra["chance"], 1 / study.N_CANDIDATES)
+
+
+def test_after_two_weeks_a_responsive_history_is_not_the_worse_judge(result):
+    """Issue 25: the finding after 14 days is not contradicted (no minimum changed): the least-known candidate is
+    no longer chosen for being little known (model v3 part 2, docs/model.md §7a)."""
+    *_, early = result.findings
+    assert "14 days" in early.statistic
+    assert early.verdict != "contradicted"
+    assert early.estimate.value > 0.0

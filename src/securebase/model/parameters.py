@@ -137,6 +137,24 @@ class ModelParameters:
     #: days over which a drift of care fades (its autocorrelation falls to 1/e): care moves over months
     care_drift_timescale_days: float = 180.0
 
+    # model v3 part 2: memory (docs/model.md, "Model v3, part 2: memory"); not yet fitted
+    #: the prototype's sensitive period: the years over which the weight of a day's experience in the general
+    #: prior falls 1 - 1/e of the way to its floor (highest in the first years: Bowlby 1969; Knudsen 2004)
+    prototype_sensitive_years: float = 2.0
+    #: the weight of a day's experience in the prototype after the sensitive period, relative to a newborn's day
+    prototype_plasticity_floor: float = 0.1
+    #: how many outcomes the prototype counts for in a relationship's expectations (a new figure starts from the
+    #: prototype with this little weight)
+    prototype_weight: float = 4.0
+    #: days over which a relationship's evidence (its pseudo-count of outcomes) fades 1 - 1/e of the way, so that
+    #: it reflects how often the figure is met now
+    evidence_memory_days: float = 180.0
+    #: standard errors below its estimate at which a child reads a figure when choosing whom to turn to (a lower
+    #: confidence bound: an uncertain estimate is not trusted)
+    uncertainty_caution: float = 1.0
+    #: share of a new figure's warmth that an insecure prototype's miscues forfeit (Dozier et al. 2002)
+    miscue: float = 0.5
+
     def __post_init__(self) -> None:
         for field in fields(self):
             value = getattr(self, field.name)

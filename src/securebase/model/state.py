@@ -13,6 +13,7 @@ Documented ranges (checked by :func:`check_ranges`):
 - gain (signalling gain, log scale): [-gain_limit, gain_limit]
 - age_days: >= 0
 - alarm_history: >= 0; care_drift (logit units): finite
+- prior_evidence, evidence (model v3 part 2: memory): >= 0
 """
 
 from __future__ import annotations
@@ -104,10 +105,18 @@ _WORKING_MODEL = {
     "unavailability": "expected share of bids that go unanswered",
 }
 
+
+def _children_first(declared: tuple[Property, ...]) -> tuple[Property, ...]:
+    """The declaration in its order, the per-child arrays before the per-relationship ones (a later block may
+    declare both kinds)."""
+    return tuple(p for p in declared if p.per == "child") + tuple(p for p in declared if p.per == "relationship")
+
+
 #: The children's state, declared once (LASER's ``add_scalar_property`` pattern): the Children dataclass, the
 #: kernels' named tuples and their order (ChildArrays, RelationshipArrays), and :func:`new_children` derive
-#: from it (tests/test_state.py ties them). The per-child arrays come first, then the per-relationship ones.
-CHILD_STATE: tuple[Property, ...] = (
+#: from it (tests/test_state.py ties them). The per-child arrays come first, then the per-relationship ones
+#: (:func:`_children_first`).
+CHILD_STATE: tuple[Property, ...] = _children_first((
     _child("age_days", 0.0, "age in days (float64 in both precisions: thousands of moment steps add up)", "float64"),
     _child("anxiety", 0.2, "the child's anxiety now, [0, 1]"),
     _child("felt_security", 0.5, "felt security, following who is present, [0, 1]"),
@@ -140,7 +149,12 @@ CHILD_STATE: tuple[Property, ...] = (
                   "repair takes back from alarm_history"),
     _relationship("care_drift", 0.0, "how far the figure's caregiving has drifted from its drawn level now, in "
                   "logit units, shared by its five qualities (an Ornstein-Uhlenbeck process around 0)"),
-)  # fmt: skip
+    # model v3 part 2: memory (model/working_model.py): the evidence that the prototype and each relationship's
+    # expectations rest on
+    _child("prior_evidence", 0.0, "days of experience (weighted by the sensitive period) the prototype rests on"),
+    _relationship("evidence", 0.0, "outcomes (a pseudo-count that fades over months) the relationship's "
+                  "expectations rest on"),
+))  # fmt: skip
 
 #: the per-child arrays (n,) of :class:`Children`, and its per-relationship arrays (n, k), by name
 CHILD_ARRAYS: tuple[str, ...] = tuple(p.name for p in CHILD_STATE if p.per == "child")
@@ -248,6 +262,7 @@ def meet(children: Children, mask: np.ndarray) -> None:
     # a new relationship has no history of alarm, and a new person's care starts at its drawn level
     children.alarm_history[mask] = 0.0
     children.care_drift[mask] = 0.0
+    children.evidence[mask] = 0.0  # model v3 part 2: the prototype's weight alone, no evidence of the figure yet
 
 
 _UNIT_STATE = (
@@ -287,6 +302,10 @@ def check_ranges(children: Children, gain_limit: float) -> None:
         raise AssertionError("alarm_history must be finite and non-negative")
     if not np.all(np.isfinite(children.care_drift)):
         raise AssertionError("care_drift must be finite")
+    for name in ("prior_evidence", "evidence"):
+        values = getattr(children, name)
+        if not np.all(np.isfinite(values)) or (values.size and values.min() < 0.0):
+            raise AssertionError(f"{name} must be a finite number >= 0")
     for name in ("negative_emotionality", "soothability"):
         values = getattr(children, name)
         if not np.all(np.isfinite(values)) or values.min() <= 0.0:

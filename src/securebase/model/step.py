@@ -79,14 +79,20 @@ from securebase.model.timescale import (
     undirected_by_day,
 )
 from securebase.model.working_model import (
+    add_evidence,
+    credible,
+    discriminating,
     expected_share,
     expected_surprise,
     expected_warmth,
     extinguish_fear,
     filtered_weight,
+    forget_evidence,
     frighten,
     grow_familiarity,
     learning_weight,
+    miscued_warmth,
+    prototype_rate,
     reach,
     strategy_target,
     toward,
@@ -135,6 +141,8 @@ class AgeTables(NamedTuple):
     tantrum_rate: np.ndarray
     repertoire: np.ndarray
     undirected: np.ndarray
+    #: model v3 part 2: the weight of a day's experience in the prototype (its sensitive period)
+    prototype_plasticity: np.ndarray
 
 
 def age_tables(params: ModelParameters) -> AgeTables:
@@ -147,6 +155,7 @@ def age_tables(params: ModelParameters) -> AgeTables:
         ),
         repertoire=repertoire_by_day(),
         undirected=undirected_by_day(p.undirected_timescale_years),
+        prototype_plasticity=plasticity_by_day(p.prototype_plasticity_floor, p.prototype_sensitive_years),
     )
 
 
@@ -200,21 +209,24 @@ def _fright(i, target, rel, fig, severity, plast, c):
     return scare
 
 
-def _learn(i, target, child, rel, fig, attention, outcome, bidding, weight, ordinary, bid_intensity, plast, c):
+def _learn(i, target, child, rel, fig, attention, outcome, bidding, weight, ordinary, bid_intensity, plast, share, c):
     """Learn from one outcome with figure ``target`` (a bid's, a tantrum's, or a cue's that was answered).
 
     Weighted by the anxiety it came with and, while the figure is new, filtered by the general prior; the
     signalling gain follows what the expectations call for. A bid teaches whatever its outcome; a cue teaches
     only when the figure answers it (nothing was asked). ``ordinary`` is the intensity the bid would have had
     with an open signal (gain 0): an answer won only by amplifying teaches that the figure is not available to
-    ordinary bids (:func:`~securebase.model.caregiving.credit_to_figure`).
+    ordinary bids (:func:`~securebase.model.caregiving.credit_to_figure`). ``share`` is the part of the bid that
+    was addressed to the figure as a known figure (:func:`~securebase.model.working_model.discriminating`): only
+    that part teaches about it and counts as evidence of it (model v3 part 2).
     """
     warm = outcome == WARM
     t = rel.trust[i, target]
-    taken = filtered_weight(
+    taken = share * filtered_weight(
         weight, warm, child.prior_gain[i], rel.familiarity[i, target], c.gain_limit,
         c.defensive_exclusion, c.lapse_overweighting,
     )  # fmt: skip
+    rel.evidence[i, target] = add_evidence(rel.evidence[i, target], share / c.steps_per_episode)
     warmth_seen = 1.0 if warm else 0.0
     rel.unpredictability[i, target] = expected_surprise(rel.unpredictability[i, target], t, warmth_seen, taken)
     rel.trust[i, target] = expected_warmth(t, warmth_seen, taken)
@@ -254,7 +266,8 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
     for j in range(k):
         score = -1.0
         if with_child(i, j, present, rel, fig):
-            score = secure_base(rel.trust[i, j], rel.fear[i, j], rel.familiarity[i, j])
+            trusted = credible(rel.trust[i, j], rel.evidence[i, j], c.prototype_weight, c.uncertainty_caution)
+            score = secure_base(trusted, rel.fear[i, j], rel.familiarity[i, j])
             with_figure = max(with_figure, score)
             rel.familiarity[i, j] = grow_familiarity(rel.familiarity[i, j], c.dt_days, c.familiarity_timescale_days)
         if score > best:
@@ -276,6 +289,7 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
     addressed = reach(
         rel.familiarity[i, target], tables.undirected[day], child.prior_trust[i], c.indiscriminate_approach
     )
+    share = discriminating(reach(rel.familiarity[i, target], tables.undirected[day], 0.0, 0.0), addressed)
     noise = logistic_noise(uniform(u, U_NOISE, i))
     bid_intensity = intensity(a_before, g + c.signal_noise * noise) * addressed
     bidding = has_figure and habitual_signal(a_before, g) * addressed > c.bid_threshold
@@ -284,8 +298,12 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
     drift = rel.care_drift[i, target]
     sensitivity = drifted(fig.sensitivity[i, target], drift)
     reliability = drifted(fig.reliability[i, target], drift)
-    warmth = drifted(fig.warmth[i, target], drift)
     appropriateness = drifted(fig.appropriateness[i, target], drift)
+    # an insecure prototype's miscues draw less warmth from a figure new to the child (model v3 part 2: memory)
+    warmth = miscued_warmth(
+        drifted(fig.warmth[i, target], drift), child.prior_gain[i], rel.familiarity[i, target], c.gain_limit,
+        c.miscue,
+    )  # fmt: skip
     outcome = UNANSWERED
     if bidding or cue:
         outcome = response(
@@ -303,7 +321,9 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
     weight = weight / c.steps_per_episode
     if bidding or outcome != UNANSWERED:
         ordinary = intensity(a_before, c.signal_noise * noise) * addressed
-        _learn(i, target, child, rel, fig, attention, outcome, bidding, weight, ordinary, bid_intensity, plast, c)
+        _learn(
+            i, target, child, rel, fig, attention, outcome, bidding, weight, ordinary, bid_intensity, plast, share, c
+        )
     if has_figure:
         # fear extinguishes with time together, the slower the longer the history of alarm (model/fright.py)
         extinction = extinction_with_history(c.fear_extinction, rel.alarm_history[i, target], c.alarm_history_scale)
@@ -341,7 +361,7 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
             min(c.soothing * child.soothability[i], 1.0), c.fit_floor, c.unanswered_distress, c.steps_per_response,
         )  # fmt: skip
         ordinary = intensity(a_before, c.signal_noise * noise) * addressed
-        _learn(i, target, child, rel, fig, attention, tantrum_outcome, True, weight, ordinary, 1.0, plast, c)
+        _learn(i, target, child, rel, fig, attention, tantrum_outcome, True, weight, ordinary, 1.0, plast, share, c)
 
     if (adult_rupture or tantrum) and rel.rupture_kind[i, target] == NO_RUPTURE:
         will_repair = uniform(u, U_REPAIR, i) < fig.repair_propensity[i, target]
@@ -462,17 +482,18 @@ def mask_of(i, present):
     return mask
 
 
-def _settle(i, models, prior, known, rate, pull):
-    """The prior moves towards the mean working model over known figures; each model is pulled to the prior."""
-    count = 0
+def _settle(i, models, prior, known, evidence, rate, pull):
+    """The prior moves towards the working models over known figures, each weighted by the evidence it rests on
+    (so a figure generalises in proportion to contact: model v3 part 2); each model is pulled to the prior."""
+    weight = 0.0
     total = 0.0
     for j in range(models.shape[1]):
         if known[i, j]:
-            count += 1
-            total += models[i, j]
+            weight += evidence[i, j]
+            total += evidence[i, j] * models[i, j]
     value = prior[i]
-    if count > 0:
-        value = toward(value, total / count, rate)
+    if weight > 0.0:
+        value = toward(value, total / weight, rate)
         prior[i] = value
     for j in range(models.shape[1]):
         if known[i, j]:
@@ -480,16 +501,26 @@ def _settle(i, models, prior, known, rate, pull):
 
 
 def end_of_day(i, child, rel, tables, c):
-    """Once a day: the general prior follows the working models, which drift towards it (S8)."""
-    plast = tables.plasticity[day_of_age(child.age_days[i])]
-    rate = c.prior_rate_per_day * plast
+    """Once a day: the prototype (the general prior) follows the working models, which drift towards it (S8).
+
+    Model v3 part 2: the prototype is a running mean whose evidence accumulates, each day weighted by the
+    sensitive period (:func:`~securebase.model.working_model.prototype_rate`), so what was learned early keeps
+    its weight; each relationship's evidence fades over months.
+    """
+    day = day_of_age(child.age_days[i])
+    plast = tables.plasticity[day]
+    today = tables.prototype_plasticity[day]
+    rate = prototype_rate(today, child.prior_evidence[i], c.prior_rate_per_day)
+    child.prior_evidence[i] = child.prior_evidence[i] + today
     pull = c.prototype_pull_per_day * plast
-    _settle(i, rel.trust, child.prior_trust, rel.known, rate, pull)
-    _settle(i, rel.unpredictability, child.prior_unpredictability, rel.known, rate, pull)
-    _settle(i, rel.fear, child.prior_fear, rel.known, rate, pull)
-    _settle(i, rel.gain, child.prior_gain, rel.known, rate, pull)
-    _settle(i, rel.rejection, child.prior_rejection, rel.known, rate, pull)
-    _settle(i, rel.unavailability, child.prior_unavailability, rel.known, rate, pull)
+    _settle(i, rel.trust, child.prior_trust, rel.known, rel.evidence, rate, pull)
+    _settle(i, rel.unpredictability, child.prior_unpredictability, rel.known, rel.evidence, rate, pull)
+    _settle(i, rel.fear, child.prior_fear, rel.known, rel.evidence, rate, pull)
+    _settle(i, rel.gain, child.prior_gain, rel.known, rel.evidence, rate, pull)
+    _settle(i, rel.rejection, child.prior_rejection, rel.known, rel.evidence, rate, pull)
+    _settle(i, rel.unavailability, child.prior_unavailability, rel.known, rel.evidence, rate, pull)
+    for j in range(rel.evidence.shape[1]):
+        rel.evidence[i, j] = forget_evidence(rel.evidence[i, j], 1.0, c.evidence_memory_days)  # once a day
     # the history of alarm with each figure is forgotten over months (model/fright.py)
     for j in range(rel.alarm_history.shape[1]):
         rel.alarm_history[i, j] = forget_alarm(rel.alarm_history[i, j], 1.0, c.alarm_memory_days)

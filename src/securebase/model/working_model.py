@@ -9,6 +9,12 @@ without being assigned. While a figure is new, the general prior filters
 what is learned of it (:func:`filtered_weight`); familiarity grows with time
 together (:func:`grow_familiarity`).
 
+Model v3 part 2 (memory): each relationship's expectations carry the evidence they rest on (a pseudo-count of
+outcomes that fades over months, :func:`add_evidence`, :func:`forget_evidence`), and the choice of whom to turn
+to reads an estimate by its lower confidence bound (:func:`credible`); the general prior is a prototype whose own
+evidence accumulates with a sensitive period, so early experience keeps its weight (:func:`prototype_rate`); an
+insecure prototype's miscues make a new figure's responses less warm (:func:`miscued_warmth`).
+
 Scalar functions of one relationship (see model/step.py).
 """
 
@@ -107,3 +113,55 @@ def toward(value: float, target: float, rate: float) -> float:
     """A step of ``rate`` from ``value`` towards ``target``: the prior follows the mean working model,
     and each working model is pulled towards the prior (stability without freezing, Fraley 2002)."""
     return value + rate * (target - value)
+
+
+# model v3 part 2: memory
+
+
+def prototype_rate(sensitive_weight: float, evidence: float, prior_rate_per_day: float) -> float:
+    """The share of the way the prototype moves towards today's working models: today's weight over all the
+    weight it rests on (a running mean with a pseudo-count, so early experience keeps its weight: Fraley 2002's
+    prototype). ``sensitive_weight`` is today's weight (1 at birth, falling over the sensitive period),
+    ``evidence`` the weight of every earlier day, and a newborn's middling expectations count for
+    ``1 / prior_rate_per_day`` days (so the rate at birth is ``prior_rate_per_day``, as in model v2)."""
+    return sensitive_weight / (1.0 / prior_rate_per_day + evidence + sensitive_weight)
+
+
+def add_evidence(evidence: float, outcomes: float) -> float:
+    """A relationship's evidence after ``outcomes`` more outcomes (a pseudo-count: grows with contact)."""
+    return evidence + outcomes
+
+
+def forget_evidence(evidence: float, dt_days: float, evidence_memory_days: float) -> float:
+    """Evidence fades over months, so that it says how often the figure is met now: a figure seen half as often
+    rests on about half the evidence (modelling choice)."""
+    return evidence * math.exp(-dt_days / evidence_memory_days)
+
+
+def credible(estimate: float, evidence: float, prototype_weight: float, caution: float) -> float:
+    """An expectation read by its lower confidence bound: ``caution`` standard errors of a share estimated from
+    ``evidence`` outcomes and the prototype's ``prototype_weight`` below the estimate, never below 0.
+
+    A figure known from few outcomes is not yet trusted as much as its estimate says (modelling choice: the
+    lower confidence bound of a Beta mean); a well-known figure is read at its estimate.
+    """
+    spread = math.sqrt(estimate * (1.0 - estimate) / (prototype_weight + evidence + 1.0))
+    return max(estimate - caution * spread, 0.0)
+
+
+def discriminating(reach_to_familiar: float, reach_all: float) -> float:
+    """The share of a bid that was addressed to the figure as a known figure, not indiscriminately: the part of
+    its outcome that teaches about this figure. Indiscriminate approach brings contact but no discrimination
+    (Zeanah et al. 2005: a marker of disturbed attachment and a risk, not a way to learn faster)."""
+    if reach_all <= 0.0:
+        return 1.0
+    return min(reach_to_familiar / reach_all, 1.0)
+
+
+def miscued_warmth(warmth: float, prior_gain: float, familiarity: float, gain_limit: float, miscue: float) -> float:
+    """A new figure's warmth as the child's signals draw it: an insecure prototype (a suppressed or amplified
+    gain) sends miscues - pushing away, or inconsolable - that draw less nurturing responses from a figure that
+    does not yet know the child (Stovall & Dozier 2000; Dozier et al. 2002: a transactional effect). The effect
+    fades as the figure becomes familiar."""
+    insecurity = min(abs(prior_gain) / gain_limit, 1.0)
+    return warmth * (1.0 - miscue * insecurity * (1.0 - familiarity))
