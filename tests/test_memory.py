@@ -164,3 +164,39 @@ def test_meeting_a_figure_starts_its_evidence_at_zero() -> None:
     children.evidence[:] = 9.0
     meet(children, np.array([[True, False], [False, False]]))
     assert children.evidence.tolist() == [[0.0, 9.0], [9.0, 9.0]]
+
+
+def test_through_the_simulation_an_earlier_change_to_good_care_leaves_a_better_prototype_at_48_months() -> None:
+    """The whole path (the engine's days and episodes, evidence from real contact): rejecting care from birth
+    turned responsive at 6, 18 or 30 months, forks of one population read at 48 months. The earlier the change,
+    the more the child expects of a new figure (its prototype); a new carer and the same carer changed differ
+    (calibration-runs/2026-12-07-model-v3p2-memory-change.txt has the full-size figures)."""
+    from securebase.engine.simulation import Simulation
+    from securebase.scenario.caregiving import preset_means
+    from securebase.scenario.schema import Scenario
+    from securebase.studies.base import NoProgress
+    from securebase.studies.running import KERNEL, run_until
+
+    scenario = Scenario(
+        name="memory-timing",
+        population={"n_children": 12, "start_age_years": 0.0},
+        figures=[{"name": "parent", "caregiving": "rejecting", "availability": {"home": 0.9}}],
+        schedule={"days": months(48) + 1},
+    )
+    main = Simulation(scenario, seed=3, params=PARAMS, kernel=KERNEL)
+    everyone = np.arange(12)
+    prior = {}
+    for month in (6, 18, 30):
+        run_until(main, months(month), NoProgress())
+        for kind in ("change", "replace"):
+            branch = main.fork()
+            if kind == "change":
+                branch.change_care("parent", preset_means("responsive"), who=everyone)
+            else:
+                branch.replace_figure("parent", who=everyone, traits=preset_means("responsive"))
+            run_until(branch, months(48), NoProgress())
+            prior[(month, kind)] = branch.children.prior_trust.copy()
+    for kind in ("change", "replace"):
+        assert (prior[(6, kind)] > prior[(18, kind)] + 0.05).all()
+        assert (prior[(18, kind)] > prior[(30, kind)] + 0.05).all()
+    assert not np.allclose(prior[(18, "change")], prior[(18, "replace")], rtol=0, atol=1e-4)
