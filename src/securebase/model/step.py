@@ -291,7 +291,8 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
     outcome = UNANSWERED
     if bidding or cue:
         outcome = response(
-            fig.sensitivity[i, target], attention[i, target], fig.reliability[i, target], warmth, bid_intensity, uniform(u, U_NOTICE, i), uniform(u, U_RESPOND, i), uniform(u, U_WARM, i),
+            fig.sensitivity[i, target], attention[i, target], fig.reliability[i, target], warmth, bid_intensity,
+            uniform(u, U_NOTICE, i), uniform(u, U_RESPOND, i), uniform(u, U_WARM, i),
         )  # fmt: skip
     warm = outcome == WARM
     a_after = anxiety_after_response(
@@ -332,7 +333,8 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
         # an ignored or a punished bid (Eisenberg, Cumberland & Spinrad 1998), and learned from like any bid
         a_after = upset(a_after, c.tantrum_anxiety)
         tantrum_outcome = response(
-            fig.sensitivity[i, target], attention[i, target], fig.reliability[i, target], warmth, 1.0, uniform(u, U_TANTRUM_NOTICE, i), uniform(u, U_TANTRUM_RESPOND, i), uniform(u, U_TANTRUM_WARM, i),
+            fig.sensitivity[i, target], attention[i, target], fig.reliability[i, target], warmth, 1.0,
+            uniform(u, U_TANTRUM_NOTICE, i), uniform(u, U_TANTRUM_RESPOND, i), uniform(u, U_TANTRUM_WARM, i),
         )  # fmt: skip
         a_after = anxiety_after_response(
             a_after, True, tantrum_outcome, fig.appropriateness[i, target], 1.0,
