@@ -61,7 +61,18 @@ from securebase.model.state import CHILD_RUPTURE as KERNEL_CHILD_RUPTURE
 from securebase.model.state import FIGURE_TRAITS, NEWBORN_PRIOR, NO_RUPTURE, SETTINGS
 from securebase.model.temperament import draw_temperament
 from securebase.model.timescale import DAYS_PER_YEAR, MINUTES_PER_DAY
-from securebase.model.working_model import filtered_weight, grow_familiarity, reach, strategy_target
+from securebase.model.working_model import (
+    add_evidence,
+    credible,
+    discriminating,
+    filtered_weight,
+    forget_evidence,
+    grow_familiarity,
+    miscued_warmth,
+    prototype_rate,
+    reach,
+    strategy_target,
+)
 from securebase.scenario import Scenario
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -78,6 +89,13 @@ def plasticity(age_days: float, p: ModelParameters) -> float:
     """Multiplier of learning rates: 1 at birth, slowing with age, never below the floor."""
     years = int(age_days) / DAYS_PER_YEAR  # rates by whole day of age, as securebase's tables
     return p.plasticity_floor + (1.0 - p.plasticity_floor) * math.exp(-years / p.plasticity_timescale_years)
+
+
+def prototype_plasticity(age_days: float, p: ModelParameters) -> float:
+    """The weight of a day's experience in the prototype (model v3 part 2): its sensitive period."""
+    years = int(age_days) / DAYS_PER_YEAR
+    floor = p.prototype_plasticity_floor
+    return floor + (1.0 - floor) * math.exp(-years / p.prototype_sensitive_years)
 
 
 def internalisation(age_days: float, p: ModelParameters) -> float:
@@ -178,6 +196,8 @@ class Relationship:
     unavailability: float = NEWBORN_PRIOR["unavailability"]
     #: shared history: 0 for a new figure, growing with time together
     familiarity: float = 0.0
+    #: outcomes the expectations rest on (model v3 part 2), fading over months
+    evidence: float = 0.0
     #: the figure's attention today: 1, or lower on a lapse day
     attention: float = 1.0
     # the one pending rupture
@@ -218,6 +238,8 @@ class ChildAgent(mesa.Agent):
         self.prior_gain = NEWBORN_PRIOR["gain"]
         self.prior_rejection = NEWBORN_PRIOR["rejection"]
         self.prior_unavailability = NEWBORN_PRIOR["unavailability"]
+        #: days of experience, weighted by the sensitive period, the prior rests on (model v3 part 2)
+        self.prior_evidence = 0.0
         self.relationships = relationships
         #: the last episode's bid (index into BID_TYPES), None when the child did not bid
         self.bid_type: int | None = None
@@ -231,6 +253,7 @@ class ChildAgent(mesa.Agent):
         for name in PRIOR_SEEDED:
             setattr(relationship, name, getattr(self, f"prior_{name}"))
         relationship.familiarity = familiarity
+        relationship.evidence = 0.0
         relationship.rupture_kind = None
 
     def start_day(self) -> None:
@@ -259,7 +282,9 @@ class ChildAgent(mesa.Agent):
         best = -1.0
         for relationship, here in zip(self.relationships, present, strict=True):
             if here:
-                score = secure_base(relationship.trust, relationship.fear, relationship.familiarity)
+                # trust read by its lower confidence bound given the evidence it rests on (model v3 part 2)
+                trusted = credible(relationship.trust, relationship.evidence, p.prototype_weight, p.uncertainty_caution)
+                score = secure_base(trusted, relationship.fear, relationship.familiarity)
                 with_figure = max(with_figure, score)
                 relationship.familiarity = grow_familiarity(
                     relationship.familiarity, dt_days, p.familiarity_timescale_days
@@ -297,6 +322,10 @@ class ChildAgent(mesa.Agent):
         gain = target.gain
         # signals reach a figure as far as it is familiar (or the child's signals are still undirected)
         addressed = reach(target.familiarity, undirected(self.age_days, p), self.prior_trust, p.indiscriminate_approach)
+        # only the part addressed to the figure as a known one teaches about it (model v3 part 2)
+        share = discriminating(reach(target.familiarity, undirected(self.age_days, p), 0.0, 0.0), addressed)
+        # an insecure prior's miscues draw less warmth from a figure new to the child (model v3 part 2)
+        warmth = miscued_warmth(target.warmth, self.prior_gain, target.familiarity, p.gain_limit, p.miscue)
         intensity = clip(anxiety * math.exp(gain + p.signal_noise * noise)) * addressed
         weight = learning_weight(anxiety, plast, p)
         anxiety_after = anxiety
@@ -310,7 +339,7 @@ class ChildAgent(mesa.Agent):
             # noticed (an attentive, sensitive figure notices weak bids too), answered, and warmly or not
             notice = 1.0 - (1.0 - target.sensitivity * target.attention) * (1.0 - intensity)
             answered = self.random.random() < notice and self.random.random() < target.reliability
-            warm = answered and self.random.random() < target.warmth
+            warm = answered and self.random.random() < warmth
         if warm:
             soothing = min(p.soothing * self.soothability, 1.0)
             anxiety_after = anxiety * (1.0 - soothing * (p.fit_floor + (1.0 - p.fit_floor) * target.appropriateness))
@@ -324,7 +353,7 @@ class ChildAgent(mesa.Agent):
         # the signalling gain moves towards what those expectations call for
         ordinary = clip(anxiety * math.exp(p.signal_noise * noise)) * addressed
         if bidding or answered:
-            self.learn(target, answered, warm, bidding, weight, ordinary, intensity, plast, p)
+            self.learn(target, answered, warm, bidding, weight, ordinary, intensity, plast, share, p)
         # time with a figure that does not frighten slowly undoes fear of it
         target.fear *= 1.0 - weight * p.fear_extinction
 
@@ -350,13 +379,13 @@ class ChildAgent(mesa.Agent):
             # of a bid not met warmly, and learned from like any bid
             anxiety_after += (1.0 - anxiety_after) * p.tantrum_anxiety
             tantrum_answered = self.random.random() < target.reliability
-            tantrum_warm = tantrum_answered and self.random.random() < target.warmth
+            tantrum_warm = tantrum_answered and self.random.random() < warmth
             if tantrum_warm:
                 soothing = min(p.soothing * self.soothability, 1.0)
                 anxiety_after *= 1.0 - soothing * (p.fit_floor + (1.0 - p.fit_floor) * target.appropriateness)
             else:
                 anxiety_after += (1.0 - anxiety_after) * p.unanswered_distress
-            self.learn(target, tantrum_answered, tantrum_warm, True, weight, ordinary, 1.0, plast, p)
+            self.learn(target, tantrum_answered, tantrum_warm, True, weight, ordinary, 1.0, plast, share, p)
         # a relationship holds one pending rupture, the adult's first; the figure's habits decide if and when
         # it is repaired
         if (adult_rupture or tantrum) and target.rupture_kind is None:
@@ -371,14 +400,16 @@ class ChildAgent(mesa.Agent):
         return anxiety_after
 
     def learn(self, target: Relationship, answered: bool, warm: bool, bidding: bool, weight: float, ordinary: float,
-              intensity: float, plast: float, p: ModelParameters) -> None:  # fmt: skip
+              intensity: float, plast: float, share: float, p: ModelParameters) -> None:  # fmt: skip
         """Learn from one outcome with ``target``: expected warmth, its squared surprise, rebuffs and unanswered
         bids, by the delta rule (filtered by the prior while the figure is new); the signalling gain moves
-        towards what those expectations call for. ``ordinary`` is the bid's intensity with an open signal."""
-        taken = filtered_weight(
+        towards what those expectations call for. ``ordinary`` is the bid's intensity with an open signal;
+        ``share`` the part of the bid addressed to the figure as a known one (it alone teaches and is evidence)."""
+        taken = share * filtered_weight(
             weight, warm, self.prior_gain, target.familiarity, p.gain_limit, p.defensive_exclusion,
             p.lapse_overweighting,
         )  # fmt: skip
+        target.evidence = add_evidence(target.evidence, share)
         surprise = (1.0 if warm else 0.0) - target.trust
         target.unpredictability += taken * (surprise * surprise - target.unpredictability)
         target.trust += taken * surprise
@@ -448,22 +479,28 @@ class ChildAgent(mesa.Agent):
         self.competence += rate * level * math.exp(-z * z) * boost * (1.0 - self.competence)
 
     def end_day(self) -> None:
-        """Once a day: the general prior follows the working models, which drift towards it."""
+        """Once a day: the general prior (the prototype) follows the working models, each weighted by the evidence
+        it rests on, at a rate that falls as its own evidence accumulates over the sensitive period; the working
+        models drift towards it; each relationship's evidence fades (model v3 part 2)."""
         p = self.model.params
         plast = plasticity(self.age_days, p)
-        prior_rate = p.prior_rate_per_day * plast
+        today = prototype_plasticity(self.age_days, p)
+        prior_rate = prototype_rate(today, self.prior_evidence, p.prior_rate_per_day)
+        self.prior_evidence += today
         pull = p.prototype_pull_per_day * plast
         known = [relationship for relationship in self.relationships if relationship.known]
-        if not known:
-            return
+        weight = sum(relationship.evidence for relationship in known)
         for name in PRIOR_SEEDED:
-            mean = sum(getattr(relationship, name) for relationship in known) / len(known)
             prior = getattr(self, f"prior_{name}")
-            prior += prior_rate * (mean - prior)
-            setattr(self, f"prior_{name}", prior)
+            if weight > 0.0:
+                mean = sum(relationship.evidence * getattr(relationship, name) for relationship in known) / weight
+                prior += prior_rate * (mean - prior)
+                setattr(self, f"prior_{name}", prior)
             for relationship in known:
                 value = getattr(relationship, name)
                 setattr(relationship, name, value + pull * (prior - value))
+        for relationship in self.relationships:
+            relationship.evidence = forget_evidence(relationship.evidence, 1.0, p.evidence_memory_days)
 
 
 # ---- the model ----
@@ -541,6 +578,7 @@ class SecureBaseModel(mesa.Model):
                     known=bool(children.known[i, k]),
                     **{name_: float(getattr(children, name_)[i, k]) for name_ in PRIOR_SEEDED},
                     familiarity=float(children.familiarity[i, k]),
+                    evidence=float(children.evidence[i, k]),
                     rupture_kind=kinds[int(children.rupture_kind[i, k])],
                     rupture_elapsed_days=float(children.rupture_elapsed_days[i, k]),
                     rupture_due_days=float(children.rupture_due_days[i, k]),
@@ -559,6 +597,7 @@ class SecureBaseModel(mesa.Model):
                 setattr(child, name, float(getattr(children, name)[i]))
             for name in PRIOR_SEEDED:
                 setattr(child, f"prior_{name}", float(getattr(children, f"prior_{name}")[i]))
+            child.prior_evidence = float(children.prior_evidence[i])
         model.joined = {k for k in range(len(figures.names)) if figures.active[:, k].all()}
         model._collect()
         return model

@@ -59,9 +59,10 @@ from securebase.instruments.sensitivity import observed_sensitivity
 from securebase.instruments.ssp_coding import code
 from securebase.instruments.strange_situation import observe_strange_situation
 from securebase.model import recognition
+from securebase.model.anxiety import security_alone
 from securebase.model.state import QUALITIES, STRATEGIES
 from securebase.model.strategy import SECURE, classify
-from securebase.model.timescale import DAYS_PER_YEAR
+from securebase.model.timescale import DAYS_PER_YEAR, days_of_age, internalisation_by_day
 from securebase.scenario.caregiving import preset_means
 from securebase.scenario.schema import Scenario
 from securebase.studies import life_course
@@ -88,6 +89,12 @@ REUNION_YEARS: tuple[float, ...] = (4.0, 6.0)
 BOOTSTRAP = 200
 #: fewer children leave a correlation or a share without meaning (a class may be empty)
 MIN_CHILDREN = 10
+
+
+def internalisation(age_days: np.ndarray, params) -> np.ndarray:
+    """What each child has internalised of its prototype at its age (model.timescale)."""
+    table = internalisation_by_day(params.internalisation_max, params.internalisation_timescale_years)
+    return table.take(days_of_age(age_days))
 
 
 def day_of_months(months: float) -> int:
@@ -156,6 +163,10 @@ def read_children(simulation: Simulation, instrument_read: bool = True) -> pd.Da
             "gain": c.gain[:, k],
             "strategy": strategy,
             "prior_trust": c.prior_trust,
+            # what the child carries when no figure is there (model.anxiety.security_alone): the prototype's part
+            "security_alone": security_alone(
+                internalisation(c.age_days, simulation.params), c.prior_trust, c.prior_fear
+            ),
             "reunion": reunion.reindex(np.arange(c.n)).to_numpy(object),
         }
     )
@@ -199,6 +210,7 @@ def measure_change(n: int, seed: int, calibration: Calibration, out: Path) -> No
             row["trust"] = fmt(methods.mean(part["trust"].to_numpy()))
             row["fear"] = f"{part['fear'].mean():.3f}"
             row["prior trust"] = fmt(methods.mean(part["prior_trust"].to_numpy()))
+            row["security alone"] = fmt(methods.mean(part["security_alone"].to_numpy()))
             rows.append(row)
     table(pd.DataFrame(rows), out, "change-at-48-months")
 
@@ -231,6 +243,9 @@ def measure_change(n: int, seed: int, calibration: Calibration, out: Path) -> No
                     ),
                     "prior trust (paired)": fmt(
                         methods.paired_difference(a["prior_trust"].to_numpy(), b["prior_trust"].to_numpy()), 4
+                    ),
+                    "security alone (paired)": fmt(
+                        methods.paired_difference(a["security_alone"].to_numpy(), b["security_alone"].to_numpy()), 4
                     ),
                 }
             )

@@ -123,14 +123,18 @@ def test_the_arc_starts_from_the_child_as_the_trainee_met_them(scenario: str) ->
 #: model v3, part 1 (issue 24), v3p1 calibration: the new-avoidant child (seed 17) is less aroused at its openings
 #: (arousal 0.251 on average over seeds 1000-1009 under comfort, distress shown 0.171: calibration-runs/
 #: 2026-12-07-model-v3p1-moments.txt), below MISCUE_ANXIETY 0.35, so its own term gives no miscue
+#: model v3 part 2 (memory, docs/model.md §7a), same constants: the trainee, a new figure known from no outcomes,
+#: is read by the lower bound of the child's trust, so the child is more aroused with it and gives one miscue in
+#: its term (arousal 0.360 at that opening, seed 17); the expert still reads none of them (0 against 0) and ends the
+#: term with less trust (0.513 against 0.552 with visible signals only)
 V3_FEWER_MISCUES = pytest.mark.xfail(
     strict=True,
-    reason="issue 24, v3p1: the new-avoidant child gives no miscue in a term (arousal at the openings below 0.35); "
-    "trust at the end 0.600 with the expert against 0.656 with visible signals only",
+    reason="issue 24, v3p1: the new-avoidant child gives few miscues in a term (v3p1: none, arousal at the openings "
+    "below 0.35; v3p2 memory: one, at 0.360); the expert reads none: trust at the end 0.513 with the expert against "
+    "0.552 with visible signals only (v3p1: 0.600 against 0.656)",
 )
 
 
-@V3_FEWER_MISCUES
 def test_the_avoidant_child_looks_fine_while_aroused() -> None:
     """A miscue: the child is anxious inside but shows no need; the page (the cues) cannot tell."""
     trace = constant("stay_close", "new-avoidant")

@@ -143,8 +143,8 @@ class ModelParameters:
     prototype_sensitive_years: float = 2.0
     #: the weight of a day's experience in the prototype after the sensitive period, relative to a newborn's day
     prototype_plasticity_floor: float = 0.1
-    #: how many outcomes the prototype counts for in a relationship's expectations (a new figure starts from the
-    #: prototype with this little weight)
+    #: how many outcomes the prototype's seed counts for when a relationship's estimate is read with its
+    #: uncertainty (a new figure starts from the prototype with this little weight: working_model.credible)
     prototype_weight: float = 4.0
     #: days over which a relationship's evidence (its pseudo-count of outcomes) fades 1 - 1/e of the way, so that
     #: it reflects how often the figure is met now
