@@ -93,15 +93,7 @@ def test_ssp_episode_pattern_of_secure_infants(infants):
     [
         ("responsive-care", "B"),
         ("rejecting-care", "A"),
-        pytest.param(
-            "intermittent-care", "C",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="model v3 part 2 before its refit: care that drifts (docs/model.md §13b) moves intermittent "
-                "care's infants from C to B (here A 0, B .393, C .460, D .147; validate's emergence_intermittent_C "
-                ".610 -> .465 with the drift alone, n 1000 seed 0); the one refit of parts 1 and 2 is to restore it",
-            ),
-        ),
+        ("intermittent-care", "C"),  # a strict xfail on model v3 part 2 before its refit (drift moved C to B)
         ("frightening-care", "D"),
     ],
 )  # fmt: skip

@@ -98,16 +98,7 @@ def reunion_shares(age_years: float = 4.0, n: int = 1000, seed: int = 2, **state
 @pytest.mark.parametrize(
     ("state", "expected"),
     [
-        pytest.param(  # an open signal, no fear
-            {"gain": 0.0, "fear": 0.0},
-            "B",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="issue 24, v3p1: an open child is coded B at 51.3%, not over 80%: the reunion rates the "
-                "Strange Situation's moment-by-moment avoidance on a display with each moment's noise (docs/model.md "
-                "§15, the known violation; calibration-runs/experiment-2026-12-07-v3p1b-*)",
-            ),
-        ),
+        ({"gain": 0.0, "fear": 0.0}, "B"),  # an open signal, no fear (a strict xfail on model v3 part 1 alone)
         ({"gain": -1.0}, "A"),  # suppressed signalling: minimising
         ({"gain": 1.0}, "C"),  # amplified signalling: heightening
         ({"fear": 0.3}, "D"),  # fear of the figure: controlling/disorganised
@@ -117,11 +108,6 @@ def test_reunion_codes_the_strategy_with_the_figure(state: dict[str, float], exp
     assert reunion_shares(**state)[expected] > 0.8
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 24, v3p1: no child is coded C at the reunion at trust 0.05 or 0.9 (0.0% both), so fewer C cannot "
-    "show; the reunion's constants were not refitted for the display (docs/model.md §15)",
-)
 def test_more_trust_in_the_figure_more_b() -> None:
     """Trust calms the child at the reunion (the secure base): fewer children stay unsettled and are coded C."""
     low, high = reunion_shares(n=3000, trust=0.05), reunion_shares(n=3000, trust=0.9)

@@ -42,22 +42,14 @@ def allowance(p: float, q: float, n: int) -> float:
     return 2.0 * math.sqrt((p * (1 - p) + q * (1 - q)) / n) + 1e-9
 
 
-#: model v3, part 1 (issue 24), small size (300 children): the Strange Situation rated resistance and avoidance
-#: moment by moment on a display that carries each moment's signal noise, so open children (gain near 0, as under
-#: the best care) look avoidant half the time. Measured on the v3p1 calibration; the fix (rating the pattern over
-#: the episode) is calibration-runs/experiment-2026-12-07-v3p1b-episode-pattern.patch, not yet refitted.
-V3_MOMENT_NOISE = {
-    "consistency": "share B 86.3%, 84.7%, 81.0%, 74.3%, 66.3% at consistency 0..1 (A 2% -> 24%)",
-    "sensitivity": "share B 1.7%, 38.0%, 72.7%, 73.3%, 63.3% at sensitivity 0..1",
-    "reliability": "share B 0.0%, 0.0%, 8.3%, 78.0%, 61.0% at reliability 0..1",
-}
+#: model v3 (issue 24): on part 1's moment-by-moment rating of resistance and avoidance, the share B *fell* as
+#: consistency, sensitivity or reliability rose (small size: B 86.3% -> 66.3% over consistency 0..1); rated on the
+#: pattern over the episode and refitted with part 2 (calibration-runs/2026-12-08-model-v3*), it no longer does.
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("quality", QUALITIES)
-def test_the_share_secure_never_falls_as_one_quality_improves(quality, slow_size, request):
-    if slow_size == "small" and quality in V3_MOMENT_NOISE:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=f"issue 24, v3p1: {V3_MOMENT_NOISE[quality]}"))
+def test_the_share_secure_never_falls_as_one_quality_improves(quality, slow_size):
     n = SIZES[slow_size]
     secure = [coded(n, **{quality: level})["B"] for level in LEVELS]
     for level, before, after in zip(LEVELS[1:], secure[:-1], secure[1:], strict=True):
@@ -78,7 +70,7 @@ COLDEST_CARE_MORE_D = pytest.mark.xfail(
 def test_avoidance_comes_from_rejection(slow_size, request):
     if slow_size == "full":
         request.applymarker(COLDEST_CARE_MORE_D)
-    else:  # see V3_MOMENT_NOISE
+    else:  # the small size on model v3 (issue 24)
         request.applymarker(
             pytest.mark.xfail(strict=True, reason="issue 24, v3p1: A 43.7%, 69.0%, 41.3%, 15.0%, 9.0% at warmth 0..1")
         )
@@ -92,10 +84,6 @@ def test_avoidance_comes_from_rejection(slow_size, request):
 @pytest.mark.slow
 @pytest.mark.parametrize("quality", ["consistency", "reliability"])
 def test_ambivalence_comes_from_inconsistent_availability(quality, slow_size, request):
-    if slow_size == "small" and quality == "consistency":  # see V3_MOMENT_NOISE
-        request.applymarker(
-            pytest.mark.xfail(strict=True, reason="issue 24, v3p1: C 3.0% at consistency 0, 0% at 1 (needs 10 points)")
-        )
     if slow_size == "small" and quality == "reliability":
         request.applymarker(
             pytest.mark.xfail(

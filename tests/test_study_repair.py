@@ -38,12 +38,7 @@ def test_prompt_apology_beats_no_repair_and_slow_repair_on_trust_exploration_and
         ), (other, shown)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model v3 part 1 (issue 24), its start constants, quick size, seed 1: share secure, prompt apology minus "
-    "no repair +0.020 [-0.042, +0.083], minus slow repair +0.007 [-0.053, +0.067] (not clear of zero; model v2d "
-    "showed both). To be re-measured on the refit constants",
-)
+# a strict xfail on model v3 part 1's start constants (+0.020 [-0.042, +0.083]); it passes on model v3's refit
 def test_prompt_apology_raises_the_share_secure(result):
     for other in ("no repair", "slow repair"):
         assert findings(result, "adult", other)["secure"], other
