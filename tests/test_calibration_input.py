@@ -21,20 +21,8 @@ from securebase.calibration.calibration import Calibration, CalibrationError
 from securebase.calibration.measure import targets
 from securebase.cli import main
 from securebase.engine.simulation import CHECKPOINT_NAME, Simulation
-from securebase.model.parameters import ModelParameters
 
 SHIPPED_FILE = Path(securebase.__file__).parent / "calibration" / "calibrated.toml"
-
-#: model constants added since the shipped calibration was fitted (model v3 part 2: fear and drift), absent from its
-#: file until the next refit: they load at ModelParameters' defaults (docs/model.md §13b)
-NEW_SINCE_THE_SHIPPED_FIT = (
-    "alarm_history_scale",
-    "alarm_memory_days",
-    "care_drift_sd_logit",
-    "care_drift_timescale_days",
-)
-NEW_DEFAULTS = {name: float(getattr(ModelParameters(), name)) for name in NEW_SINCE_THE_SHIPPED_FIT}
-
 
 def other_calibration() -> Calibration:
     """The shipped calibration with a weaker, slower comfort: a model that gives other numbers."""
@@ -74,11 +62,7 @@ def test_the_shipped_file_loads_with_its_numbers_and_provenance():
     data = tomllib.loads(SHIPPED_FILE.read_text(encoding="utf-8"))
     shipped = Calibration.shipped()
     assert shipped is securebase.default_calibration()  # read once
-    model = shipped.params.to_dict()
-    # constants added since the shipped fit (model v3 part 2) are not in its file until the next refit writes them:
-    # they load at their documented defaults; every other constant is the file's
-    assert {name: model.pop(name) for name in NEW_SINCE_THE_SHIPPED_FIT} == NEW_DEFAULTS
-    assert model == data["model"]
+    assert shipped.params.to_dict() == data["model"]
     assert shipped.coding.to_dict() == data["coding"]
     assert shipped.instruments.to_dict() == data["instruments"]
     assert shipped.provenance.date == data["date"]
@@ -104,8 +88,6 @@ def test_save_and_load_keep_every_number(tmp_path: Path):
     assert back.provenance.source == str(path)
     original, written = tomllib.loads(SHIPPED_FILE.read_text()), tomllib.loads(path.read_text())
     for table in ("model", "coding", "instruments", "fit", "method"):
-        if table == "model":  # the constants added since the shipped fit are written at their defaults
-            assert {name: written[table].pop(name) for name in NEW_SINCE_THE_SHIPPED_FIT} == NEW_DEFAULTS
         assert written[table] == original[table], table
 
 
