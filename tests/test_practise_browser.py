@@ -182,10 +182,13 @@ def test_the_trainers_cohort_view_and_the_exports(browser, server: Server) -> No
     shot(page, "cohort-desktop")
     found = {"cohort": axe_violations(page)}
     page.set_viewport_size(PHONE)
-    # the table scrolls inside its own region, captioned; the page itself does not scroll sideways
+    # a captioned table whose rows stack as cards: neither the page nor the table's own region scrolls sideways
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     region = page.get_by_role("region", name="pat's attempts")
     assert region.locator("caption").inner_text() == "pat's attempts"
+    assert region.evaluate("r => r.scrollWidth <= r.clientWidth")
+    repaired = region.locator('td[data-label="Ruptures repaired"]').first  # each value named by its column
+    assert repaired.evaluate("td => getComputedStyle(td).display") == "block"
     shot(page, "cohort-phone")
     found["cohort-phone"] = axe_violations(page)
     # a child's export, from the child's page (every adult's entries about them)

@@ -84,6 +84,8 @@ def test_rupture_to_repair_times() -> None:
         (timedelta(hours=6), None),
     ]
     assert journal.duration_words(timedelta(minutes=25)) == "25 minutes"
+    assert journal.duration_words(timedelta(seconds=20)) == "under a minute"
+    assert journal.duration_words(timedelta(seconds=50)) == "1 minute"
     assert journal.duration_words(timedelta(hours=3)) == "3.0 hours"
 
 
