@@ -1,7 +1,7 @@
 """The team server in a real browser (Playwright driving Debian's chromium; no browser is downloaded).
 
-An entry logged at phone width in three taps, the week's summary and the meeting page, the trainer's cohort view,
-a child's export and an adult's; axe-core (vendored in tests/data) finds no WCAG 2.2 AA violation on any page type;
+An entry logged at phone width (375 px) in three taps, the week's summary and the meeting page, the trainer's cohort
+view (no sideways scroll at 375 px), a child's export and an adult's; axe-core (vendored in tests/data) finds no WCAG 2.2 AA violation on any page type;
 screenshots are saved under /tmp/practise-shots (and tmp/artefacts/practise) to be looked at. Without chromium
 these tests skip, except under CI=true, where they fail.
 """
