@@ -147,3 +147,21 @@ class _PostgreSQLDatabases:
 def quick_study() -> QuickStudies:
     """Each quick study run once a session (see :class:`QuickStudies`)."""
     return QuickStudies()
+
+
+# ---- validate on the shipped constants, once a session ---------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def shipped_validation(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """`securebase validate --n 100` on the shipped constants, run once a session: (its --out folder, its output).
+    test_calibration.py checks what it writes and test_calibration_input.py compares another calibration's figures
+    with it. A shared folder must not be changed by a test."""
+    from click.testing import CliRunner
+
+    from securebase.cli import main
+
+    out = tmp_path_factory.mktemp("validate") / "shipped"
+    result = CliRunner().invoke(main, ["validate", "--n", "100", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out, result.output

@@ -27,7 +27,7 @@ class Server:
     process; ``database`` an SQLite file's path or a SQLAlchemy URL (PostgreSQL)."""
 
     def __init__(self, database: Path | str, *extra: str, command: str = "rehearse"):
-        self.database = database
+        self.database, self.command = database, command
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "PYTHONUNBUFFERED": "1"}
         where = ["--database-url", database] if "://" in str(database) else ["--database", str(database)]
         self.process = subprocess.Popen(

@@ -7,13 +7,11 @@ import tomllib
 import numpy as np
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
 from securebase.calibration import fit as fit_module
 from securebase.calibration.calibration import Calibration
 from securebase.calibration.fit import FREE, ONE_SIDED_MARGIN, fit, score, vector, with_vector, write
 from securebase.calibration.measure import Measured, targets
-from securebase.cli import main
 
 
 def test_targets_are_the_published_figures():
@@ -102,16 +100,15 @@ def test_parallel_rounds_only_improve_and_keep_the_best_so_far(tmp_path, monkeyp
     assert kept.coding.avoidance_full == pytest.approx(calibration.coding.avoidance_full, abs=1e-5)
 
 
-def test_validate_writes_the_table_and_plot(tmp_path):
-    result = CliRunner().invoke(main, ["validate", "--n", "100", "--out", str(tmp_path)])
-    assert result.exit_code == 0, result.output
-    assert "targets within range" in result.output
-    table = pd.read_csv(tmp_path / "validation.csv")
+def test_validate_writes_the_table_and_plot(shipped_validation):
+    out, output = shipped_validation  # `validate --n 100 --out OUT` on the shipped constants (conftest.py)
+    assert "targets within range" in output
+    table = pd.read_csv(out / "validation.csv")
     assert set(table["target"]) == {t.name for t in targets()}
     shares = table[table["target"] != "sensitivity_security_r"]
     assert shares["simulated"].between(0.0, 1.0).all()
-    assert (tmp_path / "ssp_pattern.png").stat().st_size > 10_000
-    behaviour = pd.read_parquet(tmp_path / "ssp_behaviour.parquet")
+    assert (out / "ssp_pattern.png").stat().st_size > 10_000
+    behaviour = pd.read_parquet(out / "ssp_behaviour.parquet")
     assert set(behaviour["classification"]) <= {"A", "B", "C", "D"}
 
 

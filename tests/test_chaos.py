@@ -6,7 +6,9 @@ report once (the report's own risk is a study half written when killed; how each
 code as for `run`, tried here and in test_signals.py); ``--slow-size full`` tries every command and signal ten
 times. ``-m chaos`` selects these tests. The moments are random but seeded (the same in every run). The report's
 reference is the session's quick studies (tests/conftest.py), stored as the report stores them: the studies run
-once in the suite, not again for a reference.
+once in the suite, not again for a reference. At the small size the stopped report resumes a folder holding all
+but its last REPORT_LEFT studies (stored from the session's), so the process runs only those (a kill between two
+studies or while one is written, as at the full size, where it starts from an empty folder and runs them all).
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ pytestmark = pytest.mark.chaos
 TRIALS = {"small": 1, "full": 10}
 #: the signals that stop the report at each size
 REPORT_SIGNALS = {"small": ("SIGKILL",), "full": ("SIGKILL", "SIGTERM", "SIGINT")}
+#: how many studies (the last of STUDY_NAMES) the stopped report runs itself, by size; the others are stored before
+REPORT_LEFT = {"small": 3, "full": len(STUDY_NAMES)}
 SIGNALS = {"SIGKILL": signal.SIGKILL, "SIGTERM": signal.SIGTERM, "SIGINT": signal.SIGINT}
 #: what a stopped command may exit with, besides 0 (it finished before the signal came)
 STOPPED = {signal.SIGKILL: -signal.SIGKILL, signal.SIGTERM: 143, signal.SIGINT: 130}
@@ -170,9 +174,10 @@ def study_files(out: Path) -> dict[str, bytes]:
 
 
 def stop_when_stored(command: list[str], out: Path, signum: int, rng: random.Random) -> None:
-    """Start ``command`` (a report), and send it ``signum`` a random moment after a random number of its studies
-    are stored: between two studies or while one is being written (moments by progress, not by the clock)."""
-    stored = rng.randrange(1, len(STUDY_NAMES))
+    """Start ``command`` (a report), and send it ``signum`` a random moment after a random number of the studies it
+    runs are stored: between two studies or while one is being written (moments by progress, not by the clock)."""
+    before = len(list(out.glob("*/result.json")))
+    stored = rng.randrange(before + 1, len(STUDY_NAMES))
     delay = rng.uniform(0.0, 1.0)
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -193,23 +198,37 @@ def stop_when_stored(command: list[str], out: Path, signum: int, rng: random.Ran
     assert not wait_gone(below, seconds=10), "processes of the stopped command are still running"
 
 
+def store_quick_studies(quick_study: QuickStudies, names: tuple[str, ...], out: Path) -> None:
+    """The session's quick studies ``names`` at seed 1 in ``out``, as `report --quick --seed 1` stores them."""
+    meta = provenance("quick", STUDY_SEED, SHIPPED)
+    for study in names:
+        save(quick_study(study), out, meta)
+
+
 @pytest.fixture(scope="module")
 def report_reference(tmp_path_factory: pytest.TempPathFactory, quick_study: QuickStudies) -> dict[str, bytes]:
     """The uninterrupted report's studies at seed 1: the session's quick studies, stored as the report stores them."""
     out = tmp_path_factory.mktemp("report") / "reference"
-    meta = provenance("quick", STUDY_SEED, SHIPPED)
-    for study in STUDY_NAMES:
-        save(quick_study(study), out, meta)
+    store_quick_studies(quick_study, STUDY_NAMES, out)
     return study_files(out)
 
 
 @pytest.mark.slow
 def test_report_stopped_at_random_resumes_to_the_uninterrupted_report(
-    report_reference: dict[str, bytes], tmp_path: Path, name: str, trial: int
+    report_reference: dict[str, bytes],
+    quick_study: QuickStudies,
+    slow_size: str,
+    tmp_path: Path,
+    name: str,
+    trial: int,
 ) -> None:
     out = tmp_path / "out"
     command = securebase("report", "--quick", "--seed", str(STUDY_SEED), "--out", str(out))
+    left = REPORT_LEFT[slow_size]
+    if left < len(STUDY_NAMES):  # a report already under way: the first studies stored, the last ones to run
+        store_quick_studies(quick_study, STUDY_NAMES[:-left], out)
+        command = [*command, "--resume"]
     stop_when_stored(command, out, SIGNALS[name], random.Random(f"report-{name}-{trial}"))
-    finish([*command, "--resume"])
+    finish(command if "--resume" in command else [*command, "--resume"])
     assert (out / "report.html").is_file()
     assert study_files(out) == report_reference

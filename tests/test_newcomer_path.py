@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from helpers import SHIPPED, TINY_SCENARIO, small
 
 from securebase import progress
@@ -21,10 +21,10 @@ from securebase.engine.simulation import Simulation
 from securebase.sizing import check_run, run_estimate
 
 
-def _securebase(*arguments: str, cwd: Path) -> subprocess.CompletedProcess:
-    """The command as a newcomer runs it: its own process, standard error not a terminal."""
-    command = [sys.executable, "-m", "securebase", *arguments]
-    return subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=cwd, check=False)
+def _securebase(*arguments: str) -> Result:
+    """The command as a newcomer runs it in the current folder, standard error not a terminal (in this process:
+    nothing here needs one of its own)."""
+    return CliRunner().invoke(main, list(arguments))
 
 
 def test_progress_in_a_log_is_a_line_every_few_percent_not_a_redrawn_bar(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -113,23 +113,24 @@ def test_the_estimate_grows_with_children_days_and_figures() -> None:
     assert run_estimate(large, cores=8).seconds < run_estimate(large, cores=1).seconds
 
 
-def test_the_readme_sequence_runs_without_a_refusal(tmp_path: Path) -> None:
+def test_the_readme_sequence_runs_without_a_refusal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`securebase show NAME > mine.toml`, then a small run of mine.toml and another: the file's stem names the
     default --out (not the built-in it was copied from), a second run goes beside the first, and --days says
     once what it cuts off instead of warning about the file's holidays."""
-    shown = _securebase("show", "school-year", cwd=tmp_path)
-    assert shown.returncode == 0, shown.stderr
+    monkeypatch.chdir(tmp_path)
+    shown = _securebase("show", "school-year")
+    assert shown.exit_code == 0, shown.stderr
     (tmp_path / "mine.toml").write_text(shown.stdout, encoding="utf-8")
-    first = _securebase("run", "mine.toml", "--children", "20", "--days", "30", cwd=tmp_path)
-    assert first.returncode == 0, first.stderr
+    first = _securebase("run", "mine.toml", "--children", "20", "--days", "30")
+    assert first.exit_code == 0, first.stderr
     assert (tmp_path / "securebase-output" / "mine" / "run.json").is_file()
     assert "warning" not in first.stderr
     assert "--days 30 ends 'school-year' early" in first.stderr
     assert "schedule.school.holidays[0]" in first.stderr
     assert "\r" not in first.stderr  # standard error is not a terminal: lines, not a bar
     assert "school-year: scenario: 100% (30/30 days)" in first.stderr
-    second = _securebase("run", "mine.toml", "--children", "20", "--days", "2", cwd=tmp_path)
-    assert second.returncode == 0, second.stderr
+    second = _securebase("run", "mine.toml", "--children", "20", "--days", "2")
+    assert second.exit_code == 0, second.stderr
     assert "writing to 'securebase-output/mine-2'" in second.stderr
     assert json.loads((tmp_path / "securebase-output" / "mine-2" / "run.json").read_text())["n_children"] == 20
 

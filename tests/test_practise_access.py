@@ -10,10 +10,12 @@ page may hold pat's note.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import _PostgreSQLDatabases as PostgreSQLDatabases
 from practise_helpers import World, add_child, log, make_world, team_id
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
@@ -26,9 +28,19 @@ TABLES = ("users", "teams", "memberships", "children", "journal_entries", "entry
           "settings")  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    built = make_world(tmp_path_factory.mktemp("access"))
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """The world, once per module on each database the app supports (as conftest's ``new_database``: the PostgreSQL
+    case on the server $SECUREBASE_TEST_DATABASE_URL names, skipped without it, failed without it under CI)."""
+    folder = tmp_path_factory.mktemp("access")
+    if request.param == "sqlite":
+        yield from _world_on(make_world(folder))
+        return
+    with PostgreSQLDatabases() as databases:
+        yield from _world_on(make_world(folder, databases.new()))
+
+
+def _world_on(built: World) -> Iterator[dict]:
     pat = built.client("pat")
     child = add_child(pat, "C12", team_id(built, "North"))
     assert log(pat, child, kind="moment", need="comfort", response="comfort", outcome="settled",

@@ -4,6 +4,7 @@ throttled sign-in, the second factor, the cookies' flags, and the command that a
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from securebase.cli import main
-from securebase.web import accounts, db
+from securebase.web import accounts, db, retention
 
 
 @pytest.fixture
@@ -135,6 +136,55 @@ def test_a_second_factor_once_on_is_asked_for(world) -> None:  # type: ignore[no
     assert sign_in(world.client(), "pat").status_code == 403  # no code
     assert sign_in(world.client(), "pat", code="123456").status_code in (403,)
     assert sign_in(world.client(), "pat", code=pyotp.TOTP(secret).now()).status_code == 303
+
+
+def test_failed_sign_ins_are_forgotten_after_a_day(world) -> None:  # type: ignore[no-untyped-def]
+    """The failed sign-ins table cannot grow for ever: a record untouched for FAILURE_MEMORY is deleted by the next
+    failure (of anyone) and by the purge, and one still within it is kept (it still throttles)."""
+    client = world.client()
+    for name in ("old1", "old2"):
+        assert sign_in(client, name, "guess").status_code == 403
+    engine = create_engine(world.url)
+    with engine.begin() as connection:  # those failures happened a day and a minute ago
+        connection.execute(text("UPDATE login_failures SET last_at = :t WHERE key LIKE 'user:old%'"),
+                           {"t": db.now() - accounts.FAILURE_MEMORY - timedelta(minutes=1)})  # fmt: skip
+    other = TestClient(world.app, follow_redirects=False, client=("10.0.0.11", 5000))
+    assert sign_in(other, "new1", "guess").status_code == 403  # a new failure: the old records go
+    with engine.connect() as connection:
+        keys = set(connection.execute(text("SELECT key FROM login_failures")).scalars())
+    assert keys == {"user:new1", "address:10.0.0.11", "address:testclient"}  # the address of old1 and old2: recent
+    with Session(world.app.state.engine) as session:  # the purge, a day and a minute on: all of them
+        assert accounts.forget_old_failures(session, db.now() + accounts.FAILURE_MEMORY - timedelta(minutes=1)) == 0
+        purged = retention.purge(session, "test", db.now() + accounts.FAILURE_MEMORY + timedelta(minutes=1))
+        session.commit()
+    assert purged.login_failures == 3
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM login_failures")).scalar() == 0
+    engine.dispose()
+
+
+def test_the_second_factor_is_offered_as_a_qr_code_of_its_key(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The account page shows the key as a QR code (an inline SVG made by segno, no network) beside the key."""
+    import segno
+
+    given = []
+    made = segno.make
+
+    def recording(content, *args, **kwargs):  # type: ignore[no-untyped-def]
+        given.append(content)
+        return made(content, *args, **kwargs)
+
+    monkeypatch.setattr(segno, "make", recording)
+    page = world.client("pat").get("/account").text
+    secret = page.split('name="secret" value="')[1].split('"')[0]
+    assert given == [accounts.totp_uri(secret, "pat")]
+    assert given[0].startswith("otpauth://totp/securebase:pat?secret=" + secret)
+    svg = re.search(r'<figure class="qr"><svg .*?</svg>', page, flags=re.DOTALL)
+    assert svg is not None
+    assert svg.group(0).endswith(made(given[0], error="m").svg_inline(scale=4, dark="#000", light="#fff",
+                                                                       title="QR code of the key"))  # fmt: skip
+    assert "<title>QR code of the key</title>" in svg.group(0)
+    assert f'<code class="secret">{secret}</code>' in page
 
 
 def test_the_command_adds_users_and_refuses_bad_ones_in_one_line(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """The team server in a real browser (Playwright driving Debian's chromium; no browser is downloaded).
 
-An entry logged at phone width in three taps, the week's summary and the meeting page, the trainer's cohort view,
-a child's export and an adult's; axe-core (vendored in tests/data) finds no WCAG 2.2 AA violation on any page type;
+An entry logged at phone width (375 px) in three taps, the week's summary and the meeting page, the trainer's cohort
+view (no sideways scroll at 375 px), a child's export and an adult's; axe-core (vendored in tests/data) finds no WCAG 2.2 AA violation on any page type;
 screenshots are saved under /tmp/practise-shots (and tmp/artefacts/practise) to be looked at. Without chromium
 these tests skip, except under CI=true, where they fail.
 """
@@ -26,7 +26,8 @@ from securebase.rehearse import practice
 
 SHOTS = Path(os.environ.get("SECUREBASE_PRACTISE_SHOTS", "/tmp/practise-shots"))
 PASSWORD = "a long enough passphrase"
-PHONE = {"width": 390, "height": 844}
+#: a small phone (iPhone SE, many Android phones): no page may scroll sideways at this width
+PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 assert AXE_TAGS  # the same WCAG 2.0-2.2 A and AA rules as the rehearsal's pages
 
@@ -101,8 +102,11 @@ def test_an_entry_in_three_taps_at_phone_width(browser, server: Server) -> None:
     shot(page, "child-phone-entries")
     page.locator(".entries a").first.click()
     page.get_by_role("heading", name="Amend").wait_for()
+    shot(page, "entry-phone")
     found["entry"] = axe_violations(page)
     page.goto(server.url + "/account")
+    page.locator("figure.qr svg").wait_for()  # the second factor's key as a QR code, and the own-records export
+    shot(page, "account-phone")
     found["account"] = axe_violations(page)
     page.context.close()
     login = browser.new_page()
@@ -178,11 +182,19 @@ def test_the_trainers_cohort_view_and_the_exports(browser, server: Server) -> No
     shot(page, "cohort-desktop")
     found = {"cohort": axe_violations(page)}
     page.set_viewport_size(PHONE)
+    # a captioned table whose rows stack as cards: neither the page nor the table's own region scrolls sideways
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    region = page.get_by_role("region", name="pat's attempts")
+    assert region.locator("caption").inner_text() == "pat's attempts"
+    assert region.evaluate("r => r.scrollWidth <= r.clientWidth")
+    repaired = region.locator('td[data-label="Ruptures repaired"]').first  # each value named by its column
+    assert repaired.evaluate("td => getComputedStyle(td).display") == "block"
     shot(page, "cohort-phone")
     found["cohort-phone"] = axe_violations(page)
     # a child's export, from the child's page (every adult's entries about them)
     page.goto(server.url + "/journal")
     page.get_by_role("link", name="C12").click()
+    shot(page, "child-export-phone")
     found["child-trainer"] = axe_violations(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="download as JSON").click()

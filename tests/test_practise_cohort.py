@@ -44,10 +44,10 @@ def _the_cohort_view(world) -> None:  # type: ignore[no-untyped-def]
              for f in finished]  # fmt: skip
     page = html.unescape(world.client("tess").get("/cohort").text)
     pat_section = page.split(">pat</h2>")[1].split("</section>")[0]
-    cells = re.findall(r"<td>(\d+) of (\d+)</td>", pat_section)
-    # oldest first, each attempt's expert agreement then its repairs
-    assert [int(right) for right, _ in cells[0::2]] == shown
-    assert [int(moments) for _, moments in cells[0::2]] == [practice.DRILL_MOMENTS] * 2
+    cells = re.findall(r'<td data-label="As the expert practice would">(\d+) of (\d+)</td>', pat_section)
+    # oldest first, each attempt's expert agreement
+    assert [int(right) for right, _ in cells] == shown
+    assert [int(moments) for _, moments in cells] == [practice.DRILL_MOMENTS] * 2
     assert (
         f"from {shown[0]} of {practice.DRILL_MOMENTS} to {shown[1]} of {practice.DRILL_MOMENTS} responses"
         in pat_section

@@ -8,14 +8,18 @@ import html
 import io
 import json
 import re
+import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from practise_helpers import add_child, form_token, log, make_world, team_id
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
+from starlette.testclient import TestClient
 
+from securebase.cli import main
 from securebase.web import db, journal
 from securebase.web.safeguarding import concern
 
@@ -80,6 +84,8 @@ def test_rupture_to_repair_times() -> None:
         (timedelta(hours=6), None),
     ]
     assert journal.duration_words(timedelta(minutes=25)) == "25 minutes"
+    assert journal.duration_words(timedelta(seconds=20)) == "under a minute"
+    assert journal.duration_words(timedelta(seconds=50)) == "1 minute"
     assert journal.duration_words(timedelta(hours=3)) == "3.0 hours"
 
 
@@ -313,8 +319,61 @@ def test_retention_deletes_old_entries(world) -> None:  # type: ignore[no-untype
     assert rows(world, "SELECT id FROM journal_entries") == [(old + 1,)]
     assert rows(world, "SELECT count(*) FROM entry_versions WHERE entry_id = :e", e=old) == [(0,)]
     assert rows(world, "SELECT target FROM audit_events WHERE action = 'retention-purge'") == [
-        ("1 entries older than 90 days",)
+        ("1 entries older than 90 days (retention set)",)
     ]
+
+
+def test_the_server_purges_when_it_starts_and_daily_by_its_clock(world) -> None:  # type: ignore[no-untyped-def]
+    """Retention applied without anyone clicking: the server purges on start, then every ``purge_every`` by its clock
+    (here a clock the test moves, and a purge every 50 ms for a day), and its task ends when the server stops."""
+    pat = world.client("pat")
+    child = add_child(pat, "C12", team_id(world, "North"))
+    for event in ("peer", "setback", "hard-thing"):
+        log(pat, child, kind="exploration", event=event)
+    first, second, third = range(last_entry(world) - 2, last_entry(world) + 1)
+    back_date(world, first, datetime.now(UTC) - timedelta(days=400))  # past the default 365 days
+    back_date(world, second, datetime.now(UTC) - timedelta(days=300))
+    app = world.app
+    clock = [datetime.now(UTC)]
+    app.state.clock, app.state.purge_every = lambda: clock[0], timedelta(milliseconds=50)
+    with TestClient(app):  # the server starts: the first is deleted at once
+        assert rows(world, "SELECT id FROM journal_entries ORDER BY id") == [(second,), (third,)]
+        clock[0] += timedelta(days=100)  # 100 days on: the second is past 365 days; a daily purge deletes it
+        deadline = time.monotonic() + 60
+        while rows(world, "SELECT id FROM journal_entries ORDER BY id") != [(third,)]:
+            assert time.monotonic() < deadline, "no daily purge deleted the entry"
+            time.sleep(0.05)
+        purging = app.state.purging
+        assert not purging.done()
+    assert purging.done()  # stopped with the server, cleanly
+    assert purging.exception() is None
+    assert rows(world, "SELECT count(*) FROM entry_versions WHERE entry_id IN (:a, :b)", a=first, b=second) == [(0,)]
+    assert rows(world, "SELECT actor_id, target FROM audit_events WHERE action = 'retention-purge' ORDER BY id") == [
+        (None, "1 entries older than 365 days (server start)"),
+        (None, "1 entries older than 365 days (daily purge)"),
+    ]
+
+
+def test_the_purge_command_for_cron(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    pat = world.client("pat")
+    child = add_child(pat, "C12", team_id(world, "North"))
+    log(pat, child, kind="exploration", event="peer")
+    log(pat, child, kind="exploration", event="setback")
+    back_date(world, last_entry(world) - 1, datetime.now(UTC) - timedelta(days=366))
+    runner = CliRunner()
+    purged = runner.invoke(main, ["practise", "purge", "--database", world.url])
+    assert purged.exit_code == 0, purged.output
+    assert "purged 1 journal entries older than 365 days" in purged.output
+    assert rows(world, "SELECT id FROM journal_entries") == [(last_entry(world),)]
+    assert rows(world, "SELECT actor_id, target FROM audit_events WHERE action = 'retention-purge'") == [
+        (None, "1 entries older than 365 days (purge command)")
+    ]
+    again = runner.invoke(main, ["practise", "purge", "--database", world.url])
+    assert "purged 0 journal entries" in again.output
+    missing = runner.invoke(main, ["practise", "purge", "--database", str(tmp_path / "none.sqlite")])
+    assert missing.exit_code == 2
+    assert "no such SQLite file" in missing.output
+    assert "Traceback" not in missing.output
 
 
 def test_every_view_and_change_leaves_an_audit_row(world) -> None:  # type: ignore[no-untyped-def]

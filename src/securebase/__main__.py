@@ -5,18 +5,25 @@ import signal
 import sys
 import threading
 
+#: the signals sent again by :func:`_interrupt`, not yet sent
+_resends: list[threading.Timer] = []
+
 
 def _interrupt(signum: int, frame: object) -> None:
     """Ctrl-C as KeyboardInterrupt, except inside a finalizer (a weakref callback), where Python would print the
     exception and carry on, or inside an import (a lazy import of matplotlib, say), where an extension module
     interrupted in its initialisation raises ImportError instead: there the signal is sent again a moment later,
-    to land outside it."""
+    to land outside it. Once one lands, the others still waiting are cancelled: a second KeyboardInterrupt while
+    the command ends from the first would replace its exit 130 by death by SIGINT (-2)."""
     code = getattr(frame, "f_code", None)
     if code is not None and ("weakref" in code.co_filename or "importlib" in code.co_filename):
         again = threading.Timer(0.05, os.kill, (os.getpid(), signum))
         again.daemon = True  # never keeps a finished program alive
+        _resends.append(again)
         again.start()
         return
+    while _resends:
+        _resends.pop().cancel()
     raise KeyboardInterrupt
 
 
@@ -36,6 +43,9 @@ if __name__ == "__main__":  # spawned worker processes import this module as __m
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         main()
+    except KeyboardInterrupt:
+        # a Ctrl-C that lands after the command has already handled one (while it ends): the same stop
+        sys.exit(130)
     finally:
         # the command is over, whatever its outcome: a stop that comes while Python shuts down (or a re-sent
         # one) changes nothing and must not turn a finished command into one killed by the signal

@@ -1301,6 +1301,34 @@ def _add_practise_operations(group: click.Group) -> None:
             _fail(f"--database {backups.safe_url(url)} cannot be restored into ({_first_line(error)})")
         click.echo(f"securebase practise: restored {summary.describe()} into {backups.safe_url(url)}")
 
+    @group.command("purge")
+    @database_option
+    def purge(database: str) -> None:
+        """Delete the journal entries past the retention setting, old failed sign-ins and expired sessions (for
+        cron; the server also does it when it starts and daily). Audited."""
+        _require_extra("web", "securebase practise purge")
+        from alembic.util import CommandError
+        from sqlalchemy.exc import SQLAlchemyError
+        from sqlalchemy.orm import Session
+
+        from securebase.web import db, retention
+        from securebase.web.backup import safe_url
+        from securebase.web.migrate import upgrade
+
+        url = _operations_database(database)
+        if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+            _fail(f"--database {database}: there is no such SQLite file; expected the server's database")
+        try:
+            upgrade(url)
+            engine = db.make_engine(url)
+            with Session(engine) as session:
+                purged = retention.purge(session, "purge command")
+                session.commit()
+            engine.dispose()
+        except (SQLAlchemyError, CommandError) as error:
+            _fail(f"--database {safe_url(url)} cannot be purged ({_first_line(error)})")
+        click.echo(f"securebase practise: purged {purged.describe()}")
+
 
 def _first_line(error: Exception) -> str:
     return f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"

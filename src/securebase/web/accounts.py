@@ -28,6 +28,10 @@ FREE_FAILURES = 5
 #: the wait after the first failure over FREE_FAILURES; it doubles with each further failure, up to MAX_WAIT
 FIRST_WAIT = timedelta(seconds=30)
 MAX_WAIT = timedelta(minutes=30)
+#: how long failed sign-ins are remembered after the last of them: a record untouched for this long is deleted
+#: (each failure and each purge deletes them), so the table cannot grow for ever; a modelling choice far longer
+#: than MAX_WAIT, so that a guesser who waits out the longest wait still meets it
+FAILURE_MEMORY = timedelta(days=1)
 #: the shortest password accepted (NIST SP 800-63B asks for at least 8; a passphrase of 12 is our choice)
 MIN_PASSWORD = 12
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
@@ -115,7 +119,14 @@ def wait_left(session: Session, keys: list[str], at: datetime | None = None) -> 
     return longest
 
 
+def forget_old_failures(session: Session, at: datetime | None = None) -> int:
+    """Delete the failed sign-ins of keys whose last failure is older than FAILURE_MEMORY; how many went."""
+    cutoff = (at or db.now()) - FAILURE_MEMORY
+    return session.execute(delete(db.LoginFailure).where(db.LoginFailure.last_at < cutoff)).rowcount
+
+
 def failed(session: Session, keys: list[str]) -> None:
+    forget_old_failures(session)  # with every failure: guesses at ever new names or from ever new addresses
     for key in keys:
         row = session.get(db.LoginFailure, key)
         if row is None:
@@ -142,6 +153,14 @@ def totp_ok(secret: str, code: str) -> bool:
 
 def totp_uri(secret: str, username: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name="securebase")
+
+
+def totp_qr_svg(uri: str) -> str:
+    """The key's otpauth URI as a QR code for the authenticator app's camera: an inline SVG (made here, no network;
+    segno), dark on a white ground so that it scans in a dark theme too."""
+    import segno  # only the account page needs it
+
+    return segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff", title="QR code of the key")
 
 
 # ---- who may see what ------------------------------------------------------------------------------------------------

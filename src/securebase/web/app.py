@@ -9,6 +9,8 @@ unknown id, a body too large or a moment already answered gets a 4xx page and ch
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 import threading
 from collections.abc import Callable
@@ -17,9 +19,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -33,12 +36,13 @@ from securebase.rehearse import scenario as library
 from securebase.rehearse.coaching import Coaching
 from securebase.rehearse.cues import Voice
 from securebase.rehearse.repertoire import index_of, keys, repertoire, response
-from securebase.web import accounts, db, pages, security
+from securebase.web import accounts, db, pages, retention, security
 from securebase.web.charts import chart
 from securebase.web.migrate import upgrade
 from securebase.web.play import Environments
 from securebase.web.practise import routes as team_routes
 
+log = logging.getLogger(__name__)
 ID_PATTERN = re.compile(r"^[0-9a-f]{16}$")
 #: how long a page waits for a child's history before it answers "preparing" (and the browser looks again)
 PREPARING_WAIT_SECONDS = 1.0
@@ -492,7 +496,14 @@ def create_app(
     async def lifespan(app: Starlette):  # type: ignore[no-untyped-def]
         if prepare:
             threading.Thread(target=_prepare_all, args=(app.state.envs, report), name="histories", daemon=True).start()
+        purging, stopping = None, asyncio.Event()
+        if app.state.accounts:  # retention applied when the team server starts, then daily while it runs
+            await run_in_threadpool(_purge, app, "server start")
+            purging = app.state.purging = asyncio.create_task(_purge_daily(app, stopping), name="retention")
         yield
+        if purging is not None:  # this start's own task (a test may start the app more than once) ends, after
+            stopping.set()  # the purge in progress if one is: a cancelled wait would leave its thread writing
+            await purging
         engine.dispose()
 
     routes = [
@@ -521,7 +532,31 @@ def create_app(
     app.state.envs = Environments(params)
     app.state.prepare = prepare
     app.state.preparing_wait_seconds = PREPARING_WAIT_SECONDS
+    # the team server's retention: how often it purges, and its clock (a test moves them)
+    app.state.purge_every, app.state.clock, app.state.purging = retention.PURGE_EVERY, db.now, None
     return app
+
+
+def _purge(app: Starlette, by: str) -> None:
+    """One purge (web/retention.py); a database that fails it is logged, and the server carries on."""
+    try:
+        with Session(app.state.engine) as session:
+            purged = retention.purge(session, by, app.state.clock())
+            session.commit()
+    except SQLAlchemyError as error:
+        log.warning("the retention purge (%s) failed: %s: %s", by, type(error).__name__, error)
+        return
+    log.info("retention purge (%s): %s", by, purged.describe())
+
+
+async def _purge_daily(app: Starlette, stopping: asyncio.Event) -> None:
+    """A purge every ``app.state.purge_every`` until ``stopping`` is set."""
+    while True:
+        try:
+            await asyncio.wait_for(stopping.wait(), app.state.purge_every.total_seconds())
+            return
+        except TimeoutError:
+            await run_in_threadpool(_purge, app, "daily purge")
 
 
 def _prepare_all(envs: Environments, report: Callable[[str], None] | None) -> None:

@@ -97,6 +97,8 @@ def repairs(entries: list[db.JournalEntry]) -> list[Repair]:
 
 def duration_words(span: timedelta) -> str:
     minutes = round(span.total_seconds() / 60)
+    if minutes < 1:  # "0 minutes" read as if no repair time had been taken at all
+        return "under a minute"
     if minutes < 60:
         return f"{minutes} minute{'s' * (minutes != 1)}"
     hours = minutes / 60

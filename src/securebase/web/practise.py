@@ -10,14 +10,20 @@ audit row (``app.Guard``); exports, deletions, amendments and safeguarding promp
 
 from __future__ import annotations
 
+import asyncio
 import csv
+import functools
 import io
 import json
+import os
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from typing import Any
 
+from markupsafe import Markup
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -26,17 +32,19 @@ from starlette.routing import Route
 from securebase.rehearse import debrief, practice
 from securebase.rehearse import scenario as library
 from securebase.rehearse.repertoire import repertoire
-from securebase.web import accounts, db, journal
+from securebase.web import accounts, db, journal, retention
 from securebase.web.pages import check_token, form, page
 from securebase.web.safeguarding import PROMPT, concern
 
-#: the retention of journal entries unless an administrator sets another (days); a default to be set to the
-#: service's own policy, not a recommendation
-DEFAULT_RETENTION_DAYS = 365
 #: the attempts per trainee the cohort view replays (the latest): each is a simulation run again
 COHORT_ATTEMPTS = 6
 #: the weeks the meeting page plots
 MEETING_WEEKS = 8
+
+
+@functools.cache
+def _hashing() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="password-check")
 
 
 def _not_found(what: str = "page") -> HTTPException:
@@ -72,28 +80,50 @@ async def login(request: Request) -> Response:
     code = str(fields.get("code", "")).strip()
     address = request.client.host if request.client else "unknown"
     keys = accounts.throttle_keys(username, address)
-    with Session(request.app.state.engine) as session:
-        wait = accounts.wait_left(session, keys)
-        if wait > timedelta(0):
-            seconds = int(wait.total_seconds()) + 1
-            return page(request, "login.html", status=429, failed=f"Too many tries that were not accepted. Wait "
-                        f"{seconds} seconds, then try again.")  # fmt: skip
-        user = session.scalar(select(db.User).where(db.User.username == username))
-        accepted = accounts.password_ok(user, password)
-        if accepted and user.totp_secret and not accounts.totp_ok(user.totp_secret, code):
-            accepted = False
-        if not accepted:
-            accounts.failed(session, keys)
+    engine = request.app.state.engine
+
+    def throttle_and_user() -> tuple[timedelta, db.User | None]:
+        with Session(engine) as session:
+            user = session.scalar(select(db.User).where(db.User.username == username))
+            if user is not None:
+                session.expunge(user)
+            return accounts.wait_left(session, keys), user
+
+    # the database in worker threads, and no connection held while the password is checked: fifty sign-ins at
+    # once would otherwise hold every connection of the pool while they wait for the hashing threads
+    wait, user = await run_in_threadpool(throttle_and_user)
+    if wait > timedelta(0):
+        seconds = int(wait.total_seconds()) + 1
+        return page(request, "login.html", status=429, failed=f"Too many tries that were not accepted. Wait "
+                    f"{seconds} seconds, then try again.")  # fmt: skip
+    # argon2 is slow by design (tenths of a second, 64 MiB each): in threads of its own, as many as there are
+    # cores, so that sign-ins neither hold up other requests on the event loop or in its worker threads, nor
+    # run fifty at once (a team signing in at nine) and thrash
+    accepted = await asyncio.get_running_loop().run_in_executor(_hashing(), accounts.password_ok, user, password)
+    if accepted and user.totp_secret and not accounts.totp_ok(user.totp_secret, code):
+        accepted = False
+
+    def record() -> str | None:
+        """The failure counted, or a new session (its id) for the user."""
+        with Session(engine) as session:
+            if not accepted:
+                accounts.failed(session, keys)
+                session.commit()
+                return None
+            accounts.succeeded(session, keys)
+            # a new session at every sign-in, and the browser's old one ended: an id planted beforehand is worth
+            # nothing
+            accounts.end_session(session, request.cookies.get(accounts.SESSION_COOKIE))
+            new_id = accounts.start_session(session, user)
+            db.audit(session, user.id, "sign-in", f"user:{user.id}")
             session.commit()
-            return page(request, "login.html", status=403, failed="That name, password or code was not accepted. "
-                        "Check them and try again.")  # fmt: skip
-        accounts.succeeded(session, keys)
-        # a new session at every sign-in, and the browser's old one ended: an id planted beforehand is worth nothing
-        accounts.end_session(session, request.cookies.get(accounts.SESSION_COOKIE))
-        session_id = accounts.start_session(session, user)
-        db.audit(session, user.id, "sign-in", f"user:{user.id}")
-        landing = "/admin" if user.role == "admin" else "/journal"
-        session.commit()
+            return new_id
+
+    session_id = await run_in_threadpool(record)
+    if session_id is None:
+        return page(request, "login.html", status=403, failed="That name, password or code was not accepted. "
+                    "Check them and try again.")  # fmt: skip
+    landing = "/admin" if user.role == "admin" else "/journal"
     answer = RedirectResponse(landing, status_code=303)
     _session_cookie(answer, request, session_id, int(accounts.SESSION_LIFETIME.total_seconds()))
     return answer
@@ -111,7 +141,10 @@ async def logout(request: Request) -> Response:
 
 
 def account_page(request: Request) -> Response:
-    return page(request, "account.html", secret=accounts.new_totp_secret(), done=request.query_params.get("done"))
+    secret = accounts.new_totp_secret()
+    uri = accounts.totp_uri(secret, request.state.user.username)
+    return page(request, "account.html", secret=secret, qr=Markup(accounts.totp_qr_svg(uri)),
+                done=request.query_params.get("done"))  # fmt: skip
 
 
 async def change_password(request: Request) -> Response:
@@ -172,10 +205,8 @@ def _my_entries(session: Session, me: db.User, child: db.Child | None = None) ->
 
 def journal_page(request: Request) -> Response:
     with Session(request.app.state.engine) as session:
-        purge_expired(session)
         me = _me(request, session)
         children = [(c, c.team.name) for c in _children(session, me)]
-        session.commit()
         return page(request, "journal.html", children=children, teams=me.teams)
 
 
@@ -512,23 +543,6 @@ def my_export(request: Request) -> Response:
         return _download(request, f"records-{me.username}", _adult_records(session, me), _about(me))
 
 
-def purge_expired(session: Session) -> int:
-    """Delete the journal entries older than the retention setting; how many went."""
-    days = retention_days(session)
-    cutoff = db.now() - timedelta(days=days)
-    old = list(session.scalars(select(db.JournalEntry.id).where(db.JournalEntry.occurred_at < cutoff)))
-    if old:
-        session.execute(delete(db.EntryVersion).where(db.EntryVersion.entry_id.in_(old)))
-        session.execute(delete(db.JournalEntry).where(db.JournalEntry.id.in_(old)))
-        db.audit(session, None, "retention-purge", f"{len(old)} entries older than {days} days")
-    return len(old)
-
-
-def retention_days(session: Session) -> int:
-    row = session.get(db.Setting, "retention_days")
-    return int(row.value) if row is not None else DEFAULT_RETENTION_DAYS
-
-
 # ---- administration -----------------------------------------------------------------------------------------------
 
 
@@ -538,7 +552,7 @@ def admin_page(request: Request) -> Response:
         users = list(session.scalars(select(db.User).order_by(db.User.username)))
         teams = list(session.scalars(select(db.Team).order_by(db.Team.name)))
         return page(request, "admin.html", users=users, all_teams=teams, roles=db.ROLES,
-                    retention=retention_days(session), done=request.query_params.get("done"))  # fmt: skip
+                    retention=retention.retention_days(session), done=request.query_params.get("done"))  # fmt: skip
 
 
 async def admin_add_user(request: Request) -> Response:
@@ -593,7 +607,7 @@ async def admin_retention(request: Request) -> Response:
             row.value = text
         db.audit(session, request.state.user.id, "retention-set", f"{int(text)} days")
         session.flush()
-        purge_expired(session)
+        retention.purge(session, "retention set")
         session.commit()
     return RedirectResponse("/admin?done=retention", status_code=303)
 
