@@ -9,14 +9,20 @@ import threading
 _resends: list[threading.Timer] = []
 
 
+#: where a KeyboardInterrupt would be lost: a finalizer (a weakref callback) and llvmlite's callbacks from C (numba
+#: storing a compiled kernel in its cache: "Exception ignored on calling ctypes callback function"), where Python
+#: prints the exception and carries on; an import (a lazy import of matplotlib, say), where an extension module
+#: interrupted in its initialisation raises ImportError instead
+_NOT_HERE = ("weakref", "importlib", "llvmlite")
+
+
 def _interrupt(signum: int, frame: object) -> None:
-    """Ctrl-C as KeyboardInterrupt, except inside a finalizer (a weakref callback), where Python would print the
-    exception and carry on, or inside an import (a lazy import of matplotlib, say), where an extension module
-    interrupted in its initialisation raises ImportError instead: there the signal is sent again a moment later,
-    to land outside it. Once one lands, the others still waiting are cancelled: a second KeyboardInterrupt while
-    the command ends from the first would replace its exit 130 by death by SIGINT (-2)."""
+    """Ctrl-C as KeyboardInterrupt, except where it would be lost or turned into another error (``_NOT_HERE``):
+    there the signal is sent again a moment later, to land outside it. Once one lands, the others still waiting
+    are cancelled: a second KeyboardInterrupt while the command ends from the first would replace its exit 130 by
+    death by SIGINT (-2)."""
     code = getattr(frame, "f_code", None)
-    if code is not None and ("weakref" in code.co_filename or "importlib" in code.co_filename):
+    if code is not None and any(place in code.co_filename for place in _NOT_HERE):
         again = threading.Timer(0.05, os.kill, (os.getpid(), signum))
         again.daemon = True  # never keeps a finished program alive
         _resends.append(again)
