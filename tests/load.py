@@ -209,7 +209,10 @@ class Load:
 
 async def _user(url: str, workload: Workload, user: int, users: int, seconds: float, start: asyncio.Event,
                 load: Load) -> None:  # fmt: skip
-    async with httpx.AsyncClient(base_url=url, timeout=120) as client:
+    # an idle connection is dropped by the client after 2 s, before the server's keep-alive timeout (uvicorn's 5 s)
+    # closes it: a user who signed in first waits for the others, and its first write on a connection the server
+    # was closing just then ended in RemoteProtocolError (CI, PostgreSQL, 50 users), where a browser retries
+    async with httpx.AsyncClient(base_url=url, timeout=120, limits=httpx.Limits(keepalive_expiry=2.0)) as client:
         try:
             await workload.begin(client, user)
         except (httpx.TransportError, AssertionError) as error:
