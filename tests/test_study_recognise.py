@@ -59,4 +59,7 @@ def test_after_two_weeks_a_responsive_history_is_not_the_worse_judge(result):
     *_, early = result.findings
     assert "14 days" in early.statistic
     assert early.verdict != "contradicted"
-    assert early.estimate.value > 0.0
+    # the quick size cannot see the sign (on model v3's refit: -.017 [-.150, +.117] quick, +.152 supported at full
+    # size, calibration-runs/2026-12-08-model-v3-change-recognise.txt); what it can check is that the interval
+    # reaches the expected side, where model v2d's lay wholly on the other
+    assert early.estimate.high > 0.0
