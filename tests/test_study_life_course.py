@@ -37,12 +37,23 @@ def test_every_readout_is_clearly_related_to_the_state_it_reads(result):
     assert (stable["r_with_model"] > 0.3).all()
 
 
-def test_security_follows_a_lasting_change_of_care_in_its_direction(result):
-    improved, worsened = (f for f in result.findings if f.claim == "S8" and "care " in f.statistic)
-    assert "improved" in improved.statistic
-    assert improved.verdict == "supported"
+def test_security_follows_a_lasting_change_of_care_for_the_worse(result):
+    _, worsened = (f for f in result.findings if f.claim == "S8" and "care " in f.statistic)
     assert "worsened" in worsened.statistic
     assert worsened.verdict == "supported"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="model v3's refit (quick size): care improved from 3 to 15 years raises the share secure at 19 by +0.02 "
+    "[-0.013, +0.053] (the model's own read-out .54 -> .58), where care worsened lowers it by -0.31 [-0.40, -0.21]: "
+    "a prediction of model v3 reported as it came out, its cause not analysed (a candidate: a child whose "
+    "strategy deactivates bids little, so learns little of better care) (closing note of issues 24 and 25)",
+)
+def test_security_follows_a_lasting_change_of_care_for_the_better(result):
+    improved, _ = (f for f in result.findings if f.claim == "S8" and "care " in f.statistic)
+    assert "improved" in improved.statistic
+    assert improved.verdict == "supported"
 
 
 def test_continuity_is_lower_when_care_changes(result):
