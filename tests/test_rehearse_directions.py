@@ -78,7 +78,15 @@ def test_responsive_play_raises_exploration_across_the_term(scenario: str, slow_
     [
         ("drop-off", "ignore"),
         ("drop-off", "redirect_sharply"),
-        ("hard-task", "ignore"),
+        pytest.param(
+            "hard-task",
+            "ignore",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="model v3's refit: a term of ignoring lowers exploration by -0.026 [-0.057, +0.006] over 20 "
+                "children, in the documented direction but not clear of 0 (closing note of issues 24 and 25)",
+            ),
+        ),
         ("hard-task", "redirect_sharply"),
         ("setback", "ignore"),
         ("setback", "redirect_sharply"),
@@ -100,10 +108,18 @@ def test_ignoring_or_redirecting_sharply_ends_below_responsive_play(scenario: st
     assert below.high < 0, below
 
 
+#: model v3's refit (closing note of issues 24 and 25): at the end of a hard-task term, trust under the intermittent
+#: baseline is above the rejecting one's by +0.006 [-0.005, +0.017] over 20 children, not clear of 0
+TRUST_NOT_APART = pytest.mark.xfail(strict=True, reason="hard-task: trust, intermittent minus rejecting, +0.006 "
+                                    "[-0.005, +0.017] on model v3's refit")  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("scenario", "key", "higher", "lower"),
     [
-        (scenario, key, higher, lower)
+        pytest.param(scenario, key, higher, lower, marks=TRUST_NOT_APART)
+        if (scenario, key, higher, lower) == ("hard-task", "trust", "intermittent", "rejecting")
+        else (scenario, key, higher, lower)
         for scenario in ("drop-off", "hard-task", "new-avoidant")
         for key, higher, lower in (
             ("exploration", "responsive", "intermittent"),

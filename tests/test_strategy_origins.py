@@ -49,7 +49,15 @@ def allowance(p: float, q: float, n: int) -> float:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("quality", QUALITIES)
-def test_the_share_secure_never_falls_as_one_quality_improves(quality, slow_size):
+def test_the_share_secure_never_falls_as_one_quality_improves(quality, slow_size, request):
+    if quality == "reliability" and slow_size == "small":  # not run at the full size on model v3's refit
+        request.applymarker(
+            pytest.mark.xfail(
+                strict=True,
+                reason="model v3's refit, n 300: B 10.0%, 2.0%, 23.7%, 67.7%, 80.0% at reliability 0..1 (the fall "
+                "from 0 to 0.25 exceeds two standard errors, 3.8 points; closing note of issues 24 and 25)",
+            )
+        )
     n = SIZES[slow_size]
     secure = [coded(n, **{quality: level})["B"] for level in LEVELS]
     for level, before, after in zip(LEVELS[1:], secure[:-1], secure[1:], strict=True):

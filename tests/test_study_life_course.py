@@ -89,10 +89,20 @@ def test_change_is_split_into_development_and_measurement_error(result):
     # interval (under changing care, 16 -> 19 comes after every change of care, and at quick size its corrected r
     # reaches the cap: 0.750 observed, retest .70 and .78)
     assert (continuity["change_in_child"] >= 0).all()
-    assert (continuity.loc[continuity["arm"] == "stable care", "change_in_child"] > 0).all()
     retest = result.tables["reliability"]["r_retest"]
     assert (retest > 0.3).all()
     assert (retest < 0.999).all()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="model v3's refit (quick size): under stable care from 16 to 19 years the corrected r reaches its cap of "
+    "1 (observed .70 against the state of mind's same-day retest r .64 and .79), so the change left to the child is "
+    "0; every other interval's is above 0 (closing note of issues 24 and 25)",
+)
+def test_under_stable_care_the_children_change_at_every_interval(result):
+    continuity = result.tables["continuity"]
+    assert (continuity.loc[continuity["arm"] == "stable care", "change_in_child"] > 0).all()
 
 
 def test_school_outcomes_come_from_classes_of_simulated_children(result):
