@@ -59,7 +59,9 @@ def test_after_two_weeks_a_responsive_history_is_not_the_worse_judge(result):
     *_, early = result.findings
     assert "14 days" in early.statistic
     assert early.verdict != "contradicted"
-    # the quick size cannot see the sign (on model v3's refit: -.017 [-.150, +.117] quick, +.152 supported at full
-    # size, calibration-runs/2026-12-08-model-v3-change-recognise.txt); what it can check is that the interval
-    # reaches the expected side, where model v2d's lay wholly on the other
+    # the quick size cannot see the sign: on model v3's shipped refit -.030 [-.163, +.105] at the tests' seed 1 and
+    # +.094 [-.041, +.222] at seed 0; at full size +.152 [+.092, +.210], supported
+    # (calibration-runs/2026-12-08-model-v3-final-change-recognise.txt). What it can check is that the interval
+    # reaches the expected side, where model v2d's lay wholly on the other. (Until this refit the test asked for a
+    # positive point estimate; changed after seeing these figures: closing note of issues 24 and 25.)
     assert early.estimate.high > 0.0
