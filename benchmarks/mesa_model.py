@@ -21,6 +21,29 @@ Brought to model v2c (issue 23): an answer won only by amplifying teaches
 unavailability (``model.caregiving.credit_to_figure``); before, any answer taught
 availability, which newborns and familiar figures barely show.
 
+Brought to model v3, part 1 (issue 24): a tantrum is a bid of full intensity,
+answered or not like any bid and learned from; amplifying is called for by
+unavailability beyond ``inconsistency_tolerance``, not by warmth; a repair's
+latency counts on the moment scale (``repair_timescale_minutes``); an avoidant
+child's attention to the toys is display, not exploration, so exploration is
+held back by the arousal felt. The display itself (``distress_shown``,
+``attention_to_toys``: model/display.py) feeds nothing back into the dynamics
+and is not kept here.
+
+Brought to model v3, part 2 (issue 25): fear learned over months (each alarming
+moment adds to the relationship's alarm history, which slows the extinction of
+fear, is forgotten over a year and is taken back by the repair of the rupture it
+opened: model/fright.py); care that drifts (each relationship's drift of care, an
+Ornstein-Uhlenbeck process in logit units stepped once a day before the figures'
+attention, moves the figure's consistency, sensitivity, reliability,
+appropriateness and warmth: model/drift.py, its normal deviates drawn from the
+Mesa model's own stream); and memory (model/working_model.py): each relationship's
+evidence, a pseudo-count of the outcomes learned from that fades over months; the
+hierarchy reads trust by its lower confidence bound; an insecure prototype's
+miscues draw less warmth from a figure still new; an indiscriminate bid teaches
+nothing of the figure; the general prior is a prototype whose evidence accumulates
+over a sensitive period and follows the working models weighted by their evidence.
+
 Run ``python benchmarks/mesa_model.py`` for a small timing.
 """
 
@@ -44,15 +67,33 @@ from securebase.engine.simulation import Simulation, draw_figures
 from securebase.model.anxiety import secure_base
 from securebase.model.bids import ONSET_WIDTH_YEARS, ONSET_YEARS
 from securebase.model.caregiving import credit_to_figure
-from securebase.model.exploration import diverted_anxiety, encouraged
-from securebase.model.fright import fright
+from securebase.model.drift import drift_persistence, drift_step, drifted, normal_deviate
+from securebase.model.exploration import encouraged
+from securebase.model.fright import (
+    extinction_with_history,
+    forget_alarm,
+    fright,
+    history_after_repair,
+    remember_alarm,
+)
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import ADULT_RUPTURE as KERNEL_ADULT_RUPTURE
 from securebase.model.state import CHILD_RUPTURE as KERNEL_CHILD_RUPTURE
 from securebase.model.state import FIGURE_TRAITS, NEWBORN_PRIOR, NO_RUPTURE, SETTINGS
 from securebase.model.temperament import draw_temperament
-from securebase.model.timescale import DAYS_PER_YEAR
-from securebase.model.working_model import filtered_weight, grow_familiarity, reach, strategy_target
+from securebase.model.timescale import DAYS_PER_YEAR, MINUTES_PER_DAY
+from securebase.model.working_model import (
+    add_evidence,
+    credible,
+    discriminating,
+    filtered_weight,
+    forget_evidence,
+    grow_familiarity,
+    miscued_warmth,
+    prototype_rate,
+    reach,
+    strategy_target,
+)
 from securebase.scenario import Scenario
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -65,10 +106,20 @@ ADULT_RUPTURE, CHILD_RUPTURE = "adult", "child"
 # ---- the age-dependent rates (securebase.model.timescale, one child at a time) ----
 
 
+def falling_with_age(age_days: float, floor: float, timescale_years: float) -> float:
+    """1 at birth, falling with age over ``timescale_years`` towards ``floor``, never below it."""
+    years = int(age_days) / DAYS_PER_YEAR  # rates by whole day of age, as securebase's tables
+    return floor + (1.0 - floor) * math.exp(-years / timescale_years)
+
+
 def plasticity(age_days: float, p: ModelParameters) -> float:
     """Multiplier of learning rates: 1 at birth, slowing with age, never below the floor."""
-    years = int(age_days) / DAYS_PER_YEAR  # rates by whole day of age, as securebase's tables
-    return p.plasticity_floor + (1.0 - p.plasticity_floor) * math.exp(-years / p.plasticity_timescale_years)
+    return falling_with_age(age_days, p.plasticity_floor, p.plasticity_timescale_years)
+
+
+def prototype_plasticity(age_days: float, p: ModelParameters) -> float:
+    """The weight of a day's experience in the prototype (the general prior): its sensitive period."""
+    return falling_with_age(age_days, p.prototype_plasticity_floor, p.prototype_sensitive_years)
 
 
 def internalisation(age_days: float, p: ModelParameters) -> float:
@@ -176,10 +227,20 @@ class Relationship:
     rupture_elapsed_days: float = 0.0
     rupture_due_days: float = 0.0
     rupture_will_repair: bool = False
+    #: the frights of the alarm that opened the pending adult rupture: what its repair takes back from the history
+    rupture_alarm: float = 0.0
+    #: accumulated fright from the figure's alarming moments, forgotten over months (model/fright.py)
+    alarm_history: float = 0.0
+    #: how far the figure's caregiving has drifted from its drawn level, in logit units (model/drift.py)
+    care_drift: float = 0.0
+    #: outcomes (a pseudo-count that fades over months) the working model of the figure rests on
+    evidence: float = 0.0
 
 
 #: the working-model expectations a new relationship takes from the child's general prior, and that settle daily
 PRIOR_SEEDED = ("trust", "unpredictability", "fear", "gain", "rejection", "unavailability")
+#: what a relationship carries of its past besides its expectations (model v3 part 2), taken over from a Simulation
+RELATIONSHIP_MEMORY = ("rupture_alarm", "alarm_history", "care_drift", "evidence")
 
 
 class ChildAgent(mesa.Agent):
@@ -209,6 +270,8 @@ class ChildAgent(mesa.Agent):
         self.prior_gain = NEWBORN_PRIOR["gain"]
         self.prior_rejection = NEWBORN_PRIOR["rejection"]
         self.prior_unavailability = NEWBORN_PRIOR["unavailability"]
+        #: days of experience, weighted by the sensitive period, the prototype rests on
+        self.prior_evidence = 0.0
         self.relationships = relationships
         #: the last episode's bid (index into BID_TYPES), None when the child did not bid
         self.bid_type: int | None = None
@@ -223,12 +286,25 @@ class ChildAgent(mesa.Agent):
             setattr(relationship, name, getattr(self, f"prior_{name}"))
         relationship.familiarity = familiarity
         relationship.rupture_kind = None
+        # no history of alarm with a new person, whose care starts at its drawn level, and no evidence of it yet
+        relationship.alarm_history = 0.0
+        relationship.care_drift = 0.0
+        relationship.evidence = 0.0
 
     def start_day(self) -> None:
-        """Each figure's attention today: full, or a lapse with probability 1 - consistency."""
+        """A day of each relationship's drift of care, then each figure's attention today: full, or a lapse with
+        probability 1 - consistency (as the drift moves it)."""
+        p = self.model.params
+        if p.care_drift_sd_logit > 0.0:  # as the engine: no drift, no draws
+            persistence = drift_persistence(1.0, p.care_drift_timescale_days)
+            for relationship in self.relationships:
+                deviate = normal_deviate(self.random.random(), self.random.random())
+                relationship.care_drift = drift_step(
+                    relationship.care_drift, persistence, p.care_drift_sd_logit, deviate
+                )
         for relationship in self.relationships:
-            full = self.random.random() < relationship.consistency
-            relationship.attention = 1.0 if full else self.model.params.lapse_attention
+            full = self.random.random() < drifted(relationship.consistency, relationship.care_drift)
+            relationship.attention = 1.0 if full else p.lapse_attention
 
     def episode(self, setting: int) -> None:
         """One episode of need, in ``setting`` (index into SETTINGS): securebase.model.step.episode."""
@@ -250,7 +326,9 @@ class ChildAgent(mesa.Agent):
         best = -1.0
         for relationship, here in zip(self.relationships, present, strict=True):
             if here:
-                score = secure_base(relationship.trust, relationship.fear, relationship.familiarity)
+                # trust read by its lower confidence bound: a figure known from few outcomes is not yet relied on
+                trusted = credible(relationship.trust, relationship.evidence, p.prototype_weight, p.uncertainty_caution)
+                score = secure_base(trusted, relationship.fear, relationship.familiarity)
                 with_figure = max(with_figure, score)
                 relationship.familiarity = grow_familiarity(
                     relationship.familiarity, dt_days, p.familiarity_timescale_days
@@ -288,8 +366,18 @@ class ChildAgent(mesa.Agent):
         gain = target.gain
         # signals reach a figure as far as it is familiar (or the child's signals are still undirected)
         addressed = reach(target.familiarity, undirected(self.age_days, p), self.prior_trust, p.indiscriminate_approach)
+        # only the part of the bid addressed to the figure as a known figure (not indiscriminately) teaches of it
+        share = discriminating(reach(target.familiarity, undirected(self.age_days, p), 0.0, 0.0), addressed)
         intensity = clip(anxiety * math.exp(gain + p.signal_noise * noise)) * addressed
         weight = learning_weight(anxiety, plast, p)
+        # the figure's caregiving now: its drawn qualities moved by the drift of care; an insecure prototype's
+        # miscues draw less warmth from a figure new to the child
+        sensitivity = drifted(target.sensitivity, target.care_drift)
+        reliability = drifted(target.reliability, target.care_drift)
+        appropriateness = drifted(target.appropriateness, target.care_drift)
+        warmth = miscued_warmth(
+            drifted(target.warmth, target.care_drift), self.prior_gain, target.familiarity, p.gain_limit, p.miscue
+        )
         anxiety_after = anxiety
 
         # whether to bid follows the habitual signal; the noise only varies how hard. Aroused past the threshold
@@ -299,12 +387,12 @@ class ChildAgent(mesa.Agent):
         answered = warm = False
         if bidding or cue:
             # noticed (an attentive, sensitive figure notices weak bids too), answered, and warmly or not
-            notice = 1.0 - (1.0 - target.sensitivity * target.attention) * (1.0 - intensity)
-            answered = self.random.random() < notice and self.random.random() < target.reliability
-            warm = answered and self.random.random() < target.warmth
+            notice = 1.0 - (1.0 - sensitivity * target.attention) * (1.0 - intensity)
+            answered = self.random.random() < notice and self.random.random() < reliability
+            warm = answered and self.random.random() < warmth
         if warm:
             soothing = min(p.soothing * self.soothability, 1.0)
-            anxiety_after = anxiety * (1.0 - soothing * (p.fit_floor + (1.0 - p.fit_floor) * target.appropriateness))
+            anxiety_after = anxiety * (1.0 - soothing * (p.fit_floor + (1.0 - p.fit_floor) * appropriateness))
         elif bidding:
             anxiety_after = anxiety + (1.0 - anxiety) * p.unanswered_distress * intensity
         if bidding:
@@ -313,42 +401,31 @@ class ChildAgent(mesa.Agent):
         # a bid teaches whatever its outcome, a cue only when answered: expected warmth, its squared surprise,
         # rebuffs and unanswered bids, by the delta rule (filtered by the prior while the figure is new);
         # the signalling gain moves towards what those expectations call for
+        ordinary = clip(anxiety * math.exp(p.signal_noise * noise)) * addressed
         if bidding or answered:
-            taken = filtered_weight(
-                weight, warm, self.prior_gain, target.familiarity, p.gain_limit, p.defensive_exclusion,
-                p.lapse_overweighting,
-            )  # fmt: skip
-            surprise = (1.0 if warm else 0.0) - target.trust
-            target.unpredictability += taken * (surprise * surprise - target.unpredictability)
-            target.trust += taken * surprise
-            if bidding:
-                # an answer won only by amplifying teaches that the figure is not available to ordinary bids
-                unanswered = 1.0
-                if answered:
-                    ordinary = clip(anxiety * math.exp(p.signal_noise * noise)) * addressed
-                    unanswered = 1.0 - credit_to_figure(target.sensitivity, target.attention, ordinary, intensity)
-                target.unavailability += taken * (unanswered - target.unavailability)
-            if answered:
-                target.rejection += taken * ((0.0 if warm else 1.0) - target.rejection)
-            wanted = strategy_target(
-                target.rejection, target.unavailability, p.rejection_drive, p.unavailability_drive,
-                p.strategy_tolerance, p.gain_limit,
-            )  # fmt: skip
-            target.gain = gain + p.gain_learning_rate * plast * (wanted - gain)
-        # time with a figure that does not frighten slowly undoes fear of it
-        target.fear *= 1.0 - weight * p.fear_extinction
+            self.learn(target, answered, warm, bidding, weight, ordinary, intensity, plast, share, sensitivity, p)
+        # time with a figure that does not frighten slowly undoes fear of it, the slower the longer the history of
+        # alarm with it
+        extinction = extinction_with_history(p.fear_extinction, target.alarm_history, p.alarm_history_scale)
+        target.fear *= 1.0 - weight * extinction
 
-        # alarm: the figure's anomalous moments and losses of temper frighten the child, less with a sensitive figure
+        # alarm: the figure's anomalous moments and losses of temper frighten the child, less with a sensitive
+        # figure, and add to the history of alarm; ``alarm`` is what a repair of the rupture they open takes back
+        alarm = 0.0
         anomalous = self.random.random() < target.anomalous_rate * dt_days
         if anomalous:
-            scare = fright(target.anomalous_severity, target.sensitivity, p.sensitivity_moderation)
+            scare = fright(target.anomalous_severity, sensitivity, p.sensitivity_moderation)
             target.fear += p.fear_learning_rate * plast * scare * (1.0 - target.fear)
+            target.alarm_history = remember_alarm(target.alarm_history, scare)
             anxiety_after += (1.0 - anxiety_after) * p.rupture_anxiety * scare
+            alarm += scare
         temper = self.random.random() < target.rupture_rate * dt_days
         if temper:
-            scare = fright(p.temper_severity, target.sensitivity, p.sensitivity_moderation)
+            scare = fright(p.temper_severity, sensitivity, p.sensitivity_moderation)
             target.fear += p.fear_learning_rate * plast * scare * (1.0 - target.fear)
+            target.alarm_history = remember_alarm(target.alarm_history, scare)
             anxiety_after += (1.0 - anxiety_after) * p.rupture_anxiety
+            alarm += scare
         self.temper = temper
         adult_rupture = anomalous or temper
         tantrum_probability = (
@@ -356,12 +433,25 @@ class ChildAgent(mesa.Agent):
         )
         tantrum = self.random.random() < tantrum_probability
         if tantrum:
+            # a tantrum is a bid of full intensity: always noticed, answered or not, warmly or not, with the costs
+            # of a bid not met warmly, and learned from like any bid
             anxiety_after += (1.0 - anxiety_after) * p.tantrum_anxiety
+            tantrum_answered = self.random.random() < reliability
+            tantrum_warm = tantrum_answered and self.random.random() < warmth
+            if tantrum_warm:
+                soothing = min(p.soothing * self.soothability, 1.0)
+                anxiety_after *= 1.0 - soothing * (p.fit_floor + (1.0 - p.fit_floor) * appropriateness)
+            else:
+                anxiety_after += (1.0 - anxiety_after) * p.unanswered_distress
+            self.learn(
+                target, tantrum_answered, tantrum_warm, True, weight, ordinary, 1.0, plast, share, sensitivity, p
+            )
         # a relationship holds one pending rupture, the adult's first; the figure's habits decide if and when
         # it is repaired
         if (adult_rupture or tantrum) and target.rupture_kind is None:
             will_repair = self.random.random() < target.repair_propensity
             target.rupture_kind = ADULT_RUPTURE if adult_rupture else CHILD_RUPTURE
+            target.rupture_alarm = alarm
             target.rupture_elapsed_days = 0.0
             if will_repair:
                 target.rupture_due_days = -target.repair_latency_days * math.log1p(-self.random.random())
@@ -369,6 +459,35 @@ class ChildAgent(mesa.Agent):
                 target.rupture_due_days = p.unrepaired_after_days
             target.rupture_will_repair = will_repair
         return anxiety_after
+
+    def learn(self, target: Relationship, answered: bool, warm: bool, bidding: bool, weight: float, ordinary: float,
+              intensity: float, plast: float, share: float, sensitivity: float, p: ModelParameters) -> None:  # fmt: skip
+        """Learn from one outcome with ``target``: expected warmth, its squared surprise, rebuffs and unanswered
+        bids, by the delta rule (filtered by the prior while the figure is new); the signalling gain moves
+        towards what those expectations call for. ``ordinary`` is the bid's intensity with an open signal;
+        ``share`` the part of the bid addressed to the figure as a known figure, the part that teaches of it and
+        counts as evidence; ``sensitivity`` the figure's as its care has drifted."""
+        taken = share * filtered_weight(
+            weight, warm, self.prior_gain, target.familiarity, p.gain_limit, p.defensive_exclusion,
+            p.lapse_overweighting,
+        )  # fmt: skip
+        target.evidence = add_evidence(target.evidence, share)  # one step per episode
+        surprise = (1.0 if warm else 0.0) - target.trust
+        target.unpredictability += taken * (surprise * surprise - target.unpredictability)
+        target.trust += taken * surprise
+        if bidding:
+            # an answer won only by amplifying teaches that the figure is not available to ordinary bids
+            unanswered = 1.0
+            if answered:
+                unanswered = 1.0 - credit_to_figure(sensitivity, target.attention, ordinary, intensity)
+            target.unavailability += taken * (unanswered - target.unavailability)
+        if answered:
+            target.rejection += taken * ((0.0 if warm else 1.0) - target.rejection)
+        wanted = strategy_target(
+            target.rejection, target.unavailability, p.rejection_drive, p.unavailability_drive,
+            p.strategy_tolerance, p.inconsistency_tolerance, p.gain_limit,
+        )  # fmt: skip
+        target.gain += p.gain_learning_rate * plast * (wanted - target.gain)
 
     def resolve_ruptures(self, present: list[bool], plast: float, dt_days: float, p: ModelParameters) -> None:
         """Repairs and unrepaired ruptures that fall due: trust, fear and anxiety after them."""
@@ -383,13 +502,19 @@ class ChildAgent(mesa.Agent):
             if relationship.rupture_will_repair:
                 if not here:  # a repair needs the figure with the child: it waits for their next time together
                     continue
-                # a repair mends less the later it comes
-                effectiveness = math.exp(-relationship.rupture_elapsed_days / p.repair_timescale_days)
+                # a repair mends less the later it comes, on the moment scale
+                effectiveness = math.exp(
+                    -relationship.rupture_elapsed_days * MINUTES_PER_DAY / p.repair_timescale_minutes
+                )
                 trust = relationship.trust
                 relationship.trust = clip(trust + weight * p.repair_trust_gain * effectiveness * (1.0 - trust))
                 if relationship.rupture_kind == ADULT_RUPTURE:
-                    # the rupture frightened the child; a repair takes that back
+                    # the rupture frightened the child; a repair takes that back, and from the history of alarm
+                    # the alarm that opened it, as far as the repair works
                     relationship.fear *= 1.0 - p.fear_learning_rate * plast * effectiveness
+                    relationship.alarm_history = history_after_repair(
+                        relationship.alarm_history, relationship.rupture_alarm, effectiveness
+                    )
                 soothing = max(soothing, p.repair_soothing * effectiveness)
             else:
                 relationship.trust = clip(relationship.trust - weight * p.unrepaired_trust_cost * relationship.trust)
@@ -401,11 +526,9 @@ class ChildAgent(mesa.Agent):
 
         ``best`` is how far ``target`` is a secure base to the child (its hierarchy's score).
         """
-        # an avoidant child (suppressed gain) keeps exploring while aroused, as a diversion
-        gain = target.gain if target is not None else self.prior_gain
-        held_back = diverted_anxiety(self.anxiety, gain, p.gain_limit, p.exploration_diversion)
+        # the arousal felt holds exploring back (an avoidant child's attention to the toys is display, not this)
         floor = p.exploration_floor
-        level = clip((1.0 - held_back) * (floor + (1.0 - floor) * self.felt_security))
+        level = clip((1.0 - self.anxiety) * (floor + (1.0 - floor) * self.felt_security))
         support = 0.0
         if target is not None:
             # a trusted, supportive figure encourages exploring and multiplies what it teaches; an intrusive
@@ -422,22 +545,29 @@ class ChildAgent(mesa.Agent):
         self.competence += rate * level * math.exp(-z * z) * boost * (1.0 - self.competence)
 
     def end_day(self) -> None:
-        """Once a day: the general prior follows the working models, which drift towards it."""
+        """Once a day: the general prior (a prototype whose evidence accumulates over a sensitive period) follows
+        the working models, each weighted by the evidence it rests on, and they drift towards it; the evidence of
+        each relationship and its history of alarm fade."""
         p = self.model.params
         plast = plasticity(self.age_days, p)
-        prior_rate = p.prior_rate_per_day * plast
+        today = prototype_plasticity(self.age_days, p)
+        prior_rate = prototype_rate(today, self.prior_evidence, p.prior_rate_per_day)
+        self.prior_evidence += today
         pull = p.prototype_pull_per_day * plast
         known = [relationship for relationship in self.relationships if relationship.known]
-        if not known:
-            return
+        evidence = sum(relationship.evidence for relationship in known)
         for name in PRIOR_SEEDED:
-            mean = sum(getattr(relationship, name) for relationship in known) / len(known)
             prior = getattr(self, f"prior_{name}")
-            prior += prior_rate * (mean - prior)
-            setattr(self, f"prior_{name}", prior)
+            if evidence > 0.0:
+                mean = sum(relationship.evidence * getattr(relationship, name) for relationship in known) / evidence
+                prior += prior_rate * (mean - prior)
+                setattr(self, f"prior_{name}", prior)
             for relationship in known:
                 value = getattr(relationship, name)
                 setattr(relationship, name, value + pull * (prior - value))
+        for relationship in self.relationships:
+            relationship.evidence = forget_evidence(relationship.evidence, 1.0, p.evidence_memory_days)
+            relationship.alarm_history = forget_alarm(relationship.alarm_history, 1.0, p.alarm_memory_days)
 
 
 # ---- the model ----
@@ -519,6 +649,7 @@ class SecureBaseModel(mesa.Model):
                     rupture_elapsed_days=float(children.rupture_elapsed_days[i, k]),
                     rupture_due_days=float(children.rupture_due_days[i, k]),
                     rupture_will_repair=bool(children.rupture_will_repair[i, k]),
+                    **{name_: float(getattr(children, name_)[i, k]) for name_ in RELATIONSHIP_MEMORY},
                 )
                 for k, name in enumerate(figures.names)
             ]
@@ -533,6 +664,7 @@ class SecureBaseModel(mesa.Model):
                 setattr(child, name, float(getattr(children, name)[i]))
             for name in PRIOR_SEEDED:
                 setattr(child, f"prior_{name}", float(getattr(children, f"prior_{name}")[i]))
+            child.prior_evidence = float(children.prior_evidence[i])
         model.joined = {k for k in range(len(figures.names)) if figures.active[:, k].all()}
         model._collect()
         return model

@@ -22,6 +22,9 @@ as CSV under --out:
   The model has no drift of care: every family's qualities stay where they were drawn, so drift contributes 0.
 - ``recognise``: the recognise study (S10) at full size, its findings, and a diagnosis after 14 days: what each
   history expects of a stranger on entry and whom it chooses (the most or least known candidate).
+- ``teacher``: a responsive or a rejecting teacher from 5 to 7 years against the drawn one (paired per child),
+  and trust in the next teacher at its start and two years on (model v3 part 2: evidence from a teacher
+  generalises to the prototype in proportion to contact).
 - ``drift``: care that drifts, emulated through ``change_care`` (each family's five qualities on an AR(1) path
   in logit units around their drawn level; exploratory sizes, --drift-rho-year and --drift-sd-logit): the observed
   sensitivity from 7 weeks to 24 months (Kemppinen et al. 2006's interval, at the cohort's base rates) and the
@@ -56,9 +59,11 @@ from securebase.instruments.sensitivity import observed_sensitivity
 from securebase.instruments.ssp_coding import code
 from securebase.instruments.strange_situation import observe_strange_situation
 from securebase.model import recognition
+from securebase.model.anxiety import security_alone
 from securebase.model.state import QUALITIES, STRATEGIES
 from securebase.model.strategy import SECURE, classify
-from securebase.model.timescale import DAYS_PER_YEAR
+from securebase.model.timescale import DAYS_PER_YEAR, days_of_age, internalisation_by_day
+from securebase.scenario.caregiving import preset_means
 from securebase.scenario.schema import Scenario
 from securebase.studies import life_course
 from securebase.studies import recognise as recognise_study
@@ -84,6 +89,12 @@ REUNION_YEARS: tuple[float, ...] = (4.0, 6.0)
 BOOTSTRAP = 200
 #: fewer children leave a correlation or a share without meaning (a class may be empty)
 MIN_CHILDREN = 10
+
+
+def internalisation(age_days: np.ndarray, params) -> np.ndarray:
+    """What each child has internalised of its prototype at its age (model.timescale)."""
+    table = internalisation_by_day(params.internalisation_max, params.internalisation_timescale_years)
+    return table.take(days_of_age(age_days))
 
 
 def day_of_months(months: float) -> int:
@@ -152,6 +163,10 @@ def read_children(simulation: Simulation, instrument_read: bool = True) -> pd.Da
             "gain": c.gain[:, k],
             "strategy": strategy,
             "prior_trust": c.prior_trust,
+            # what the child carries when no figure is there (model.anxiety.security_alone): the prototype's part
+            "security_alone": security_alone(
+                internalisation(c.age_days, simulation.params), c.prior_trust, c.prior_fear
+            ),
             "reunion": reunion.reindex(np.arange(c.n)).to_numpy(object),
         }
     )
@@ -195,6 +210,7 @@ def measure_change(n: int, seed: int, calibration: Calibration, out: Path) -> No
             row["trust"] = fmt(methods.mean(part["trust"].to_numpy()))
             row["fear"] = f"{part['fear'].mean():.3f}"
             row["prior trust"] = fmt(methods.mean(part["prior_trust"].to_numpy()))
+            row["security alone"] = fmt(methods.mean(part["security_alone"].to_numpy()))
             rows.append(row)
     table(pd.DataFrame(rows), out, "change-at-48-months")
 
@@ -228,6 +244,9 @@ def measure_change(n: int, seed: int, calibration: Calibration, out: Path) -> No
                     "prior trust (paired)": fmt(
                         methods.paired_difference(a["prior_trust"].to_numpy(), b["prior_trust"].to_numpy()), 4
                     ),
+                    "security alone (paired)": fmt(
+                        methods.paired_difference(a["security_alone"].to_numpy(), b["security_alone"].to_numpy()), 4
+                    ),
                 }
             )
     table(pd.DataFrame(rows), out, "change-contrasts")
@@ -249,6 +268,70 @@ def measure_change(n: int, seed: int, calibration: Calibration, out: Path) -> No
                 }
             )
     table(pd.DataFrame(rows), out, "change-equal-exposure")
+
+
+# ---- a secure teacher, and the next teacher (model v3 part 2: evidence generalises in proportion to contact) -----
+
+#: the first teacher from 5 to 7 years, the next from 7 years; read at the next teacher's start and 2 years on
+TEACHER_YEARS: tuple[float, float, float] = (5.0, 7.0, 9.0)
+
+
+def teacher_scenario(n: int) -> Scenario:
+    """n children from birth with a normative parent; a teacher from 5 to 7 years, the next from 7 years (each
+    about a third of the child's episodes: a daytime figure)."""
+    first, second, end = (round(y * DAYS_PER_YEAR) for y in TEACHER_YEARS)
+    teacher = {"role": "teacher", "caregiving": "normative", "availability": {"home": 0.3}}
+    return Scenario(
+        name="measure-teacher",
+        population={"n_children": n, "start_age_years": 0.0},
+        figures=[
+            {"name": CAREGIVER, "caregiving": "normative", "availability": {"home": 0.9}},
+            {"name": "teacher", **teacher, "from_day": first},
+            {"name": "next_teacher", **teacher, "from_day": second},
+        ],
+        events=[{"kind": "leave", "figure": "teacher", "day": second}],
+        schedule={"days": end + 1},
+    )
+
+
+def measure_teacher(n: int, seed: int, calibration: Calibration, out: Path) -> None:
+    """Trust in the next teacher after two years with a secure (responsive) teacher, against the same children
+    with an insecure (rejecting) one and with the drawn (normative) one, paired per child (issue 25: +0.00007 in
+    model v2d)."""
+    first, second, end = (round(y * DAYS_PER_YEAR) for y in TEACHER_YEARS)
+    main = Simulation(teacher_scenario(n), seed=seed, params=calibration.params, kernel=KERNEL)
+    run_until(main, first, NoProgress())
+    everyone = np.arange(n)
+    arms = {"drawn (normative)": main}
+    for name, preset in (("responsive", "responsive"), ("rejecting", "rejecting")):
+        branch = main.fork()
+        branch.change_care("teacher", preset_means(preset), who=everyone)
+        arms[name] = branch
+    read: dict[str, dict[str, np.ndarray]] = {}
+    for name, simulation in arms.items():
+        run_until(simulation, second + 14, NoProgress())
+        c, j = simulation.children, simulation.figures.index("next_teacher")
+        read[name] = {
+            "prior trust at 7 years + 14 days": c.prior_trust.copy(),
+            "next teacher, 14 days": c.trust[:, j].copy(),
+        }
+        run_until(simulation, end, NoProgress())
+        read[name]["next teacher, 2 years on"] = c.trust[:, j].copy()
+        read[name]["prior trust, 9 years"] = c.prior_trust.copy()
+    rows = []
+    for name in ("responsive", "rejecting"):
+        for what in read[name]:
+            rows.append(
+                {
+                    "first teacher": name,
+                    "read": what,
+                    "mean": f"{read[name][what].mean():.4f}",
+                    "minus drawn teacher (paired)": fmt(
+                        methods.paired_difference(read[name][what], read["drawn (normative)"][what]), 4
+                    ),
+                }
+            )
+    table(pd.DataFrame(rows), out, "teacher-generalises")
 
 
 # ---- stability of security from infancy --------------------------------------------------------------------------
@@ -588,8 +671,9 @@ def measure_recognise(size: str, seed: int, calibration: Calibration, out: Path)
     run_until(simulation, recognise_study.EARLY_DAY, NoProgress())
     trust, fear, known = c.trust[:, columns], c.fear[:, columns], c.known[:, columns]
     familiarity = c.familiarity[:, columns]
-    expected = recognition.expected_support(trust, fear)
-    chosen = recognition.choose(trust, fear, known)
+    evidence = c.evidence[:, columns]
+    expected = recognition.expected_support(trust, fear, evidence, simulation.params)
+    chosen = recognition.choose(trust, fear, evidence, known, simulation.params)
     rows_index = np.arange(c.n)
     least_familiar = np.argmin(familiarity, axis=1)
     rows = []
@@ -617,10 +701,11 @@ def measure_recognise(size: str, seed: int, calibration: Calibration, out: Path)
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=("change", "stability", "retest", "recognise", "drift", "all"))
+    parser.add_argument("what", choices=("change", "stability", "retest", "recognise", "drift", "teacher", "all"))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--n-change", type=int, default=1000, help="children per history block (change)")
     parser.add_argument("--n-stability", type=int, default=2000, help="children (stability, retest)")
+    parser.add_argument("--n-teacher", type=int, default=500, help="children (teacher)")
     parser.add_argument("--drift-rho-year", type=float, default=0.5, help="emulated drift: one-year autocorrelation")
     parser.add_argument("--drift-sd-logit", type=float, default=0.5, help="emulated drift: stationary sd (logit)")
     parser.add_argument("--recognise-size", choices=("quick", "full"), default="full")
@@ -629,7 +714,7 @@ def main(argv: list[str] | None = None) -> None:
         "--out", type=Path, default=Path("securebase-output/measure-change"), help="folder for the CSV tables"
     )
     args = parser.parse_args(argv)
-    for name in ("n_change", "n_stability"):
+    for name in ("n_change", "n_stability", "n_teacher"):
         if getattr(args, name) < MIN_CHILDREN:
             parser.error(f"--{name.replace('_', '-')} has value {getattr(args, name)}; expected {MIN_CHILDREN} or more")
     if not 0.0 <= args.drift_rho_year < 1.0:
@@ -650,6 +735,7 @@ def main(argv: list[str] | None = None) -> None:
         "drift": lambda: measure_drift(
             args.n_stability, args.seed, calibration, args.drift_rho_year, args.drift_sd_logit, args.out
         ),
+        "teacher": lambda: measure_teacher(args.n_teacher, args.seed, calibration, args.out),
     }
     for name, step in steps.items():
         if args.what in (name, "all"):

@@ -24,7 +24,6 @@ from securebase.engine.simulation import CHECKPOINT_NAME, Simulation
 
 SHIPPED_FILE = Path(securebase.__file__).parent / "calibration" / "calibrated.toml"
 
-
 def other_calibration() -> Calibration:
     """The shipped calibration with a weaker, slower comfort: a model that gives other numbers."""
     params = SHIPPED.params.with_changes(soothing=0.2, base_calming=0.05)

@@ -88,12 +88,19 @@ def test_ssp_episode_pattern_of_secure_infants(infants):
     assert means.loc["second_reunion", "proximity_seeking"] > means.loc["caregiver_and_child", "proximity_seeking"]
 
 
-def test_ssp_classifies_each_care_pattern_mostly_as_theory_predicts(infants):
-    expected = {"responsive-care": "B", "rejecting-care": "A", "intermittent-care": "C", "frightening-care": "D"}
-    for care, cls in expected.items():
-        coded = ssp_coding.code(_ssp(infants[care]), np.random.default_rng(1), SHIPPED.coding)
-        share = (coded["classification"] == cls).mean()
-        assert share > 0.5, (care, ssp_coding.distribution(coded["classification"]))
+@pytest.mark.parametrize(
+    ("care", "cls"),
+    [
+        ("responsive-care", "B"),
+        ("rejecting-care", "A"),
+        ("intermittent-care", "C"),  # a strict xfail on model v3 part 2 before its refit (drift moved C to B)
+        ("frightening-care", "D"),
+    ],
+)  # fmt: skip
+def test_ssp_classifies_each_care_pattern_mostly_as_theory_predicts(infants, care, cls):
+    coded = ssp_coding.code(_ssp(infants[care]), np.random.default_rng(1), SHIPPED.coding)
+    share = (coded["classification"] == cls).mean()
+    assert share > 0.5, (care, ssp_coding.distribution(coded["classification"]))
 
 
 def test_two_coders_agree_as_real_coders_do(infants):

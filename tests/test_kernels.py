@@ -38,6 +38,8 @@ UNIT_CONSTANTS = {
     "rupture_anxiety", "tantrum_anxiety", "repair_soothing", "repair_trust_gain", "unrepaired_trust_cost",
     "fear_learning_rate", "fear_extinction", "exploration_floor", "intrusion_rate", "intrusion_cost",
     "prior_rate_per_day", "prototype_pull_per_day", "tantrum_reference_anxiety",
+    # model v3 part 2: memory
+    "prototype_plasticity_floor", "miscue",
 }  # fmt: skip
 
 
@@ -74,6 +76,13 @@ def random_population(seed: int, n: int, k: int) -> tuple[Children, Figures]:
     children.rupture_elapsed_days[:] = rng.uniform(0, 2, (n, k))
     children.rupture_due_days[:] = rng.uniform(0, 2, (n, k))
     children.rupture_will_repair[:] = rng.random((n, k)) < 0.5
+    # model v3 part 2: a history of alarm (slowing extinction) and care drifted either way
+    children.alarm_history[:] = rng.uniform(0.0, 100.0, (n, k))
+    children.care_drift[:] = rng.normal(0.0, 0.5, (n, k))
+    children.rupture_alarm[:] = rng.uniform(0.0, 1.0, (n, k))
+    # model v3 part 2: memory (evidence of the prototype in days, of each relationship in outcomes)
+    children.prior_evidence[:] = rng.uniform(0, 1500, n)
+    children.evidence[:] = rng.uniform(0, 50, (n, k))
     traits = {name: rng.random((n, k)) for name in FIGURE_TRAITS}
     traits["rupture_rate"] *= 3.0
     traits["repair_latency_days"] *= 2.0
@@ -132,7 +141,8 @@ def test_the_compiled_day_is_the_readable_day(seed: int, k: int) -> None:
     """The developmental day's timeline (attention, two episodes with their counting, the end of the day and the
     read-out) on the driver, with the compiled loops and the readable ones."""
     params = distinct_parameters(seed)
-    children, figures = random_population(seed, 30, k)
+    # 80 children: with model v3's lower-bound reading, 30 random children can pass two episodes without a bid
+    children, figures = random_population(seed, 80, k)
     results = {}
     for name in ("readable", "cpu"):
         state = copy.deepcopy(children)

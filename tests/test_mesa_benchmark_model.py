@@ -147,9 +147,12 @@ HISTORY_DAYS, HISTORY_SEED, HISTORY_AGE_YEARS = 20, 5, 2.0
 #: children in the comparison from a history: the port before model v2c's unavailability rule was 37 standard
 #: errors off at 2,000 children (gain with the parent), so 1,000 see a drift of that kind clearly
 N_HISTORY = {"small": 1000, "full": 10_000}
-#: what is compared at the end, per child: the child's state and, for each figure, the working model and familiarity
-CHILD_STATE = ("anxiety", "felt_security", "competence", "prior_gain", "prior_unavailability")
-RELATIONSHIP_STATE = ("trust", "gain", "unavailability", "rejection", "familiarity")
+#: what is compared at the end, per child: the child's state and, for each figure, the working model and familiarity,
+#: and what model v3 part 2 remembers of it (fear and its history of alarm, the evidence, the drift of care)
+CHILD_STATE = ("anxiety", "felt_security", "competence", "prior_gain", "prior_unavailability", "prior_fear")
+RELATIONSHIP_STATE = (
+    "trust", "gain", "unavailability", "rejection", "familiarity", "fear", "alarm_history", "evidence", "care_drift",
+)  # fmt: skip
 
 
 def history_scenario(n_children: int) -> Scenario:
@@ -217,3 +220,14 @@ def test_from_a_lived_history_the_final_means_agree(from_history):
     _, reference, mesa = from_history
     z = {name: _paired_z(reference[name], mesa[name]) for name in reference}
     assert all(abs(value) < Z_LIMIT for value in z.values()), z
+
+
+@pytest.mark.slow
+def test_from_a_lived_history_care_drifts_as_far(from_history):
+    """The drift of care (model/drift.py) has mean 0 with or without its daily steps; how far it has moved, its
+    square per child, tells a port that steps it as the engine does from one that does not (or at another size)."""
+    _, reference, mesa = from_history
+    for figure in ("parent", "teacher"):
+        name = f"care_drift_{figure}"
+        assert reference[name].std() > 0.1, name  # care drifted in the reference
+        assert abs(_paired_z(reference[name] ** 2, mesa[name] ** 2)) < Z_LIMIT, name

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 from helpers import one_figure
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import securebase
@@ -30,15 +30,17 @@ caregiving = st.fixed_dictionaries(
 )
 
 
-#: a counterexample the random search found (issue 24): where care is unreliable and cold, more warmth lowers
-#: exploration (0.069 -> 0.054 at seed 0, and on every seed tried), as warm care with poor availability turns
-#: suppression into amplification. Model v3 part 1 is to fix it; until then it is expected to fail (strictly: the
-#: suite says so when it passes).
+#: a counterexample the random search found (issue 24): where care is unreliable and cold, more warmth lowered
+#: exploration on model v2d (0.069 -> 0.054 at seed 0, and on every seed tried), as warm care with poor availability
+#: turned suppression into amplification. Since model v3 part 1 amplification is called for by inconsistent
+#: availability, not by warmth, and more warmth raises exploration here (0.035 -> 0.045 at seed 0, anxiety 0.699 ->
+#: 0.668): kept as a regression example. On model v3's refit (parts 1 and 2) exploration holds (0.0558 -> 0.0561)
+#: while anxiety rises by 0.0056, just over the tolerance (0.6218 -> 0.6275): a strict xfail below, and this example
+#: left out of the random search's explicit examples (it would fail there on anxiety alone), since the change.
 WARMTH_LOWERS_EXPLORATION = {
     "consistency": 0.335, "appropriateness": 0.715, "sensitivity": 0.798, "warmth": 0.125, "reliability": 0.135,
     "exploration_support": 0.592, "rupture_rate": 0.09, "repair_propensity": 0.718, "repair_latency_days": 0.669,
 }  # fmt: skip
-ISSUE_24 = "issue 24: amplification from warmth"
 
 
 def _means(care: dict, seed: int) -> tuple[float, float]:
@@ -53,9 +55,6 @@ def _means(care: dict, seed: int) -> tuple[float, float]:
     raise_by=st.floats(min_value=0.05, max_value=0.3),
     seed=st.integers(min_value=0, max_value=2**16),
 )
-@example(care=WARMTH_LOWERS_EXPLORATION, quality="warmth", raise_by=0.25, seed=0).xfail(
-    reason=ISSUE_24, raises=AssertionError
-)
 def test_raising_a_quality_never_raises_anxiety_nor_lowers_exploration(care, quality, raise_by, seed):
     better = {**care, quality: min(1.0, care[quality] + raise_by)}
     anxiety, exploration = _means(care, seed)
@@ -64,14 +63,23 @@ def test_raising_a_quality_never_raises_anxiety_nor_lowers_exploration(care, qua
     assert exploration_better >= exploration - TOLERANCE
 
 
-@pytest.mark.xfail(strict=True, reason=ISSUE_24)
 def test_more_warmth_from_an_unreliable_cold_figure_does_not_lower_exploration():
     """The counterexample of issue 24, on its own: warmth 0.125 -> 0.375 with the other qualities of
-    WARMTH_LOWERS_EXPLORATION lowers mean exploration by more than the tolerance."""
-    anxiety, exploration = _means(WARMTH_LOWERS_EXPLORATION, 0)
-    anxiety_better, exploration_better = _means({**WARMTH_LOWERS_EXPLORATION, "warmth": 0.375}, 0)
-    assert anxiety_better <= anxiety + TOLERANCE
+    WARMTH_LOWERS_EXPLORATION lowered mean exploration by more than the tolerance on model v2d; no longer."""
+    _, exploration = _means(WARMTH_LOWERS_EXPLORATION, 0)
+    _, exploration_better = _means({**WARMTH_LOWERS_EXPLORATION, "warmth": 0.375}, 0)
     assert exploration_better >= exploration - TOLERANCE
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="model v3's refit: warmth 0.125 -> 0.375 from this unreliable, inconsistent figure raises mean anxiety by "
+    "0.0056 (0.6218 -> 0.6275), over the tolerance 0.005, while exploration holds (closing note of issues 24 and 25)",
+)
+def test_more_warmth_from_an_unreliable_cold_figure_does_not_raise_anxiety():
+    anxiety, _ = _means(WARMTH_LOWERS_EXPLORATION, 0)
+    anxiety_better, _ = _means({**WARMTH_LOWERS_EXPLORATION, "warmth": 0.375}, 0)
+    assert anxiety_better <= anxiety + TOLERANCE
 
 
 def test_known_counterexample_more_warmth_with_poor_availability():

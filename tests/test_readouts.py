@@ -98,7 +98,7 @@ def reunion_shares(age_years: float = 4.0, n: int = 1000, seed: int = 2, **state
 @pytest.mark.parametrize(
     ("state", "expected"),
     [
-        ({"gain": 0.0, "fear": 0.0}, "B"),  # an open signal, no fear
+        ({"gain": 0.0, "fear": 0.0}, "B"),  # an open signal, no fear (a strict xfail on model v3 part 1 alone)
         ({"gain": -1.0}, "A"),  # suppressed signalling: minimising
         ({"gain": 1.0}, "C"),  # amplified signalling: heightening
         ({"fear": 0.3}, "D"),  # fear of the figure: controlling/disorganised
@@ -108,11 +108,20 @@ def test_reunion_codes_the_strategy_with_the_figure(state: dict[str, float], exp
     assert reunion_shares(**state)[expected] > 0.8
 
 
-def test_more_trust_in_the_figure_more_b() -> None:
+def test_more_trust_in_the_figure_fewer_c() -> None:
     """Trust calms the child at the reunion (the secure base): fewer children stay unsettled and are coded C."""
     low, high = reunion_shares(n=3000, trust=0.05), reunion_shares(n=3000, trust=0.9)
-    assert high["B"] > low["B"] + 0.01
     assert high["C"] < low["C"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="model v3's refit: trust 0.05 -> 0.9 raises the share B at the reunion by 0.005 (87.6% -> 88.1%), under "
+    "the 0.01 asked, as C falls by as much (closing note of issues 24 and 25)",
+)
+def test_more_trust_in_the_figure_more_b() -> None:
+    low, high = reunion_shares(n=3000, trust=0.05), reunion_shares(n=3000, trust=0.9)
+    assert high["B"] > low["B"] + 0.01
 
 
 @pytest.mark.parametrize(("age_years", "system"), [(3.0, "cassidy-marvin"), (4.6, "main-cassidy"), (6.5, "main-cassidy")])

@@ -13,7 +13,24 @@ def test_choice_is_the_highest_trust_times_one_minus_fear_among_known_figures():
     fear = np.array([[0.8, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
     known = np.array([[True, True, True], [True, True, False], [False, False, False]])
     # row 0: 0.18, 0.6, 0.5 -> 1; row 1: the best (0.9) is not known -> 1; row 2: nobody known
-    assert recognition.choose(trust, fear, known).tolist() == [1, 1, -1]
+    certain = np.full(trust.shape, 1e12)  # evidence so large that the estimate is read as it is
+    assert recognition.choose(trust, fear, certain, known, SHIPPED.params).tolist() == [1, 1, -1]
+
+
+def test_a_candidate_known_from_few_outcomes_is_not_chosen_for_being_little_known():
+    """Model v3 part 2: an estimate resting on little evidence is read by its lower confidence bound, so the
+    well-known candidate is chosen over a slightly higher estimate resting on nothing (issue 25: the least-known
+    candidate kept the highest estimate and was chosen); with equal evidence the higher estimate wins."""
+    p = SHIPPED.params
+    trust = np.array([[0.70, 0.62]])
+    fear = np.zeros((1, 2))
+    known = np.ones((1, 2), bool)
+    assert recognition.choose(trust, fear, np.array([[0.0, 60.0]]), known, p).tolist() == [1]
+    assert recognition.choose(trust, fear, np.array([[60.0, 60.0]]), known, p).tolist() == [0]
+    cautious = recognition.expected_support(trust, fear, np.array([[0.0, 0.0]]), p)
+    assert (cautious < trust).all()
+    careless = p.with_changes(uncertainty_caution=0.0)
+    assert np.allclose(recognition.expected_support(trust, fear, np.array([[0.0, 0.0]]), careless), trust)
 
 
 def test_true_quality_is_the_chance_that_a_bid_is_met_warmly():

@@ -78,7 +78,15 @@ def test_responsive_play_raises_exploration_across_the_term(scenario: str, slow_
     [
         ("drop-off", "ignore"),
         ("drop-off", "redirect_sharply"),
-        ("hard-task", "ignore"),
+        pytest.param(
+            "hard-task",
+            "ignore",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="model v3's refit: a term of ignoring lowers exploration by -0.026 [-0.057, +0.006] over 20 "
+                "children, in the documented direction but not clear of 0 (closing note of issues 24 and 25)",
+            ),
+        ),
         ("hard-task", "redirect_sharply"),
         ("setback", "ignore"),
         ("setback", "redirect_sharply"),
@@ -100,10 +108,18 @@ def test_ignoring_or_redirecting_sharply_ends_below_responsive_play(scenario: st
     assert below.high < 0, below
 
 
+#: model v3's refit (closing note of issues 24 and 25): at the end of a hard-task term, trust under the intermittent
+#: baseline is above the rejecting one's by +0.006 [-0.005, +0.017] over 20 children, not clear of 0
+TRUST_NOT_APART = pytest.mark.xfail(strict=True, reason="hard-task: trust, intermittent minus rejecting, +0.006 "
+                                    "[-0.005, +0.017] on model v3's refit")  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("scenario", "key", "higher", "lower"),
     [
-        (scenario, key, higher, lower)
+        pytest.param(scenario, key, higher, lower, marks=TRUST_NOT_APART)
+        if (scenario, key, higher, lower) == ("hard-task", "trust", "intermittent", "rejecting")
+        else (scenario, key, higher, lower)
         for scenario in ("drop-off", "hard-task", "new-avoidant")
         for key, higher, lower in (
             ("exploration", "responsive", "intermittent"),
@@ -150,18 +166,11 @@ ALREADY_DIVERTING = pytest.mark.xfail(
     "diversion from the first moment and does not rise: -0.006 [-0.018, +0.006] over 20 children (model v2b "
     "calibration)",
 )
-#: since model v2c the strategy is learned slowly (gain_learning_rate 0.005 on v2c, 0.0084 on v2d: docs/model.md §13),
-#: so one term of sharp redirection hardly moves it
-SLOW_STRATEGY = pytest.mark.xfail(
-    strict=True,
-    reason="slow strategy learning (model v2d: gain_learning_rate 0.0084): over a term of sharp redirection in "
-    "drop-off the play shown changes by -0.011 [-0.032, +0.010] (CI's small size; v2c -0.014; it rose on model v2b)",
-)
+#: drop-off: a strict xfail from model v2c to v3 part 1 (slow strategy learning: -0.011 [-0.032, +0.010] on v2d);
+#: it rises on model v3's refit
 
 
-@pytest.mark.parametrize(
-    "scenario", [pytest.param("drop-off", marks=SLOW_STRATEGY), pytest.param("hard-task", marks=ALREADY_DIVERTING)]
-)
+@pytest.mark.parametrize("scenario", ["drop-off", pytest.param("hard-task", marks=ALREADY_DIVERTING)])
 def test_across_a_term_of_sharp_redirection_the_play_shown_rises(scenario: str, slow_size: str) -> None:
     first, last, _ = shown_and_engaged(sized(scenario, slow_size)["redirect_sharply"])
     rise = mean(last - first)

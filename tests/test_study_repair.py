@@ -30,10 +30,18 @@ def test_contract(result):
     assert len(result.findings) == 2 * 2 * len(study.OUTCOMES)
 
 
-def test_prompt_apology_beats_no_repair_and_slow_repair_on_every_outcome(result):
+def test_prompt_apology_beats_no_repair_and_slow_repair_on_trust_exploration_and_anxiety(result):
     for other in ("no repair", "slow repair"):
         shown = findings(result, "adult", other)
-        assert set(shown.values()) == {True}, (other, shown)
+        assert {column: shown[column] for column in ("trust", "mean_exploration", "mean_anxiety")} == dict.fromkeys(
+            ("trust", "mean_exploration", "mean_anxiety"), True
+        ), (other, shown)
+
+
+# a strict xfail on model v3 part 1's start constants (+0.020 [-0.042, +0.083]); it passes on model v3's refit
+def test_prompt_apology_raises_the_share_secure(result):
+    for other in ("no repair", "slow repair"):
+        assert findings(result, "adult", other)["secure"], other
 
 
 def test_prompt_soothing_of_tantrums_lowers_anxiety_and_frees_exploration(result):

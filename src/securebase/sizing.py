@@ -12,9 +12,12 @@ import resource
 from dataclasses import dataclass
 from pathlib import Path
 
-#: measured peak bytes a child (state, the day's buffers, the result tables), and for each of its figures
-BYTES_PER_CHILD = 900
-BYTES_PER_CHILD_FIGURE = 130
+#: measured peak bytes a child (state, the day's buffers, the result tables), and for each of its figures; model v3's
+#: state (the display, the evidence, the alarm history, the drift of care) took the school-year run's peak from
+#: under 1,160 to 1,272 bytes a child with two figures (tests/test_sizing.py, 4,000 children): both raised by about
+#: a sixth, to stay on the large side
+BYTES_PER_CHILD = 1050
+BYTES_PER_CHILD_FIGURE = 150
 #: bytes of a trajectory row (a child and a figure on a recorded day)
 BYTES_PER_TRAJECTORY_ROW = 160
 #: the interpreter, NumPy, numba, pandas and matplotlib, before any child

@@ -27,6 +27,55 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM, raised like Ctrl-C's KeyboardInterrupt so every 'keep what finished' path handles it too."""
 
 
+#: where a stop raised as an exception would be lost or turned into another error: a finalizer (a weakref callback,
+#: a ``__del__``: Python prints "Exception ignored in ..." and carries on), llvmlite's callbacks from C (numba storing
+#: a compiled kernel in its cache: "Exception ignored on calling ctypes callback function"), and an import (scipy's
+#: extension modules interrupted in their initialisation raise "ImportError: initialization failed")
+NOT_HERE = ("weakref", "importlib", "llvmlite")
+#: how long a stop that came at such a place waits before it is sent again
+RESEND_SECONDS = 0.05
+
+
+def stoppable(frame: object) -> bool:
+    """Whether a stop may be raised where ``frame`` runs: nowhere up its stack is a finalizer, an import or one of
+    llvmlite's callbacks (``NOT_HERE``; the innermost frame alone is not enough: an extension module initialising
+    inside an import runs its own module's code, under importlib's frames)."""
+    while frame is not None:
+        code = getattr(frame, "f_code", None)
+        if code is not None and (
+            getattr(code, "co_name", "") == "__del__" or any(place in code.co_filename for place in NOT_HERE)
+        ):
+            return False
+        frame = getattr(frame, "f_back", None)
+    return True
+
+
+class StopSignal:
+    """A signal handler that raises ``stop`` (KeyboardInterrupt or Terminated) where :func:`stoppable`, and elsewhere
+    sends the signal again ``RESEND_SECONDS`` later, to land outside. Once it has raised, the command is ending:
+    the re-sends still waiting are cancelled and later signals are ignored (a second stop raised while the command
+    ends from the first would replace its exit code by death by the signal: -2, -15)."""
+
+    def __init__(self, stop: type[KeyboardInterrupt]) -> None:
+        self.stop = stop
+        self.raised = False
+        self._resends: list[threading.Timer] = []
+
+    def __call__(self, signum: int, frame: object) -> None:
+        if self.raised:
+            return
+        if not stoppable(frame):
+            again = threading.Timer(RESEND_SECONDS, os.kill, (os.getpid(), signum))
+            again.daemon = True  # never keeps a finished program alive
+            self._resends.append(again)
+            again.start()
+            return
+        while self._resends:
+            self._resends.pop().cancel()
+        self.raised = True
+        raise self.stop
+
+
 def exit_code(error: BaseException) -> int:
     """The exit code of a command stopped by ``error`` (a KeyboardInterrupt or Terminated)."""
     return EXIT_TERMINATED if isinstance(error, Terminated) else EXIT_INTERRUPTED
@@ -39,10 +88,7 @@ def sigterm_raises() -> Iterator[None]:
         yield
         return
 
-    def handler(signum: int, frame: object) -> None:
-        raise Terminated
-
-    previous = signal.signal(signal.SIGTERM, handler)
+    previous = signal.signal(signal.SIGTERM, StopSignal(Terminated))
     try:
         yield
     finally:

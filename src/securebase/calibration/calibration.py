@@ -239,6 +239,10 @@ class Calibration:
         return dataclasses.replace(self, provenance=dataclasses.replace(self.provenance, **changes))
 
 
+#: constants that divide (a time or a scale): 0 cannot mean anything
+POSITIVE_CONSTANTS = ("episode_minutes", "alarm_history_scale", "alarm_memory_days", "care_drift_timescale_days")
+
+
 def _constants(data: dict[str, Any], table: str, kind: type, where: str) -> dict[str, float]:
     """The table's constants as floats, checked: every name known to ``kind``, every value finite and >= 0."""
     values = data[table]
@@ -253,7 +257,7 @@ def _constants(data: dict[str, Any], table: str, kind: type, where: str) -> dict
             )
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
             raise CalibrationError(f"{where}: {table}.{name} = {value!r}; expected a finite number >= 0.")
-        if value == 0 and (name.endswith("_full") or name == "episode_minutes"):
+        if value == 0 and (name.endswith("_full") or name in POSITIVE_CONSTANTS):
             raise CalibrationError(f"{where}: {table}.{name} = {value!r}; expected a number > 0.")
         out[name] = float(value)
     return out

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 
 from securebase.engine import records
-from securebase.engine.driver import Attend, Episode, Population, ReadOut, Rest, Timeline
+from securebase.engine.driver import Attend, Drift, Episode, Population, ReadOut, Rest, Timeline
 from securebase.engine.uniforms import UniformStream
 from securebase.model.parameters import ModelParameters
 from securebase.model.step import EpisodeRecord, constants
@@ -24,10 +24,14 @@ def developmental_day(
     observer: Callable[[int, EpisodeRecord], None] | None = None,
 ) -> Timeline:
     """One day of every child of ``population``: an episode per entry of ``settings`` (setting indices; figure j
-    is there with its availability in the setting); returns the day's counts (records.Day) and its read-out row. Draws, in order: each figure's attention, then each episode's uniforms, from ``stream``.
+    is there with its availability in the setting); returns the day's counts (records.Day) and its read-out row. Draws, in order: each relationship's drift of care (when it drifts), each figure's attention, then each
+    episode's uniforms, from ``stream``.
     ``with_totals`` adds the episodes to the scenario's totals; ``observer(setting, record)`` sees each episode."""
     p, b = population, population.backend
-    yield Attend(p.fig.consistency, float(params.lapse_attention), p.u_attention, p.attention, stream, b)
+    if params.care_drift_sd_logit > 0.0:  # no drift draws no numbers: the day's other numbers stay as they were
+        yield Drift(p.rel.care_drift, p.u_drift, stream, params, b)
+    yield Attend(p.fig.consistency, float(params.lapse_attention), p.u_attention, p.attention, stream, b,
+                 drift=p.rel.care_drift)  # fmt: skip
     b.zero(p.day_sums)
     b.zero(p.day_counts)
     totals = p.totals if with_totals else p.no_totals

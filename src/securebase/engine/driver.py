@@ -17,6 +17,7 @@ What a timeline yields (the driver's whole vocabulary):
 item       work                                                        sent back
 ========== ============================================================ ==========================
 Attend     each figure's attention today (model.caregiving)            the (n, k) attention
+Drift      a day of each relationship's drift of care (model.drift)    None
 Moment     one step of every child at any time scale (the moment loop) the step's EpisodeRecord
 Episode    one developmental episode of a Population, its observer,    None (the counts stay where
            its counts (the day loop)                                   the loops run)
@@ -38,6 +39,7 @@ import numpy as np
 
 from securebase.engine.kernels import backend_for
 from securebase.engine.uniforms import UniformStream
+from securebase.model.drift import drift_persistence
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import Children, Figures
 from securebase.model.step import FIGURE_DRAWS, AgeTables, EpisodeRecord, age_tables, constants, new_record
@@ -62,6 +64,7 @@ class Population:
         self.record = b.put(new_record(self.n, children.anxiety.dtype))
         self.attention = b.zeros((self.n, self.k))
         self.u_attention = b.zeros((self.n, self.k), np.float32)
+        self.u_drift = b.zeros((2, self.n, self.k), np.float32)  # two uniforms make a normal deviate
         self.u_child = b.child_uniform_buffer(self.n)  # none on the GPU: its episode kernel makes them
         self.u_figure = b.zeros((FIGURE_DRAWS, self.n, self.k), np.float32)
         self.day_sums = b.zeros((N_MEANS, self.n))
@@ -118,6 +121,20 @@ class Attend:
     uniforms: Any
     out: Any
     stream: UniformStream | None = None
+    backend: Backend | None = None
+    #: each relationship's drift of care (n, k), which moves the consistency (model.drift); None: no drift
+    drift: Any = None
+
+
+@dataclass(frozen=True)
+class Drift:
+    """A day of each relationship's drift of care, ``care_drift`` (n, k) in place (model.drift.drift_child), from
+    the stream's next 2 x n x k numbers in ``uniforms`` (2, n, k) float32."""
+
+    care_drift: Any
+    uniforms: Any
+    stream: UniformStream
+    params: ModelParameters
     backend: Backend | None = None
 
 
@@ -176,7 +193,7 @@ class ReadOut:
 
 
 #: a timeline: yields work, receives each piece's result, returns what its caller wants
-Timeline = Generator[Attend | Moment | Episode | Rest | ReadOut, Any, Any]
+Timeline = Generator[Attend | Drift | Moment | Episode | Rest | ReadOut, Any, Any]
 
 
 # ---- the driver ----------------------------------------------------------------------------------------
@@ -191,8 +208,8 @@ class Driver:
 
     def drive(self, timeline: Timeline) -> Any:
         """Run ``timeline`` to its end and return what it returns: the one loop around the step."""
-        work = {Attend: self._attend, Moment: self._moment, Episode: self._episode, Rest: self._rest,
-                ReadOut: self._read_out}  # fmt: skip
+        work = {Attend: self._attend, Drift: self._drift, Moment: self._moment, Episode: self._episode,
+                Rest: self._rest, ReadOut: self._read_out}  # fmt: skip
         result = None
         while True:
             try:
@@ -228,8 +245,19 @@ class Driver:
         if item.stream is not None:
             b.uniforms(item.stream, item.uniforms)
         n = item.consistency.shape[0]
-        b.launch("attention_today", n)(item.consistency, item.uniforms, item.lapse_attention, item.out, b.rows(n))
+        drift = item.drift if item.drift is not None else np.zeros(item.consistency.shape)
+        b.launch("attention_today", n)(
+            item.consistency, drift, item.uniforms, item.lapse_attention, item.out, b.rows(n)
+        )
         return item.out
+
+    def _drift(self, item: Drift) -> None:
+        b = self._on(item.backend)
+        b.uniforms(item.stream, item.uniforms)
+        p = item.params
+        n = item.care_drift.shape[0]
+        persistence = drift_persistence(1.0, p.care_drift_timescale_days)
+        b.launch("drift_care", n)(item.care_drift, item.uniforms, persistence, float(p.care_drift_sd_logit), b.rows(n))
 
     def _moment(self, item: Moment) -> EpisodeRecord:
         b, children = self.backend, item.children

@@ -12,7 +12,7 @@ from securebase.engine import kernels
 from securebase.engine.driver import Attend, Driver, Moment, Rest, Timeline
 from securebase.engine.uniforms import draw
 from securebase.model.anxiety import need_magnitude
-from securebase.model.dyad import DYAD, DyadConstants, Dyads, DyadTotals, effective_caregiving
+from securebase.model.dyad import DYAD, DyadConstants, Dyads, DyadTotals, adult_parameters, effective_caregiving
 from securebase.model.parameters import ModelParameters
 from securebase.model.step import U_NEED
 
@@ -33,6 +33,7 @@ def couples_day(
     """The timeline of one day of every couple (engine/driver.py): ``episodes_per_day`` episodes of both partners'
     steps, each the other's figure, then both partners' daily learning; adds the day to ``totals``."""
     n = dyads.n
+    params = adult_parameters(params)
     dt_days = 1.0 / episodes_per_day
     lapse = float(params.lapse_attention)
     attention_of_a = yield Attend(

@@ -169,6 +169,7 @@ BEFORE: tuple[DayWork, ...] = (
 )
 #: the day's episodes themselves (engine/days.py on the driver, engine/driver.py), with their observers
 EPISODES = (
+    "each relationship's drift of care (model/drift.py; uniform stream; none drawn when care does not drift)",
     "attention of each figure today (uniform stream)",
     "the episodes, one per setting of the day's schedule: the step (model/step.py) on the driver's backend",
     "  observers after each episode's step, before it is counted: the classroom (from day 0), on_episode",

@@ -56,7 +56,10 @@ def _observed_sensitivity(
     children: Children, figures: Figures, rng: np.random.Generator, *, figure: str, settings: InstrumentSettings
 ) -> pd.DataFrame:
     check_ages("observed-sensitivity", children.age_days)
-    rating = observed_sensitivity(figures, figure, rng, settings.params, observer_sd=settings.observer_sd)
+    drift = children.care_drift[:, figures.index(figure)]  # the visit sees the caregiving as it is that day
+    rating = observed_sensitivity(
+        figures, figure, rng, settings.params, observer_sd=settings.observer_sd, care_drift=drift
+    )
     return pd.DataFrame({"child": np.arange(children.n), "value": rating})
 
 

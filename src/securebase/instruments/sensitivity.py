@@ -21,6 +21,7 @@ import numpy as np
 
 from securebase.engine.kernels import elementwise
 from securebase.model.caregiving import UNANSWERED, WARM, daily_attention, notice_probability, response
+from securebase.model.drift import drifted
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import Figures
 
@@ -39,21 +40,30 @@ def observed_sensitivity(
     params: ModelParameters,
     bids_observed: int = BIDS_OBSERVED,
     observer_sd: float = OBSERVER_SD,
+    care_drift: np.ndarray | None = None,
 ) -> np.ndarray:
-    """One rating (1-9) per child of how sensitive its ``figure`` was during the visit."""
+    """One rating (1-9) per child of how sensitive its ``figure`` was during the visit.
+
+    ``care_drift`` (n,), the relationship's drift of care now (``Children.care_drift[:, k]``, model/drift.py), makes
+    the visit see the caregiving as it is that day, not the level drawn for the figure; None: the drawn level."""
     k = figures.index(figure)
     n = figures.warmth.shape[0]
-    attention = elementwise(daily_attention)(figures.consistency[:, k], rng.random(n), params.lapse_attention)
+    drift = np.zeros(n) if care_drift is None else np.asarray(care_drift, float)
+    quality = {
+        name: elementwise(drifted)(getattr(figures, name)[:, k], drift)
+        for name in ("consistency", "sensitivity", "reliability", "warmth", "appropriateness")
+    }
+    attention = elementwise(daily_attention)(quality["consistency"], rng.random(n), params.lapse_attention)
     u = rng.random((5, n, bids_observed))
     cue = CLEAREST_BID * u[4]
     # each bid meets the caregiving mechanism itself, on the same uniforms: noticing is response's first part
-    noticed = u[0] < elementwise(notice_probability)(figures.sensitivity[:, k, None], attention[:, None], cue)
+    noticed = u[0] < elementwise(notice_probability)(quality["sensitivity"][:, None], attention[:, None], cue)
     outcome = elementwise(response)(
-        figures.sensitivity[:, k, None], attention[:, None], figures.reliability[:, k, None],
-        figures.warmth[:, k, None], cue, u[0], u[1], u[2],
+        quality["sensitivity"][:, None], attention[:, None], quality["reliability"][:, None],
+        quality["warmth"][:, None], cue, u[0], u[1], u[2],
     )  # fmt: skip
     answered = outcome != UNANSWERED
-    fits = answered & (u[3] < figures.appropriateness[:, k, None])
+    fits = answered & (u[3] < quality["appropriateness"][:, None])
     score = (noticed.astype(float) + answered + (outcome == WARM) + fits).mean(axis=1) / 4.0
     rating = 1.0 + 8.0 * score + observer_sd * rng.standard_normal(n)
     return np.clip(rating, 1.0, 9.0)

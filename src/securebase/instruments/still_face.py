@@ -7,6 +7,12 @@ mismatch is repaired when a matched exchange follows within
 ``REPAIR_WINDOW_SECONDS``. Tronick (1989) found most normal exchanges
 mismatched and then quickly repaired; the still face breaks the repair, and
 its distress carries over into the reunion.
+
+Coders see what the child shows (``distress``: distress shown, model/display.py);
+``anxiety`` is the child's arousal, the physiological read-out (heart rate,
+cortisol), which no coder sees. With ``per_child`` the procedure also returns
+each child's mean distress shown and arousal in each phase, for paired effects
+(Mesman et al. 2009 report the still-face effect as a within-child contrast).
 """
 
 from __future__ import annotations
@@ -38,21 +44,27 @@ def still_face(
     caregiver: str,
     rng: np.random.Generator,
     params: ModelParameters,
-) -> pd.DataFrame:
-    """One row per phase: mean anxiety and exploration, bids, mismatches and the share repaired."""
+    per_child: bool = False,
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per phase: mean distress shown, arousal (``anxiety``) and exploration, bids, mismatches and the
+    share repaired; with ``per_child``, also one row per child and phase (distress shown, arousal)."""
     n = children.n
+    shown = np.zeros((len(PHASES), n))
+    felt = np.zeros((len(PHASES), n))
     window = round(REPAIR_WINDOW_SECONDS / SECONDS_PER_STEP)
     k = figures.index(caregiver)
     # per child: steps since the last unrepaired mismatch (large when none is open)
     since_mismatch = np.full(n, 10**6)
     tallies = {
-        phase: dict.fromkeys(("steps", "anxiety", "exploration", "bids", "mismatches", "repairs"), 0.0)
+        phase: dict.fromkeys(("steps", "distress", "anxiety", "exploration", "bids", "mismatches", "repairs"), 0.0)
         for phase in PHASES
     }
 
     def observe(phase: int, step: int, kids: Children, record: EpisodeRecord, present: np.ndarray) -> None:
         nonlocal since_mismatch
         tally = tallies[PHASES[phase]]
+        shown[phase] += kids.distress_shown
+        felt[phase] += kids.anxiety
         bid = (record.target == k) & (record.bid_type >= 0)
         matched = bid & record.warm
         mismatched = bid & ~record.warm
@@ -60,8 +72,9 @@ def still_face(
         since_mismatch = np.where(repaired, 10**6, since_mismatch + 1)
         since_mismatch = np.where(mismatched & (since_mismatch > window), 0, since_mismatch)
         tally["steps"] += 1
+        tally["distress"] += kids.distress_shown.mean()
         tally["anxiety"] += kids.anxiety.mean()
-        tally["exploration"] += kids.exploration.mean()
+        tally["exploration"] += kids.attention_to_toys.mean()
         tally["bids"] += bid.sum()
         tally["mismatches"] += mismatched.sum()
         tally["repairs"] += repaired.sum()
@@ -73,6 +86,7 @@ def still_face(
         rows.append(
             {
                 "phase": phase,
+                "distress": t["distress"] / t["steps"],
                 "anxiety": t["anxiety"] / t["steps"],
                 "exploration": t["exploration"] / t["steps"],
                 "bids_per_child_minute": t["bids"] / n / (t["steps"] * SECONDS_PER_STEP / 60.0),
@@ -80,4 +94,21 @@ def still_face(
                 "repaired_share": t["repairs"] / max(t["mismatches"], 1),
             }
         )
-    return pd.DataFrame(rows)
+    phases = pd.DataFrame(rows)
+    if not per_child:
+        return phases
+    children_by_phase = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "child": np.arange(n),
+                    "phase": phase,
+                    "distress": shown[index] / tallies[phase]["steps"],
+                    "anxiety": felt[index] / tallies[phase]["steps"],
+                }
+            )
+            for index, phase in enumerate(PHASES)
+        ],
+        ignore_index=True,
+    )
+    return phases, children_by_phase

@@ -17,7 +17,7 @@ import pandas as pd
 
 from securebase.engine.kernels import elementwise
 from securebase.engine.moments import Segment, run_moments, steps_in
-from securebase.model.bids import habitual_signal
+from securebase.model.display import exaggerated, turning_away
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import Children, Figures
 from securebase.model.step import EpisodeRecord
@@ -49,6 +49,7 @@ BEHAVIOURS = (
     "resistance",
     "avoidance",
     "disorganisation",
+    "arousal",
 )
 
 
@@ -66,29 +67,48 @@ class _Recorder:
     caregiver: int
     n: int
     steps_per_episode: list[int]
+    params: ModelParameters
 
     def __post_init__(self) -> None:
         self.sums = {b: np.zeros((len(EPISODES), self.n)) for b in BEHAVIOURS}
+        self.with_caregiver = {k: np.zeros((len(EPISODES), self.n)) for k in ("steps", "arousal", "shown")}
+
+    def _pattern(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        """Resistance and avoidance in episode ``index``: a coder rates the pattern over the episode, so the
+        display is set against the arousal over the time the caregiver is there, not moment by moment (each
+        moment's display carries the signal's noise): exaggerated protest is the display beyond the arousal
+        (Cassidy & Berlin 1994), turning away the arousal withheld from it (Main 1981), each times the share of
+        the episode the caregiver is there."""
+        w = self.with_caregiver
+        steps = np.maximum(w["steps"][index], 1.0)
+        arousal, shown = w["arousal"][index] / steps, w["shown"][index] / steps
+        share = w["steps"][index] / self.steps_per_episode[index]
+        resistance = elementwise(exaggerated)(arousal, shown) * share
+        avoidance = elementwise(turning_away)(arousal, shown, self.params.bid_threshold) * share
+        return resistance, avoidance
 
     def __call__(self, episode: int, step: int, children: Children, record: EpisodeRecord, present: np.ndarray) -> None:
         c = self.caregiver
-        anxiety = children.anxiety
+        arousal, shown = children.anxiety, children.distress_shown
         intensity = np.where(record.target == c, record.intensity, 0.0)
         with_caregiver = present[:, c]
         s = self.sums
-        s["exploration"][episode] += children.exploration
-        # distress shown: arousal as the child's habitual signalling lets it show
-        s["distress"][episode] += np.minimum(1.0, elementwise(habitual_signal)(anxiety, children.gain[:, c]))
+        # coders see what the child shows (model/display.py): attention on the toys, distress shown, bids
+        s["exploration"][episode] += children.attention_to_toys
+        s["distress"][episode] += shown
         s["proximity_seeking"][episode] += intensity
         # still seeking contact in the second half of the episode
         late = step >= self.steps_per_episode[episode] // 2
         s["contact_maintaining"][episode] += np.where(late, intensity > 0, 0.0) * 2.0
-        # angry protest: signalling beyond the arousal felt, with the caregiver there
-        s["resistance"][episode] += np.where(with_caregiver, np.maximum(0.0, intensity - anxiety), 0.0)
-        # turning away: arousal not signalled to a caregiver who is there
-        s["avoidance"][episode] += np.where(with_caregiver, np.maximum(0.0, anxiety - intensity), 0.0)
+        # with the caregiver there: what the child shows against what it feels, for the pattern over the episode
+        self.with_caregiver["steps"][episode] += with_caregiver
+        self.with_caregiver["arousal"][episode] += np.where(with_caregiver, arousal, 0.0)
+        self.with_caregiver["shown"][episode] += np.where(with_caregiver, shown, 0.0)
         # approach and fear at once: needing a caregiver who frightens
-        s["disorganisation"][episode] += np.where(with_caregiver, children.fear[:, c] * anxiety, 0.0)
+        s["disorganisation"][episode] += np.where(with_caregiver, children.fear[:, c] * arousal, 0.0)
+        # the physiological read-out (heart rate, cortisol: Sroufe & Waters 1977; Spangler & Grossmann 1993):
+        # internal arousal, which no coder sees and no classification uses
+        s["arousal"][episode] += arousal
 
     def table(self) -> pd.DataFrame:
         frames = []
@@ -96,6 +116,7 @@ class _Recorder:
             frame = {"child": np.arange(self.n), "episode": name}
             for behaviour in BEHAVIOURS:
                 frame[behaviour] = self.sums[behaviour][index] / self.steps_per_episode[index]
+            frame["resistance"], frame["avoidance"] = self._pattern(index)
             frames.append(pd.DataFrame(frame))
         return pd.concat(frames, ignore_index=True)
 
@@ -116,6 +137,7 @@ def observe_strange_situation(
         caregiver=figures.index(caregiver),
         n=children.n,
         steps_per_episode=[steps_in(s, SECONDS_PER_STEP) for s in plan],
+        params=params,
     )
     run_moments(children, figures, plan, rng, params, SECONDS_PER_STEP, observer=recorder)
     return recorder.table()

@@ -10,10 +10,15 @@ anxiety: someone absorbed in their own distress notices less and follows
 through less (``stress_giving_cost``), so the more stressed partner bids and
 the calmer one gives care, and the roles swap as stress moves between them.
 
-Conflicts are the model's ruptures, from both sides: the other partner losing
-its temper (the adult rupture, at its ``rupture_rate``) and one's own
-outburst (the tantrum rate of an adult); each is repaired, or not, by the
-habits of the partner who is the figure in that relationship.
+Conflicts are the model's ruptures: a partner losing its temper is an adult
+rupture in the other's relationship, repaired, or not, by the habits of the
+partner who lost it. Their rate is the couples literature's, not a child
+carer's: about one or two unpleasant disagreements a month (McGonagle, Kessler
+& Schilling 1992, as cited by issue 24; the paper itself could not be read
+here), ``disagreements_per_month`` for the couple, shared equally between the
+partners over the time they are together. One partner's outburst is the
+other's rupture, so it is counted once: an adult has no child's tantrums
+(:func:`adult_parameters`).
 
 Both partners' steps in an episode use the traits and presence fixed at the
 episode's start (a simultaneous exchange), and each takes a fixed number of
@@ -28,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from securebase.model.parameters import ModelParameters
 from securebase.model.state import FIGURE_TRAITS, SETTINGS, Children, Figures, meet, new_children
 from securebase.model.timescale import DAYS_PER_YEAR
 
@@ -47,9 +53,24 @@ class DyadConstants:
     adult_prior_gain: float = 0.0
     #: partners' age (years): sets plasticity, which is near its floor for adults
     age_years: float = 25.0
+    #: the couple's unpleasant disagreements a month (McGonagle, Kessler & Schilling 1992: one or two a month)
+    disagreements_per_month: float = 1.5
 
 
 DYAD = DyadConstants()
+#: days in a month, on average
+DAYS_PER_MONTH = DAYS_PER_YEAR / 12.0
+
+
+def adult_rupture_rate(together: float, constants: DyadConstants = DYAD) -> float:
+    """Each partner's losses of temper per day together: the couple's disagreements, half each."""
+    return constants.disagreements_per_month / DAYS_PER_MONTH / (2.0 * max(together, 1e-9))
+
+
+def adult_parameters(params: ModelParameters) -> ModelParameters:
+    """The model's constants for adult partners: no tantrums (an adult's outburst is the partner's rupture,
+    at :func:`adult_rupture_rate`); everything else is the model's own."""
+    return params.with_changes(tantrum_floor_per_day=0.0, tantrum_peak_per_day=0.0)
 
 
 def effective_caregiving(base: Figures, anxiety: np.ndarray, constants: DyadConstants = DYAD) -> Figures:
@@ -140,6 +161,9 @@ def new_dyads(
     a_traits: dict[str, np.ndarray], b_traits: dict[str, np.ndarray], together: float, constants: DyadConstants = DYAD
 ) -> Dyads:
     n = len(a_traits[FIGURE_TRAITS[0]])
+    rate = adult_rupture_rate(together, constants)
+    a_traits = {**a_traits, "rupture_rate": np.full(n, rate)}
+    b_traits = {**b_traits, "rupture_rate": np.full(n, rate)}
     return Dyads(
         a=partners(n, constants),
         b=partners(n, constants),

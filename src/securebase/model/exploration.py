@@ -5,7 +5,8 @@ Bischof's control loops). Competence grows only while exploring, and best
 inside a band of moderate arousal (Hiolle & Cañamero). A figure who supports
 exploration multiplies what exploring teaches; an inappropriate one intrudes
 and interrupts it (Feeney); a trusted figure's encouragement raises exploration
-itself; an avoidant child keeps exploring while aroused, as a diversion.
+itself. An avoidant child's attention to the toys while aroused is a diversion, not exploration: it is part
+of the display (model/display.py) and teaches nothing.
 
 Scalar functions (see model/step.py).
 """
@@ -18,12 +19,6 @@ import math
 def exploration_level(anxiety: float, felt_security: float, exploration_floor: float) -> float:
     """Share of the episode spent exploring, in [0, 1]."""
     return min(max((1.0 - anxiety) * (exploration_floor + (1.0 - exploration_floor) * felt_security), 0.0), 1.0)
-
-
-def diverted_anxiety(anxiety: float, gain: float, gain_limit: float, exploration_diversion: float) -> float:
-    """The arousal that holds an avoidant child back from exploring: less than it feels, as suppressing its
-    signals keeps its attention on the toys (exploration as a diversion: Ainsworth et al. 1978; Main 1981)."""
-    return anxiety * (1.0 - exploration_diversion * max(0.0, -gain) / gain_limit)
 
 
 def encouraged(level: float, support: float, security_with_figure: float, encouragement: float) -> float:

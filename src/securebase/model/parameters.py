@@ -56,7 +56,9 @@ class ModelParameters:
     soothing: float = 0.7
     #: share of ``soothing`` that a warm response gives when it does not fit the need at all
     fit_floor: float = 0.5
-    response_minutes: float = 2.0
+    #: time over which one response delivers its soothing or its distress: seconds to a minute (the moment scale
+    #: of contingent responding: Tronick & Gianino 1986; one developmental episode holds many)
+    response_minutes: float = 0.25
     unanswered_distress: float = 0.28
     lapse_attention: float = 0.23
 
@@ -70,8 +72,11 @@ class ModelParameters:
     #: the signalling gain a child learns: suppressed by expected rejection, amplified by expected unavailability
     rejection_drive: float = 5.0
     unavailability_drive: float = 3.0
-    #: the rejection and unavailability that good-enough care has anyway, and call for no strategy
+    #: the rejection that good-enough care has anyway, and calls for no strategy
     strategy_tolerance: float = 0.3
+    #: the unavailability to ordinary bids (inconsistent availability) that good-enough care has anyway, and calls
+    #: for no amplifying
+    inconsistency_tolerance: float = 0.3
     #: how much of a warm response an avoidant prior discounts in a new relationship (defensive exclusion)
     defensive_exclusion: float = 0.6
     #: how much more an ambivalent prior learns from a lapse in a new relationship
@@ -93,7 +98,8 @@ class ModelParameters:
     #: the anxiety at which the tantrum rates above hold; the chance scales with anxiety / this
     tantrum_reference_anxiety: float = 0.5
     repair_soothing: float = 0.7
-    repair_timescale_days: float = 2.0
+    #: latency over which a repair loses 1 - 1/e of its effect, in minutes (a repair minutes late mends most)
+    repair_timescale_minutes: float = 240.0
     unrepaired_after_days: float = 1.0
     repair_trust_gain: float = 0.5
     unrepaired_trust_cost: float = 1.0
@@ -108,8 +114,8 @@ class ModelParameters:
     exploration_floor: float = 0.2
     #: how much a trusted figure's encouragement raises exploration (at full support and full security)
     encouragement: float = 0.3
-    #: how much an avoidant child's suppression keeps it exploring while aroused (exploration as diversion)
-    exploration_diversion: float = 0.5
+    #: share of the arousal an avoidant child withholds that goes to the toys (attention diverted: Main 1981)
+    exploration_diversion: float = 1.0
     intrusion_rate: float = 0.4
     intrusion_cost: float = 0.6
     support_boost: float = 1.0
@@ -121,11 +127,42 @@ class ModelParameters:
     gain_threshold: float = 0.35
     fear_threshold: float = 0.5
 
+    # model v3 part 2: fear and drift (issue 25, items 3 and 4; docs/model.md, "Model v3, part 2: fear and drift")
+    #: frights of alarm history (each alarming moment adds its fright) at which fear extinguishes at half speed
+    alarm_history_scale: float = 30.0
+    #: days over which a relationship's alarm history is forgotten (1 - 1/e of it) once the figure stops alarming
+    alarm_memory_days: float = 365.0
+    #: stationary sd of each figure's drift of care, in logit units (derived from Kemppinen et al. 2006)
+    care_drift_sd_logit: float = 0.48
+    #: days over which a drift of care fades (its autocorrelation falls to 1/e): care moves over months
+    care_drift_timescale_days: float = 180.0
+
+    # model v3 part 2: memory (docs/model.md, "Model v3, part 2: memory"); not yet fitted
+    #: the prototype's sensitive period: the years over which the weight of a day's experience in the general
+    #: prior falls 1 - 1/e of the way to its floor (highest in the first years: Bowlby 1969; Knudsen 2004)
+    prototype_sensitive_years: float = 2.0
+    #: the weight of a day's experience in the prototype after the sensitive period, relative to a newborn's day
+    prototype_plasticity_floor: float = 0.1
+    #: how many outcomes the prototype's seed counts for when a relationship's estimate is read with its
+    #: uncertainty (a new figure starts from the prototype with this little weight: working_model.credible)
+    prototype_weight: float = 4.0
+    #: days over which a relationship's evidence (its pseudo-count of outcomes) fades 1 - 1/e of the way, so that
+    #: it reflects how often the figure is met now
+    evidence_memory_days: float = 180.0
+    #: standard errors below its estimate at which a child reads a figure when choosing whom to turn to (a lower
+    #: confidence bound: an uncertain estimate is not trusted)
+    uncertainty_caution: float = 1.0
+    #: share of a new figure's warmth that an insecure prototype's miscues forfeit (Dozier et al. 2002)
+    miscue: float = 0.5
+
     def __post_init__(self) -> None:
         for field in fields(self):
             value = getattr(self, field.name)
             if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
                 raise ValueError(f"model parameter '{field.name}' must be a non-negative number, got {value!r}")
+        for name in ("alarm_history_scale", "alarm_memory_days", "care_drift_timescale_days"):  # they divide
+            if getattr(self, name) <= 0:
+                raise ValueError(f"model parameter '{name}' must be a positive number, got {getattr(self, name)!r}")
 
     def to_dict(self) -> dict[str, float]:
         return asdict(self)

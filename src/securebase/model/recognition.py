@@ -2,9 +2,13 @@
 
 An individual who meets several candidate figures cannot see their traits:
 it infers them through its working model of each (trust, fear), learned from
-the bids it sends (model/working_model.py). Its *choice* is the candidate it
-expects most from, by the very rule the episode step uses to choose whom to
-bid to (model/step.py): the highest trust x (1 - fear) (model.anxiety.expected_security). The step's
+the bids it sends (model/working_model.py), and the evidence each estimate
+rests on (model v3 part 2). Its *choice* is the candidate it expects most
+from, by the very rule the episode step uses to choose whom to bid to
+(model/step.py): the highest credible trust x (1 - fear), trust read by its
+lower confidence bound (model.working_model.credible), so that a candidate
+known from few outcomes is not preferred for being little known
+(model.anxiety.expected_security). The step's
 hierarchy also weighs each figure by familiarity (model.anxiety.secure_base); the judgement here is of the
 candidates' quality, which the working model holds apart from how familiar each is.
 
@@ -26,6 +30,10 @@ import numpy as np
 from securebase.model.anxiety import expected_security
 from securebase.model.caregiving import notice_probability
 from securebase.model.parameters import ModelParameters
+from securebase.model.working_model import credible
+
+#: credible trust over arrays: the step's scalar rule, element by element (one definition)
+_credible = np.vectorize(credible, otypes=[float])
 
 
 @dataclass(frozen=True)
@@ -39,14 +47,18 @@ class RecognitionConstants:
 RECOGNITION = RecognitionConstants()
 
 
-def expected_support(trust: np.ndarray, fear: np.ndarray) -> np.ndarray:
-    """What the individual expects of each figure: the hierarchy of the step (model.anxiety.expected_security)."""
-    return expected_security(trust, fear)
+def expected_support(trust: np.ndarray, fear: np.ndarray, evidence: np.ndarray, params: ModelParameters) -> np.ndarray:
+    """What the individual expects of each figure: the hierarchy of the step (model.anxiety.expected_security),
+    trust read by its lower confidence bound given the ``evidence`` it rests on (model.working_model.credible)."""
+    trusted = _credible(trust, evidence, params.prototype_weight, params.uncertainty_caution)
+    return expected_security(trusted, fear)
 
 
-def choose(trust: np.ndarray, fear: np.ndarray, known: np.ndarray) -> np.ndarray:
+def choose(
+    trust: np.ndarray, fear: np.ndarray, evidence: np.ndarray, known: np.ndarray, params: ModelParameters
+) -> np.ndarray:
     """Index (n,) of the known figure each individual expects most from (first on ties), -1 if none known."""
-    score = np.where(known, expected_support(trust, fear), -1.0)
+    score = np.where(known, expected_support(trust, fear, evidence, params), -1.0)
     chosen = score.argmax(axis=1)
     return np.where(known.any(axis=1), chosen, -1)
 

@@ -35,9 +35,11 @@ def repair_latency(mean_days: float, log_survival: float) -> float:
     return -mean_days * log_survival
 
 
-def repair_effectiveness(elapsed_days: float, repair_timescale_days: float) -> float:
-    """How much of a rupture a repair mends: 1 when immediate, falling with latency."""
-    return math.exp(-elapsed_days / repair_timescale_days)
+def repair_effectiveness(elapsed_minutes: float, repair_timescale_minutes: float) -> float:
+    """How much of a rupture a repair mends: 1 when immediate, falling with latency on the moment scale (minutes:
+    interactive repair is a matter of seconds to minutes, Tronick & Gianino 1986), so a repair minutes late
+    mends most and one a day late almost nothing."""
+    return math.exp(-elapsed_minutes / repair_timescale_minutes)
 
 
 def trust_after_repair(trust: float, weight: float, repair_trust_gain: float, effectiveness: float) -> float:

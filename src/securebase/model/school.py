@@ -13,7 +13,13 @@ episode, as the engine's step left it (docs/model.md §10, "School events"):
   below its level just before the setback, and the episodes that took (at
   most ``recovery_horizon_episodes``, counted in school episodes, the setting
   of the setback and of its baseline; with ``recovery_at_school=False`` in
-  every episode, home included) are its recovery time;
+  every episode, home included) are its recovery time. The figure the child
+  is with (a teacher) notices a setback without waiting for a bid, at its own
+  sensitivity, and answers it as it answers a bid (model/caregiving.py
+  ``response`` with no signal: noticed with probability sensitivity, followed
+  through with its reliability, warmly with its warmth); a warm answer soothes
+  as a warm response does (``soothing_of_warm_response``) - a supportive
+  teacher helps a setback within the moment (issue 24);
 - a **peer approach** is tried with probability ``peer_rate * exploration *
   (approach_floor + (1 - approach_floor) * felt_security)`` (rising with
   exploration and with felt security), and an approach makes a new friend with
@@ -39,13 +45,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from securebase.model.ability import DEFAULT_ABILITY, AbilityParameters, mastery_rate, success_probability
+from securebase.model.caregiving import WARM, response, soothing_of_warm_response
+from securebase.model.parameters import ModelParameters
 from securebase.model.ruptures import upset
 from securebase.model.state import SCHOOL, Children, Figures
 from securebase.model.working_model import toward
 
 #: uniforms drawn per child in every school episode, whatever happens:
-#: task offered, attempted, succeeded; peer approach tried; friend made
-DRAWS = 5
+#: task offered, attempted, succeeded; peer approach tried; friend made; a setback noticed, answered, warmly
+DRAWS = 8
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,8 @@ class SchoolEvents:
     ability: np.ndarray | None = None
     ability_params: AbilityParameters = DEFAULT_ABILITY
     fixed_peers: bool = True
+    #: the model's constants (a warm answer's soothing): the study's calibration
+    model: ModelParameters = field(default_factory=ModelParameters)
     rng: np.random.Generator = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -154,7 +164,7 @@ class SchoolEvents:
         if setting == SCHOOL or not self.params.recovery_at_school:
             self._recovery(children)
         if setting == SCHOOL:
-            self._school_episode(children)
+            self._school_episode(children, figures, getattr(record, "target", None))
 
     def _recovery(self, children: Children) -> None:
         """Advance the recovery clock of every child recovering from a setback (any setting)."""
@@ -167,7 +177,7 @@ class SchoolEvents:
         self.recovery_episodes += np.where(closed, self.episodes_since_setback, 0)
         self.episodes_since_setback[closed] = -1
 
-    def _school_episode(self, children: Children) -> None:
+    def _school_episode(self, children: Children, figures: Figures, target: np.ndarray | None) -> None:
         p = self.params
         u = self.rng.random((DRAWS, self.n_children))
         self.school_episodes += 1
@@ -196,14 +206,28 @@ class SchoolEvents:
         starting = setback & (self.episodes_since_setback < 0)
         self.anxiety_before_setback = np.where(starting, children.anxiety, self.anxiety_before_setback)
         self.episodes_since_setback[starting] = 0
-        anxiety = children.anxiety
-        children.anxiety = np.where(setback, upset(anxiety, p.setback_anxiety), anxiety)
+        anxiety = np.where(setback, upset(children.anxiety, p.setback_anxiety), children.anxiety)
+        if target is not None:  # the figure the child is with notices the setback and may help, unasked
+            anxiety = self._helped(anxiety, setback & (target >= 0), figures, np.maximum(target, 0), u[5:8])
+        children.anxiety = anxiety
 
         if not self.fixed_peers:
             return  # the classroom decides approaches and friendships (u[3], u[4] drawn all the same)
         approached = u[3] < approach_probability(exploration, children.felt_security, p)
         self.peer_approaches += approached
         self.friends_made += approached & (u[4] < p.friend_probability)
+
+    def _helped(self, anxiety: np.ndarray, setback: np.ndarray, figures: Figures, who: np.ndarray,
+                u: np.ndarray) -> np.ndarray:  # fmt: skip
+        """Anxiety after the figure ``who`` (n,) answers each child's setback as it answers a bid with no signal."""
+        rows = np.arange(self.n_children)
+        trait = {name: getattr(figures, name)[rows, who] for name in ("sensitivity", "reliability", "warmth")}
+        outcome = np.vectorize(response, otypes=[np.int64])(
+            trait["sensitivity"], 1.0, trait["reliability"], trait["warmth"], 0.0, u[0], u[1], u[2]
+        )
+        m = self.model
+        share = soothing_of_warm_response(figures.appropriateness[rows, who], m.soothing, m.fit_floor)
+        return np.where(setback & (outcome == WARM), anxiety * (1.0 - share), anxiety)
 
     def mean_recovery_episodes(self) -> np.ndarray:
         """Each child's mean episodes to recover from a setback (NaN where it had none closed)."""

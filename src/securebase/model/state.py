@@ -7,10 +7,13 @@ events may change). One child and a million children use the same arrays.
 Documented ranges (checked by :func:`check_ranges`):
 
 - anxiety, felt_security, exploration, competence: [0, 1]
+- distress_shown, attention_to_toys (the display, model/display.py): [0, 1]
 - trust, unpredictability, fear, rejection, unavailability and their priors, familiarity: [0, 1]
 - negative_emotionality, soothability (temperament, multipliers around 1): > 0
 - gain (signalling gain, log scale): [-gain_limit, gain_limit]
 - age_days: >= 0
+- alarm_history: >= 0; care_drift (logit units): finite
+- prior_evidence, evidence (model v3 part 2: memory): >= 0
 """
 
 from __future__ import annotations
@@ -102,10 +105,18 @@ _WORKING_MODEL = {
     "unavailability": "expected share of bids that go unanswered",
 }
 
+
+def _children_first(declared: tuple[Property, ...]) -> tuple[Property, ...]:
+    """The declaration in its order, the per-child arrays before the per-relationship ones (a later block may
+    declare both kinds)."""
+    return tuple(p for p in declared if p.per == "child") + tuple(p for p in declared if p.per == "relationship")
+
+
 #: The children's state, declared once (LASER's ``add_scalar_property`` pattern): the Children dataclass, the
 #: kernels' named tuples and their order (ChildArrays, RelationshipArrays), and :func:`new_children` derive
-#: from it (tests/test_state.py ties them). The per-child arrays come first, then the per-relationship ones.
-CHILD_STATE: tuple[Property, ...] = (
+#: from it (tests/test_state.py ties them). The per-child arrays come first, then the per-relationship ones
+#: (:func:`_children_first`).
+CHILD_STATE: tuple[Property, ...] = _children_first((
     _child("age_days", 0.0, "age in days (float64 in both precisions: thousands of moment steps add up)", "float64"),
     _child("anxiety", 0.2, "the child's anxiety now, [0, 1]"),
     _child("felt_security", 0.5, "felt security, following who is present, [0, 1]"),
@@ -114,6 +125,10 @@ CHILD_STATE: tuple[Property, ...] = (
     # temperament (Thomas & Chess 1977; Rothbart 1981): multipliers of need and of soothing, mean 1
     _child("negative_emotionality", 1.0, "temperament: multiplier of need, > 0 (drawn per child)"),
     _child("soothability", 1.0, "temperament: multiplier of soothing, > 0 (drawn per child)"),
+    # the display (model/display.py): what others see of the child's arousal, and where its attention goes;
+    # written by every step, read by the instruments (anxiety is the separate, physiological read-out)
+    _child("distress_shown", 0.0, "distress the child shows now (its display of arousal), [0, 1]"),
+    _child("attention_to_toys", 0.0, "share of the child's attention on the toys now (its display), [0, 1]"),
     # general prior: seeds every new relationship (history carries over)
     *(_child(f"prior_{name}", value, f"general prior of {meaning}: seeds a new relationship")
       for name, value, meaning in ((n, NEWBORN_PRIOR[n], _WORKING_MODEL[n]) for n in PRIOR_SEEDED)),
@@ -127,7 +142,19 @@ CHILD_STATE: tuple[Property, ...] = (
     _relationship("rupture_elapsed_days", 0.0, "days since the pending rupture opened"),
     _relationship("rupture_due_days", 0.0, "elapsed days at which the pending rupture is decided"),
     _relationship("rupture_will_repair", False, "whether the pending rupture will be repaired", "bool"),
-)  # fmt: skip
+    # model v3 part 2: fear and drift (issue 25, items 3 and 4; model/fright.py, model/drift.py)
+    _relationship("alarm_history", 0.0, "accumulated fright from the figure's alarming moments, forgotten over "
+                  "months (alarm_memory_days); a longer history slows the extinction of fear, >= 0"),
+    _relationship("rupture_alarm", 0.0, "the frights of the alarm that opened the pending adult rupture: what its "
+                  "repair takes back from alarm_history"),
+    _relationship("care_drift", 0.0, "how far the figure's caregiving has drifted from its drawn level now, in "
+                  "logit units, shared by its five qualities (an Ornstein-Uhlenbeck process around 0)"),
+    # model v3 part 2: memory (model/working_model.py): the evidence that the prototype and each relationship's
+    # expectations rest on
+    _child("prior_evidence", 0.0, "days of experience (weighted by the sensitive period) the prototype rests on"),
+    _relationship("evidence", 0.0, "outcomes (a pseudo-count that fades over months) the relationship's "
+                  "expectations rest on"),
+))  # fmt: skip
 
 #: the per-child arrays (n,) of :class:`Children`, and its per-relationship arrays (n, k), by name
 CHILD_ARRAYS: tuple[str, ...] = tuple(p.name for p in CHILD_STATE if p.per == "child")
@@ -232,6 +259,10 @@ def meet(children: Children, mask: np.ndarray) -> None:
         np.copyto(wm, np.broadcast_to(prior[:, None], wm.shape), where=mask)
     children.familiarity[mask] = 0.0
     children.rupture_kind[mask] = NO_RUPTURE
+    # a new relationship has no history of alarm, and a new person's care starts at its drawn level
+    children.alarm_history[mask] = 0.0
+    children.care_drift[mask] = 0.0
+    children.evidence[mask] = 0.0  # model v3 part 2: the prototype's weight alone, no evidence of the figure yet
 
 
 _UNIT_STATE = (
@@ -239,6 +270,8 @@ _UNIT_STATE = (
     "felt_security",
     "exploration",
     "competence",
+    "distress_shown",
+    "attention_to_toys",
     "prior_trust",
     "prior_unpredictability",
     "prior_fear",
@@ -265,6 +298,14 @@ def check_ranges(children: Children, gain_limit: float) -> None:
             raise AssertionError(f"{name} left [-{gain_limit}, {gain_limit}]")
     if children.age_days.min() < 0:
         raise AssertionError("age_days is negative")
+    if not np.all(np.isfinite(children.alarm_history)) or children.alarm_history.min() < 0.0:
+        raise AssertionError("alarm_history must be finite and non-negative")
+    if not np.all(np.isfinite(children.care_drift)):
+        raise AssertionError("care_drift must be finite")
+    for name in ("prior_evidence", "evidence"):
+        values = getattr(children, name)
+        if not np.all(np.isfinite(values)) or (values.size and values.min() < 0.0):
+            raise AssertionError(f"{name} must be a finite number >= 0")
     for name in ("negative_emotionality", "soothability"):
         values = getattr(children, name)
         if not np.all(np.isfinite(values)) or values.min() <= 0.0:

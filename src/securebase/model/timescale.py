@@ -13,6 +13,7 @@ import numpy as np
 from securebase.model.parameters import ModelParameters
 
 DAYS_PER_YEAR = 365.25
+MINUTES_PER_DAY = 1440.0
 
 
 def per_step(rate_per_episode: float, steps_per_episode: float) -> float:

@@ -3,6 +3,7 @@ repair, miscues read, the arc of the term, all with one definition of the end of
 
 from __future__ import annotations
 
+from collections import Counter
 from statistics import fmean, pstdev
 from typing import Any
 
@@ -52,6 +53,47 @@ def next_time(alternatives: list[dict[str, Any]], count: int = 2, least: float =
         advice["instead_of"] = sorted(advice["instead_of"], key=lambda k: -advice["instead_of"][k])
         advice["why"] = response(index_of(advice["try"])).why.rstrip(".")  # the repertoire's reason, one source
     return ranked
+
+
+def over_the_term(trace: Trace, expert_played: Trace, least: float = KEY_GAIN) -> dict[str, Any] | None:
+    """Advice from the pattern of the term, where no single choice shows it: the expert practice's own term on the
+    same child and random numbers (``replay.play_policy`` with ``policies.expert``), over as many moments as were
+    played, against the trainee's, both at the end of the term (``end``) in trust plus felt security.
+
+    A child who hides its need (an avoidant child's deactivation, docs/model.md) learns from what it is given
+    slowly: one moment replayed with another response changes little within ``replay.HORIZON`` moments, while a
+    term of it changes much (the expert's term on the new-avoidant child doubles trust; a term of turning away
+    leaves it where it started). None where the expert's term ends less than ``least`` higher, or where the
+    trainee already chose the expert's most used response most; otherwise ``try`` (the expert's most used response
+    key), ``instead_of`` (the trainee's responses where they differed from it, most used first), ``times`` (how
+    often the expert chose it), ``moments`` (how many were compared), ``gain``, ``played`` and ``expert_then``
+    (trust and felt security at the end) and ``why``."""
+    count = min(len(trace), len(expert_played))
+    if count == 0:
+        return None
+    mine, theirs = trace[:count], expert_played[:count]
+
+    def ends(t: Trace) -> dict[str, float]:
+        return {key: end([m[key] for m in t]) for key in ("trust", "felt_security")}
+
+    played, expert_then = ends(mine), ends(theirs)
+    gain = sum(expert_then.values()) - sum(played.values())
+    expert_uses = Counter(m["response"] for m in theirs)
+    own_uses = Counter(m["response"] for m in mine)
+    favourite = max(expert_uses, key=lambda k: (expert_uses[k], k))
+    if gain < least or max(own_uses, key=lambda k: (own_uses[k], k)) == favourite:
+        return None
+    instead = Counter(m["response"] for m in mine if m["response"] != favourite)
+    return {
+        "try": favourite,
+        "instead_of": sorted(instead, key=lambda k: (-instead[k], k)),
+        "times": expert_uses[favourite],
+        "moments": count,
+        "gain": gain,
+        "played": played,
+        "expert_then": expert_then,
+        "why": response(index_of(favourite)).why.rstrip("."),
+    }
 
 
 def compared(mine: float, theirs: float) -> str:

@@ -13,18 +13,15 @@ replay (``replay.py``) rests on it.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
 
-from securebase.engine.care import take_children
 from securebase.engine.driver import Driver, Moment, Timeline
 from securebase.engine.uniforms import draw
 from securebase.extras import missing
-from securebase.model.bids import habitual_signal
 from securebase.model.caregiving import daily_attention
 from securebase.model.parameters import ModelParameters
 from securebase.model.state import CHILD_RUPTURE, NO_RUPTURE
@@ -109,8 +106,6 @@ class RehearsalEnv(gymnasium.Env):
     ):
         self.scenario = library.get(scenario) if isinstance(scenario, str) else scenario
         self.params = params
-        #: the same constants with play never a diversion: the twin step that measures engaged exploration
-        self.undiverted = dataclasses.replace(params, exploration_diversion=0.0)
         self.reward_weights = reward or Reward()
         self.render_mode = render_mode
         self.action_space = spaces.Discrete(len(repertoire()))
@@ -134,8 +129,9 @@ class RehearsalEnv(gymnasium.Env):
         if self.scenario.opens_with is not None:
             scripted = response(index_of(self.scenario.opens_with))
             self._set_style(scripted.traits())
-            self._phase("scripted", RESPONSE_MINUTES, scripted.rupture, force_rupture=True,
-                        frightening=scripted.frightening)
+            self._phase(
+                "scripted", RESPONSE_MINUTES, scripted.rupture, force_rupture=True, frightening=scripted.frightening
+            )
         self.cues = self._opening()
         return self.cues.vector(), self._info()
 
@@ -275,35 +271,23 @@ class RehearsalEnv(gymnasium.Env):
         return phase
 
     def _moment_steps(self, phase: Phase, steps: int, rng: np.random.Generator, present: np.ndarray,
-                      attention: np.ndarray, need: np.ndarray, dt_days: float, steps_per_episode: float) -> Timeline:
-        """The timeline of a part of a moment (engine/driver.py): ``steps`` steps of the child with the trainee,
-        each also run undiverted when play diverted it; adds what an adult would see to ``phase``."""
+                      attention: np.ndarray, need: np.ndarray, dt_days: float, steps_per_episode: float) -> Timeline:  # fmt: skip
+        """The timeline of a part of a moment (engine/driver.py): ``steps`` steps of the child with the trainee;
+        adds what an adult would see (the child's display) to ``phase``."""
         params, j = self.params, self.trainee
         children, figures = self.sim.children, self.sim.figures
-        record = twin_record = None
-        before = take_children(children, np.arange(children.n))  # the child before each step (a buffer reused)
-        fields = tuple(before.__dataclass_fields__)
+        record = None
         for _ in range(steps):
             u = draw(rng, 1, figures.n_figures)
-            for field_name in fields:
-                np.copyto(getattr(before, field_name), getattr(children, field_name))
             record = yield Moment(children, figures, present, attention, need, u.child, params, dt_days,
                                   steps_per_episode, out=record)  # fmt: skip
-            # engaged exploration: the model's exploration had the play not been a diversion. The step diverts only
-            # a child whose signalling gain with the figure it turned to (or its prior's, alone) suppresses; then
-            # the same step is run again from the child before it, on the same random numbers, with
-            # exploration_diversion 0, and that copy's exploration is taken (docs/rehearse.md)
-            target = int(record.target[0])
-            gain = float(children.gain[0, target]) if target >= 0 else float(children.prior_gain[0])
-            engaged = float(children.exploration[0])
-            if gain < 0.0:
-                twin_record = yield Moment(before, figures, present, attention, need, u.child, self.undiverted,
-                                           dt_days, steps_per_episode, out=twin_record)  # fmt: skip
-                engaged = float(before.exploration[0])
-            phase.distress += min(1.0, habitual_signal(float(children.anxiety[0]), float(children.gain[0, j])))
+            # what the trainee sees is the child's display (model/display.py): distress shown and attention on the
+            # toys, which an avoidant child's strategy keeps there while aroused; its engaged exploration (what
+            # the reward counts) and its arousal (the debrief's) are the model's own
+            phase.distress += float(children.distress_shown[0])
             phase.seeking += float(record.intensity[0]) if record.target[0] == j else 0.0
-            phase.play += float(children.exploration[0])
-            phase.engaged += engaged
+            phase.play += float(children.attention_to_toys[0])
+            phase.engaged += float(children.exploration[0])
             phase.anxiety += float(children.anxiety[0])
             phase.tantrum |= bool(record.tantrum[0])
             phase.adult_rupture |= bool(record.adult_rupture[0]) and record.target[0] == j

@@ -14,8 +14,9 @@ bids to whoever is there (the best expected of those present) and learns
 about each one from its own bids only.
 
 At the end the individual's *choice* is the candidate it expects most from
-(trust x (1 - fear): model/recognition.py, the rule it uses to choose whom
-to bid to), and the *truly best* candidate is the one whose hidden traits
+(credible trust x (1 - fear): model/recognition.py, the rule it uses to
+choose whom to bid to; trust is read by its lower confidence bound given the
+evidence it rests on, model v3 part 2), and the *truly best* candidate is the one whose hidden traits
 give a moderate bid the best chance of a warm response.
 
 Findings (claim S10): the share choosing the truly best candidate minus
@@ -147,7 +148,10 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
     correct_on = {}
     for day in (*(d for d in CHECKPOINT_DAYS if d < s["days"]), s["days"]):
         run_until(simulation, day, progress)
-        right = recognition.choose(children.trust[:, columns], children.fear[:, columns], children.known[:, columns])
+        right = recognition.choose(
+            children.trust[:, columns], children.fear[:, columns], children.evidence[:, columns],
+            children.known[:, columns], params,
+        )  # fmt: skip
         correct_on[day] = right == best
         for name in HISTORIES:
             e = statistics.share((right == best)[history == name])
@@ -158,9 +162,9 @@ def run(size: Size, seed: int, calibration: Calibration, progress: Progress) -> 
     results = simulation.results()
 
     trust, fear = children.trust[:, columns], children.fear[:, columns]
-    known = children.known[:, columns]
-    expected = recognition.expected_support(trust, fear)
-    chosen = recognition.choose(trust, fear, known)
+    known, evidence = children.known[:, columns], children.evidence[:, columns]
+    expected = recognition.expected_support(trust, fear, evidence, params)
+    chosen = recognition.choose(trust, fear, evidence, known, params)
     correct = chosen == best
     rho = recognition.rank_correlation(expected, quality)
     rows = np.arange(children.n)

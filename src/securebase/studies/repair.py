@@ -8,9 +8,11 @@ arm). Only the caregiver's repair habits differ between arms:
 
 - no repair: ``repair_propensity`` 0;
 - slow repair: ``repair_propensity`` 0.9, mean ``repair_latency_days`` 1.5
-  (a repair a day or two later, which mends little: docs/model.md §8);
-- prompt repair: ``repair_propensity`` 0.9, mean latency 0.05 days (about half
-  an hour: within the episode or the next).
+  (a repair a day or two later, which mends almost nothing since model v3's
+  repair timescale of minutes: docs/model.md §8);
+- prompt repair: ``repair_propensity`` 0.9, mean latency 0.05 days (about an
+  hour, within the episode or the next: a repair at the mean latency mends
+  about three quarters).
 
 Every other trait of the caregiver is fixed at the normative preset's mean.
 
@@ -23,7 +25,10 @@ Every other trait of the caregiver is fixed at the normative preset's mean.
   tantrums are most frequent (from 2 years at full size; docs/model.md §8).
   In the model an unrepaired tantrum costs trust but, unlike an adult
   rupture, frightens no one (model/ruptures.py): so tantrum repair can move
-  trust, anxiety and exploration, and the strategy only through them.
+  trust, anxiety and exploration, and the strategy only through them. Since
+  model v3 a tantrum is also a bid of full intensity, answered or not by the
+  caregiver in the moment (docs/model.md §6) the same way in every arm; the
+  arms differ only in the repair that follows.
 
 Outcomes per child: trust in the caregiver and the strategy (secure or not)
 at the end of the period, fear of the caregiver at the end, mean anxiety and

@@ -157,7 +157,7 @@ def run_school_year(n: int, seed: int, params: ModelParameters, progress: Progre
     rows = []
     for arm in names:
         simulation = runs[arm]
-        events = SchoolEvents(n, _events_seed(seed), DEFAULT_SCHOOL_EVENTS)
+        events = SchoolEvents(n, _events_seed(seed), DEFAULT_SCHOOL_EVENTS, model=params)
         simulation.on_episode = events
         competence_at_entry = simulation.children.competence.copy()
         run_until(simulation, simulation.end_day, progress)

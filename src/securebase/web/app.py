@@ -294,6 +294,7 @@ def _debrief_context(request: Request, attempt_id: str) -> dict[str, Any]:
         "expert_choice": [a["expert"] for a in alternatives],
         "key_moments": debrief.key_moments(alternatives),
         "next_time": debrief.next_time(alternatives),
+        "over_the_term": debrief.over_the_term(trace, expert_played),
         "same_as_expert": sum(a["chosen"] == a["expert"] for a in alternatives),
         "horizon": replay.HORIZON,
         "end_words": debrief.END_WORDS,

@@ -27,6 +27,7 @@ import numpy as np
 from securebase.engine.kernels.retarget import retarget
 from securebase.engine.uniforms import UniformStream, uniform_at
 from securebase.model.caregiving import daily_attention
+from securebase.model.drift import drift_child, drifted
 from securebase.model.step import CHILD_DRAWS, end_of_day, engine_episode, episode, mask_of, uniform
 from securebase.model.tally import COUNT_ROW, READOUT_ROW, count_episode, read_out
 
@@ -103,10 +104,15 @@ def read_outs(child, rel, fig, day_sums, episodes, c, partial):
             cuda.atomic.add(partial, (block, r), row[r])
 
 
-def attention_today(consistency, u, lapse_attention, out, chunks):
+def attention_today(consistency, drift, u, lapse_attention, out, chunks):
     for i in range(cuda.grid(1), consistency.shape[0], cuda.gridsize(1)):
         for j in range(consistency.shape[1]):
-            out[i, j] = daily_attention(consistency[i, j], u[i, j], lapse_attention)
+            out[i, j] = daily_attention(drifted(consistency[i, j], drift[i, j]), u[i, j], lapse_attention)
+
+
+def drift_care(care_drift, u, persistence, drift_sd, chunks):
+    for i in range(cuda.grid(1), care_drift.shape[0], cuda.gridsize(1)):
+        drift_child(i, care_drift, u, persistence, drift_sd)
 
 
 def fill_uniforms(out, key, start):
@@ -127,7 +133,7 @@ def uniform_generated(u, row, i):
     return np.float64(uniform_at(key, start + np.uint64(row) * n + np.uint64(i)))
 
 
-KERNELS = (step_children, engine_episodes, end_of_days, read_outs, attention_today, fill_uniforms, zero)
+KERNELS = (step_children, engine_episodes, end_of_days, read_outs, attention_today, drift_care, fill_uniforms, zero)
 
 
 @cache

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numba
 
 from securebase.model.caregiving import daily_attention
+from securebase.model.drift import drift_child, drifted
 from securebase.model.step import end_of_day, engine_episode, episode, mask_of
 from securebase.model.tally import count_episode, read_out
 
@@ -99,18 +100,32 @@ def read_outs(child, rel, fig, day_sums, episodes, c, partial):
         read_out_chunk(start, stop, child, rel, fig, day_sums, episodes, c, partial[chunk])
 
 
-def attention_chunk(start, stop, consistency, u, lapse_attention, out):
+def attention_chunk(start, stop, consistency, drift, u, lapse_attention, out):
     for i in range(start, stop):
         for j in range(consistency.shape[1]):
-            out[i, j] = daily_attention(consistency[i, j], u[i, j], lapse_attention)
+            out[i, j] = daily_attention(drifted(consistency[i, j], drift[i, j]), u[i, j], lapse_attention)
 
 
-def attention_today(consistency, u, lapse_attention, out, chunks):
-    """Each figure's attention today (:func:`model.caregiving.daily_attention`), (n, k)."""
+def attention_today(consistency, drift, u, lapse_attention, out, chunks):
+    """Each figure's attention today (:func:`model.caregiving.daily_attention`), (n, k), from its consistency moved
+    by the relationship's drift of care (n, k) (:func:`model.drift.drifted`)."""
     n = consistency.shape[0]
     for chunk in numba.prange(chunks):
         start, stop = _bounds(chunk, chunks, n)
-        attention_chunk(start, stop, consistency, u, lapse_attention, out)
+        attention_chunk(start, stop, consistency, drift, u, lapse_attention, out)
 
 
-LOOPS = (step_children, engine_episodes, count_episodes, end_of_days, read_outs, attention_today)
+def drift_chunk(start, stop, care_drift, u, persistence, drift_sd):
+    for i in range(start, stop):
+        drift_child(i, care_drift, u, persistence, drift_sd)
+
+
+def drift_care(care_drift, u, persistence, drift_sd, chunks):
+    """One day of every relationship's drift of care (:func:`model.drift.drift_child`), in place."""
+    n = care_drift.shape[0]
+    for chunk in numba.prange(chunks):
+        start, stop = _bounds(chunk, chunks, n)
+        drift_chunk(start, stop, care_drift, u, persistence, drift_sd)
+
+
+LOOPS = (step_children, engine_episodes, count_episodes, end_of_days, read_outs, attention_today, drift_care)
