@@ -42,7 +42,7 @@ TWELVE_MONTHS = 365
 #: Taylor 1984 at 1, 3 and 9 months); concurrent observation correlates more strongly, and the correlation falls
 #: as the interval grows (Atkinson et al. 2000, meta-analysis of the time between the two assessments). A modelling
 #: choice made on model v3 after seeing that a concurrent visit gives r .375 at an observer error of 0.9 (a visit
-#: at nine months: .32; at six: .26): docs/model.md §13
+#: at nine months: .32; at six: .26): docs/model.md §12, "Observed sensitivity"
 SENSITIVITY_VISIT = 182
 #: the later Strange-Situation-based assessment of the stability targets (Opie et al. 2021 pool infancy to
 #: toddlerhood and preschool; 24 months is inside that span)
