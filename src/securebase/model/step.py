@@ -292,6 +292,8 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
     share = discriminating(reach(rel.familiarity[i, target], tables.undirected[day], 0.0, 0.0), addressed)
     noise = logistic_noise(uniform(u, U_NOISE, i))
     bid_intensity = intensity(a_before, g + c.signal_noise * noise) * addressed
+    # the intensity with an open signal (gain 0): an answer won only by amplifying credits the figure less (_learn)
+    ordinary = intensity(a_before, c.signal_noise * noise) * addressed
     bidding = has_figure and habitual_signal(a_before, g) * addressed > c.bid_threshold
     cue = has_figure and not bidding and a_before > c.bid_threshold
     # the figure's caregiving now: its drawn qualities moved by the relationship's drift of care (model/drift.py)
@@ -311,16 +313,16 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
             bid_intensity, uniform(u, U_NOTICE, i), uniform(u, U_RESPOND, i), uniform(u, U_WARM, i),
         )  # fmt: skip
     warm = outcome == WARM
+    soothing = min(c.soothing * child.soothability[i], 1.0)
     a_after = anxiety_after_response(
         a_before, bidding, outcome, appropriateness, bid_intensity,
-        min(c.soothing * child.soothability[i], 1.0), c.fit_floor, c.unanswered_distress, c.steps_per_response,
+        soothing, c.fit_floor, c.unanswered_distress, c.steps_per_response,
     )  # fmt: skip
 
     # learning from the outcome, weighted by the anxiety it came with (:func:`_learn`)
     weight = learning_weight(a_before, plast, c.learning_rate, c.anxiety_weighting, c.max_learning_weight)
     weight = weight / c.steps_per_episode
     if bidding or outcome != UNANSWERED:
-        ordinary = intensity(a_before, c.signal_noise * noise) * addressed
         _learn(
             i, target, child, rel, fig, attention, outcome, bidding, weight, ordinary, bid_intensity, plast, share, c
         )
@@ -358,9 +360,8 @@ def episode(i, child, rel, fig, present, need, attention, u, tables, c, out):
         )  # fmt: skip
         a_after = anxiety_after_response(
             a_after, True, tantrum_outcome, appropriateness, 1.0,
-            min(c.soothing * child.soothability[i], 1.0), c.fit_floor, c.unanswered_distress, c.steps_per_response,
+            soothing, c.fit_floor, c.unanswered_distress, c.steps_per_response,
         )  # fmt: skip
-        ordinary = intensity(a_before, c.signal_noise * noise) * addressed
         _learn(i, target, child, rel, fig, attention, tantrum_outcome, True, weight, ordinary, 1.0, plast, share, c)
 
     if (adult_rupture or tantrum) and rel.rupture_kind[i, target] == NO_RUPTURE:
